@@ -1,0 +1,2 @@
+// Package dsnc is a placeholder being written.
+package dsnc
