@@ -1,0 +1,168 @@
+package nn
+
+import (
+	"math"
+	"sync"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// Workspace holds the hidden activations of a forward pass, so that repeated
+// calls allocate nothing. A Workspace must not be used by two goroutines at
+// once; give each goroutine its own, or pass nil to borrow one from a pool.
+// The zero value is ready to use.
+type Workspace struct {
+	a, b []float32
+}
+
+var wsPool = sync.Pool{New: func() any { return new(Workspace) }}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+// Forward evaluates the network on one example x (len Spec.Inputs) and
+// writes the log-probabilities of every head, concatenated in head order
+// (length Spec.Outputs()), into dst, which is grown when too short and
+// returned. ws may be nil (a pooled workspace is used). With a dst of
+// sufficient capacity it allocates nothing. It panics if len(x) is not
+// Spec.Inputs.
+//
+// Cost: one matrix-vector product per layer, O(Params()), plus one exp per
+// output.
+func (n *Net) Forward(x []float32, ws *Workspace, dst []float32) []float32 {
+	if len(x) != n.Spec.Inputs {
+		panic("nn: Forward: input length does not match Spec.Inputs")
+	}
+	if ws == nil {
+		ws = wsPool.Get().(*Workspace)
+		defer wsPool.Put(ws)
+	}
+	dst = grow(dst, n.Spec.Outputs())
+	cur := x
+	for i := range n.Hidden {
+		l := &n.Hidden[i]
+		var out []float32
+		if i%2 == 0 {
+			ws.a = grow(ws.a, l.Out)
+			out = ws.a
+		} else {
+			ws.b = grow(ws.b, l.Out)
+			out = ws.b
+		}
+		gemv(l, cur, out)
+		relu(out)
+		cur = out
+	}
+	off := 0
+	for i := range n.Heads {
+		l := &n.Heads[i]
+		out := dst[off : off+l.Out]
+		gemv(l, cur, out)
+		LogSoftmax(out)
+		off += l.Out
+	}
+	return dst
+}
+
+// ForwardBatch evaluates the network on rows examples stored row-major in x
+// (len rows·Spec.Inputs) and writes the log-probabilities of every head,
+// row-major with Spec.Outputs() values per row (heads concatenated in each
+// row), into dst, which is grown when too short and returned. ws may be nil.
+// With a warm workspace and a dst of sufficient capacity it allocates
+// nothing. It panics if len(x) is not rows·Spec.Inputs.
+//
+// Cost: one matrix product per layer (gonum BLAS, which runs large products
+// on all cores), O(rows·Params()).
+func (n *Net) ForwardBatch(x []float32, rows int, ws *Workspace, dst []float32) []float32 {
+	if rows < 0 || len(x) != rows*n.Spec.Inputs {
+		panic("nn: ForwardBatch: input length does not match rows×Spec.Inputs")
+	}
+	outs := n.Spec.Outputs()
+	dst = grow(dst, rows*outs)
+	if rows == 0 {
+		return dst
+	}
+	if ws == nil {
+		ws = wsPool.Get().(*Workspace)
+		defer wsPool.Put(ws)
+	}
+	cur := blas32.General{Rows: rows, Cols: n.Spec.Inputs, Stride: n.Spec.Inputs, Data: x}
+	for i := range n.Hidden {
+		l := &n.Hidden[i]
+		var buf []float32
+		if i%2 == 0 {
+			ws.a = grow(ws.a, rows*l.Out)
+			buf = ws.a
+		} else {
+			ws.b = grow(ws.b, rows*l.Out)
+			buf = ws.b
+		}
+		out := blas32.General{Rows: rows, Cols: l.Out, Stride: l.Out, Data: buf}
+		gemm(l, cur, out)
+		relu(buf)
+		cur = out
+	}
+	off := 0
+	for i := range n.Heads {
+		l := &n.Heads[i]
+		out := blas32.General{Rows: rows, Cols: l.Out, Stride: outs, Data: dst[off:]}
+		gemm(l, cur, out)
+		for r := 0; r < rows; r++ {
+			LogSoftmax(dst[r*outs+off : r*outs+off+l.Out])
+		}
+		off += l.Out
+	}
+	return dst
+}
+
+// gemv sets out = xᵀ·W + B.
+func gemv(l *Dense, x, out []float32) {
+	copy(out, l.B)
+	w := blas32.General{Rows: l.In, Cols: l.Out, Stride: l.Out, Data: l.W}
+	blas32.Gemv(blas.Trans, 1, w, blas32.Vector{N: l.In, Inc: 1, Data: x}, 1, blas32.Vector{N: l.Out, Inc: 1, Data: out})
+}
+
+// gemm sets out = x·W + B (B added to every row).
+func gemm(l *Dense, x, out blas32.General) {
+	for r := 0; r < out.Rows; r++ {
+		copy(out.Data[r*out.Stride:r*out.Stride+out.Cols], l.B)
+	}
+	w := blas32.General{Rows: l.In, Cols: l.Out, Stride: l.Out, Data: l.W}
+	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, x, w, 1, out)
+}
+
+func relu(v []float32) {
+	for i, x := range v {
+		if x < 0 {
+			v[i] = 0
+		}
+	}
+}
+
+// LogSoftmax replaces v by its log-softmax, v_j - log Σ_k exp(v_k), computed
+// stably (shifted by the maximum, summed in float64). A one-element v
+// becomes 0. Cost: one exp and one add per element.
+func LogSoftmax(v []float32) {
+	if len(v) == 0 {
+		return
+	}
+	m := v[0]
+	for _, x := range v[1:] {
+		if x > m {
+			m = x
+		}
+	}
+	var s float64
+	for _, x := range v {
+		s += math.Exp(float64(x - m))
+	}
+	shift := m + float32(math.Log(s))
+	for i := range v {
+		v[i] -= shift
+	}
+}

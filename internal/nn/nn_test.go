@@ -1,0 +1,454 @@
+package nn
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+)
+
+// blobs returns rows noisy copies of classes random prototypes in dim
+// dimensions; the label of a row is its prototype.
+func blobs(classes, dim, rows int, noise float64, seed uint64) (x []float32, y []int) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	protos := make([]float64, classes*dim)
+	for i := range protos {
+		protos[i] = rng.NormFloat64()
+	}
+	x = make([]float32, rows*dim)
+	y = make([]int, rows)
+	for r := range y {
+		c := rng.IntN(classes)
+		y[r] = c
+		for j := 0; j < dim; j++ {
+			x[r*dim+j] = float32(protos[c*dim+j] + noise*rng.NormFloat64())
+		}
+	}
+	return x, y
+}
+
+func mustNet(t testing.TB, spec Spec, seed uint64) *Net {
+	t.Helper()
+	n, err := NewNet(spec, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// referenceLoss computes Σ_h mean_r -logp_h[target] with ForwardBatch.
+func referenceLoss(n *Net, x []float32, targets [][]int) float64 {
+	rows := len(targets[0])
+	out := n.ForwardBatch(x, rows, nil, nil)
+	outs := n.Spec.Outputs()
+	var loss float64
+	for r := 0; r < rows; r++ {
+		off := r * outs
+		for h, k := range n.Spec.Heads {
+			loss -= float64(out[off+targets[h][r]]) / float64(rows)
+			off += k
+		}
+	}
+	return loss
+}
+
+func TestGraphMatchesForward(t *testing.T) {
+	spec := Spec{Inputs: 5, Hidden: []int{7, 6}, Heads: []int{4, 3}}
+	n := mustNet(t, spec, 1)
+	rows := 9
+	x, y := blobs(12, 5, rows, 0.5, 2)
+	targets := [][]int{make([]int, rows), make([]int, rows)}
+	for r, c := range y {
+		targets[0][r], targets[1][r] = c%4, c%3
+	}
+	gr, err := NewGraph(n, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gr.Close()
+	opt, err := NewAdam(gr.Params(), 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Several steps, so that the check also shows the graph and the Net keep
+	// sharing the weights after the optimizer moved them.
+	for step := 0; step < 5; step++ {
+		gr.Load(x, targets, nil)
+		loss, err := gr.Run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := referenceLoss(n, x, targets)
+		if math.Abs(loss-ref) > 1e-5*math.Max(1, math.Abs(ref)) {
+			t.Fatalf("step %d: graph loss %v, forward loss %v", step, loss, ref)
+		}
+		grads, err := gr.Grads()
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Step(grads)
+	}
+	// Correct counts the arg-max hits of the same batch.
+	gr.Load(x, targets, nil)
+	if _, err := gr.Run(); err != nil {
+		t.Fatal(err)
+	}
+	out := n.ForwardBatch(x, rows, nil, nil)
+	want := []int{0, 0}
+	for r := 0; r < rows; r++ {
+		if ArgMax(out[r*7:r*7+4]) == targets[0][r] {
+			want[0]++
+		}
+		if ArgMax(out[r*7+4:r*7+7]) == targets[1][r] {
+			want[1]++
+		}
+	}
+	for h := range want {
+		if got := gr.Losses[h].Correct(); got != want[h] {
+			t.Errorf("head %d: Correct = %d, want %d", h, got, want[h])
+		}
+	}
+}
+
+// TestGradientCheck compares the graph's gradients with central differences
+// of the graph's own loss, for every weight of a tiny two-head net.
+func TestGradientCheck(t *testing.T) {
+	spec := Spec{Inputs: 3, Hidden: []int{5}, Heads: []int{4, 2}}
+	n := mustNet(t, spec, 3)
+	rows := 6
+	x, y := blobs(8, 3, rows, 0.3, 4)
+	targets := [][]int{make([]int, rows), make([]int, rows)}
+	for r, c := range y {
+		targets[0][r], targets[1][r] = c%4, c/4
+	}
+	gr, err := NewGraph(n, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gr.Close()
+	gr.Load(x, targets, nil)
+	if _, err := gr.Run(); err != nil {
+		t.Fatal(err)
+	}
+	gs, err := gr.Grads()
+	if err != nil {
+		t.Fatal(err)
+	}
+	grads := make([][]float32, len(gs))
+	for i, g := range gs {
+		grads[i] = append([]float32(nil), g...)
+	}
+	const eps = 1e-3
+	checked := 0
+	for pi, p := range gr.Params() {
+		for j := range p {
+			orig := p[j]
+			p[j] = orig + eps
+			lp, err := gr.Run()
+			if err != nil {
+				t.Fatal(err)
+			}
+			p[j] = orig - eps
+			lm, err := gr.Run()
+			if err != nil {
+				t.Fatal(err)
+			}
+			p[j] = orig
+			num := (lp - lm) / (2 * eps)
+			an := float64(grads[pi][j])
+			if math.Abs(num-an) > 2e-3+2e-2*math.Abs(num) {
+				t.Errorf("param %d[%d]: analytic %.6f, numeric %.6f", pi, j, an, num)
+			}
+			checked++
+		}
+	}
+	if checked != n.Params() {
+		t.Fatalf("checked %d weights, net has %d", checked, n.Params())
+	}
+}
+
+func trainBlobs(t testing.TB, seed uint64) (*Net, *History, *Data) {
+	t.Helper()
+	x, y := blobs(10, 8, 600, 0.6, 5)
+	tr := &Data{X: x[:500*8], Targets: [][]int{y[:500]}}
+	va := &Data{X: x[500*8:], Targets: [][]int{y[500:]}}
+	n := mustNet(t, Spec{Inputs: 8, Hidden: []int{32}, Heads: []int{10}}, seed)
+	h, err := Train(context.Background(), n, tr, va, Config{Epochs: 8, Batch: 32, LearningRate: 0.01, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, h, va
+}
+
+func TestTrainLearnsAndKeepsBest(t *testing.T) {
+	n, h, va := trainBlobs(t, 7)
+	acc := Accuracy(n, va)
+	if acc < 0.9 {
+		t.Fatalf("validation accuracy %.3f < 0.9 on separable blobs\n%v", acc, h)
+	}
+	if got := h.Epochs[h.Best].Score; got != acc {
+		t.Fatalf("kept weights score %v, history says best epoch scored %v", acc, got)
+	}
+	if h.Epochs[len(h.Epochs)-1].Loss >= h.Epochs[0].Loss {
+		t.Fatalf("loss did not fall:\n%v", h)
+	}
+}
+
+func TestTrainReproducible(t *testing.T) {
+	a, _, _ := trainBlobs(t, 11)
+	b, _, _ := trainBlobs(t, 11)
+	c, _, _ := trainBlobs(t, 12)
+	same := func(p, q *Net) bool {
+		pl, ql := p.Layers(), q.Layers()
+		for i := range pl {
+			for j := range pl[i].W {
+				if math.Float32bits(pl[i].W[j]) != math.Float32bits(ql[i].W[j]) {
+					return false
+				}
+			}
+			for j := range pl[i].B {
+				if math.Float32bits(pl[i].B[j]) != math.Float32bits(ql[i].B[j]) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if !same(a, b) {
+		t.Fatal("two trainings with the same seed differ")
+	}
+	if same(a, c) {
+		t.Fatal("trainings with different seeds are identical")
+	}
+}
+
+func TestEarlyStopping(t *testing.T) {
+	x, y := blobs(5, 4, 200, 0.2, 9)
+	tr := &Data{X: x[:100*4], Targets: [][]int{y[:100]}}
+	va := &Data{X: x[100*4:], Targets: [][]int{y[100:]}}
+	n := mustNet(t, Spec{Inputs: 4, Hidden: []int{16}, Heads: []int{5}}, 1)
+	// A constant score never improves after the first epoch.
+	calls := 0
+	h, err := Train(context.Background(), n, tr, va, Config{Epochs: 50, Batch: 10, Patience: 3,
+		Score: func(*Net) (float64, error) { calls++; return 0.5, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.Stopped || len(h.Epochs) != 4 || h.Best != 0 || calls != 4 {
+		t.Fatalf("stopped=%v epochs=%d best=%d calls=%d, want true 4 0 4", h.Stopped, len(h.Epochs), h.Best, calls)
+	}
+}
+
+func TestTrainCancel(t *testing.T) {
+	x, y := blobs(5, 4, 200, 0.2, 9)
+	tr := &Data{X: x, Targets: [][]int{y}}
+	n := mustNet(t, Spec{Inputs: 4, Hidden: []int{8}, Heads: []int{5}}, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	seen := 0
+	_, err := Train(ctx, n, tr, nil, Config{Epochs: 5, Batch: 10, Progress: func(ep, b int, loss, acc float64) {
+		if b >= 0 {
+			seen++
+		}
+		if seen == 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || seen != 3 {
+		t.Fatalf("err %v after %d batches, want context.Canceled after 3", err, seen)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	x, y := blobs(5, 4, 100, 0.2, 9)
+	tr := &Data{X: x, Targets: [][]int{y}}
+	n := mustNet(t, Spec{Inputs: 4, Heads: []int{5}}, 1)
+	var batches, ends int
+	_, err := Train(context.Background(), n, tr, tr, Config{Epochs: 2, Batch: 30, Progress: func(ep, b int, loss, acc float64) {
+		if b < 0 {
+			ends++
+		} else {
+			batches++
+		}
+		if math.IsNaN(loss) || acc < 0 || acc > 1 {
+			t.Errorf("epoch %d batch %d: loss %v accuracy %v", ep, b, loss, acc)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if batches != 2*3 || ends != 2 {
+		t.Fatalf("%d batch calls and %d epoch calls, want 6 and 2", batches, ends)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	if _, err := NewNet(Spec{Inputs: 0, Heads: []int{2}}, 1); !errors.Is(err, ErrSpec) {
+		t.Errorf("zero inputs: %v", err)
+	}
+	if _, err := NewNet(Spec{Inputs: 2}, 1); !errors.Is(err, ErrSpec) {
+		t.Errorf("no head: %v", err)
+	}
+	if _, err := NewNet(Spec{Inputs: 2, Hidden: []int{-1}, Heads: []int{2}}, 1); !errors.Is(err, ErrSpec) {
+		t.Errorf("negative width: %v", err)
+	}
+	n := mustNet(t, Spec{Inputs: 2, Heads: []int{3}}, 1)
+	good := &Data{X: []float32{1, 2, 3, 4}, Targets: [][]int{{0, 2}}}
+	for name, d := range map[string]*Data{
+		"target range": {X: []float32{1, 2, 3, 4}, Targets: [][]int{{0, 3}}},
+		"negative":     {X: []float32{1, 2, 3, 4}, Targets: [][]int{{-1, 0}}},
+		"x length":     {X: []float32{1, 2, 3}, Targets: [][]int{{0, 1}}},
+		"heads":        {X: []float32{1, 2, 3, 4}, Targets: [][]int{{0, 1}, {0, 1}}},
+		"empty":        {Targets: [][]int{{}}},
+		"nan":          {X: []float32{1, float32(math.NaN()), 3, 4}, Targets: [][]int{{0, 1}}},
+	} {
+		if _, err := Train(context.Background(), n, d, nil, Config{}); !errors.Is(err, ErrData) {
+			t.Errorf("%s: %v, want ErrData", name, err)
+		}
+		if _, err := Train(context.Background(), n, good, d, Config{}); !errors.Is(err, ErrData) {
+			t.Errorf("validation %s: %v, want ErrData", name, err)
+		}
+	}
+	for name, c := range map[string]Config{
+		"epochs": {Epochs: -1}, "batch": {Batch: -2}, "patience": {Patience: -1},
+		"lr": {LearningRate: math.NaN()}, "lr<0": {LearningRate: -1},
+	} {
+		if _, err := Train(context.Background(), n, good, nil, c); !errors.Is(err, ErrSpec) {
+			t.Errorf("config %s: %v, want ErrSpec", name, err)
+		}
+	}
+	// A target outside the head reaching the graph itself fails the run.
+	gr, err := NewGraph(n, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gr.Close()
+	gr.Load(good.X, [][]int{{0, 7}}, nil)
+	if _, err := gr.Run(); !errors.Is(err, ErrData) {
+		t.Errorf("graph run with target 7 of 3: %v, want ErrData", err)
+	}
+	// A huge learning rate on unscaled inputs diverges or not, but never
+	// returns NaN weights silently.
+	bad := n.Clone()
+	bad.Heads[0].W[0] = float32(math.Inf(1))
+	if err := bad.Check(); !errors.Is(err, ErrSpec) {
+		t.Errorf("Inf weight: %v", err)
+	}
+}
+
+func TestForwardSingleMatchesBatch(t *testing.T) {
+	n := mustNet(t, Spec{Inputs: 6, Hidden: []int{9, 5, 7}, Heads: []int{3, 1, 8}}, 2)
+	rows := 11
+	x, _ := blobs(4, 6, rows, 1, 3)
+	batch := n.ForwardBatch(x, rows, nil, nil)
+	outs := n.Spec.Outputs()
+	for r := 0; r < rows; r++ {
+		one := n.Forward(x[r*6:(r+1)*6], nil, nil)
+		for j := range one {
+			if d := math.Abs(float64(one[j] - batch[r*outs+j])); d > 1e-5 {
+				t.Fatalf("row %d out %d: single %v batch %v", r, j, one[j], batch[r*outs+j])
+			}
+		}
+		// Each head is a distribution.
+		off := 0
+		for _, k := range n.Spec.Heads {
+			var s float64
+			for _, v := range one[off : off+k] {
+				s += math.Exp(float64(v))
+			}
+			if math.Abs(s-1) > 1e-5 {
+				t.Fatalf("row %d: head probabilities sum to %v", r, s)
+			}
+			off += k
+		}
+	}
+}
+
+func TestForwardAllocs(t *testing.T) {
+	n := mustNet(t, Spec{Inputs: 6, Hidden: []int{9, 5}, Heads: []int{3, 8}}, 2)
+	x, _ := blobs(4, 6, 16, 1, 3)
+	var ws Workspace
+	dst := n.Forward(x[:6], &ws, nil)
+	if a := testing.AllocsPerRun(100, func() { dst = n.Forward(x[:6], &ws, dst) }); a != 0 {
+		t.Errorf("Forward: %v allocs", a)
+	}
+	bdst := n.ForwardBatch(x, 16, &ws, nil)
+	if a := testing.AllocsPerRun(100, func() { bdst = n.ForwardBatch(x, 16, &ws, bdst) }); a != 0 {
+		t.Errorf("ForwardBatch: %v allocs", a)
+	}
+}
+
+func TestForwardConcurrent(t *testing.T) {
+	n := mustNet(t, Spec{Inputs: 6, Hidden: []int{16}, Heads: []int{5, 7}}, 2)
+	rows := 64
+	x, _ := blobs(4, 6, rows, 1, 3)
+	want := n.ForwardBatch(x, rows, nil, nil)
+	outs := n.Spec.Outputs()
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var dst []float32
+			for r := 0; r < rows; r++ {
+				dst = n.Forward(x[r*6:(r+1)*6], nil, dst)
+				for j, v := range dst {
+					if math.Abs(float64(v-want[r*outs+j])) > 1e-5 {
+						errs <- "concurrent Forward differs from ForwardBatch"
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+}
+
+func TestAdamFirstStep(t *testing.T) {
+	p := [][]float32{{1, -2, 3}}
+	a, err := NewAdam(p, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first bias-corrected step moves every weight by lr·sign(g).
+	a.Step([][]float32{{0.5, -3, 0}})
+	want := []float32{0.9, -1.9, 3}
+	for j := range want {
+		if math.Abs(float64(p[0][j]-want[j])) > 1e-6 {
+			t.Fatalf("after one step %v, want %v", p[0], want)
+		}
+	}
+	if _, err := NewAdam(p, 0); !errors.Is(err, ErrSpec) {
+		t.Fatalf("zero learning rate: %v", err)
+	}
+}
+
+func TestCloneCopyParams(t *testing.T) {
+	n := mustNet(t, Spec{Inputs: 4, Hidden: []int{3}, Heads: []int{5, 2}}, 1)
+	if got, want := n.Params(), 4*3+3+3*5+5+3*2+2; got != want {
+		t.Fatalf("Params = %d, want %d", got, want)
+	}
+	if n.TrunkParams() != 15 {
+		t.Fatalf("TrunkParams = %d", n.TrunkParams())
+	}
+	c := n.Clone()
+	c.Heads[1].W[0] += 1
+	if n.Heads[1].W[0] == c.Heads[1].W[0] {
+		t.Fatal("Clone shares memory")
+	}
+	n.CopyFrom(c)
+	if n.Heads[1].W[0] != c.Heads[1].W[0] {
+		t.Fatal("CopyFrom did not copy")
+	}
+	m := mustNet(t, Spec{Inputs: 4, Hidden: []int{3}, Heads: []int{5, 2}}, 1)
+	m2 := mustNet(t, Spec{Inputs: 4, Hidden: []int{3}, Heads: []int{5, 2}}, 1)
+	if m.Heads[0].W[3] != m2.Heads[0].W[3] || m.Hidden[0].W[1] != m2.Hidden[0].W[1] {
+		t.Fatal("NewNet is not reproducible")
+	}
+}
