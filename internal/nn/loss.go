@@ -315,7 +315,7 @@ func (op *crossEntropyGradOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value)
 }
 
 var (
-	_ G.SDOp             = (*crossEntropyOp)(nil)
-	_ G.ADOp             = (*crossEntropyOp)(nil)
+	_ G.SDOp            = (*crossEntropyOp)(nil)
+	_ G.ADOp            = (*crossEntropyOp)(nil)
 	_ G.UsePreallocDoer = (*crossEntropyGradOp)(nil)
 )
