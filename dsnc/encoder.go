@@ -1,0 +1,271 @@
+package dsnc
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/labelcode/labelcode"
+)
+
+// denseF32 is a dense layer's float32 weights for the graph-free pass.
+type denseF32 struct {
+	in, out int
+	w       []float32 // in×out, row-major
+	b       []float32
+}
+
+// Encoder is a Model's encoder without the graph: float32 weights and gonum
+// BLAS calls, thresholding the code layer to packed bits (bit i of a code is
+// bit i%64 of word i/64; the sigmoid is skipped because σ(z) >= 0.5 exactly
+// when z >= 0). It is read-only after NewEncoder and safe for concurrent use;
+// each goroutine passes its own Workspace.
+type Encoder struct {
+	layers   []denseF32
+	features int
+	bits     int
+	words    int
+	maxWidth int
+}
+
+// Workspace holds the scratch buffers of one goroutine's encoder calls, so
+// that encoding allocates nothing once the buffers have grown. The zero
+// value is ready to use; a Workspace must not be shared by goroutines.
+type Workspace struct {
+	a, b   []float32
+	scores []float32
+}
+
+// NewEncoder copies m's encoder weights to float32 (a float64 model is
+// rounded) for graph-free encoding. It returns ErrShape or ErrNonFinite
+// when m is inconsistent.
+func NewEncoder(m *Model) (*Encoder, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	e := &Encoder{features: m.Config.Features, bits: m.Config.Bits, words: wordsOf(m.Config.Bits)}
+	for _, l := range m.Encoder {
+		w, b := l.Float32()
+		e.layers = append(e.layers, denseF32{in: l.In(), out: l.Out(), w: w, b: b})
+		e.maxWidth = max(e.maxWidth, l.Out())
+	}
+	return e, nil
+}
+
+// Features returns the input width.
+func (e *Encoder) Features() int { return e.features }
+
+// Bits returns the code length.
+func (e *Encoder) Bits() int { return e.bits }
+
+// Words returns the uint64 words of one packed code.
+func (e *Encoder) Words() int { return e.words }
+
+// Encode writes the threshold code of one row x into dst[:Words()] and
+// returns it; dst is grown if too short. It allocates nothing when dst and
+// ws are large enough (after the first call). Cost O(Σ In·Out) flops.
+// It panics if len(x) != Features().
+func (e *Encoder) Encode(x []float32, dst []uint64, ws *Workspace) []uint64 {
+	if len(x) != e.features {
+		panic(fmt.Sprintf("dsnc: Encode row of %d values, model has %d features", len(x), e.features))
+	}
+	ws.a = grow(ws.a, e.maxWidth)
+	ws.b = grow(ws.b, e.maxWidth)
+	in := x
+	for i, l := range e.layers {
+		out := ws.a[:l.out]
+		if i%2 == 1 {
+			out = ws.b[:l.out]
+		}
+		copy(out, l.b)
+		blas32.Gemv(blas.Trans, 1, blas32.General{Rows: l.in, Cols: l.out, Stride: l.out, Data: l.w},
+			blas32.Vector{N: l.in, Inc: 1, Data: in}, 1, blas32.Vector{N: l.out, Inc: 1, Data: out})
+		if i < len(e.layers)-1 {
+			relu(out)
+		}
+		in = out
+	}
+	dst = growU(dst, e.words)[:e.words]
+	packSigns(in, dst)
+	return dst
+}
+
+// EncodeBatch writes the codes of rows rows of x (row-major, rows×Features)
+// into dst[:rows·Words()] and returns it, with one matrix product per
+// layer. It allocates nothing once dst and ws are large enough. It panics
+// if len(x) != rows·Features().
+func (e *Encoder) EncodeBatch(x []float32, rows int, dst []uint64, ws *Workspace) []uint64 {
+	if len(x) != rows*e.features {
+		panic(fmt.Sprintf("dsnc: EncodeBatch %d values for %d rows of %d features", len(x), rows, e.features))
+	}
+	dst = growU(dst, rows*e.words)[:rows*e.words]
+	if rows == 0 {
+		return dst
+	}
+	ws.a = grow(ws.a, rows*e.maxWidth)
+	ws.b = grow(ws.b, rows*e.maxWidth)
+	in := blas32.General{Rows: rows, Cols: e.features, Stride: e.features, Data: x}
+	for i, l := range e.layers {
+		buf := ws.a
+		if i%2 == 1 {
+			buf = ws.b
+		}
+		out := blas32.General{Rows: rows, Cols: l.out, Stride: l.out, Data: buf[:rows*l.out]}
+		for r := range rows {
+			copy(out.Data[r*l.out:(r+1)*l.out], l.b)
+		}
+		blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, in,
+			blas32.General{Rows: l.in, Cols: l.out, Stride: l.out, Data: l.w}, 1, out)
+		if i < len(e.layers)-1 {
+			relu(out.Data)
+		}
+		in = out
+	}
+	for r := range rows {
+		packSigns(in.Data[r*e.bits:(r+1)*e.bits], dst[r*e.words:(r+1)*e.words])
+	}
+	return dst
+}
+
+// packSigns sets bit i of dst when z[i] >= 0 and clears the others,
+// including the unused high bits of the last word.
+func packSigns(z []float32, dst []uint64) {
+	clear(dst)
+	for i, v := range z {
+		if v >= 0 {
+			dst[i>>6] |= 1 << (uint(i) & 63)
+		}
+	}
+}
+
+func relu(v []float32) {
+	for i, x := range v {
+		if x < 0 {
+			v[i] = 0
+		}
+	}
+}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+func growU(s []uint64, n int) []uint64 {
+	if cap(s) < n {
+		return make([]uint64, n)
+	}
+	return s[:n]
+}
+
+// encodeDataset returns the packed codes of every row of d.
+func (e *Encoder) encodeDataset(d *labelcode.Dataset) []uint64 {
+	const chunk = 512
+	out := make([]uint64, d.Len()*e.words)
+	var ws Workspace
+	for lo := 0; lo < d.Len(); lo += chunk {
+		hi := min(lo+chunk, d.Len())
+		e.EncodeBatch(d.X[lo*d.Features:hi*d.Features], hi-lo, out[lo*e.words:hi*e.words], &ws)
+	}
+	return out
+}
+
+// distinctCodes returns the distinct codes among the rows' codes (words
+// per code), in ascending lexicographic word order, with the most frequent
+// label of each (ties: the smallest label). Cost O(N log N).
+func distinctCodes(codes []uint64, labels []int, words int) ([]uint64, []int) {
+	n := len(labels)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	code := func(i int) []uint64 { return codes[i*words : (i+1)*words] }
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := slices.Compare(code(a), code(b)); c != 0 {
+			return c
+		}
+		return labels[a] - labels[b]
+	})
+	var outC []uint64
+	var outL []int
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && slices.Equal(code(idx[hi]), code(idx[lo])) {
+			hi++
+		}
+		// labels are sorted within the run: find the longest run of a label
+		best, bestN := labels[idx[lo]], 0
+		for a := lo; a < hi; {
+			b := a + 1
+			for b < hi && labels[idx[b]] == labels[idx[a]] {
+				b++
+			}
+			if b-a > bestN {
+				best, bestN = labels[idx[a]], b-a
+			}
+			a = b
+		}
+		outC = append(outC, code(idx[lo])...)
+		outL = append(outL, best)
+		lo = hi
+	}
+	return outC, outL
+}
+
+// SetTrainingCodes encodes every row of d (the training set) with the
+// threshold encoder and stores the distinct codes and their majority labels
+// in m.Codes and m.CodeLabels, for the nearest-neighbour and table
+// decoders. Fit calls it; a custom training loop calls it after training.
+// It returns ErrShape when d does not match the model and the errors of
+// d.Validate. Cost O(N·Σ In·Out + N log N).
+func (m *Model) SetTrainingCodes(d *labelcode.Dataset) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	if d.Features != m.Config.Features || d.Classes != m.Config.Classes {
+		return fmt.Errorf("%w: data %d features, %d classes; model %d, %d", ErrShape, d.Features, d.Classes, m.Config.Features, m.Config.Classes)
+	}
+	e, err := NewEncoder(m)
+	if err != nil {
+		return err
+	}
+	m.Codes, m.CodeLabels = distinctCodes(e.encodeDataset(d), d.Y, e.words)
+	return nil
+}
+
+// linearDecoder is the paper's linear decoder in float32 for validation:
+// scores = B + Σ over set bits i of row i of W.
+type linearDecoder struct {
+	bits, classes int
+	w, b          []float32
+}
+
+func newLinearDecoder(m *Model) *linearDecoder {
+	w, b := m.Decoder.Float32()
+	return &linearDecoder{bits: m.Config.Bits, classes: m.Config.Classes, w: w, b: b}
+}
+
+// argmax returns the class of the highest score (ties: smallest class).
+func (l *linearDecoder) argmax(code []uint64, scores []float32) int {
+	k := l.classes
+	copy(scores, l.b)
+	for wi, word := range code {
+		for word != 0 {
+			i := wi*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			blas32.Axpy(1, blas32.Vector{N: k, Inc: 1, Data: l.w[i*k : (i+1)*k]}, blas32.Vector{N: k, Inc: 1, Data: scores})
+		}
+	}
+	best := 0
+	for j, s := range scores[:k] {
+		if s > scores[best] {
+			best = j
+		}
+	}
+	return best
+}

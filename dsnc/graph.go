@@ -1,0 +1,503 @@
+package dsnc
+
+import (
+	"fmt"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/labelcode/labelcode"
+)
+
+// Dense is a dense layer as two nodes of a graph: y = x·W + B, with W an
+// In×Out matrix and B a vector of Out broadcast over the rows of x.
+type Dense struct {
+	W, B *G.Node
+}
+
+// Forward adds x·W + B to the graph. x is a batch×In matrix. Cost
+// O(batch·In·Out) per run.
+func (d Dense) Forward(x *G.Node) (*G.Node, error) {
+	xw, err := G.Mul(x, d.W)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: dense layer x·W: %w", err)
+	}
+	y, err := G.BroadcastAdd(xw, d.B, nil, []byte{0})
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: dense layer +B: %w", err)
+	}
+	return y, nil
+}
+
+// Net is a Model's parameters as nodes of one graph, made by NewNet. The
+// nodes hold the model's own tensors, so stepping Learnables with a gorgonia
+// solver trains the model in place.
+type Net struct {
+	// Graph is the graph the nodes belong to.
+	Graph *G.ExprGraph
+	// Encoder holds the hidden layers, then the code layer.
+	Encoder []Dense
+	// Decoder is the linear decoder from a code to class scores.
+	Decoder Dense
+}
+
+// NewNet adds m's parameters to g as learnable nodes bound to m's tensors
+// (no copy). It returns ErrShape or ErrNonFinite when m is inconsistent.
+func NewNet(g *G.ExprGraph, m *Model) (*Net, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	n := &Net{Graph: g}
+	dense := func(l Layer, name string) Dense {
+		return Dense{
+			W: G.NewMatrix(g, m.Dtype, G.WithShape(l.In(), l.Out()), G.WithName(name+".W"), G.WithValue(l.W)),
+			B: G.NewVector(g, m.Dtype, G.WithShape(l.Out()), G.WithName(name+".B"), G.WithValue(l.B)),
+		}
+	}
+	for i, l := range m.Encoder {
+		n.Encoder = append(n.Encoder, dense(l, fmt.Sprintf("enc%d", i)))
+	}
+	n.Decoder = dense(m.Decoder, "dec")
+	return n, nil
+}
+
+// Learnables returns the weight and bias nodes of every layer, encoder
+// first: the nodes to differentiate with G.Grad and to step with a solver.
+func (n *Net) Learnables() G.Nodes {
+	var out G.Nodes
+	for _, d := range n.Encoder {
+		out = append(out, d.W, d.B)
+	}
+	return append(out, n.Decoder.W, n.Decoder.B)
+}
+
+// Encode adds the encoder to the graph: the hidden layers with ReLU, then
+// the code layer with a sigmoid, giving the bit probabilities φ(x) as a
+// batch×Bits matrix. x is a batch×Features matrix.
+func (n *Net) Encode(x *G.Node) (*G.Node, error) {
+	h := x
+	for i, d := range n.Encoder {
+		z, err := d.Forward(h)
+		if err != nil {
+			return nil, err
+		}
+		if i == len(n.Encoder)-1 {
+			p, err := G.Sigmoid(z)
+			if err != nil {
+				return nil, fmt.Errorf("dsnc: code layer sigmoid: %w", err)
+			}
+			return p, nil
+		}
+		if h, err = G.Rectify(z); err != nil {
+			return nil, fmt.Errorf("dsnc: hidden layer %d ReLU: %w", i, err)
+		}
+	}
+	return nil, fmt.Errorf("%w: no encoder layers", ErrShape)
+}
+
+// Decode adds the linear decoder to the graph: the batch×Classes scores
+// b·W + B of a batch×Bits code matrix b (the input of a softmax).
+func (n *Net) Decode(b *G.Node) (*G.Node, error) { return n.Decoder.Forward(b) }
+
+// SoftmaxLoss is the decoder's loss on a batch, built by NLL.
+type SoftmaxLoss struct {
+	// Loss is the mean negative log-likelihood, a scalar.
+	Loss *G.Node
+	// LogP holds the batch×Classes log-probabilities log softmax(logits).
+	LogP *G.Node
+	// TrueLogP holds each row's log-probability of its true class, a vector.
+	TrueLogP *G.Node
+}
+
+// NLL adds the mean negative log-likelihood of a softmax over the rows of
+// logits (batch×Classes) to the graph, with the labels given as a one-hot
+// batch×Classes matrix: the loss L of paper eq. 5–6. Cost O(batch·Classes)
+// per run.
+func NLL(logits, onehot *G.Node) (*SoftmaxLoss, error) {
+	logp, err := G.LogSoftMax(logits)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: log-softmax: %w", err)
+	}
+	yl, err := G.HadamardProd(onehot, logp)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: one-hot × log p: %w", err)
+	}
+	trueLogP, err := G.Sum(yl, 1)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: row sums: %w", err)
+	}
+	mean, err := G.Mean(trueLogP)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: mean: %w", err)
+	}
+	loss, err := G.Neg(mean)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: negate: %w", err)
+	}
+	return &SoftmaxLoss{Loss: loss, LogP: logp, TrueLogP: trueLogP}, nil
+}
+
+// Regulariser is the latent-space regulariser of paper eq. 7–8 on one
+// minibatch, built by NewRegulariser:
+//
+//	Cost = β·Intra − γ·Inter
+//	Intra = mean of ‖φ(xᵢ) − φ(xⱼ)‖² over ordered pairs i ≠ j with yᵢ = yⱼ
+//	Inter = mean of ‖φ(xᵢ) − φ(xⱼ)‖² over pairs with yᵢ ≠ yⱼ
+//
+// (the paper writes sums; means keep β and γ independent of the batch size).
+// The pair masks, β and γ are inputs of the graph, set for each batch with
+// SetBatch; a batch with no same-class (or no different-class) pair gives
+// that term 0. It is computed without forming the pairwise differences:
+// Σᵢⱼ Mᵢⱼ‖pᵢ − pⱼ‖² = 2·Σᵢ rᵢ‖pᵢ‖² − 2·Σᵢⱼ Mᵢⱼ pᵢ·pⱼ for a symmetric
+// mask M with row sums r, at a cost of O(batch²·Bits) per run.
+type Regulariser struct {
+	// Intra and Inter are the two scalar mean squared distances.
+	Intra, Inter *G.Node
+	// Beta and Gamma are the scalar weights, inputs of the graph.
+	Beta, Gamma *G.Node
+	// Cost is Beta·Intra − Gamma·Inter.
+	Cost *G.Node
+
+	batch      int
+	dt         tensor.Dtype
+	same, diff *tensor.Dense // batch×batch masks, each normalised to sum 1
+	sameR      *tensor.Dense // row sums of same
+	diffR      *tensor.Dense // row sums of diff
+}
+
+// NewRegulariser adds the regulariser of the batch×Bits probabilities
+// probs (φ(x), the output of Net.Encode) to probs's graph. The masks start
+// empty and β = γ = 0: call SetBatch before running the graph.
+func NewRegulariser(probs *G.Node) (*Regulariser, error) {
+	s := probs.Shape()
+	if len(s) != 2 {
+		return nil, fmt.Errorf("%w: regulariser needs a batch×bits matrix, got shape %v", ErrShape, s)
+	}
+	g, dt, n := probs.Graph(), probs.Dtype(), s[0]
+	r := &Regulariser{
+		batch: n, dt: dt,
+		same:  tensor.New(tensor.Of(dt), tensor.WithShape(n, n)),
+		diff:  tensor.New(tensor.Of(dt), tensor.WithShape(n, n)),
+		sameR: tensor.New(tensor.Of(dt), tensor.WithShape(n)),
+		diffR: tensor.New(tensor.Of(dt), tensor.WithShape(n)),
+	}
+	r.Beta = G.NewScalar(g, dt, G.WithName("reg.beta"), G.WithValue(scalarOf(dt, 0)))
+	r.Gamma = G.NewScalar(g, dt, G.WithName("reg.gamma"), G.WithValue(scalarOf(dt, 0)))
+	sameN := G.NewMatrix(g, dt, G.WithShape(n, n), G.WithName("reg.same"), G.WithValue(r.same))
+	diffN := G.NewMatrix(g, dt, G.WithShape(n, n), G.WithName("reg.diff"), G.WithValue(r.diff))
+	sameRN := G.NewVector(g, dt, G.WithShape(n), G.WithName("reg.sameRows"), G.WithValue(r.sameR))
+	diffRN := G.NewVector(g, dt, G.WithShape(n), G.WithName("reg.diffRows"), G.WithValue(r.diffR))
+
+	pt, err := G.Transpose(probs)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: regulariser transpose: %w", err)
+	}
+	gram, err := G.Mul(probs, pt)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: regulariser gram: %w", err)
+	}
+	sq, err := G.Square(probs)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: regulariser square: %w", err)
+	}
+	norms, err := G.Sum(sq, 1)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: regulariser norms: %w", err)
+	}
+	two := G.NewConstant(scalarOf(dt, 2))
+	meanDist := func(mask, rows *G.Node) (*G.Node, error) {
+		// 2·Σ rᵢ‖pᵢ‖² − 2·Σ M∘(P·Pᵀ)
+		a, err := G.Sum(G.Must(G.HadamardProd(norms, rows)))
+		if err != nil {
+			return nil, err
+		}
+		b, err := G.Sum(G.Must(G.HadamardProd(mask, gram)))
+		if err != nil {
+			return nil, err
+		}
+		d, err := G.Sub(a, b)
+		if err != nil {
+			return nil, err
+		}
+		return G.Mul(two, d)
+	}
+	if r.Intra, err = meanDist(sameN, sameRN); err != nil {
+		return nil, fmt.Errorf("dsnc: regulariser intra-class term: %w", err)
+	}
+	if r.Inter, err = meanDist(diffN, diffRN); err != nil {
+		return nil, fmt.Errorf("dsnc: regulariser inter-class term: %w", err)
+	}
+	bi, err := G.Mul(r.Beta, r.Intra)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: regulariser β·intra: %w", err)
+	}
+	gi, err := G.Mul(r.Gamma, r.Inter)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: regulariser γ·inter: %w", err)
+	}
+	if r.Cost, err = G.Sub(bi, gi); err != nil {
+		return nil, fmt.Errorf("dsnc: regulariser cost: %w", err)
+	}
+	return r, nil
+}
+
+// SetBatch sets the pair masks from the labels of the batch's rows and the
+// weights β and γ. It returns ErrShape when len(labels) is not the batch
+// size and ErrConfig for a negative or non-finite weight. Cost O(batch²).
+func (r *Regulariser) SetBatch(labels []int, beta, gamma float64) error {
+	n := r.batch
+	if len(labels) != n {
+		return fmt.Errorf("%w: %d labels for a batch of %d", ErrShape, len(labels), n)
+	}
+	if !(beta >= 0 && gamma >= 0) || math.IsInf(beta, 0) || math.IsInf(gamma, 0) {
+		return fmt.Errorf("%w: regulariser weights β=%v γ=%v", ErrConfig, beta, gamma)
+	}
+	var nSame, nDiff int
+	for i := range labels {
+		for j := range labels {
+			if i != j {
+				if labels[i] == labels[j] {
+					nSame++
+				} else {
+					nDiff++
+				}
+			}
+		}
+	}
+	ws, wd := 0.0, 0.0
+	if nSame > 0 {
+		ws = 1 / float64(nSame)
+	}
+	if nDiff > 0 {
+		wd = 1 / float64(nDiff)
+	}
+	switch r.dt {
+	case tensor.Float32:
+		fillMasks(r.same.Data().([]float32), r.diff.Data().([]float32), r.sameR.Data().([]float32), r.diffR.Data().([]float32), labels, float32(ws), float32(wd))
+	default:
+		fillMasks(r.same.Data().([]float64), r.diff.Data().([]float64), r.sameR.Data().([]float64), r.diffR.Data().([]float64), labels, ws, wd)
+	}
+	if err := G.Let(r.Beta, scalarOf(r.dt, beta)); err != nil {
+		return fmt.Errorf("dsnc: set β: %w", err)
+	}
+	if err := G.Let(r.Gamma, scalarOf(r.dt, gamma)); err != nil {
+		return fmt.Errorf("dsnc: set γ: %w", err)
+	}
+	return nil
+}
+
+func fillMasks[F float32 | float64](same, diff, sameR, diffR []F, labels []int, ws, wd F) {
+	n := len(labels)
+	for i, yi := range labels {
+		var rs, rd F
+		for j, yj := range labels {
+			var s, d F
+			if i != j {
+				if yi == yj {
+					s = ws
+				} else {
+					d = wd
+				}
+			}
+			same[i*n+j], diff[i*n+j] = s, d
+			rs += s
+			rd += d
+		}
+		sameR[i], diffR[i] = rs, rd
+	}
+}
+
+func scalarOf(dt tensor.Dtype, v float64) interface{} {
+	if dt == tensor.Float32 {
+		return float32(v)
+	}
+	return v
+}
+
+// TrainingGraph is the whole DSNC training graph for a fixed batch size,
+// assembled from the exported parts exactly as Fit uses it:
+//
+//	Probs  = Net.Encode(X)                  φ(x)
+//	Bits   = Binarize(Probs, Sample, seed)  b ~ φ(x), straight-through
+//	Logits = Net.Decode(Bits)
+//	NLL    = NLL(Logits, Y)
+//	Cost   = NLL + Reg.Cost                 (Reg is nil without the regulariser)
+//
+// Fill a batch with SetBatch, run the graph with a TapeMachine made with
+// G.BindDualValues(Net.Learnables()...), and step Net.Learnables with a
+// solver; Loss and Correct report on the last run.
+type TrainingGraph struct {
+	Graph  *G.ExprGraph
+	Net    *Net
+	X, Y   *G.Node // inputs: batch×Features rows, batch×Classes one-hot labels
+	Probs  *G.Node
+	Bits   *G.Node
+	Logits *G.Node
+	NLL    *G.Node
+	Reg    *Regulariser
+	Cost   *G.Node
+
+	batch      int
+	x, y       *tensor.Dense
+	labels     []int
+	lossV      G.Value
+	trueV      G.Value
+	maxV       G.Value
+	gradsBuilt bool
+}
+
+// NewTrainingGraph builds the training graph of m for batches of the given
+// size, with the regulariser when regularise is true; seed seeds the
+// Binarize node. Gradients of Cost with respect to Net.Learnables are
+// added too, ready for a TapeMachine. It returns ErrConfig for a batch size
+// below 2 and the errors of NewNet.
+func NewTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*TrainingGraph, error) {
+	if batch < 2 {
+		return nil, fmt.Errorf("%w: batch size %d, want at least 2", ErrConfig, batch)
+	}
+	g := G.NewGraph()
+	net, err := NewNet(g, m)
+	if err != nil {
+		return nil, err
+	}
+	c := m.Config
+	t := &TrainingGraph{
+		Graph: g, Net: net, batch: batch,
+		x:      tensor.New(tensor.Of(m.Dtype), tensor.WithShape(batch, c.Features)),
+		y:      tensor.New(tensor.Of(m.Dtype), tensor.WithShape(batch, c.Classes)),
+		labels: make([]int, batch),
+	}
+	t.X = G.NewMatrix(g, m.Dtype, G.WithShape(batch, c.Features), G.WithName("x"), G.WithValue(t.x))
+	t.Y = G.NewMatrix(g, m.Dtype, G.WithShape(batch, c.Classes), G.WithName("y"), G.WithValue(t.y))
+	if t.Probs, err = net.Encode(t.X); err != nil {
+		return nil, err
+	}
+	if t.Bits, err = Binarize(t.Probs, Sample, seed); err != nil {
+		return nil, err
+	}
+	if t.Logits, err = net.Decode(t.Bits); err != nil {
+		return nil, err
+	}
+	sl, err := NLL(t.Logits, t.Y)
+	if err != nil {
+		return nil, err
+	}
+	t.NLL = sl.Loss
+	t.Cost = t.NLL
+	if regularise {
+		if t.Reg, err = NewRegulariser(t.Probs); err != nil {
+			return nil, err
+		}
+		if t.Cost, err = G.Add(t.NLL, t.Reg.Cost); err != nil {
+			return nil, fmt.Errorf("dsnc: NLL + regulariser: %w", err)
+		}
+	}
+	if _, err = G.Grad(t.Cost, net.Learnables()...); err != nil {
+		return nil, fmt.Errorf("dsnc: gradients: %w", err)
+	}
+	// The row maxima of the log-probabilities are off the gradient path;
+	// reading them and the true-class log-probabilities gives the batch
+	// accuracy without copying the batch×Classes scores out of the graph.
+	rowMax, err := G.Max(sl.LogP, 1)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: row maxima: %w", err)
+	}
+	G.Read(t.NLL, &t.lossV)
+	G.Read(sl.TrueLogP, &t.trueV)
+	G.Read(rowMax, &t.maxV)
+	return t, nil
+}
+
+// BatchSize returns the number of rows of every batch.
+func (t *TrainingGraph) BatchSize() int { return t.batch }
+
+// SetBatch copies the given rows of d into X and their labels into Y, and,
+// with the regulariser, sets its masks and the weights β and γ. len(rows)
+// must be the batch size. It returns ErrShape when d's width or class count
+// differs from the model's or len(rows) is not the batch size, and the
+// errors of Regulariser.SetBatch. Cost O(batch·(Features+Classes)).
+func (t *TrainingGraph) SetBatch(d *labelcode.Dataset, rows []int, beta, gamma float64) error {
+	xs, ys := t.x.Shape(), t.y.Shape()
+	if d.Features != xs[1] || d.Classes != ys[1] {
+		return fmt.Errorf("%w: data %d features, %d classes; model %d, %d", ErrShape, d.Features, d.Classes, xs[1], ys[1])
+	}
+	if len(rows) != t.batch {
+		return fmt.Errorf("%w: %d rows for a batch of %d", ErrShape, len(rows), t.batch)
+	}
+	f, k := d.Features, d.Classes
+	for i, r := range rows {
+		t.labels[i] = d.Y[r]
+	}
+	switch x := t.x.Data().(type) {
+	case []float32:
+		y := t.y.Data().([]float32)
+		clear(y)
+		for i, r := range rows {
+			copy(x[i*f:(i+1)*f], d.Row(r))
+			y[i*k+t.labels[i]] = 1
+		}
+	case []float64:
+		y := t.y.Data().([]float64)
+		clear(y)
+		for i, r := range rows {
+			for j, v := range d.Row(r) {
+				x[i*f+j] = float64(v)
+			}
+			y[i*k+t.labels[i]] = 1
+		}
+	}
+	if t.Reg != nil {
+		return t.Reg.SetBatch(t.labels, beta, gamma)
+	}
+	return nil
+}
+
+// Loss returns the mean negative log-likelihood of the last run (without
+// the regulariser).
+func (t *TrainingGraph) Loss() float64 {
+	if t.lossV == nil {
+		return math.NaN()
+	}
+	return floatOf(t.lossV)
+}
+
+// Correct returns how many rows of the last run's batch the decoder put in
+// their true class (on the sampled codes; ties count as correct).
+func (t *TrainingGraph) Correct() int {
+	if t.trueV == nil || t.maxV == nil {
+		return 0
+	}
+	n := 0
+	switch tv := t.trueV.Data().(type) {
+	case []float32:
+		mv := t.maxV.Data().([]float32)
+		for i := range tv {
+			if tv[i] >= mv[i] {
+				n++
+			}
+		}
+	case []float64:
+		mv := t.maxV.Data().([]float64)
+		for i := range tv {
+			if tv[i] >= mv[i] {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func floatOf(v G.Value) float64 {
+	switch d := v.Data().(type) {
+	case float32:
+		return float64(d)
+	case float64:
+		return d
+	case []float32:
+		return float64(d[0])
+	case []float64:
+		return d[0]
+	}
+	return math.NaN()
+}

@@ -1,0 +1,296 @@
+package dsnc
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"gorgonia.org/tensor"
+)
+
+var (
+	// ErrConfig reports an invalid network shape or training option.
+	ErrConfig = errors.New("dsnc: invalid configuration")
+	// ErrShape reports data whose width or class count does not match the model.
+	ErrShape = errors.New("dsnc: shape mismatch")
+	// ErrNotFitted reports a model without training codes where they are needed
+	// (a nearest-neighbour or table decoder, Analysis of the training codes).
+	ErrNotFitted = errors.New("dsnc: model has no training codes")
+	// ErrNonFinite reports a NaN or infinite weight or loss.
+	ErrNonFinite = errors.New("dsnc: non-finite value")
+)
+
+// MaxBits is the largest supported code length.
+const MaxBits = 4096
+
+// Config is the shape of a DSNC network: Features inputs, optional ReLU
+// hidden layers, a code layer of Bits sigmoid units φ(x), and a linear
+// softmax decoder over Classes.
+type Config struct {
+	// Features is the input width n.
+	Features int
+	// Hidden holds the widths of ReLU layers between the input and the code
+	// layer. The paper uses none: its encoder is linear + sigmoid.
+	Hidden []int
+	// Bits is the code length c, in [1, MaxBits].
+	Bits int
+	// Classes is K, at least 2.
+	Classes int
+}
+
+// Validate returns ErrConfig, wrapped, when a width is out of range.
+func (c Config) Validate() error {
+	switch {
+	case c.Features <= 0:
+		return fmt.Errorf("%w: %d features", ErrConfig, c.Features)
+	case c.Bits <= 0 || c.Bits > MaxBits:
+		return fmt.Errorf("%w: %d bits, want 1..%d", ErrConfig, c.Bits, MaxBits)
+	case c.Classes < 2:
+		return fmt.Errorf("%w: %d classes, want at least 2", ErrConfig, c.Classes)
+	}
+	for i, h := range c.Hidden {
+		if h <= 0 {
+			return fmt.Errorf("%w: hidden layer %d has width %d", ErrConfig, i, h)
+		}
+	}
+	return nil
+}
+
+// widths returns the input width followed by the output width of every
+// encoder layer: Features, Hidden..., Bits.
+func (c Config) widths() []int {
+	w := append([]int{c.Features}, c.Hidden...)
+	return append(w, c.Bits)
+}
+
+// Layer is one dense layer's parameters, y = x·W + B, with W an In×Out
+// matrix and B a vector of Out, both of the model's dtype.
+type Layer struct {
+	W, B *tensor.Dense
+}
+
+// In returns the layer's input width.
+func (l Layer) In() int { return l.W.Shape()[0] }
+
+// Out returns the layer's output width.
+func (l Layer) Out() int { return l.W.Shape()[1] }
+
+// Float32 returns copies of W (row-major) and B converted to float32.
+func (l Layer) Float32() (w, b []float32) {
+	return toFloat32(l.W.Data()), toFloat32(l.B.Data())
+}
+
+func toFloat32(d interface{}) []float32 {
+	switch v := d.(type) {
+	case []float32:
+		return append([]float32(nil), v...)
+	case []float64:
+		out := make([]float32, len(v))
+		for i, x := range v {
+			out[i] = float32(x)
+		}
+		return out
+	}
+	panic(fmt.Sprintf("dsnc: unsupported weight type %T", d))
+}
+
+func newLayer(dt tensor.Dtype, in, out int) Layer {
+	return Layer{
+		W: tensor.New(tensor.Of(dt), tensor.WithShape(in, out)),
+		B: tensor.New(tensor.Of(dt), tensor.WithShape(out)),
+	}
+}
+
+// initUniform fills W with U(-a, a), a = gain·sqrt(6/(in+out)) (Glorot with
+// gain 1, He-like with gain sqrt(2)), and B with zeros.
+func (l Layer) initUniform(r *rand.Rand, gain float64) {
+	a := gain * math.Sqrt(6/float64(l.In()+l.Out()))
+	switch w := l.W.Data().(type) {
+	case []float32:
+		for i := range w {
+			w[i] = float32((2*r.Float64() - 1) * a)
+		}
+	case []float64:
+		for i := range w {
+			w[i] = (2*r.Float64() - 1) * a
+		}
+	}
+	l.B.Zero()
+}
+
+func (l Layer) clone() Layer {
+	return Layer{W: l.W.Clone().(*tensor.Dense), B: l.B.Clone().(*tensor.Dense)}
+}
+
+func (l Layer) copyFrom(src Layer) {
+	tensor.Copy(l.W, src.W)
+	tensor.Copy(l.B, src.B)
+}
+
+func (l Layer) finite() bool {
+	for _, t := range []*tensor.Dense{l.W, l.B} {
+		switch d := t.Data().(type) {
+		case []float32:
+			for _, v := range d {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					return false
+				}
+			}
+		case []float64:
+			for _, v := range d {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// Model is a DSNC network's parameters: the encoder layers (hidden ReLU
+// layers, then the code layer) and the linear decoder, plus, once set by Fit
+// or SetTrainingCodes, the distinct codes the encoder gives the training
+// rows and the majority label of each.
+//
+// The layers' tensors are the parameters themselves: NewNet binds them into
+// a graph without copying, so a solver stepping the graph's learnables
+// updates the model.
+type Model struct {
+	// Config is the network's shape.
+	Config Config
+	// Dtype is tensor.Float32 or tensor.Float64.
+	Dtype tensor.Dtype
+	// Encoder holds len(Config.Hidden)+1 layers; the last maps to Bits.
+	Encoder []Layer
+	// Decoder maps a code of Bits to Classes scores.
+	Decoder Layer
+	// Codes holds the distinct training codes, packed (hamming bit order,
+	// Words(Bits) words each), in ascending lexicographic word order.
+	Codes []uint64
+	// CodeLabels holds, for each code in Codes, the most frequent label of
+	// the training rows with that code (ties: the smallest label).
+	CodeLabels []int
+}
+
+// NewModel returns a model of the given shape and dtype (tensor.Float32 or
+// tensor.Float64) with weights drawn from seed: He-uniform for the ReLU
+// layers, Glorot-uniform for the code and decoder layers, zero biases.
+// It returns ErrConfig for an invalid shape or dtype.
+func NewModel(cfg Config, dtype tensor.Dtype, seed uint64) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if dtype != tensor.Float32 && dtype != tensor.Float64 {
+		return nil, fmt.Errorf("%w: dtype %v, want float32 or float64", ErrConfig, dtype)
+	}
+	cfg.Hidden = append([]int(nil), cfg.Hidden...)
+	r := rand.New(rand.NewPCG(seed, 0x64736e63_696e6974))
+	m := &Model{Config: cfg, Dtype: dtype}
+	w := cfg.widths()
+	for i := 0; i+1 < len(w); i++ {
+		l := newLayer(dtype, w[i], w[i+1])
+		gain := 1.0
+		if i+2 < len(w) {
+			gain = math.Sqrt2
+		}
+		l.initUniform(r, gain)
+		m.Encoder = append(m.Encoder, l)
+	}
+	m.Decoder = newLayer(dtype, cfg.Bits, cfg.Classes)
+	m.Decoder.initUniform(r, 1)
+	return m, nil
+}
+
+// layers returns the encoder layers followed by the decoder.
+func (m *Model) layers() []Layer { return append(append([]Layer(nil), m.Encoder...), m.Decoder) }
+
+// Params returns the number of trainable parameters.
+func (m *Model) Params() int {
+	n := 0
+	for _, l := range m.layers() {
+		n += l.In()*l.Out() + l.Out()
+	}
+	return n
+}
+
+// Clone returns a deep copy of m.
+func (m *Model) Clone() *Model {
+	c := &Model{Config: m.Config, Dtype: m.Dtype, Decoder: m.Decoder.clone()}
+	c.Config.Hidden = append([]int(nil), m.Config.Hidden...)
+	for _, l := range m.Encoder {
+		c.Encoder = append(c.Encoder, l.clone())
+	}
+	c.Codes = append([]uint64(nil), m.Codes...)
+	c.CodeLabels = append([]int(nil), m.CodeLabels...)
+	return c
+}
+
+// copyWeights copies src's weights into m's tensors in place (same shapes).
+func (m *Model) copyWeights(src *Model) {
+	for i := range m.Encoder {
+		m.Encoder[i].copyFrom(src.Encoder[i])
+	}
+	m.Decoder.copyFrom(src.Decoder)
+}
+
+// check verifies that the layers match the config and dtype and that every
+// weight is finite.
+func (m *Model) check() error {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	w := m.Config.widths()
+	if len(m.Encoder) != len(w)-1 {
+		return fmt.Errorf("%w: %d encoder layers for %d hidden widths", ErrShape, len(m.Encoder), len(m.Config.Hidden))
+	}
+	for i, l := range m.layers() {
+		in, out := m.Config.Bits, m.Config.Classes
+		if i < len(m.Encoder) {
+			in, out = w[i], w[i+1]
+		}
+		if l.W == nil || l.B == nil || l.In() != in || l.Out() != out || l.B.Shape().TotalSize() != out ||
+			l.W.Dtype() != m.Dtype || l.B.Dtype() != m.Dtype {
+			return fmt.Errorf("%w: layer %d is not %d×%d of %v", ErrShape, i, in, out, m.Dtype)
+		}
+		if !l.finite() {
+			return fmt.Errorf("%w: layer %d has a NaN or infinite weight", ErrNonFinite, i)
+		}
+	}
+	if len(m.CodeLabels)*wordsOf(m.Config.Bits) != len(m.Codes) {
+		return fmt.Errorf("%w: %d code words for %d code labels", ErrShape, len(m.Codes), len(m.CodeLabels))
+	}
+	for _, y := range m.CodeLabels {
+		if y < 0 || y >= m.Config.Classes {
+			return fmt.Errorf("%w: code label %d outside [0, %d)", ErrShape, y, m.Config.Classes)
+		}
+	}
+	return nil
+}
+
+// String summarises the model: shape, dtype, parameter counts per layer and
+// the number of stored training codes.
+func (m *Model) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "DSNC model (%v): %d features → ", m.Dtype, m.Config.Features)
+	for _, h := range m.Config.Hidden {
+		fmt.Fprintf(&b, "%d ReLU → ", h)
+	}
+	fmt.Fprintf(&b, "%d-bit code → %d classes\n", m.Config.Bits, m.Config.Classes)
+	for i, l := range m.layers() {
+		name := "decoder"
+		switch {
+		case i == len(m.Encoder)-1:
+			name = "code"
+		case i < len(m.Encoder)-1:
+			name = fmt.Sprintf("hidden %d", i+1)
+		}
+		fmt.Fprintf(&b, "  %-9s %6d × %-6d %10d params\n", name, l.In(), l.Out(), l.In()*l.Out()+l.Out())
+	}
+	fmt.Fprintf(&b, "  total %d params; %d distinct training codes", m.Params(), len(m.CodeLabels))
+	return b.String()
+}
+
+// wordsOf is hamming.Words: uint64 words per code of the given bits.
+func wordsOf(bits int) int { return (bits + 63) / 64 }
