@@ -123,8 +123,8 @@ func powAtLeast(b, k, n int) bool {
 // sites determine the label and two labels agree on at most k-1 sites
 // (Theorem 3): the code's minimum distance is at least sites-k+1.
 //
-// k = 1 gives primes >= K, each site alone a copy of the label. For a
-// ReedSolomon field of k digits use the first prime of ChoosePrimes(K, 1, k).
+// k = 1 gives primes >= K, each site alone a copy of the label. For the
+// field of a ReedSolomon code see ChooseField.
 //
 // It returns ErrTooFewClasses or ErrTooManyClasses for K outside
 // [2, MaxClasses], ErrTooFewSites if k < 1 or k > sites, and
@@ -151,4 +151,18 @@ func ChoosePrimes(classes, sites, k int) ([]int, error) {
 		}
 	}
 	return primes, nil
+}
+
+// ChooseField returns the smallest prime p with p^k >= K = classes: the
+// field of a ReedSolomon code whose labels have k base-p digits, so that
+// any k sites determine the label (LM paper §IV-B takes p just above
+// K^(1/k)). It returns ErrTooFewClasses or ErrTooManyClasses for K outside
+// [2, MaxClasses], ErrTooFewSites if k < 1, and ErrTooManySites if there
+// is no such prime up to MaxPrime.
+func ChooseField(classes, k int) (int, error) {
+	primes, err := ChoosePrimes(classes, max(k, 1), k)
+	if err != nil {
+		return 0, fmt.Errorf("codes: ChooseField: %w", err)
+	}
+	return primes[0], nil
 }
