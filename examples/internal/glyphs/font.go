@@ -60,6 +60,7 @@ type scratch struct {
 	buf sfnt.Buffer
 	z   vector.Rasterizer
 	pix []uint8
+	img image.Alpha
 }
 
 // Open reads and parses face's font file. It returns an error wrapping
@@ -252,8 +253,11 @@ func (ft *Font) draw(s *scratch, r rune, size int, pix []uint8) error {
 		}
 	}
 	z.ClosePath()
-	dst := &image.Alpha{Pix: pix, Stride: size, Rect: image.Rect(0, 0, size, size)}
-	z.Draw(dst, dst.Rect, image.Opaque, image.Point{})
+	// The image lives in the scratch space: a local one would escape to the
+	// heap through the draw.Image interface.
+	s.img = image.Alpha{Pix: pix, Stride: size, Rect: image.Rect(0, 0, size, size)}
+	z.Draw(&s.img, s.img.Rect, image.Opaque, image.Point{})
+	s.img.Pix = nil
 	return nil
 }
 
