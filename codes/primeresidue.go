@@ -158,7 +158,8 @@ func (m *PrimeResidue) Decode(symbols []int) (int, error) {
 // It panics if len(sites) != len(symbols). It returns ErrSiteRange if a site
 // is outside [0, n) or repeated, ErrSymbolRange if a symbol is outside its
 // site's alphabet, ErrTooFewSites if the primes of the sites multiply to
-// less than K (several labels fit), and ErrLabelRange if no label below K
+// less than K (the sites do not determine a label; it is returned even when
+// these residues happen to fit a single label), and ErrLabelRange if no label below K
 // has these residues (the CRT solution modulo the product of the primes is
 // >= K). It allocates nothing, errors included, for codes of up to 1024
 // sites or subsets of up to 32 sites. Cost: O(s·t) modular multiplications
