@@ -452,3 +452,37 @@ func TestCloneCopyParams(t *testing.T) {
 		t.Fatal("NewNet is not reproducible")
 	}
 }
+
+func TestMarshalRoundTrip(t *testing.T) {
+	n := mustNet(t, Spec{Inputs: 4, Hidden: []int{3, 2}, Heads: []int{5, 2}}, 1)
+	b, err := n.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Net
+	if err := m.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := m.MarshalBinary()
+	if string(b) != string(b2) || m.String() != n.String() {
+		t.Fatal("round trip changed the network")
+	}
+	for cut := 0; cut < len(b); cut += 7 {
+		if err := m.UnmarshalBinary(b[:cut]); !errors.Is(err, ErrSpec) {
+			t.Fatalf("truncated at %d: %v", cut, err)
+		}
+	}
+	if err := m.UnmarshalBinary(append(b, 0, 0, 0, 0)); !errors.Is(err, ErrSpec) {
+		t.Fatalf("trailing data: %v", err)
+	}
+	bad := append([]byte(nil), b...)
+	copy(bad[len(bad)-4:], []byte{0, 0, 0xc0, 0x7f}) // NaN
+	if err := m.UnmarshalBinary(bad); !errors.Is(err, ErrSpec) {
+		t.Fatalf("NaN weight: %v", err)
+	}
+	huge := append([]byte(nil), b...)
+	copy(huge[4:8], []byte{0xff, 0xff, 0xff, 0x0f})
+	if err := m.UnmarshalBinary(huge); !errors.Is(err, ErrSpec) {
+		t.Fatalf("huge layer count: %v", err)
+	}
+}

@@ -1,0 +1,391 @@
+package labelmap
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	labelcode "github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/internal/nn"
+)
+
+// Learner is a base learner for one site: a classifier over the site's
+// alphabet. Bring your own by implementing these two methods; implement
+// BatchLearner too for fast batch prediction and Saveable to save it.
+type Learner interface {
+	// Fit trains on the (row, symbol) pairs of train: train.Y holds
+	// symbols in [0, train.Classes), train.Classes is the site's alphabet
+	// size. val (same form) may be nil; a learner may use it for early
+	// stopping. A learner may keep references to the datasets' slices only
+	// until Fit returns.
+	Fit(ctx context.Context, train, val *labelcode.Dataset) error
+	// LogProba writes the log-probabilities of the alphabet's symbols for
+	// the input row x into dst (grown when too short) and returns it.
+	LogProba(x []float32, dst []float64) ([]float64, error)
+}
+
+// BatchLearner is a Learner that scores many rows at once: LogProbaBatch
+// writes rows×alphabet log-probabilities, row-major, for the rows of x
+// (row-major) into dst (grown when too short) and returns it.
+type BatchLearner interface {
+	Learner
+	LogProbaBatch(x []float32, rows int, dst []float64) ([]float64, error)
+}
+
+// Epoch is one line of a training history: mean minibatch loss and
+// training accuracy, validation score (NaN without validation data) and
+// wall time.
+type Epoch struct {
+	Epoch          int
+	Loss, Accuracy float64
+	Score          float64
+	Duration       time.Duration
+}
+
+// ProgressFunc receives training progress: after each minibatch the site
+// (-1 for a MultiHead model), epoch and batch (from 0), the batch's loss and
+// training accuracy; after each epoch's validation batch = -1, the epoch's
+// mean loss and the validation score. Sites of an Ensemble train
+// concurrently, so the function must be safe for concurrent use.
+type ProgressFunc func(site, epoch, batch int, loss, accuracy float64)
+
+type mlpConfig struct {
+	hidden   []int
+	epochs   int
+	batch    int
+	lr       float64
+	patience int
+	seed     uint64
+	progress ProgressFunc
+	site     int
+}
+
+func defaultConfig() mlpConfig {
+	return mlpConfig{hidden: []int{128}, epochs: 10, batch: 64, lr: 1e-3, seed: 1}
+}
+
+// Option sets a training setting of an MLP learner or a MultiHead model.
+type Option func(*mlpConfig) error
+
+// Hidden sets the widths of the hidden ReLU layers; default one layer of
+// 128. No width gives a softmax regression. A width < 1 is ErrOption.
+func Hidden(widths ...int) Option {
+	return func(c *mlpConfig) error {
+		for _, w := range widths {
+			if w < 1 {
+				return fmt.Errorf("%w: hidden width %d", ErrOption, w)
+			}
+		}
+		c.hidden = append([]int(nil), widths...)
+		return nil
+	}
+}
+
+// Epochs sets the number of passes over the training data; default 10.
+// n < 1 is ErrOption.
+func Epochs(n int) Option {
+	return func(c *mlpConfig) error {
+		if n < 1 {
+			return fmt.Errorf("%w: %d epochs", ErrOption, n)
+		}
+		c.epochs = n
+		return nil
+	}
+}
+
+// BatchSize sets the minibatch size; default 64, capped at the number of
+// training rows. Each epoch drops the rows left over after the last full
+// minibatch of its shuffle. n < 1 is ErrOption.
+func BatchSize(n int) Option {
+	return func(c *mlpConfig) error {
+		if n < 1 {
+			return fmt.Errorf("%w: batch size %d", ErrOption, n)
+		}
+		c.batch = n
+		return nil
+	}
+}
+
+// LearningRate sets Adam's step size; default 1e-3. A value that is not
+// positive and finite is ErrOption.
+func LearningRate(lr float64) Option {
+	return func(c *mlpConfig) error {
+		if !(lr > 0) || math.IsInf(lr, 0) {
+			return fmt.Errorf("%w: learning rate %v", ErrOption, lr)
+		}
+		c.lr = lr
+		return nil
+	}
+}
+
+// Patience stops training after n epochs without a better validation score
+// (validation data must be given to Fit); default 0, never stop early.
+// With validation data the best epoch's weights are always kept. n < 0 is
+// ErrOption.
+func Patience(n int) Option {
+	return func(c *mlpConfig) error {
+		if n < 0 {
+			return fmt.Errorf("%w: patience %d", ErrOption, n)
+		}
+		c.patience = n
+		return nil
+	}
+}
+
+// Seed sets the seed of weight initialisation and minibatch shuffling;
+// default 1. The same seed and data give the same model bit for bit.
+// MLPFactory derives each site's seed from it.
+func Seed(seed uint64) Option {
+	return func(c *mlpConfig) error { c.seed = seed; return nil }
+}
+
+// Progress sets a progress callback; default none.
+func Progress(f ProgressFunc) Option {
+	return func(c *mlpConfig) error { c.progress = f; return nil }
+}
+
+func buildConfig(opts []Option) (mlpConfig, error) {
+	c := defaultConfig()
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func (c *mlpConfig) train(ctx context.Context, net *nn.Net, tr, va *nn.Data, score func(*nn.Net) (float64, error)) (*nn.History, error) {
+	cfg := nn.Config{Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Patience: c.patience, Seed: c.seed, Score: score}
+	if c.progress != nil {
+		site, f := c.site, c.progress
+		cfg.Progress = func(epoch, batch int, loss, acc float64) { f(site, epoch, batch, loss, acc) }
+	}
+	return nn.Train(ctx, net, tr, va, cfg)
+}
+
+func history(h *nn.History) []Epoch {
+	if h == nil {
+		return nil
+	}
+	out := make([]Epoch, len(h.Epochs))
+	for i, e := range h.Epochs {
+		out[i] = Epoch{Epoch: e.Epoch, Loss: e.Loss, Accuracy: e.Accuracy, Score: e.Score, Duration: e.Duration}
+	}
+	return out
+}
+
+// MLP is the default base learner: a softmax classifier on a multilayer
+// perceptron (ReLU hidden layers, He/Glorot initialisation), trained with
+// Adam on shuffled minibatches, early stopping on validation accuracy and
+// the best epoch's weights kept. With codes.NewOneHot it is the one-hot
+// softmax baseline, with codes.NewBinary the binary ECOC baseline.
+//
+// Prediction does not touch the training graph: the weights are plain
+// float32 slices evaluated with gonum BLAS. LogProba and LogProbaBatch are
+// safe for concurrent use (not concurrently with Fit) and LogProba allocates
+// nothing with a dst of sufficient capacity.
+type MLP struct {
+	cfg     mlpConfig
+	net     *nn.Net
+	hist    []Epoch
+	scratch sync.Pool // *mlpScratch
+}
+
+type mlpScratch struct {
+	ws  nn.Workspace
+	out []float32
+}
+
+var (
+	_ BatchLearner = (*MLP)(nil)
+	_ Saveable     = (*MLP)(nil)
+)
+
+// NewMLP returns an untrained MLP learner. It returns ErrOption for a bad
+// option value.
+func NewMLP(opts ...Option) (*MLP, error) {
+	c, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &MLP{cfg: c}, nil
+}
+
+// MLPFactory returns a LearnerFactory making MLP learners with opts; site i
+// gets a seed derived from the Seed option and i, so that sites trained
+// anywhere (another goroutine, another process) with the same options are
+// the same models. The progress callback receives the site.
+func MLPFactory(opts ...Option) LearnerFactory {
+	return func(site int) (Learner, error) {
+		c, err := buildConfig(opts)
+		if err != nil {
+			return nil, err
+		}
+		c.seed = siteSeed(c.seed, site)
+		c.site = site
+		return &MLP{cfg: c}, nil
+	}
+}
+
+// siteSeed mixes a base seed and a site index (splitmix64 finaliser).
+func siteSeed(seed uint64, site int) uint64 {
+	z := seed + 0x9e3779b97f4a7c15*uint64(site+1)
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// Fit trains a fresh network (the previous one, if any, is replaced only on
+// success) on train; val, if not nil, is used for early stopping and to
+// keep the best epoch. It returns the Dataset validation errors
+// (labelcode.ErrShape, ...), ErrInput when val's width differs from train's,
+// and the context's error when ctx is cancelled.
+func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
+	if err := train.Validate(); err != nil {
+		return fmt.Errorf("labelmap: MLP training data: %w", err)
+	}
+	tr := &nn.Data{X: train.X, Targets: [][]int{train.Y}}
+	var va *nn.Data
+	if val != nil {
+		if err := val.Validate(); err != nil {
+			return fmt.Errorf("labelmap: MLP validation data: %w", err)
+		}
+		if val.Features != train.Features || val.Classes != train.Classes {
+			return fmt.Errorf("%w: validation data %d features × %d classes, training %d × %d", ErrInput, val.Features, val.Classes, train.Features, train.Classes)
+		}
+		va = &nn.Data{X: val.X, Targets: [][]int{val.Y}}
+	}
+	net, err := nn.NewNet(nn.Spec{Inputs: train.Features, Hidden: m.cfg.hidden, Heads: []int{train.Classes}}, m.cfg.seed)
+	if err != nil {
+		return fmt.Errorf("labelmap: %w", err)
+	}
+	h, err := m.cfg.train(ctx, net, tr, va, nil)
+	if err != nil {
+		return fmt.Errorf("labelmap: MLP: %w", err)
+	}
+	m.net, m.hist = net, history(h)
+	return nil
+}
+
+// History returns the per-epoch record of the last Fit (nil before).
+func (m *MLP) History() []Epoch { return m.hist }
+
+// Params returns the number of weights (0 before Fit).
+func (m *MLP) Params() int {
+	if m.net == nil {
+		return 0
+	}
+	return m.net.Params()
+}
+
+// Classes returns the alphabet size the learner was trained on (0 before Fit).
+func (m *MLP) Classes() int {
+	if m.net == nil {
+		return 0
+	}
+	return m.net.Spec.Heads[0]
+}
+
+// String describes the network, e.g. "MLP 16-[64]-[47] (4143 params)".
+func (m *MLP) String() string {
+	if m.net == nil {
+		return fmt.Sprintf("MLP (not fitted, hidden %v)", m.cfg.hidden)
+	}
+	return m.net.String()
+}
+
+func (m *MLP) check(width int) error {
+	if m.net == nil {
+		return ErrNotFitted
+	}
+	if width != m.net.Spec.Inputs {
+		return fmt.Errorf("%w: %d features, the model takes %d", ErrInput, width, m.net.Spec.Inputs)
+	}
+	return nil
+}
+
+// LogProba writes the log-probabilities of the alphabet for row x into dst
+// and returns it. It returns ErrNotFitted before Fit and ErrInput for a row
+// of the wrong width. Cost O(Params()); no allocation with a dst of
+// sufficient capacity.
+func (m *MLP) LogProba(x []float32, dst []float64) ([]float64, error) {
+	if err := m.check(len(x)); err != nil {
+		return dst, err
+	}
+	s, _ := m.scratch.Get().(*mlpScratch)
+	if s == nil {
+		s = new(mlpScratch)
+	}
+	s.out = m.net.Forward(x, &s.ws, s.out)
+	dst = toFloat64(s.out, dst)
+	m.scratch.Put(s)
+	return dst, nil
+}
+
+// LogProbaBatch writes rows×alphabet log-probabilities (row-major) for the
+// rows of x into dst and returns it, one BLAS matrix product per layer. It
+// returns ErrNotFitted before Fit and ErrInput when len(x) is not
+// rows×features.
+func (m *MLP) LogProbaBatch(x []float32, rows int, dst []float64) ([]float64, error) {
+	if m.net == nil {
+		return dst, ErrNotFitted
+	}
+	if rows < 0 || len(x) != rows*m.net.Spec.Inputs {
+		return dst, fmt.Errorf("%w: %d values for %d rows of %d features", ErrInput, len(x), rows, m.net.Spec.Inputs)
+	}
+	s, _ := m.scratch.Get().(*mlpScratch)
+	if s == nil {
+		s = new(mlpScratch)
+	}
+	s.out = m.net.ForwardBatch(x, rows, &s.ws, s.out)
+	dst = toFloat64(s.out, dst)
+	m.scratch.Put(s)
+	return dst, nil
+}
+
+func toFloat64(src []float32, dst []float64) []float64 {
+	if cap(dst) < len(src) {
+		dst = make([]float64, len(src))
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = float64(v)
+	}
+	return dst
+}
+
+// Kind returns "mlp", the name under which MLP learners are saved.
+func (m *MLP) Kind() string { return "mlp" }
+
+// MarshalBinary encodes the trained network. It returns ErrNotFitted before
+// Fit.
+func (m *MLP) MarshalBinary() ([]byte, error) {
+	if m.net == nil {
+		return nil, ErrNotFitted
+	}
+	return m.net.MarshalBinary()
+}
+
+// UnmarshalBinary replaces the network by the one encoded in data; the
+// training options are kept. It returns ErrCorrupt for invalid data.
+func (m *MLP) UnmarshalBinary(data []byte) error {
+	var n nn.Net
+	if err := n.UnmarshalBinary(data); err != nil {
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if len(n.Spec.Heads) != 1 {
+		return fmt.Errorf("%w: an MLP learner has one head, the data have %d", ErrCorrupt, len(n.Spec.Heads))
+	}
+	m.net, m.hist = &n, nil
+	return nil
+}
+
+func decodeMLP(data []byte) (Learner, error) {
+	m := &MLP{cfg: defaultConfig()}
+	if err := m.UnmarshalBinary(data); err != nil {
+		return nil, err
+	}
+	return m, nil
+}

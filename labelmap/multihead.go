@@ -1,0 +1,243 @@
+package labelmap
+
+import (
+	"context"
+	"fmt"
+
+	labelcode "github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/internal/nn"
+)
+
+// MultiHead is the shared-trunk Label Mapping network (LM paper, Figure
+// 4a): one MLP trunk and one softmax head per site, trained jointly on the
+// sum of the heads' negative log-likelihoods, decoded by max-product like an
+// Ensemble. Against a K-way softmax on the same trunk it replaces the
+// hidden×K output layer by hidden×Σ_i SiteClasses(i) weights; Params
+// reports both parts.
+//
+// Validation during Fit (early stopping, best epoch) uses the accuracy of
+// the decoded labels. Predictions are safe for concurrent use, not
+// concurrently with Fit.
+type MultiHead struct {
+	*decoder
+	cfg  mlpConfig
+	net  *nn.Net
+	ns   netScorer
+	hist []Epoch
+}
+
+// ParamCount splits a model's weights into its trunk (hidden layers) and
+// its output heads.
+type ParamCount struct {
+	Trunk, Heads int
+}
+
+// Total returns Trunk + Heads.
+func (p ParamCount) Total() int { return p.Trunk + p.Heads }
+
+// String formats the counts, e.g. "trunk 1088 + heads 4959 = 6047".
+func (p ParamCount) String() string {
+	return fmt.Sprintf("trunk %d + heads %d = %d", p.Trunk, p.Heads, p.Total())
+}
+
+// NewMultiHead returns an untrained shared-trunk model over m with the MLP
+// options (Hidden, Epochs, BatchSize, LearningRate, Patience, Seed,
+// Progress; the progress callback gets site -1). It returns ErrOption for
+// a nil mapping or a bad option.
+func NewMultiHead(m codes.Mapping, opts ...Option) (*MultiHead, error) {
+	d, err := newDecoder(m)
+	if err != nil {
+		return nil, err
+	}
+	c, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	c.site = -1
+	return &MultiHead{decoder: d, cfg: c}, nil
+}
+
+// Mapping returns the model's label mapping.
+func (h *MultiHead) Mapping() codes.Mapping { return h.m }
+
+// History returns the per-epoch record of the last Fit (nil before); the
+// score is the decoded validation accuracy.
+func (h *MultiHead) History() []Epoch { return h.hist }
+
+// Params returns the weights of the trunk and of the heads (zeros before
+// Fit).
+func (h *MultiHead) Params() ParamCount {
+	if h.net == nil {
+		return ParamCount{}
+	}
+	return ParamCount{Trunk: h.net.TrunkParams(), Heads: h.net.Params() - h.net.TrunkParams()}
+}
+
+// String describes the model.
+func (h *MultiHead) String() string {
+	if h.net == nil {
+		return fmt.Sprintf("MultiHead %d sites (not fitted, hidden %v)", h.m.Sites(), h.cfg.hidden)
+	}
+	return fmt.Sprintf("MultiHead %v: %v", h.net, h.Params())
+}
+
+// Fit trains a fresh network on train (val may be nil; it drives early
+// stopping and best-epoch selection by decoded accuracy). The previous
+// network is replaced only on success. It returns ErrLabelRange for a label
+// outside the mapping, the Dataset validation errors, ErrInput when val's
+// width differs, and the context's error.
+func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
+	if train == nil {
+		return fmt.Errorf("labelmap: %w", labelcode.ErrEmpty)
+	}
+	if err := train.Validate(); err != nil {
+		return fmt.Errorf("labelmap: training data: %w", err)
+	}
+	ty, err := Relabel(h.m, train.Y, nil)
+	if err != nil {
+		return fmt.Errorf("training data: %w", err)
+	}
+	spec := nn.Spec{Inputs: train.Features, Hidden: h.cfg.hidden, Heads: make([]int, h.m.Sites())}
+	for i := range spec.Heads {
+		spec.Heads[i] = h.m.SiteClasses(i)
+	}
+	var va *nn.Data
+	var score func(*nn.Net) (float64, error)
+	if val != nil {
+		if err := val.Validate(); err != nil {
+			return fmt.Errorf("labelmap: validation data: %w", err)
+		}
+		if val.Features != train.Features {
+			return fmt.Errorf("%w: validation rows have %d features, training rows %d", ErrInput, val.Features, train.Features)
+		}
+		vy, err := Relabel(h.m, val.Y, nil)
+		if err != nil {
+			return fmt.Errorf("validation data: %w", err)
+		}
+		va = &nn.Data{X: val.X, Targets: vy}
+		score = func(n *nn.Net) (float64, error) {
+			return accuracy(val, func(x []float32, rows int, dst []int) ([]int, error) {
+				return h.decoder.predictBatch(&netScorer{h.m, n}, x, rows, train.Features, dst)
+			})
+		}
+	}
+	net, err := nn.NewNet(spec, h.cfg.seed)
+	if err != nil {
+		return fmt.Errorf("labelmap: %w", err)
+	}
+	hist, err := h.cfg.train(ctx, net, &nn.Data{X: train.X, Targets: ty}, va, score)
+	if err != nil {
+		return fmt.Errorf("labelmap: MultiHead: %w", err)
+	}
+	h.setNet(net)
+	h.hist = history(hist)
+	return nil
+}
+
+// netScorer scores with a multi-head network, one head per site.
+type netScorer struct {
+	m   codes.Mapping
+	net *nn.Net
+}
+
+func (s *netScorer) scoreRow(x []float32, sc *scratch) error {
+	if s.net == nil {
+		return ErrNotFitted
+	}
+	if len(x) != s.net.Spec.Inputs {
+		return fmt.Errorf("%w: %d features, the model takes %d", ErrInput, len(x), s.net.Spec.Inputs)
+	}
+	sc.f32 = s.net.Forward(x, &sc.ws, sc.f32)
+	off := 0
+	for i, q := range s.net.Spec.Heads {
+		sc.site[i] = toFloat64(sc.f32[off:off+q], sc.site[i])
+		sc.logp[i] = sc.site[i]
+		off += q
+	}
+	return nil
+}
+
+func (s *netScorer) scoreChunk(x []float32, rows int, sc *scratch) error {
+	if s.net == nil {
+		return ErrNotFitted
+	}
+	if len(x) != rows*s.net.Spec.Inputs {
+		return fmt.Errorf("%w: %d values for %d rows of %d features", ErrInput, len(x), rows, s.net.Spec.Inputs)
+	}
+	sc.f32 = s.net.ForwardBatch(x, rows, &sc.ws, sc.f32)
+	outs := s.net.Spec.Outputs()
+	off := 0
+	for i, q := range s.net.Spec.Heads {
+		b := sc.batch[i]
+		if cap(b) < rows*q {
+			b = make([]float64, rows*q)
+		}
+		b = b[:rows*q]
+		for r := 0; r < rows; r++ {
+			src := sc.f32[r*outs+off : r*outs+off+q]
+			for j, v := range src {
+				b[r*q+j] = float64(v)
+			}
+		}
+		sc.batch[i] = b
+		off += q
+	}
+	return nil
+}
+
+func (h *MultiHead) setNet(n *nn.Net) {
+	h.net = n
+	h.ns = netScorer{h.m, n}
+}
+
+func (h *MultiHead) scorer() *netScorer { return &h.ns }
+
+// Predict returns the label of row x with the largest joint log score over
+// the heads (ties: the smallest label), by decode.MaxProduct. It returns
+// ErrNotFitted before Fit and ErrInput for a row of the wrong width. Cost:
+// one forward pass plus the decoder's search.
+func (h *MultiHead) Predict(x []float32) (int, error) {
+	r, err := h.decoder.predict(h.scorer(), x)
+	return r.Label, err
+}
+
+// PredictScored is Predict returning the label's joint log score too.
+func (h *MultiHead) PredictScored(x []float32) (decode.Scored, error) {
+	return h.decoder.predict(h.scorer(), x)
+}
+
+// TopK appends to dst[:0] the k best labels by joint log score, best first.
+// Errors as Predict.
+func (h *MultiHead) TopK(x []float32, k int, dst []decode.Scored) ([]decode.Scored, error) {
+	return h.decoder.topK(h.scorer(), x, k, dst)
+}
+
+// LogScores returns each head's log-probabilities for row x in dst[i].
+// Errors as Predict.
+func (h *MultiHead) LogScores(x []float32, dst [][]float64) ([][]float64, error) {
+	return h.decoder.logScores(h.scorer(), x, dst)
+}
+
+// LogScore returns the joint log score of label for row x. It returns
+// ErrLabelRange for a label outside [0, K), else as Predict.
+func (h *MultiHead) LogScore(x []float32, label int) (float64, error) {
+	return h.decoder.logScore(h.scorer(), x, label)
+}
+
+// PredictBatch predicts the rows of x (row-major) into dst and returns it,
+// split between GOMAXPROCS goroutines, 128 rows per forward pass. Errors as
+// Predict.
+func (h *MultiHead) PredictBatch(x []float32, rows int, dst []int) ([]int, error) {
+	if h.net == nil {
+		return dst, ErrNotFitted
+	}
+	return h.decoder.predictBatch(h.scorer(), x, rows, h.net.Spec.Inputs, dst)
+}
+
+// Accuracy returns the fraction of the rows of d that PredictBatch labels
+// correctly.
+func (h *MultiHead) Accuracy(d *labelcode.Dataset) (float64, error) {
+	return accuracy(d, h.PredictBatch)
+}
