@@ -138,6 +138,55 @@ func TestIndexesMatchBruteForce(t *testing.T) {
 	}
 }
 
+// TestMultiIndexProbing makes the multi-index probe to the end, never
+// giving up for a scan, so that every radius up to exhaustion of a table
+// is checked against the reference: substrings of up to 16 bits, of 64
+// bits (radius 1 only), and more than 64 substrings.
+func TestMultiIndexProbing(t *testing.T) {
+	alwaysProbe = true
+	defer func() { alwaysProbe = false }()
+	n := 600
+	if testing.Short() {
+		n = 200
+	}
+	for _, tc := range []struct{ bits, m int }{
+		{1, 1}, {8, 1}, {8, 3}, {16, 0}, {16, 2}, {63, 4}, {64, 4}, {65, 5}, {64, 1}, {200, 100},
+	} {
+		rng := rand.New(rand.NewPCG(uint64(tc.bits), uint64(tc.m)))
+		var codes []uint64
+		if tc.m == 1 && tc.bits == 64 {
+			// Queries at distance 0 or 1 from the codes: a 64-bit
+			// substring can only be probed to radius 1.
+			codes = randCodes(rng, 64, n)
+		} else {
+			codes, _ = clusteredCodes(rng, tc.bits, n, 20, 0.1)
+		}
+		mi, err := NewMultiIndex(tc.bits, tc.m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mi.AddPacked(codes)
+		w := Words(tc.bits)
+		var dst []Neighbor
+		for qi, q := range testQueries(rng, codes, tc.bits, n, 16) {
+			ks, radii := []int{1, 10, 100, n}, []int{0, 2, tc.bits / 4, tc.bits}
+			if tc.m == 1 && tc.bits == 64 {
+				q = slices.Clone(codes[(qi%n)*w : (qi%n+1)*w])
+				q[0] ^= uint64(qi%2) << (qi % 64)
+				ks, radii = []int{1}, []int{0, 1}
+			}
+			for _, k := range ks {
+				dst = mi.Search(q, k, dst)
+				equalNeighbors(t, fmt.Sprintf("bits=%d m=%d query %d k=%d", tc.bits, tc.m, qi, k), dst, bruteKNN(codes, tc.bits, n, q, k))
+			}
+			for _, r := range radii {
+				dst = mi.SearchRadius(q, r, dst)
+				equalNeighbors(t, fmt.Sprintf("bits=%d m=%d query %d r=%d", tc.bits, tc.m, qi, r), dst, bruteRadius(codes, tc.bits, n, q, r))
+			}
+		}
+	}
+}
+
 // TestMultiIndexGrowing interleaves adds and searches, so that searches
 // see tables over a prefix plus a linearly scanned tail, and rebuilds.
 func TestMultiIndexGrowing(t *testing.T) {

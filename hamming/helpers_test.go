@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// testBits are the code lengths every index is checked on: word boundaries
-// and the common lengths.
-var testBits = []int{1, 8, 63, 64, 65, 128, 200, 256}
+// testBits are the code lengths every index is checked on: word boundaries,
+// the common lengths, and 3 and 5 words for the general scan loops.
+var testBits = []int{1, 8, 63, 64, 65, 128, 150, 200, 256, 300}
 
 // randCode returns a uniform random code of nbits bits.
 func randCode(rng *rand.Rand, nbits int) []uint64 {

@@ -75,6 +75,10 @@ type substring struct {
 	offsets   []uint32
 	slots     []mihSlot
 	slotShift uint
+
+	// stepCost is the expected cost of a lookup: probeCost plus
+	// candidateCost for each of the n/2^length codes of a bucket.
+	stepCost float64
 }
 
 // mihSlot is a slot of an open-addressing hash table; start == end marks an
@@ -272,6 +276,7 @@ func buildTables(ctx context.Context, nbits, m int, codes []uint64, n int, progr
 		if l == 0 {
 			s.mask = 0
 		}
+		s.stepCost = probeCost + candidateCost*float64(n)/math.Exp2(float64(l))
 		start += l
 	}
 
@@ -356,7 +361,7 @@ func (s *substring) build(ctx context.Context, codes []uint64, w, n int) error {
 		if i%checkEvery == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		find(s.key(codes[i*w : (i+1)*w])).end++
+		find(s.key(codes[i*w:(i+1)*w])).end++
 	}
 	var next uint32
 	for i := range s.slots {
@@ -395,16 +400,18 @@ func (mi *MultiIndex) Search(query []uint64, k int, dst []Neighbor) []Neighbor {
 	t := mi.tables()
 	c := newTopK(dst, k, mi.nbits)
 	// k this close to n needs nearly every code: a scan is cheaper.
-	if k > t.n/4 {
+	if k > t.n/4 && !alwaysProbe {
 		scanTopK(mi.codes, mi.w, mi.n, 0, query, &c)
 		return c.result()
 	}
 	// Codes added since the build are scanned first, in ID order.
 	scanTopK(mi.codes[t.n*mi.w:], mi.w, mi.n-t.n, t.n, query, &c)
-	q := newMIHQuery(t, mi.codes, mi.w, query)
+	q := newMIHQuery(t, mi.codes, mi.nbits, query)
 	if !q.searchTopK(&c) {
-		c.reset(mi.nbits)
-		scanTopK(mi.codes, mi.w, mi.n, 0, query, &c)
+		// Probing on would cost more than scanning: scan, skipping the
+		// codes probing found.
+		c.setDedupe()
+		scanTopK(mi.codes, mi.w, t.n, 0, query, &c)
 	}
 	return c.result()
 }
@@ -412,11 +419,11 @@ func (mi *MultiIndex) Search(query []uint64, k int, dst []Neighbor) []Neighbor {
 // SearchRadius returns every stored code within distance r of query (r
 // included), by ascending Distance, ties by ascending ID, appended to
 // dst[:0]: exactly what Linear returns. It probes every table up to
-// substring radius about r/m (scanning linearly instead if that would cost
-// more), and allocates only when dst is too short for the result (or the
-// index has more than 64 substrings, or the search builds the tables). It
-// panics if Check(mi.Bits(), query) fails. Safe for concurrent use once
-// adding is done.
+// substring radius about r/m, or scans linearly if that would cost more.
+// It allocates only when dst is too short for the result (or the index has
+// more than 64 substrings, or the search builds the tables). It panics if
+// Check(mi.Bits(), query) fails. Safe for concurrent use once adding is
+// done.
 func (mi *MultiIndex) SearchRadius(query []uint64, r int, dst []Neighbor) []Neighbor {
 	mustCheck("MultiIndex.SearchRadius", mi.nbits, query)
 	dst = dst[:0]
@@ -425,41 +432,49 @@ func (mi *MultiIndex) SearchRadius(query []uint64, r int, dst []Neighbor) []Neig
 	}
 	t := mi.tables()
 	dst = scanRadius(mi.codes[t.n*mi.w:], mi.w, mi.n-t.n, t.n, query, r, dst)
-	q := newMIHQuery(t, mi.codes, mi.w, query)
+	q := newMIHQuery(t, mi.codes, mi.nbits, query)
 	var ok bool
 	if dst, ok = q.searchRadius(r, dst); !ok {
-		dst = scanRadius(mi.codes, mi.w, mi.n, 0, query, r, dst[:0])
+		dst = scanRadius(mi.codes, mi.w, t.n, 0, query, r, dst)
 	}
 	slices.SortFunc(dst, compareNeighbors)
 	return dst
 }
 
-// Work units for the choice between probing and scanning, in units of one
-// word of a linear scan (about 0.3 ns here): a probe is a random access to
-// a table, a candidate a random access to its code. Measured on the
-// benchmarks of this package; they only decide when to give up probing,
-// never what a search returns.
+// Costs for the choice between probing and scanning, in tenths of a
+// nanosecond as measured by this package's benchmarks on a 2-core AMD EPYC
+// (10^6 codes: tables and codes mostly out of cache). They decide only
+// when a search stops probing and scans instead, never what it returns.
 const (
-	probeCost     = 24
-	candidateCost = 12
+	scanCodeCost  = 3   // per code scanned, plus
+	scanWordCost  = 6   // per word scanned
+	probeCost     = 450 // one lookup in a table
+	candidateCost = 250 // one code found by a lookup
 )
+
+// alwaysProbe makes searches probe to the end, never scan: tests set it
+// to check the probing of every radius against the reference.
+var alwaysProbe = false
 
 // mihQuery is the state of one multi-index search.
 type mihQuery struct {
 	t      *mihTables
 	codes  []uint64
+	nbits  int
 	w      int
 	q      []uint64
 	qk     [64]uint64 // the query's substrings, if m <= 64
 	qkMany []uint64   // the query's substrings, if m > 64
 
-	s, j   int // the radius and table being probed
-	work   int
-	budget int
+	s, j   int     // the radius and table being probed
+	work   float64 // spent so far
+	budget float64 // a scan of the indexed codes
 }
 
-func newMIHQuery(t *mihTables, codes []uint64, w int, query []uint64) mihQuery {
-	return mihQuery{t: t, codes: codes, w: w, q: query, budget: t.n * max(w, 1)}
+func newMIHQuery(t *mihTables, codes []uint64, nbits int, query []uint64) mihQuery {
+	w := Words(nbits)
+	return mihQuery{t: t, codes: codes, nbits: nbits, w: w, q: query,
+		budget: float64(t.n) * (scanCodeCost + scanWordCost*float64(w))}
 }
 
 func (q *mihQuery) init() {
@@ -487,10 +502,10 @@ func (q *mihQuery) qkey(j int) uint64 {
 	return q.qk[j]
 }
 
-// first reports whether the code with the given ID, found by probing
-// radius q.s of table q.j, is seen there for the first time: probing goes
-// by radius, then table, and it is seen first at the smallest (distance of
-// a substring, table) pair.
+// first reports whether a code found by probing radius q.s of table q.j is
+// seen there for the first time: probing goes by radius, then table, so a
+// code is seen first at the smallest (substring distance, table) pair.
+// Only the codes good enough to keep are asked about.
 func (q *mihQuery) first(code []uint64) bool {
 	for j := range q.t.subs {
 		if j == q.j {
@@ -504,20 +519,36 @@ func (q *mihQuery) first(code []uint64) bool {
 	return true
 }
 
-// distance is the full distance from the query to code id.
 func (q *mihQuery) code(id uint32) []uint64 {
 	return q.codes[int(id)*q.w : int(id+1)*q.w]
 }
 
-// afford reports whether probing radius s of table j fits in the budget,
-// and charges it.
-func (q *mihQuery) afford(s, j int) bool {
-	c := binomial(q.t.subs[j].length, s)
-	if c > uint64(q.budget) {
-		return false
+// worth reports whether probing on from radius s of table j costs less
+// than scanning. Probing must go on until the bound s'·m+j'+1 exceeds
+// kth, the k-th best distance so far; while fewer than k codes are found
+// (kth > nbits) only the next step is priced. A step costs a lookup per
+// key at distance s in its l-bit substring, C(l, s), and a candidate per
+// code in each of those buckets, n/2^l on average.
+func (q *mihQuery) worth(s, j, kth int) bool {
+	if alwaysProbe {
+		return true
 	}
-	q.work += int(c) * probeCost
-	return q.work <= q.budget
+	m := len(q.t.subs)
+	left := q.budget - q.work
+	est := 0.0
+	for {
+		sub := &q.t.subs[j]
+		est += float64(binomial(sub.length, s)) * sub.stepCost
+		if est > left {
+			return false
+		}
+		if kth > q.nbits || s == sub.length || s*m+j+1 > kth {
+			return true
+		}
+		if j++; j == m {
+			j, s = 0, s+1
+		}
+	}
 }
 
 // probe calls visit with the group of every key at distance q.s from the
@@ -525,6 +556,7 @@ func (q *mihQuery) afford(s, j int) bool {
 func (q *mihQuery) probe(visit func(ids []uint32)) {
 	sub := &q.t.subs[q.j]
 	qk := q.qkey(q.j)
+	q.work += float64(binomial(sub.length, q.s)) * probeCost
 	if q.s == 0 {
 		visit(sub.bucket(qk))
 		return
@@ -547,8 +579,8 @@ func (q *mihQuery) probe(visit func(ids []uint32)) {
 }
 
 // searchTopK offers c every indexed code that can be among the k nearest.
-// It returns false if probing would cost more than a linear scan; c then
-// holds a partial result.
+// It returns false if probing on would cost more than a linear scan; c
+// then holds the codes found so far.
 func (q *mihQuery) searchTopK(c *topK) bool {
 	if q.t.n == 0 {
 		return true
@@ -559,7 +591,7 @@ func (q *mihQuery) searchTopK(c *topK) bool {
 	if q.w == 1 {
 		q0 := q.q[0]
 		visit = func(ids []uint32) {
-			q.work += len(ids) * candidateCost
+			q.work += float64(len(ids)) * candidateCost
 			for _, id := range ids {
 				d := bits.OnesCount64(q.codes[id] ^ q0)
 				if c.accepts(int(id), d) && q.first(q.codes[id:id+1]) {
@@ -569,7 +601,7 @@ func (q *mihQuery) searchTopK(c *topK) bool {
 		}
 	} else {
 		visit = func(ids []uint32) {
-			q.work += len(ids) * candidateCost
+			q.work += float64(len(ids)) * candidateCost
 			for _, id := range ids {
 				code := q.code(id)
 				d := Distance(code, q.q)
@@ -581,7 +613,7 @@ func (q *mihQuery) searchTopK(c *topK) bool {
 	}
 	for q.s = 0; ; q.s++ {
 		for q.j = 0; q.j < m; q.j++ {
-			if !q.afford(q.s, q.j) {
+			if !q.worth(q.s, q.j, c.kth()) {
 				return false
 			}
 			q.probe(visit)
@@ -596,16 +628,18 @@ func (q *mihQuery) searchTopK(c *topK) bool {
 }
 
 // searchRadius appends every indexed code within distance r, unsorted. It
-// returns false if probing would cost more than a linear scan; dst then
-// holds a partial result.
+// returns false, with dst unchanged, if probing would cost more than a
+// linear scan.
 func (q *mihQuery) searchRadius(r int, dst []Neighbor) ([]Neighbor, bool) {
 	if q.t.n == 0 {
 		return dst, true
 	}
+	if !q.worth(0, 0, min(r, q.nbits)) {
+		return dst, false
+	}
 	q.init()
 	m := len(q.t.subs)
 	visit := func(ids []uint32) {
-		q.work += len(ids) * candidateCost
 		for _, id := range ids {
 			code := q.code(id)
 			if d := Distance(code, q.q); d <= r && q.first(code) {
@@ -615,9 +649,6 @@ func (q *mihQuery) searchRadius(r int, dst []Neighbor) ([]Neighbor, bool) {
 	}
 	for q.s = 0; ; q.s++ {
 		for q.j = 0; q.j < m; q.j++ {
-			if !q.afford(q.s, q.j) {
-				return dst, false
-			}
 			q.probe(visit)
 			if q.s == q.t.subs[q.j].length || q.s*m+q.j+1 > r {
 				return dst, true

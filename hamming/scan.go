@@ -6,14 +6,14 @@ import "math/bits"
 // numbered first, first+1, ... They are specialised for 1, 2 and 4 words,
 // the common code lengths (64, 128, 256 bits), so that the loop body is a
 // few XOR and POPCNT instructions with no inner loop; the general kernel
-// handles every other length. IDs are offered in ascending order, so the
-// collector's bound reduces to one comparison of the distance.
+// handles every other length. Each kernel offers the collector only the
+// codes closer than its bound, one comparison per code.
 
 // scanTopK offers the n codes of codes to c.
 func scanTopK(codes []uint64, w, n, first int, q []uint64, c *topK) {
 	switch w {
 	case 0:
-		for i := 0; i < n && 0 < c.maxD; i++ {
+		for i := 0; i < n && 0 < c.bound; i++ {
 			c.push(first+i, 0)
 		}
 	case 1:
@@ -28,23 +28,23 @@ func scanTopK(codes []uint64, w, n, first int, q []uint64, c *topK) {
 }
 
 func scanTopK1(codes []uint64, first int, q0 uint64, c *topK) {
-	t := c.maxD
+	t := c.bound
 	for i, x := range codes {
 		if d := bits.OnesCount64(x ^ q0); d < t {
 			c.push(first+i, d)
-			t = c.maxD
+			t = c.bound
 		}
 	}
 }
 
 func scanTopK2(codes []uint64, first int, q0, q1 uint64, c *topK) {
-	t := c.maxD
+	t := c.bound
 	id := first
 	for len(codes) >= 2 {
 		d := bits.OnesCount64(codes[0]^q0) + bits.OnesCount64(codes[1]^q1)
 		if d < t {
 			c.push(id, d)
-			t = c.maxD
+			t = c.bound
 		}
 		codes = codes[2:]
 		id++
@@ -52,14 +52,14 @@ func scanTopK2(codes []uint64, first int, q0, q1 uint64, c *topK) {
 }
 
 func scanTopK4(codes []uint64, first int, q0, q1, q2, q3 uint64, c *topK) {
-	t := c.maxD
+	t := c.bound
 	id := first
 	for len(codes) >= 4 {
 		d := bits.OnesCount64(codes[0]^q0) + bits.OnesCount64(codes[1]^q1) +
 			bits.OnesCount64(codes[2]^q2) + bits.OnesCount64(codes[3]^q3)
 		if d < t {
 			c.push(id, d)
-			t = c.maxD
+			t = c.bound
 		}
 		codes = codes[4:]
 		id++
@@ -67,7 +67,7 @@ func scanTopK4(codes []uint64, first int, q0, q1, q2, q3 uint64, c *topK) {
 }
 
 func scanTopKN(codes []uint64, w, first int, q []uint64, c *topK) {
-	t := c.maxD
+	t := c.bound
 	id := first
 	q = q[:w]
 	for len(codes) >= w {
@@ -78,7 +78,7 @@ func scanTopKN(codes []uint64, w, first int, q []uint64, c *topK) {
 		}
 		if d < t {
 			c.push(id, d)
-			t = c.maxD
+			t = c.bound
 		}
 		codes = codes[w:]
 		id++
