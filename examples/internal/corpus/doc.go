@@ -26,8 +26,7 @@
 // # Cost
 //
 // Tokens decompresses and tokenizes 1.2 MB of text in about 35 ms; Republic
-// adds the vocabulary and ids, about 50 ms in all.
-// NewVocabulary is O(n + k log k) for n tokens and k words; Encode is O(n)
-// map lookups. Windows share the id sequence, so windowing costs no memory;
+// adds the vocabulary and ids, about 50 ms in all. NewVocabulary is
+// O(n + k log k) for n tokens and k words; Encode is O(n) map lookups. Windows share the id sequence, so windowing costs no memory;
 // Batch copies len(idx) x c ids.
 package corpus

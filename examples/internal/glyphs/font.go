@@ -42,8 +42,10 @@ const (
 // kept (口 stays smaller than 囗), while faces with different em-box
 // conventions come out at the same scale. A glyph that would cross the image
 // border under that transform is moved inward, and shrunk about its centre
-// if it is larger than the image, rather than clipped; none of the glyphs of
-// the eight faces at 32x32 needs shrinking.
+// if it is larger than the image, rather than clipped. Of the 8 x 20,902
+// glyphs at 32x32, none is shrunk and 326 are moved (325 of Noto Serif CJK
+// SC Bold, whose widest glyphs are 1.2 times its median, and one of Noto
+// Serif CJK SC Regular).
 type Font struct {
 	face Face
 	f    *sfnt.Font
