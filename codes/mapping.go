@@ -106,10 +106,10 @@ var (
 // checkClasses validates K.
 func checkClasses(classes int) error {
 	if classes < 2 {
-		return fmt.Errorf("codes: %d classes: %w", classes, ErrTooFewClasses)
+		return fmt.Errorf("%d classes: %w", classes, ErrTooFewClasses)
 	}
 	if classes > MaxClasses {
-		return fmt.Errorf("codes: %d classes, at most %d: %w", classes, MaxClasses, ErrTooManyClasses)
+		return fmt.Errorf("%d classes, at most %d: %w", classes, MaxClasses, ErrTooManyClasses)
 	}
 	return nil
 }
