@@ -1,0 +1,224 @@
+package dsnc
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gorgonia.org/tensor"
+
+	"github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/hamming"
+)
+
+// trainedSmall returns a quickly trained model with codes of the given
+// length, and its training and test sets.
+func trainedSmall(t testing.TB, nbits int) (*Model, *labelcode.Dataset, *labelcode.Dataset) {
+	t.Helper()
+	d, _ := latentCodes(t, 40, 15, 24, 10, 0.8, 6)
+	tr, _, te, err := d.Split(0, 0.25, 6)
+	require.NoError(t, err)
+	m, _, err := Fit(context.Background(), tr, nil, WithBits(nbits), WithHidden(20), WithEpochs(6),
+		WithBatchSize(64), WithLearnRate(0.01), WithSeed(6))
+	require.NoError(t, err)
+	return m, tr, te
+}
+
+// refLinear returns the best class by float64 scores B + W·b and the gap to
+// the runner-up.
+func refLinear(t *testing.T, m *Model, code []uint64) (int, float64) {
+	w, b := floats(t, m.Decoder.W), floats(t, m.Decoder.B)
+	k := m.Config.Classes
+	s := append([]float64(nil), b...)
+	for i := 0; i < m.Config.Bits; i++ {
+		if code[i/64]>>(i%64)&1 == 1 {
+			for j := range s {
+				s[j] += w[i*k+j]
+			}
+		}
+	}
+	best, second := 0, math.Inf(-1)
+	for j := 1; j < k; j++ {
+		if s[j] > s[best] {
+			best, second = j, s[best]
+		} else if s[j] > second {
+			second = s[j]
+		}
+	}
+	return best, s[best] - second
+}
+
+// refNearest returns the label of the nearest training code by brute force
+// (ties: the first code).
+func refNearest(m *Model, code []uint64) int {
+	w := hamming.Words(m.Config.Bits)
+	best, bestD := 0, math.MaxInt
+	for i := range m.CodeLabels {
+		if d := hamming.Distance(code, m.Codes[i*w:(i+1)*w]); d < bestD {
+			best, bestD = i, d
+		}
+	}
+	return m.CodeLabels[best]
+}
+
+func TestPredictorMatchesReference(t *testing.T) {
+	for _, nbits := range []int{16, 70} {
+		m, _, te := trainedSmall(t, nbits)
+		kinds := []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: NearestDecoding, Neighbors: 3}}
+		if nbits <= MaxTableBits {
+			kinds = append(kinds, Decoding{Kind: TableDecoding})
+		}
+		for _, dec := range kinds {
+			p, err := NewPredictor(m, dec)
+			require.NoError(t, err)
+			batch, err := p.PredictBatch(te.X, te.Len(), nil)
+			require.NoError(t, err)
+			var code []uint64
+			checked := 0
+			for r := 0; r < te.Len(); r++ {
+				y, err := p.Predict(te.Row(r))
+				require.NoError(t, err)
+				require.Equal(t, batch[r], y, "%v row %d: Predict and PredictBatch", dec, r)
+				code, err = p.Code(te.Row(r), code)
+				require.NoError(t, err)
+				switch {
+				case dec.Kind == LinearDecoding:
+					want, gap := refLinear(t, m, code)
+					if gap > 1e-4 {
+						require.Equal(t, want, y, "linear row %d", r)
+						checked++
+					}
+				case dec.Neighbors <= 1:
+					require.Equal(t, refNearest(m, code), y, "%v row %d", dec, r)
+					checked++
+				}
+			}
+			if dec.Neighbors <= 1 {
+				require.Greater(t, checked, te.Len()*9/10)
+			}
+			acc, err := p.Accuracy(te)
+			require.NoError(t, err)
+			t.Logf("bits %d %v: accuracy %.3f", nbits, dec.Kind, acc)
+		}
+	}
+}
+
+func TestPredictorVotes(t *testing.T) {
+	// three codes at distances 0, 1, 1 with labels 5, 7, 7: 1-NN says 5,
+	// 3-NN says 7; with a 2-2 split the nearer first vote wins.
+	m, err := NewModel(Config{Features: 2, Bits: 8, Classes: 9}, tensor.Float32, 1)
+	require.NoError(t, err)
+	m.Codes = []uint64{0b0000, 0b0001, 0b0010, 0b0100}
+	m.CodeLabels = []int{5, 7, 7, 3}
+	var s scratch
+	l1, err := newLabeler(m, Decoding{Kind: NearestDecoding})
+	require.NoError(t, err)
+	require.Equal(t, 5, l1.label([]uint64{0}, &s))
+	l3, err := newLabeler(m, Decoding{Kind: NearestDecoding, Neighbors: 3})
+	require.NoError(t, err)
+	require.Equal(t, 7, l3.label([]uint64{0}, &s))
+	m.CodeLabels = []int{5, 7, 5, 7}
+	l4, err := newLabeler(m, Decoding{Kind: NearestDecoding, Neighbors: 4})
+	require.NoError(t, err)
+	require.Equal(t, 5, l4.label([]uint64{0}, &s))
+}
+
+func TestPredictorConcurrent(t *testing.T) {
+	m, _, te := trainedSmall(t, 20)
+	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: TableDecoding}} {
+		p, err := NewPredictor(m, dec)
+		require.NoError(t, err)
+		want, err := p.PredictBatch(te.X, te.Len(), nil)
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for g := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var dst []int
+				for it := 0; it < 3; it++ {
+					if g%2 == 0 {
+						for r := 0; r < te.Len(); r++ {
+							y, err := p.Predict(te.Row(r))
+							if err != nil || y != want[r] {
+								errs <- errors.New("Predict differs under concurrency")
+								return
+							}
+						}
+						continue
+					}
+					var err error
+					if dst, err = p.PredictBatch(te.X, te.Len(), dst); err != nil {
+						errs <- err
+						return
+					}
+					for r := range dst {
+						if dst[r] != want[r] {
+							errs <- errors.New("PredictBatch differs under concurrency")
+							return
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err, "%v", dec.Kind)
+		}
+	}
+}
+
+func TestPredictorAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	m, _, te := trainedSmall(t, 20)
+	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: NearestDecoding, Neighbors: 5}, {Kind: TableDecoding}} {
+		p, err := NewPredictor(m, dec)
+		require.NoError(t, err)
+		x := te.Row(1)
+		_, _ = p.Predict(x)
+		require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = p.Predict(x) }), "%v", dec)
+		var code []uint64
+		code, _ = p.Code(x, code)
+		require.Zero(t, testing.AllocsPerRun(100, func() { code, _ = p.Code(x, code) }), "%v", dec)
+	}
+}
+
+func TestPredictorErrors(t *testing.T) {
+	m, err := NewModel(Config{Features: 3, Bits: 30, Classes: 4}, tensor.Float32, 1)
+	require.NoError(t, err)
+	_, err = NewPredictor(m, Decoding{Kind: NearestDecoding})
+	require.True(t, errors.Is(err, ErrNotFitted), "%v", err)
+	m.Codes, m.CodeLabels = []uint64{1}, []int{2}
+	_, err = NewPredictor(m, Decoding{Kind: TableDecoding})
+	require.True(t, errors.Is(err, ErrConfig), "%v", err)
+	_, err = NewPredictor(m, Decoding{Kind: 9})
+	require.True(t, errors.Is(err, ErrConfig), "%v", err)
+	_, err = NewPredictor(m, Decoding{Kind: NearestDecoding, Neighbors: -1})
+	require.True(t, errors.Is(err, ErrConfig), "%v", err)
+	m.Codes = []uint64{1 << 40} // beyond 30 bits
+	_, err = NewPredictor(m, Decoding{Kind: NearestDecoding})
+	require.True(t, errors.Is(err, ErrShape), "%v", err)
+	m.Codes = []uint64{1}
+	p, err := NewPredictor(m, Decoding{Kind: NearestDecoding})
+	require.NoError(t, err)
+	_, err = p.Predict([]float32{1, 2})
+	require.True(t, errors.Is(err, ErrInput))
+	_, err = p.Predict([]float32{1, float32(math.NaN()), 2})
+	require.True(t, errors.Is(err, ErrInput))
+	_, err = p.Predict([]float32{1, float32(math.Inf(-1)), 2})
+	require.True(t, errors.Is(err, ErrInput))
+	_, err = p.PredictBatch([]float32{1, 2, 3, 4, 5, float32(math.NaN())}, 2, nil)
+	require.True(t, errors.Is(err, ErrInput))
+	require.Contains(t, err.Error(), "row 1")
+	y, err := p.Predict([]float32{1, 2, 3})
+	require.NoError(t, err)
+	require.Equal(t, 2, y)
+	require.Equal(t, "table", TableDecoding.String())
+}

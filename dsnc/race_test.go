@@ -1,0 +1,5 @@
+//go:build race
+
+package dsnc
+
+const raceEnabled = true
