@@ -26,35 +26,37 @@ func BenchmarkRender(b *testing.B) {
 	}
 }
 
-// BenchmarkBuild renders all 20,902 glyphs of one face at 32x32, without
-// cache on 1 and 2 workers, and from a warm cache file.
+// BenchmarkBuild renders all 20,902 glyphs at 32x32 of one face and of the
+// eight, without cache on 1 and 2 workers, and from a warm cache.
 func BenchmarkBuild(b *testing.B) {
 	face, _ := FaceByName("Noto Sans CJK SC Regular")
-	needFonts(b, face)
-	dir := b.TempDir()
-	for _, bc := range []struct {
-		name string
-		opts Options
-	}{
-		{"cache=off/workers=1", Options{NoCache: true, Workers: 1}},
-		{"cache=off/workers=2", Options{NoCache: true, Workers: 2}},
-		{"cache=warm", Options{CacheDir: dir}},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			o := bc.opts
-			o.Faces = []Face{face}
-			if !o.NoCache {
-				if _, err := Build(context.Background(), o); err != nil {
-					b.Fatal(err)
+	for _, fs := range [][]Face{{face}, Faces()} {
+		needFonts(b, fs...)
+		dir := b.TempDir()
+		for _, bc := range []struct {
+			name string
+			opts Options
+		}{
+			{"cache=off/workers=1", Options{NoCache: true, Workers: 1}},
+			{"cache=off/workers=2", Options{NoCache: true, Workers: 2}},
+			{"cache=warm", Options{CacheDir: dir}},
+		} {
+			b.Run(fmt.Sprintf("faces=%d/%s", len(fs), bc.name), func(b *testing.B) {
+				o := bc.opts
+				o.Faces = fs
+				if !o.NoCache {
+					if _, err := Build(context.Background(), o); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := Build(context.Background(), o); err != nil {
-					b.Fatal(err)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := Build(context.Background(), o); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(float64(b.N*NumClasses)/b.Elapsed().Seconds(), "glyphs/s")
-		})
+				b.ReportMetric(float64(b.N*len(fs)*NumClasses)/b.Elapsed().Seconds(), "glyphs/s")
+			})
+		}
 	}
 }
