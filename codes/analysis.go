@@ -52,7 +52,9 @@ const denseJointMax = 1 << 22
 // the symbols at sites i and j when the label is uniform on [0, K):
 // I = H(S_i) + H(S_j) - H(S_i, S_j), computed exactly from counts over all
 // K labels. The LM paper's Theorems 4 and 8 say it is near 0 for prime
-// residue and Reed–Solomon codes; for i == j it is the entropy of site i.
+// residue and Reed–Solomon codes (see the package doc for the exact bound,
+// which is not small for k = 2 unless the primes are close to sqrt(K));
+// for i == j it is the entropy of site i.
 //
 // It returns ErrSiteRange if i or j is outside [0, n). Cost: O(K·n) time
 // (every label is encoded) and O(a_i·a_j) memory for alphabet sizes
