@@ -193,6 +193,21 @@ func (g *Graph) Load(x []float32, targets [][]int, rows []int) {
 // when the loss is NaN or infinite and ErrData for a target outside its
 // head.
 func (g *Graph) Run() (float64, error) {
+	// The tape machine adds each run's gradients into the weights' dual
+	// values; zero them so that Grads is this batch's gradient alone.
+	for _, p := range g.params {
+		v, err := p.Grad()
+		if err != nil {
+			return 0, fmt.Errorf("nn: gradient of %s: %w", p.Name(), err)
+		}
+		if t, ok := v.(tensor.Tensor); ok && t != nil { // nil before the first run
+			d, _, err := float32s(t, "gradient of "+p.Name())
+			if err != nil {
+				return 0, err
+			}
+			clear(d)
+		}
+	}
 	defer g.machine.Reset()
 	if err := g.machine.RunAll(); err != nil {
 		for _, l := range g.Losses {

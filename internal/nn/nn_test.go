@@ -113,7 +113,9 @@ func TestGraphMatchesForward(t *testing.T) {
 }
 
 // TestGradientCheck compares the graph's gradients with central differences
-// of the graph's own loss, for every weight of a tiny two-head net.
+// of the graph's own loss, for every weight of a tiny two-head net, after a
+// few optimizer steps (so that gradients left over from earlier runs would
+// show).
 func TestGradientCheck(t *testing.T) {
 	spec := Spec{Inputs: 3, Hidden: []int{5}, Heads: []int{4, 2}}
 	n := mustNet(t, spec, 3)
@@ -128,7 +130,21 @@ func TestGradientCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer gr.Close()
+	opt, err := NewAdam(gr.Params(), 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
 	gr.Load(x, targets, nil)
+	for step := 0; step < 4; step++ {
+		if _, err := gr.Run(); err != nil {
+			t.Fatal(err)
+		}
+		gs, err := gr.Grads()
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Step(gs)
+	}
 	if _, err := gr.Run(); err != nil {
 		t.Fatal(err)
 	}
