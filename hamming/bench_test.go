@@ -281,3 +281,26 @@ func BenchmarkSearchBatch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSubstrings: MultiIndex 1-NN on 10^6 clustered 64-bit codes for
+// several numbers of substrings around the automatic round(64/log2 10^6)
+// = 3.
+func BenchmarkSubstrings(b *testing.B) {
+	for _, m := range []int{2, 3, 4, 5, 6} {
+		b.Run(fmt.Sprintf("data=clustered/bits=64/n=1M/k=1/m=%d", m), func(b *testing.B) {
+			f := clusteredFixture(64)
+			key := fmt.Sprintf("MultiIndex%d/clustered/64/%d", m, benchMaxN)
+			x, ok := indexCache.Load(key)
+			if !ok {
+				mi, _ := NewMultiIndex(64, m)
+				mi.AddPacked(f.codes)
+				if err := mi.Build(context.Background(), nil); err != nil {
+					b.Fatal(err)
+				}
+				x = mi
+				indexCache.Store(key, x)
+			}
+			benchSearch(b, x.(Index), f, 1)
+		})
+	}
+}

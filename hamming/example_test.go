@@ -69,7 +69,7 @@ func ExampleSearchBatch() {
 	queries := []uint64{0x00fe, 0xf000, 0x0f0f} // packed, one word each
 	res := hamming.SearchBatch(idx, queries, 1, 0, nil)
 	for i := range 3 {
-		fmt.Println(i, res[i : i+1])
+		fmt.Println(i, res[i:i+1])
 	}
 	// Output:
 	// 0 [{0 1}]

@@ -524,11 +524,16 @@ func (q *mihQuery) code(id uint32) []uint64 {
 }
 
 // worth reports whether probing on from radius s of table j costs less
-// than scanning. Probing must go on until the bound s'·m+j'+1 exceeds
-// kth, the k-th best distance so far; while fewer than k codes are found
-// (kth > nbits) only the next step is priced. A step costs a lookup per
-// key at distance s in its l-bit substring, C(l, s), and a candidate per
-// code in each of those buckets, n/2^l on average.
+// than scanning. With kth the k-th best distance so far, probing must go
+// on until the bound s'·m+j'+1 exceeds kth, but kth falls as probing finds
+// closer codes, so only the steps up to the end of radius s+1 are priced
+// (only the next step while fewer than k codes are found, kth > nbits).
+// A step costs a lookup per key at distance s in its l-bit substring,
+// C(l, s), and a candidate per code in each of those buckets, n/2^l on
+// average. Far from the codes (uniform codes much longer than log2 n)
+// the first radii are cheap and the next ones too dear, and this gives up
+// early, having spent little; near them (clustered codes) the bound falls
+// fast and probing ends in a few steps.
 func (q *mihQuery) worth(s, j, kth int) bool {
 	if alwaysProbe {
 		return true
@@ -536,7 +541,7 @@ func (q *mihQuery) worth(s, j, kth int) bool {
 	m := len(q.t.subs)
 	left := q.budget - q.work
 	est := 0.0
-	for {
+	for s0 := s; ; {
 		sub := &q.t.subs[j]
 		est += float64(binomial(sub.length, s)) * sub.stepCost
 		if est > left {
@@ -547,6 +552,9 @@ func (q *mihQuery) worth(s, j, kth int) bool {
 		}
 		if j++; j == m {
 			j, s = 0, s+1
+			if s > s0+1 {
+				return true
+			}
 		}
 	}
 }

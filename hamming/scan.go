@@ -29,9 +29,29 @@ func scanTopK(codes []uint64, w, n, first int, q []uint64, c *topK) {
 
 func scanTopK1(codes []uint64, first int, q0 uint64, c *topK) {
 	t := c.bound
+	id := first
+	// Four codes per step and one branch on their minimum: with one
+	// POPCNT per code, the loop and the branches would cost more than the
+	// distances.
+	for len(codes) >= 4 {
+		d0 := bits.OnesCount64(codes[0] ^ q0)
+		d1 := bits.OnesCount64(codes[1] ^ q0)
+		d2 := bits.OnesCount64(codes[2] ^ q0)
+		d3 := bits.OnesCount64(codes[3] ^ q0)
+		if min(d0, d1, d2, d3) < t {
+			for j, d := range [4]int{d0, d1, d2, d3} {
+				if d < t {
+					c.push(id+j, d)
+					t = c.bound
+				}
+			}
+		}
+		codes = codes[4:]
+		id += 4
+	}
 	for i, x := range codes {
 		if d := bits.OnesCount64(x ^ q0); d < t {
-			c.push(first+i, d)
+			c.push(id+i, d)
 			t = c.bound
 		}
 	}

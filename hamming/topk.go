@@ -3,11 +3,12 @@ package hamming
 import "math"
 
 // topK collects the k smallest (Distance, ID) pairs offered to it, in any
-// order. Candidates are appended to buf unsorted; when buf reaches 2k they
-// are sorted and cut back to k, which fixes the k-th best key as a bound:
-// later candidates are worth offering only if their key is below it. Each
-// offer costs O(log k) amortised, and a caller that holds the bound in a
-// register pays one comparison per code it rejects.
+// order. The first k are sorted once; after that, for small k, a candidate
+// is inserted in place of the k-th (O(k)), and for large k candidates are
+// appended and, when buf reaches 2k, sorted and cut back to k (O(log k)
+// amortised). Either way the k-th best key is a bound: later candidates
+// are worth offering only if their key is below it, and a caller that
+// holds the bound in a register pays one comparison per code it rejects.
 type topK struct {
 	buf   []Neighbor
 	k     int
@@ -39,9 +40,35 @@ func (c *topK) push(id, d int) {
 	if c.dedupe && (!c.accepts(id, d) || c.holds(id)) {
 		return
 	}
-	c.buf = append(c.buf, Neighbor{ID: id, Distance: d})
-	if len(c.buf) >= c.limit {
-		c.compact()
+	nb := Neighbor{ID: id, Distance: d}
+	if len(c.buf) < c.k || c.k > insertMaxK {
+		c.buf = append(c.buf, nb)
+		if len(c.buf) >= c.limit {
+			c.compact()
+		}
+		return
+	}
+	// Small k, full and sorted: insertion in place of the k-th.
+	i := len(c.buf) - 1
+	for ; i > 0 && compareNeighbors(nb, c.buf[i-1]) < 0; i-- {
+		c.buf[i] = c.buf[i-1]
+	}
+	c.buf[i] = nb
+	c.setMax()
+}
+
+// insertMaxK is the largest k for which push keeps the k best sorted by
+// insertion, O(k) per push; larger k batch pushes and sort every k pushes,
+// O(log k) amortised.
+const insertMaxK = 64
+
+// setMax takes the bound from the k-th of the k sorted best.
+func (c *topK) setMax() {
+	last := c.buf[c.k-1]
+	c.maxD, c.maxID = last.Distance, last.ID
+	c.bound = c.maxD
+	if c.dedupe {
+		c.bound++
 	}
 }
 
@@ -61,12 +88,7 @@ func (c *topK) compact() {
 	SortNeighbors(c.buf)
 	if len(c.buf) >= c.k {
 		c.buf = c.buf[:c.k]
-		last := c.buf[c.k-1]
-		c.maxD, c.maxID = last.Distance, last.ID
-		c.bound = c.maxD
-		if c.dedupe {
-			c.bound++
-		}
+		c.setMax()
 	}
 	c.limit = 2 * c.k
 }
