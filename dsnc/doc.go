@@ -1,2 +1,70 @@
-// Package dsnc is a placeholder being written.
+// Package dsnc implements Deep Stochastic Neural Codes (DSNC; Deep
+// Stochastic Neural Codes for large-scale multi-class classification): a
+// network that maps an input to a short binary code and the code to one of
+// K classes, learning both the codes of the classes and the encoder end to
+// end on gorgonia.
+//
+// # Model
+//
+// The encoder φ (optional ReLU hidden layers, then a linear layer and a
+// sigmoid) gives the probability φᵢ(x) of each of Bits code bits. During
+// training a code b ~ Bernoulli(φ(x)) is sampled (Binarize in Sample mode);
+// a linear decoder followed by a softmax gives the class probabilities and
+// the loss is the negative log-likelihood (paper eq. 5–6). The sampling
+// step is not differentiable: its gradient is the straight-through
+// estimate, dL/dφ = dL/db. Optionally (WithRegulariser) the regulariser of
+// eq. 7–8, β·(mean squared distance of φ(x) over same-class pairs of the
+// minibatch) − γ·(the same over different-class pairs), pulls the codes of
+// a class together and pushes classes apart, with the paper's schedule: β
+// and γ doubled after an epoch whose validation accuracy rose, halved after
+// one whose accuracy fell. At inference the code is thresholded,
+// bᵢ = 1[φᵢ(x) >= 0.5], and decoded by the linear decoder or by the label
+// of the nearest code seen in training.
+//
+// # Parts
+//
+//   - Binarize: the stochastic binary layer as a gorgonia op for any graph,
+//     with SetMode to switch a built graph between Sample and Threshold.
+//   - Graph builders, which Fit itself is assembled from: NewNet (a Model's
+//     parameters as graph nodes), Net.Encode, Binarize, Net.Decode, NLL,
+//     NewRegulariser; NewTrainingGraph puts them together for one batch
+//     size. Batches and ClassBatches draw minibatches (ClassBatches groups
+//     rows of a class so that same-class pairs exist for the regulariser).
+//   - Fit: Adam, validation after each epoch, early stopping keeping the
+//     best weights, context cancellation, a progress callback; a fixed seed
+//     reproduces a run bit for bit.
+//   - Encoder and Predictor: inference without the graph, float32 with gonum
+//     BLAS, and a decoder chosen with Decoding (LinearDecoding,
+//     NearestDecoding, TableDecoding).
+//   - Save, Load, Predictor.Save, LoadPredictor: one versioned,
+//     checksummed file with the configuration, weights, training codes and
+//     decoder choice.
+//   - Analyze: the latent-space statistics of the paper's Table 3.
+//
+// A model trained by a custom loop (NewTrainingGraph or the builders, any
+// solver) becomes a Predictor the same way: call Model.SetTrainingCodes on
+// the training set, then NewPredictor.
+//
+// # Conventions
+//
+// Rows are float32, row-major, as in labelcode.Dataset. A code of Bits
+// bits is packed in hamming's order: Words = ⌈Bits/64⌉ uint64 words, bit i
+// is bit i%64 of word i/64, unused high bits zero. A dense layer's W is an
+// In×Out matrix (y = x·W + B). Training is float32 unless WithFloat64; the
+// graph-free Encoder and Predictor are float32 always. Methods that take a
+// dst slice return the result in it, grown if too short.
+//
+// # Costs
+//
+// For Features inputs, hidden widths h₁…hₘ, c bits and K classes, let
+// E = Features·h₁ + … + hₘ·c be the encoder's multiply-adds. A training
+// epoch over N rows costs O(N·(E + c·K)) (forward and backward; with the
+// regulariser also O(N·batch·c)). Encoding one row costs O(E). Decoding
+// costs O(c·K) with LinearDecoding; with NearestDecoding over n distinct
+// training codes, a multi-index-hashing search, sublinear in n when codes
+// are clustered and never much worse than a O(n·c/64) scan; with
+// TableDecoding one memory read, after an O(2^c·c) build (c <= 24).
+// Predict allocates nothing in steady state; PredictBatch encodes blocks of
+// rows with one matrix product per layer on GOMAXPROCS goroutines.
+// Analyze costs O(N·E + N log N + K·c).
 package dsnc
