@@ -509,5 +509,3 @@ func LoadMultiHead(path string, opts ...Option) (*MultiHead, error) {
 	}
 	return h, nil
 }
-
-
