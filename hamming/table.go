@@ -3,6 +3,7 @@ package hamming
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -15,12 +16,11 @@ const MaxTableBits = 24
 // each of the 2^bits possible codes it stores the ID of its nearest stored
 // code and their distance, so a 1-nearest-neighbour search is one memory
 // read. This is the constant-time decoder of DSNC ("all possible codes are
-// enumerated and decoded"). The table is filled by a multi-source
-// breadth-first search over the hypercube, in O(2^bits·bits) time whatever
-// the number of stored codes: the stored codes are layer 0, and a code
-// first reached in layer t+1 takes the smallest ID among its neighbours in
-// layer t, which is the smallest ID among its nearest stored codes, so
-// ties are broken by ID exactly as Linear does.
+// enumerated and decoded"). The table is filled by a distance transform
+// over the hypercube (the multi-source breadth-first search from the
+// stored codes, done one bit at a time), in O(2^bits·bits) time whatever
+// the number of stored codes, on all cores; ties are broken by the
+// smallest ID, exactly as Linear does.
 //
 // Searches with k > 1 and radius searches go to a MultiIndex over the same
 // codes. Codes are one word (bits <= MaxTableBits), given to Lookup as a
@@ -43,8 +43,6 @@ type tableData struct {
 	near []uint32
 	dist []uint8
 }
-
-const unreached = 0xFF
 
 // NewTable returns an empty lookup table for codes of the given number of
 // bits. It returns an error wrapping ErrBits unless 0 <= bits <=
@@ -95,8 +93,8 @@ func (t *Table) Code(id int, dst []uint64) []uint64 { return t.mi.Code(id, dst) 
 // Build fills the table with every code added so far: O(2^bits·bits) time
 // and 5·2^bits bytes. Searches do this by themselves when needed; Build
 // lets a caller pay the cost at a time of its choosing, cancel it through
-// ctx, and follow it through progress (called after each layer of the
-// search with the number of codes reached and 2^bits; nil for none). It
+// ctx, and follow it through progress (called after each of the bits
+// passes with the number of passes done and bits; nil for none). It
 // returns ctx.Err() if ctx is done first, leaving the table as it was.
 // Build must not run concurrently with Add.
 func (t *Table) Build(ctx context.Context, progress func(done, total int)) error {
@@ -123,7 +121,19 @@ func (t *Table) table() *tableData {
 	return t.built.Load()
 }
 
-// buildTable runs the breadth-first search from codes 0..n-1.
+// buildTable fills the table for codes 0..n-1 by a distance transform
+// over the hypercube, one pass per bit. With D_i(x) the smallest
+// (distance, ID) pair over the stored codes that agree with x on bits
+// above i, counting only the distance in bits 0..i,
+//
+//	D_i(x) = min(D_{i-1}(x), D_{i-1}(x XOR 1<<i) + (1, 0)),
+//
+// because the codes of the second set are one bit farther from x than
+// from its neighbour, a shift that keeps their order. D_{-1} is (0, the
+// smallest ID) at stored codes and infinite elsewhere, and D_{bits-1} is
+// the answer: the nearest code with ties broken by the smallest ID, as
+// Linear breaks them. Each pass reads and writes the table once, in
+// streaming order, split among all cores: O(2^bits·bits) time.
 func buildTable(ctx context.Context, nbits int, codes []uint64, n int, progress func(done, total int)) (*tableData, error) {
 	size := 1 << nbits
 	d := &tableData{n: n}
@@ -132,50 +142,81 @@ func buildTable(ctx context.Context, nbits int, codes []uint64, n int, progress 
 	}
 	near := make([]uint32, size)
 	dist := make([]uint8, size)
+	// Infinity: far above any distance (at most MaxTableBits) and at most
+	// 255 after adding 1 in each of the passes.
+	const inf = 0x80
 	for i := range dist {
-		dist[i] = unreached
+		dist[i] = inf
 	}
-	reached := 0
 	// Descending IDs, so that the smallest ID of equal codes stays.
 	for id := n - 1; id >= 0; id-- {
 		var c uint64
 		if nbits > 0 {
 			c = codes[id]
 		}
-		if dist[c] == unreached {
-			reached++
-		}
 		near[c], dist[c] = uint32(id), 0
 	}
-	// Layer by layer, in code order within a layer, which keeps the
-	// neighbours x^(1<<b) of consecutive codes x on streaming addresses.
-	for layer := uint8(0); reached < size; layer++ {
+	workers := 1
+	if size >= 1<<16 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	pairs := size / 2
+	for bit := range nbits {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		next := layer + 1
-		for x := range size {
-			if dist[x] != layer {
-				continue
-			}
-			id := near[x]
-			for b := range nbits {
-				y := x ^ (1 << b)
-				switch dist[y] {
-				case unreached:
-					dist[y], near[y] = next, id
-					reached++
-				case next:
-					near[y] = min(near[y], id)
-				}
-			}
+		var wg sync.WaitGroup
+		for g := range workers {
+			wg.Add(1)
+			go func(lo, hi int) {
+				defer wg.Done()
+				transformPass(near, dist, uint(bit), lo, hi)
+			}(pairs*g/workers, pairs*(g+1)/workers)
 		}
+		wg.Wait()
 		if progress != nil {
-			progress(reached, size)
+			progress(bit+1, nbits)
 		}
 	}
 	d.near, d.dist = near, dist
 	return d, nil
+}
+
+// transformPass updates the pairs (x, x|1<<bit) with x's bit clear, for
+// pair indexes [lo, hi): pair p is x = p with a zero bit inserted at bit.
+func transformPass(near []uint32, dist []uint8, bit uint, lo, hi int) {
+	low := 1<<bit - 1
+	e := 1 << bit
+	if bit < 4 {
+		// Blocks too short to slice: index directly.
+		for p := lo; p < hi; p++ {
+			x := (p>>bit)<<(bit+1) | (p & low)
+			y := x + e
+			a := uint64(dist[x])<<32 | uint64(near[x])
+			b := uint64(dist[y])<<32 | uint64(near[y])
+			a, b = min(a, b+1<<32), min(b, a+1<<32)
+			dist[x], near[x] = uint8(a>>32), uint32(a)
+			dist[y], near[y] = uint8(b>>32), uint32(b)
+		}
+		return
+	}
+	for p := lo; p < hi; {
+		// The pairs of one block of 2^bit consecutive x.
+		x := (p>>bit)<<(bit+1) | (p & low)
+		cnt := min(hi-p, low+1-(p&low))
+		nx, dx := near[x:x+cnt], dist[x:x+cnt]
+		ny, dy := near[x+e:x+e+cnt], dist[x+e:x+e+cnt]
+		for i := range nx {
+			// (distance, ID) as one integer, so that the minimum is a
+			// conditional move rather than a branch nobody can predict.
+			a := uint64(dx[i])<<32 | uint64(nx[i])
+			b := uint64(dy[i])<<32 | uint64(ny[i])
+			a, b = min(a, b+1<<32), min(b, a+1<<32)
+			dx[i], nx[i] = uint8(a>>32), uint32(a)
+			dy[i], ny[i] = uint8(b>>32), uint32(b)
+		}
+		p += cnt
+	}
 }
 
 // Lookup returns the ID of the stored code nearest to code (the smallest
