@@ -1,6 +1,7 @@
 package labelmap
 
 import (
+	"hash/crc32"
 	"math/rand/v2"
 
 	labelcode "github.com/labelcode/labelcode"
@@ -34,3 +35,5 @@ func prototypes(classes, dim, per int, noise float64, seed uint64) (train, val, 
 	small := max(per/4, 1)
 	return gen(per), gen(small), gen(small)
 }
+
+func crcOf(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
