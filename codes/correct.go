@@ -31,10 +31,6 @@ func (m *ReedSolomon) Correct(symbols, erasures []int) (label, corrected int, er
 		erased[s] = true
 	}
 	nn := m.n - len(erasures)
-	if nn < m.k {
-		return 0, 0, fmt.Errorf("codes: ReedSolomon.Correct: %d of %d sites erased, at most %d: %w",
-			len(erasures), m.n, m.n-m.k, ErrTooManyErrors)
-	}
 	f := m.f
 	xs := make([]uint64, 0, nn)
 	ys := make([]uint64, 0, nn)
@@ -48,6 +44,10 @@ func (m *ReedSolomon) Correct(symbols, erasures []int) (label, corrected int, er
 		xs = append(xs, uint64(i))
 		ys = append(ys, uint64(s))
 	}
+	if nn < m.k {
+		return 0, 0, fmt.Errorf("codes: ReedSolomon.Correct: %d of %d sites erased, at most %d: %w",
+			len(erasures), m.n, m.n-m.k, ErrTooManyErrors)
+	}
 
 	// g0 = Π (x - x_i) over the sites kept, degree nn.
 	g0 := make([]uint64, nn+1)
@@ -55,9 +55,9 @@ func (m *ReedSolomon) Correct(symbols, erasures []int) (label, corrected int, er
 	for i, xi := range xs {
 		a := f.p - xi
 		for j := i + 1; j > 0; j-- {
-			g0[j] = (g0[j-1] + g0[j]*a) % f.p
+			g0[j] = f.reduce(g0[j-1] + g0[j]*a)
 		}
-		g0[0] = g0[0] * a % f.p
+		g0[0] = f.reduce(g0[0] * a)
 	}
 	// g1 interpolates the received symbols: degree < nn.
 	g1 := make([]uint64, nn)
@@ -68,14 +68,14 @@ func (m *ReedSolomon) Correct(symbols, erasures []int) (label, corrected int, er
 		w := ys[i]
 		for j, xj := range xs {
 			if j != i {
-				w = w * m.invDiffSigned(xi, xj) % f.p
+				w = f.reduce(w * m.invDiffSigned(xi, xj))
 			}
 		}
 		q := uint64(1)
-		g1[nn-1] = (g1[nn-1] + w) % f.p
+		g1[nn-1] = f.reduce(g1[nn-1] + w)
 		for j := nn - 1; j > 0; j-- {
-			q = (g0[j] + xi*q) % f.p
-			g1[j-1] = (g1[j-1] + w*q) % f.p
+			q = f.reduce(g0[j] + xi*q)
+			g1[j-1] = f.reduce(g1[j-1] + w*q)
 		}
 	}
 	g1 = trim(g1)

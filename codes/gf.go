@@ -1,5 +1,7 @@
 package codes
 
+import "math/bits"
+
 // Arithmetic in GF(p) for a prime p <= MaxPrime < 2^31: elements are
 // uint64 in [0, p), so a product of two is below 2^62 and never overflows.
 // Polynomials are coefficient slices, lowest degree first, without
@@ -9,13 +11,46 @@ package codes
 // inverses (4·p bytes).
 const inverseTableMax = 1 << 16
 
+// modulus reduces modulo p < 2^32 by Barrett's method: a multiplication
+// instead of a division, which is several times slower.
+type modulus struct {
+	p, m uint64 // m = floor(2^64 / p)
+}
+
+func newModulus(p uint64) modulus {
+	m, _ := bits.Div64(1, 0, p)
+	return modulus{p: p, m: m}
+}
+
+// reduce returns x mod p for any x. The quotient estimate hi(x·m) is at
+// most one below floor(x/p), since m > 2^64/p - 1 and x < 2^64.
+func (d modulus) reduce(x uint64) uint64 {
+	q, _ := bits.Mul64(x, d.m)
+	r := x - q*d.p
+	if r >= d.p {
+		r -= d.p
+	}
+	return r
+}
+
+// quoRem returns x / p and x mod p.
+func (d modulus) quoRem(x uint64) (q, r uint64) {
+	q, _ = bits.Mul64(x, d.m)
+	r = x - q*d.p
+	if r >= d.p {
+		r -= d.p
+		q++
+	}
+	return q, r
+}
+
 type field struct {
-	p   uint64
+	modulus
 	inv []uint32 // inv[a] = a^-1 for a in [1, p), when p <= inverseTableMax
 }
 
 func newField(p int) field {
-	f := field{p: uint64(p)}
+	f := field{modulus: newModulus(uint64(p))}
 	if p <= inverseTableMax {
 		f.inv = make([]uint32, p)
 		if p > 1 {
@@ -23,15 +58,15 @@ func newField(p int) field {
 		}
 		// inv(a) = -(p/a)·inv(p mod a): a linear-time table.
 		for a := uint64(2); a < f.p; a++ {
-			f.inv[a] = uint32((f.p - f.p/a) * uint64(f.inv[f.p%a]) % f.p)
+			f.inv[a] = uint32(f.reduce((f.p - f.p/a) * uint64(f.inv[f.p%a])))
 		}
 	}
 	return f
 }
 
-func (f field) mul(a, b uint64) uint64 { return a * b % f.p }
-func (f field) add(a, b uint64) uint64 { return (a + b) % f.p }
-func (f field) sub(a, b uint64) uint64 { return (a + f.p - b) % f.p }
+func (f field) mul(a, b uint64) uint64 { return f.reduce(a * b) }
+func (f field) add(a, b uint64) uint64 { return f.reduce(a + b) }
+func (f field) sub(a, b uint64) uint64 { return f.reduce(a + f.p - b) }
 
 // invert returns a^-1 for a in [1, p).
 func (f field) invert(a uint64) uint64 {
@@ -53,7 +88,7 @@ func trim(a []uint64) []uint64 {
 func (f field) eval(a []uint64, x uint64) uint64 {
 	v := uint64(0)
 	for i := len(a) - 1; i >= 0; i-- {
-		v = (v*x + a[i]) % f.p
+		v = f.reduce(v*x + a[i])
 	}
 	return v
 }

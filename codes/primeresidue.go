@@ -19,6 +19,7 @@ const pairTableSites = 256
 type PrimeResidue struct {
 	classes int
 	primes  []uint64
+	mods    []modulus // Barrett reduction by each prime
 	// invPair[i*n+j] = p_i^-1 mod p_j (0 on the diagonal), when n <= pairTableSites.
 	invPair []uint32
 	minDist int
@@ -61,9 +62,10 @@ func NewPrimeResidue(classes int, primes []int) (*PrimeResidue, error) {
 	if prod < classes {
 		return nil, fmt.Errorf("codes: NewPrimeResidue: product of primes %v is less than %d classes: %w", primes, classes, ErrNotInjective)
 	}
-	m := &PrimeResidue{classes: classes, primes: make([]uint64, n)}
+	m := &PrimeResidue{classes: classes, primes: make([]uint64, n), mods: make([]modulus, n)}
 	for i, p := range primes {
 		m.primes[i] = uint64(p)
+		m.mods[i] = newModulus(uint64(p))
 	}
 	if n <= pairTableSites {
 		m.invPair = make([]uint32, n*n)
@@ -124,8 +126,8 @@ func (m *PrimeResidue) Encode(label int, dst []int) ([]int, error) {
 	}
 	dst = grow(dst, len(m.primes))
 	y := uint64(label)
-	for i, p := range m.primes {
-		dst[i] = int(y % p)
+	for i, d := range m.mods {
+		dst[i] = int(d.reduce(y))
 	}
 	return dst, nil
 }
@@ -209,9 +211,10 @@ func (m *PrimeResidue) crt(sites, symbols []int) (int, bool) {
 		if sites != nil {
 			i = sites[j]
 		}
-		p, r := m.primes[i], uint64(s)
+		d, r := m.mods[i], uint64(s)
+		p := d.p
 		if M >= K {
-			if x%p != r {
+			if d.reduce(x) != r {
 				return 0, false
 			}
 			continue
@@ -221,12 +224,12 @@ func (m *PrimeResidue) crt(sites, symbols []int) (int, bool) {
 		if m.invPair != nil {
 			inv = 1
 			for _, q := range used[:t] {
-				inv = inv * uint64(m.invPair[q*n+i]) % p
+				inv = d.reduce(inv * uint64(m.invPair[q*n+i]))
 			}
 		} else {
-			inv = invMod(M%p, p)
+			inv = invMod(d.reduce(M), p)
 		}
-		u := (r + p - x%p) % p * inv % p
+		u := d.reduce(d.reduce(r+p-d.reduce(x)) * inv)
 		// x + u·M < M·p <= K·MaxPrime < 2^62.
 		x += u * M
 		M *= p

@@ -118,8 +118,7 @@ func (m *ReedSolomon) Encode(label int, dst []int) ([]int, error) {
 func (m *ReedSolomon) digits(y int, d []uint64) {
 	v := uint64(y)
 	for j := range d {
-		d[j] = v % m.f.p
-		v /= m.f.p
+		v, d[j] = m.f.quoRem(v)
 	}
 }
 
@@ -206,6 +205,23 @@ func (m *ReedSolomon) Reconstruct(sites, symbols []int) (int, error) {
 func (m *ReedSolomon) interpolate(sites, symbols []int, coef []uint64) {
 	k := len(coef)
 	f := m.f
+	// The common small cases in closed form.
+	switch k {
+	case 1:
+		coef[0] = uint64(symbols[0])
+		return
+	case 2:
+		x0, x1 := uint64(0), uint64(1)
+		if sites != nil {
+			x0, x1 = uint64(sites[0]), uint64(sites[1])
+		}
+		y0, y1 := uint64(symbols[0]), uint64(symbols[1])
+		// slope (y0 - y1)/(x0 - x1), intercept y0 - slope·x0.
+		slope := f.reduce((y0 + f.p - y1) * m.invDiffSigned(x0, x1))
+		coef[1] = slope
+		coef[0] = f.reduce(y0 + f.p - f.reduce(slope*x0))
+		return
+	}
 	var xs [maxDigits]uint64
 	for i := range k {
 		if sites == nil {
@@ -220,9 +236,9 @@ func (m *ReedSolomon) interpolate(sites, symbols []int, coef []uint64) {
 	for i := range k {
 		a := f.p - xs[i]
 		for j := i + 1; j > 0; j-- {
-			master[j] = (master[j-1] + master[j]*a) % f.p
+			master[j] = f.reduce(master[j-1] + master[j]*a)
 		}
-		master[0] = master[0] * a % f.p
+		master[0] = f.reduce(master[0] * a)
 	}
 	clear(coef)
 	for i := range k {
@@ -236,17 +252,17 @@ func (m *ReedSolomon) interpolate(sites, symbols []int, coef []uint64) {
 				continue
 			}
 			if xs[i] > xs[j] {
-				w = w * uint64(m.invDiff[xs[i]-xs[j]]) % f.p
+				w = f.reduce(w * uint64(m.invDiff[xs[i]-xs[j]]))
 			} else {
-				w = w * (f.p - uint64(m.invDiff[xs[j]-xs[i]])) % f.p
+				w = f.reduce(w * (f.p - uint64(m.invDiff[xs[j]-xs[i]])))
 			}
 		}
 		// master / (x - x_i) by synthetic division, from the top.
 		q := uint64(1)
-		coef[k-1] = (coef[k-1] + w) % f.p
+		coef[k-1] = f.reduce(coef[k-1] + w)
 		for j := k - 1; j > 0; j-- {
-			q = (master[j] + xs[i]*q) % f.p
-			coef[j-1] = (coef[j-1] + w*q) % f.p
+			q = f.reduce(master[j] + xs[i]*q)
+			coef[j-1] = f.reduce(coef[j-1] + w*q)
 		}
 	}
 }
