@@ -47,12 +47,12 @@ func symbolsInRange(m Mapping, sites, syms []int) bool {
 
 func FuzzPrimeResidue(f *testing.F) {
 	f.Add(uint16(2308), uint16(0b11111), []byte{0, 1, 2, 3, 4}, []byte{1, 2, 3, 4, 5})
-	f.Add(uint16(0), uint16(1), []byte{0}, []byte{1})                   // K = 2, one prime 2
-	f.Add(uint16(3998), uint16(0xffff), []byte{15, 0}, []byte{52, 1})   // all primes
-	f.Add(uint16(100), uint16(0b110), []byte{1, 1}, []byte{0, 0})       // repeated site
-	f.Add(uint16(100), uint16(0b110), []byte{255, 0}, []byte{200, 0})   // bad site and symbol
-	f.Add(uint16(1000), uint16(0b1100000000), []byte{}, []byte{})       // product < K
-	f.Add(uint16(30), uint16(0b111), []byte{2, 0, 1}, []byte{4, 1, 2})  // 30 = 2·3·5, symbols of 29 = K-1
+	f.Add(uint16(0), uint16(1), []byte{0}, []byte{1})                  // K = 2, one prime 2
+	f.Add(uint16(3998), uint16(0xffff), []byte{15, 0}, []byte{52, 1})  // all primes
+	f.Add(uint16(100), uint16(0b110), []byte{1, 1}, []byte{0, 0})      // repeated site
+	f.Add(uint16(100), uint16(0b110), []byte{255, 0}, []byte{200, 0})  // bad site and symbol
+	f.Add(uint16(1000), uint16(0b1100000000), []byte{}, []byte{})      // product < K
+	f.Add(uint16(30), uint16(0b111), []byte{2, 0, 1}, []byte{4, 1, 2}) // 30 = 2·3·5, symbols of 29 = K-1
 	f.Add(uint16(28), uint16(0b111), []byte{0, 1, 2}, []byte{0, 0, 0}) // residues of 0 and 30 ≥ K
 	f.Fuzz(func(t *testing.T, classes, mask uint16, siteBytes, symBytes []byte) {
 		K := 2 + int(classes)%4000
