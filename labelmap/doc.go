@@ -1,0 +1,65 @@
+// Package labelmap is Label Mapping (LM paper, "Large scale classification
+// in deep neural network with Label Mapping"): a classification problem with
+// K classes becomes n smaller ones through a codes.Mapping, one base learner
+// per site is trained on the relabelled data y -> f_i(y) with no
+// communication between sites, and a prediction is the label maximising
+// Σ_i log p_i(f_i(y)) (section IV-C), found exactly by decode.MaxProduct.
+//
+// # Pieces
+//
+//   - Learner: a base learner for one site (Fit on (row, symbol) pairs given
+//     as a labelcode.Dataset whose Classes is the site's alphabet size;
+//     LogProba over the alphabet, with dst). BatchLearner adds batched
+//     scoring, Saveable adds saving. Bring your own.
+//   - MLP: the default learner, a gorgonia-trained softmax MLP (ReLU hidden
+//     layers, Adam, shuffled minibatches, early stopping on validation
+//     accuracy with the best epoch kept, seed, progress callback, context),
+//     evaluated without the graph. With codes.NewOneHot it is the one-hot
+//     softmax baseline and with codes.NewBinary the binary ECOC baseline, so
+//     every comparison goes through the same code.
+//   - Ensemble: a mapping plus one learner per site. Fit trains the sites
+//     concurrently (Parallelism bounds it); FitSite trains one site alone,
+//     SaveSite/LoadSite move it between processes; a missing site is left
+//     out of the decoding.
+//   - MultiHead: the shared-trunk network of the paper's Figure 4a, one
+//     trunk and n softmax heads trained jointly on the summed loss; Params
+//     reports trunk and head weights.
+//   - InputEncoder: LM on the input side (section V-C): a categorical value
+//     becomes the n-hot vector of its symbols, Σ_i SiteClasses(i) wide, or
+//     its index list, or directly its embedding.
+//   - Relabel: the per-site targets of a batch of labels.
+//
+// # Conventions
+//
+// Rows are []float32 of the training width; batches are row-major. Per-site
+// scores are log-probabilities ([]float64, one slice per site, nil for a
+// missing site), the form decode.MaxProduct takes. Hot paths take dst and
+// return it. Sentinel errors (ErrNotFitted, ErrLabelRange, ErrScoreCount,
+// ErrNaNScore, ErrInput, ErrSite, ErrOption, ErrCorrupt, ErrVersion,
+// ErrNotSaveable) are wrapped; test with errors.Is.
+//
+// Reproducibility: an MLP's weight initialisation and minibatch order come
+// from its seed, MLPFactory derives site i's seed from the base seed and i,
+// and every network trains on its own single-threaded graph, so a site
+// trained in any goroutine or process with the same options and data is the
+// same model bit for bit.
+//
+// # Files
+//
+// Save/LoadEnsemble, SaveSite/LoadSite and MultiHead.Save/LoadMultiHead
+// write a versioned binary format: magic "LABELMAP", format version, kind,
+// the mapping (codes.Marshal JSON), the learners (kind name and
+// MarshalBinary data, length-prefixed), and a CRC-32C of everything. Files
+// are written to a temporary file, synced and renamed. Truncated or damaged
+// files give ErrCorrupt, other versions ErrVersion.
+//
+// # Cost
+//
+// An MLP's LogProba is one matrix-vector product per layer, O(weights),
+// allocation-free with a reused dst; Predict adds the decoder's search
+// (sublinear in K on peaked scores, see package decode) and allocates
+// nothing. PredictBatch scores 128 rows per matrix product and splits rows
+// over GOMAXPROCS goroutines. Against a K-way softmax on a trunk of width h,
+// LM's output layers hold h·Σ_i SiteClasses(i) weights instead of h·K (for
+// K = 20,000 and three primes near 150: 471 columns instead of 20,000).
+package labelmap
