@@ -52,8 +52,8 @@ func FuzzPrimeResidue(f *testing.F) {
 	f.Add(uint16(100), uint16(0b110), []byte{1, 1}, []byte{0, 0})      // repeated site
 	f.Add(uint16(100), uint16(0b110), []byte{255, 0}, []byte{200, 0})  // bad site and symbol
 	f.Add(uint16(1000), uint16(0b1100000000), []byte{}, []byte{})      // product < K
-	f.Add(uint16(30), uint16(0b111), []byte{2, 0, 1}, []byte{4, 1, 2}) // 30 = 2·3·5, symbols of 29 = K-1
-	f.Add(uint16(28), uint16(0b111), []byte{0, 1, 2}, []byte{0, 0, 0}) // residues of 0 and 30 ≥ K
+	f.Add(uint16(28), uint16(0b111), []byte{3, 1, 2}, []byte{5, 2, 3}) // K = 30 = 2·3·5: label 29 from sites 2, 0, 1
+	f.Add(uint16(26), uint16(0b111), []byte{1, 2, 3}, []byte{2, 3, 5}) // K = 28: residues of 29 >= K
 	f.Fuzz(func(t *testing.T, classes, mask uint16, siteBytes, symBytes []byte) {
 		K := 2 + int(classes)%4000
 		var primes []int
