@@ -63,7 +63,7 @@
 // c = p_i·p_j for PrimeResidue and c = p² for ReedSolomon with k >= 2, and
 // exactly 0 when c divides K. It is near 0 when c is far below K (k >= 3:
 // about 10^-4 bits at K = 100,000). With k = 2 the product c exceeds K and
-// two sites share log2(c/K) bits (0.23 bits for primes 337 and 347 at
+// two sites share up to log2(c/K) bits (0.23 bits for primes 337 and 347 at
 // K = 100,000): the LM paper's Theorems 4 and 8 hold as the primes
 // approach K^(1/k).
 package codes

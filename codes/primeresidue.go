@@ -13,8 +13,8 @@ const pairTableSites = 256
 // PrimeResidue is the mixed Label Mapping of the LM paper (§IV-A): site i
 // holds y mod p_i for distinct primes p_1, ..., p_n whose product is at
 // least K. By the Chinese remainder theorem a set of sites whose primes
-// multiply to at least K determines the label, so two labels agree exactly
-// on sets of sites whose primes multiply to less than K (Theorem 3). Sites
+// multiply to at least K determines the label, so two labels can agree only
+// on a set of sites whose primes multiply to less than K (Theorem 3). Sites
 // keep the order of the primes given.
 type PrimeResidue struct {
 	classes int
@@ -100,7 +100,12 @@ func (m *PrimeResidue) Sites() int { return len(m.primes) }
 
 // SiteClasses returns p_i, the prime of site i; it panics if site is
 // outside [0, n).
-func (m *PrimeResidue) SiteClasses(site int) int { return int(m.primes[site]) }
+func (m *PrimeResidue) SiteClasses(site int) int {
+	if site < 0 || site >= len(m.primes) {
+		panic(fmt.Sprintf("codes: PrimeResidue.SiteClasses: site %d of %d", site, len(m.primes)))
+	}
+	return int(m.primes[site])
+}
 
 // Primes returns a copy of the primes, one per site, in site order.
 func (m *PrimeResidue) Primes() []int {
