@@ -54,22 +54,44 @@ type scanInfo struct {
 	huge bool    // a finite score with |x| >= hugeScore
 }
 
+// Exponent field of a float64 and the smallest exponent field of a value
+// with |x| >= hugeScore; NaN and ±Inf have the largest field, 0x7ff.
+const (
+	expMask  = uint64(0x7ff) << 52
+	hugeBits = uint64(1023+1000) << 52
+)
+
 // checkVector returns an ErrScore error for the first NaN or +Inf of v and
 // reports its maximum and whether it holds a huge finite value.
 func checkVector(site int, v []float64) (scanInfo, error) {
 	info := scanInfo{max: math.Inf(-1)}
-	for j, x := range v {
-		if !(x < hugeScore && x > -hugeScore) {
-			if err := badScore(site, j, x); err != nil {
-				return info, err
-			}
-			if !math.IsInf(x, -1) {
-				info.huge = true
-			}
-		}
+	var maxExp uint64
+	for _, x := range v {
+		// The largest exponent field tells, after the loop, whether any
+		// value needs a closer look: branch-free in the loop.
+		maxExp = max(maxExp, math.Float64bits(x)&expMask)
 		if x > info.max {
 			info.max = x
 		}
+	}
+	if maxExp >= hugeBits {
+		return checkSpecial(site, v, info)
+	}
+	return info, nil
+}
+
+// checkSpecial classifies the values of v that are NaN, ±Inf or huge: an
+// ErrScore error for the first NaN or +Inf, else info with huge set if a
+// finite |x| >= hugeScore occurs.
+func checkSpecial(site int, v []float64, info scanInfo) (scanInfo, error) {
+	for j, x := range v {
+		if math.Float64bits(x)&expMask < hugeBits {
+			continue
+		}
+		if err := badScore(site, j, x); err != nil {
+			return info, err
+		}
+		info.huge = info.huge || !math.IsInf(x, -1)
 	}
 	return info, nil
 }

@@ -16,6 +16,7 @@ type scratch struct {
 	coef []int       // Reed–Solomon digits / coefficients
 	res  []Scored    // top-k buffer
 	ints []int       // misc
+	acc  []float64   // block of label scores
 
 	search searchScratch
 }
@@ -164,112 +165,98 @@ func (l *layout) scanBinary(sc *scratch, t *topK) {
 	}
 }
 
+// scanBlockLen is the longest run of labels a blocked scan scores at once.
+const scanBlockLen = 2048
+
+// scanPrimeResidue and scanReedSolomon score labels in runs over which
+// every present site's symbol goes up by one per label without wrapping, so
+// that each site adds a contiguous slice of its vector to a block of sums:
+// the adds are sequential, and each label's sum is still formed in site
+// order from 0, exactly as one label at a time.
 func (l *layout) scanPrimeResidue(sc *scratch, t *topK) {
-	o := newOfferer(t)
 	n := len(sc.idx)
 	buf := growInts(sc.sym, 2*n)
 	sc.sym = buf
-	sym, pr := buf[:n], buf[n:2*n]
+	sym, mod := buf[:n], buf[n:2*n]
 	for j, i := range sc.idx {
 		sym[j] = 0
-		pr[j] = l.primes[i]
+		mod[j] = l.primes[i]
 	}
-	rows := sc.rows
-	switch n {
-	case 2:
-		r0, r1 := rows[0], rows[1]
-		p0, p1 := pr[0], pr[1]
-		s0, s1 := 0, 0
-		for y := 0; y < l.classes; y++ {
-			s := 0 + r0[s0] + r1[s1]
-			if s > o.thr || !o.full {
-				o.take(y, s)
-			}
-			if s0++; s0 == p0 {
-				s0 = 0
-			}
-			if s1++; s1 == p1 {
-				s1 = 0
-			}
-		}
-	case 3:
-		r0, r1, r2 := rows[0], rows[1], rows[2]
-		p0, p1, p2 := pr[0], pr[1], pr[2]
-		s0, s1, s2 := 0, 0, 0
-		for y := 0; y < l.classes; y++ {
-			s := 0 + r0[s0] + r1[s1] + r2[s2]
-			if s > o.thr || !o.full {
-				o.take(y, s)
-			}
-			if s0++; s0 == p0 {
-				s0 = 0
-			}
-			if s1++; s1 == p1 {
-				s1 = 0
-			}
-			if s2++; s2 == p2 {
-				s2 = 0
-			}
-		}
-	default:
-		for y := 0; y < l.classes; y++ {
-			s := 0.0
-			for j, r := range rows {
-				s += r[sym[j]]
-			}
-			if s > o.thr || !o.full {
-				o.take(y, s)
-			}
-			for j, p := range pr {
-				v := sym[j] + 1
-				if v == p {
-					v = 0
-				}
-				sym[j] = v
-			}
-		}
-	}
+	l.scanBlocked(sc, t, sym, mod)
 }
 
 func (l *layout) scanReedSolomon(sc *scratch, t *topK) {
-	o := newOfferer(t)
 	n := len(sc.idx)
-	sym := growInts(sc.sym, n)
-	sc.sym = sym
-	d := growInts(sc.coef, l.k)
-	sc.coef = d
-	clear(d)
-	clear(sym)
+	buf := growInts(sc.sym, 2*n)
+	sc.sym = buf
+	sym, mod := buf[:n], buf[n:2*n]
+	for j := range sym {
+		sym[j] = 0
+		mod[j] = l.p
+	}
+	l.scanBlocked(sc, t, sym, mod)
+}
+
+// scanBlocked scans all labels from 0, sym holding the symbols of label 0
+// at the present sites and mod their alphabet sizes. For Reed–Solomon the
+// symbols are recomputed whenever the constant digit wraps.
+func (l *layout) scanBlocked(sc *scratch, t *topK, sym, mod []int) {
+	o := newOfferer(t)
+	if cap(sc.acc) < scanBlockLen {
+		sc.acc = make([]float64, scanBlockLen)
+	}
+	acc := sc.acc[:scanBlockLen]
+	rs := l.kind == kindReedSolomon
+	var d []int
+	if rs {
+		d = growInts(sc.coef, l.k)
+		sc.coef = d
+		clear(d)
+	}
 	rows := sc.rows
-	p := l.p
-	for y := 0; y < l.classes; y++ {
-		s := 0.0
-		for j, r := range rows {
-			s += r[sym[j]]
+	for y := 0; y < l.classes; {
+		run := min(l.classes-y, scanBlockLen)
+		if rs {
+			run = min(run, l.p-d[0])
 		}
-		if s > o.thr || !o.full {
-			o.take(y, s)
+		for j, s := range sym {
+			run = min(run, mod[j]-s)
 		}
-		// Adding 1 to the constant digit adds 1 to every evaluation; a
-		// carry changes higher digits, and the symbols are recomputed.
-		if d[0]++; d[0] < p {
-			for j := range sym {
-				v := sym[j] + 1
-				if v == p {
-					v = 0
+		a := acc[:run]
+		r0 := rows[0][sym[0] : sym[0]+run]
+		for x, v := range r0 {
+			a[x] = 0 + v
+		}
+		for j := 1; j < len(rows); j++ {
+			r := rows[j][sym[j] : sym[j]+run]
+			for x, v := range r {
+				a[x] += v
+			}
+		}
+		for x, s := range a {
+			if s > o.thr || !o.full {
+				o.take(y+x, s)
+			}
+		}
+		y += run
+		for j := range sym {
+			if sym[j] += run; sym[j] == mod[j] {
+				sym[j] = 0
+			}
+		}
+		if rs {
+			if d[0] += run; d[0] == l.p {
+				d[0] = 0
+				for c := 1; c < len(d); c++ {
+					if d[c]++; d[c] < l.p {
+						break
+					}
+					d[c] = 0
 				}
-				sym[j] = v
+				for j, i := range sc.idx {
+					sym[j] = l.eval(d, l.points[i])
+				}
 			}
-			continue
-		}
-		for c := 0; c < len(d) && d[c] == p; c++ {
-			d[c] = 0
-			if c+1 < len(d) {
-				d[c+1]++
-			}
-		}
-		for j, i := range sc.idx {
-			sym[j] = l.eval(d, l.points[i])
 		}
 	}
 }

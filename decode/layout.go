@@ -33,10 +33,12 @@ type layout struct {
 	sites   int
 	q       []int // alphabet size of each site
 
-	primes []int // kindPrimeResidue
+	primes []int     // kindPrimeResidue
+	pmod   []fastMod // kindPrimeResidue: reduction by each prime
 
-	p, k   int   // kindReedSolomon: field size and number of digits
-	points []int // kindReedSolomon: evaluation point of each site
+	p, k   int     // kindReedSolomon: field size and number of digits
+	points []int   // kindReedSolomon: evaluation point of each site
+	fp     fastMod // kindReedSolomon: reduction mod p
 
 	pos []int // kindBinary: bit position of each site
 }
@@ -70,6 +72,15 @@ func newLayout(m codes.Mapping) *layout {
 	}
 	if l.kind != kindGeneric && !l.verify() {
 		l.kind = kindGeneric
+	}
+	switch l.kind {
+	case kindPrimeResidue:
+		l.pmod = make([]fastMod, len(l.primes))
+		for i, p := range l.primes {
+			l.pmod[i] = newFastMod(uint64(p))
+		}
+	case kindReedSolomon:
+		l.fp = newFastMod(uint64(l.p))
 	}
 	return l
 }
@@ -182,4 +193,22 @@ func invMod(a, m int) int {
 func mulMod(a, b, m uint64) uint64 {
 	hi, lo := bits.Mul64(a, b)
 	return bits.Rem64(hi, lo, m)
+}
+
+// fastMod computes n mod p with a multiplication instead of a division
+// (Barrett reduction with m = floor((2^64−1)/p)): the quotient estimate
+// hi(n·m) is at most 2 below n/p, which the loop corrects.
+type fastMod struct {
+	p, m uint64
+}
+
+func newFastMod(p uint64) fastMod { return fastMod{p: p, m: ^uint64(0) / p} }
+
+func (f fastMod) mod(n uint64) uint64 {
+	q, _ := bits.Mul64(n, f.m)
+	r := n - q*f.p
+	for r >= f.p {
+		r -= f.p
+	}
+	return r
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/labelcode/labelcode/codes"
@@ -16,7 +17,22 @@ import (
 // immutable and safe for concurrent use.
 type MaxProduct struct {
 	l *layout
+	// keys are the minimal sets of sites that determine the label (each
+	// sorted), or nil when there are more than maxStreams of them.
+	keys [][]int
+	// packs are maximal sets of pairwise disjoint key sets, as bit sets of
+	// indices into keys.
+	packs []uint64
+	// recons[i] reconstructs labels from the sites of keys[i].
+	recons []recon
 }
+
+// maxStreams bounds the number of key sets searched at once (all k-subsets
+// of the sites for Reed–Solomon, all minimal sets of primes whose product
+// is >= K for prime residues); with more, the sites are partitioned.
+const maxStreams = 24
+
+var expRatio = 8
 
 // NewMaxProduct returns a max-product decoder for m. It returns an ErrParam
 // error if m is nil. Cost: O(n) plus a few dozen encodings to check the
@@ -25,7 +41,106 @@ func NewMaxProduct(m codes.Mapping) (*MaxProduct, error) {
 	if m == nil {
 		return nil, fmt.Errorf("decode: NewMaxProduct: nil mapping: %w", ErrParam)
 	}
-	return &MaxProduct{l: newLayout(m)}, nil
+	d := &MaxProduct{l: newLayout(m)}
+	d.keys = keySets(d.l)
+	d.packs = packings(d.keys)
+	var poly []int
+	for _, key := range d.keys {
+		rc, _, _ := d.l.recon(key, nil, nil, &poly)
+		d.recons = append(d.recons, rc)
+	}
+	return d, nil
+}
+
+// keySets returns the minimal sets of sites that determine the label, or
+// nil if there are more than maxStreams (or the mapping has no such
+// structure).
+func keySets(l *layout) [][]int {
+	var out [][]int
+	switch l.kind {
+	case kindOneHot:
+		return [][]int{{0}}
+	case kindBinary:
+		all := make([]int, l.sites)
+		for i := range all {
+			all[i] = i
+		}
+		return [][]int{all}
+	case kindReedSolomon:
+		// Every k-subset, in lexicographic order.
+		if binomialAbove(l.sites, l.k, maxStreams) {
+			return nil
+		}
+		cur := make([]int, 0, l.k)
+		var rec func(from int)
+		rec = func(from int) {
+			if len(cur) == l.k {
+				out = append(out, slices.Clone(cur))
+				return
+			}
+			for i := from; i <= l.sites-(l.k-len(cur)); i++ {
+				cur = append(cur, i)
+				rec(i + 1)
+				cur = cur[:len(cur)-1]
+			}
+		}
+		rec(0)
+		return out
+	case kindPrimeResidue:
+		if l.sites > 20 {
+			return nil
+		}
+		for mask := 1; mask < 1<<l.sites; mask++ {
+			if !primeKey(l, mask) {
+				continue
+			}
+			minimal := true
+			for i := range l.sites {
+				if mask&(1<<i) != 0 && primeKey(l, mask&^(1<<i)) {
+					minimal = false
+					break
+				}
+			}
+			if !minimal {
+				continue
+			}
+			if len(out) == maxStreams {
+				return nil
+			}
+			var set []int
+			for i := range l.sites {
+				if mask&(1<<i) != 0 {
+					set = append(set, i)
+				}
+			}
+			out = append(out, set)
+		}
+		return out
+	}
+	return nil
+}
+
+// primeKey reports whether the primes of the sites in mask multiply to >= K.
+func primeKey(l *layout, mask int) bool {
+	prod := 1
+	for i := range l.sites {
+		if mask&(1<<i) != 0 {
+			prod = min(prod*l.primes[i], l.classes)
+		}
+	}
+	return prod >= l.classes
+}
+
+// binomialAbove reports whether C(n, k) > limit.
+func binomialAbove(n, k, limit int) bool {
+	c := 1
+	for i := range k {
+		c = c * (n - i) / (i + 1)
+		if c > limit {
+			return true
+		}
+	}
+	return false
 }
 
 // Mapping returns the mapping d decodes.
@@ -62,12 +177,11 @@ func (d *MaxProduct) TopK(logp [][]float64, k int, dst []Scored) ([]Scored, erro
 const topPrefix = 8
 
 // siteOrder is sorted access to one site's symbols: order holds the best
-// symbols found so far by descending score, ties by ascending symbol; heap
-// holds the others once a rank past the prefix is needed.
+// symbols found so far by descending score, ties by ascending symbol.
 type siteOrder struct {
-	order  []int32
-	heap   []int32
-	heaped bool
+	order []int32
+	band  []symScore // heap of the symbols of the current band
+	width float64    // score width of the next band
 }
 
 // part is a set of sites whose symbols determine the label, with the
@@ -78,9 +192,23 @@ type part struct {
 	ranks []int32 // len(sites) ranks per node
 	t0    float64 // sum of the best combination
 
-	mod  uint64   // prime residue: product of the part's primes
-	coef []uint64 // prime residue: CRT coefficients
-	lag  []int    // Reed–Solomon: Lagrange basis coefficients, d×d
+	rc recon // how to reconstruct the label (read only)
+
+	// Buffers for rc in partition mode; in stream mode rc points into
+	// the MaxProduct's precomputed reconstructions instead.
+	coefBuf []uint64
+	lagBuf  []uint64
+}
+
+// recon reconstructs a label from the symbols of a part's sites.
+type recon struct {
+	// Prime residue: label = Σ_t v_t·coef[t] mod M, M the product of the
+	// part's primes; wide when that sum could overflow 64 bits.
+	fm   fastMod
+	coef []uint64
+	wide bool
+	// Reed–Solomon: digit j = Σ_t v_t·lag[t·d+j] mod p.
+	lag []uint64
 }
 
 type hent struct {
@@ -88,7 +216,11 @@ type hent struct {
 	node int32
 }
 
+// gapSite orders sites for planning: by ascending drop (how far the best
+// label found so far is from the site's top score; 0 before the search),
+// then by descending gap between the site's two best scores.
 type gapSite struct {
+	drop float64
 	gap  float64
 	site int
 }
@@ -103,6 +235,12 @@ type searchScratch struct {
 	vals  []int
 	poly  []int
 	lbls  []int
+
+	streams bool     // parts are all present key sets (else a partition)
+	keyOf   []int    // index in MaxProduct.keys of each part
+	packs   []uint64 // packings: sets of pairwise disjoint parts
+	rmax    int      // the most parts a site belongs to
+	drops   []float64
 
 	// What the last call did, for tests and benchmarks.
 	path path
@@ -137,11 +275,11 @@ func (d *MaxProduct) topK(sc *scratch, logp [][]float64, k int, dst []Scored) ([
 			continue
 		}
 		o := &ss.ord[i]
-		o.heaped = false
 		if cap(o.order) < topPrefix {
 			o.order = make([]int32, 0, 2*topPrefix)
 		}
 		var err error
+		o.band = o.band[:0]
 		o.order, ss.info[i], err = scanTop(i, v, o.order[:0])
 		if err != nil {
 			return dst[:0], err
@@ -162,7 +300,7 @@ func (d *MaxProduct) topK(sc *scratch, logp [][]float64, k int, dst []Scored) ([
 		// label scores −Inf and the smallest labels win.
 		ss.lbls = t.fillNegInf(l.classes, ss.lbls)
 		ss.path = pathNegInf
-	case huge || !d.plan(sc, logp):
+	case huge || !d.plan(sc, logp, -1):
 		l.scan(sc, &t)
 		ss.path = pathScan
 	default:
@@ -178,55 +316,64 @@ func (d *MaxProduct) topK(sc *scratch, logp [][]float64, k int, dst []Scored) ([
 
 // scanTop checks v (ErrScore for NaN or +Inf) and writes into top its
 // min(topPrefix, len(v)) best symbols by descending score, ties by
-// ascending symbol.
+// ascending symbol. It reads v once; the checks cost one max per value.
 func scanTop(site int, v []float64, top []int32) ([]int32, scanInfo, error) {
-	info := scanInfo{}
 	m := min(topPrefix, len(v))
+	var maxExp uint64
 	for j, x := range v[:m] {
-		if !(x < hugeScore && x > -hugeScore) {
-			if err := badScore(site, j, x); err != nil {
-				return top, info, err
-			}
-			info.huge = info.huge || !math.IsInf(x, -1)
-		}
+		maxExp = max(maxExp, math.Float64bits(x)&expMask)
 		p := len(top)
 		top = append(top, int32(j))
-		for p > 0 && x > v[top[p-1]] {
+		// !(x <= ...) moves a NaN to the front, where the check below
+		// finds it; any order is fine for an input that is rejected.
+		for p > 0 && !(x <= v[top[p-1]]) {
 			top[p] = top[p-1]
 			p--
 		}
 		top[p] = int32(j)
 	}
 	thr := v[top[m-1]]
-	for j := m; j < len(v); j++ {
-		x := v[j]
-		if !(x < hugeScore && x > -hugeScore) {
-			if err := badScore(site, j, x); err != nil {
-				return top, info, err
-			}
-			info.huge = info.huge || !math.IsInf(x, -1)
-		}
+	rest := v[m:]
+	for jj, x := range rest {
+		maxExp = max(maxExp, math.Float64bits(x)&expMask)
 		if x > thr {
 			p := m - 1
 			for p > 0 && x > v[top[p-1]] {
 				top[p] = top[p-1]
 				p--
 			}
-			top[p] = int32(j)
+			top[p] = int32(jj + m)
 			thr = v[top[m-1]]
 		}
 	}
-	info.max = v[top[0]]
+	info := scanInfo{max: v[top[0]]}
+	if maxExp >= hugeBits {
+		var err error
+		if info, err = checkSpecial(site, v, info); err != nil {
+			return top, info, err
+		}
+	}
 	return top, info, nil
 }
 
-// better reports whether symbol a of v ranks before symbol b.
-func better(v []float64, a, b int32) bool {
-	return v[a] > v[b] || (v[a] == v[b] && a < b)
+// symScore is a symbol with its score, for the per-site heaps.
+type symScore struct {
+	s float64
+	j int32
+}
+
+// before reports whether a ranks before b: higher score, then smaller symbol.
+func before(a, b symScore) bool {
+	return a.s > b.s || (a.s == b.s && a.j < b.j)
 }
 
 // ensure makes rank r of site i available, reporting false if the site has
-// fewer than r+1 symbols.
+// fewer than r+1 symbols. Past the prefix, sorted access proceeds by score
+// bands: one pass over v collects every symbol ranked after those known
+// down to a threshold into a heap, from which ranks are popped as needed.
+// The band's width starts at the spread of the prefix's lower half, so that
+// it holds about as many symbols again, and grows fourfold each time.
+// Reaching depth D costs O(q) per band plus O(log q) per rank.
 func (ss *searchScratch) ensure(i, r int, v []float64) bool {
 	o := &ss.ord[i]
 	if r < len(o.order) {
@@ -235,56 +382,90 @@ func (ss *searchScratch) ensure(i, r int, v []float64) bool {
 	if r >= len(v) {
 		return false
 	}
-	if !o.heaped {
-		// Build a heap of all symbols and drop the prefix already known:
-		// the order is total, so the first pops are exactly the prefix.
-		h := o.heap[:0]
-		for j := range v {
-			h = append(h, int32(j))
-		}
-		for j := len(h)/2 - 1; j >= 0; j-- {
-			siftDown(v, h, j)
-		}
-		for range len(o.order) {
-			h = popSym(v, h)
-		}
-		o.heap = h
-		o.heaped = true
-	}
 	for len(o.order) <= r {
-		o.order = append(o.order, o.heap[0])
-		o.heap = popSym(v, o.heap)
+		o.extend(v)
 	}
 	return true
 }
 
-func siftDown(v []float64, h []int32, i int) {
-	n := len(h)
+// extend appends the next symbol in rank order to o.order; o.order must be
+// shorter than v.
+func (o *siteOrder) extend(v []float64) {
+	if len(o.band) == 0 {
+		o.newBand(v)
+	}
+	o.order = append(o.order, o.band[0].j)
+	o.band = popSym(o.band)
+}
+
+// newBand fills o.band, as a heap, with the symbols ranked after the last
+// of o.order whose score is within o.width of it (widening until some are).
+func (o *siteOrder) newBand(v []float64) {
+	depth := len(o.order)
+	lastJ := o.order[depth-1]
+	last := v[lastJ]
+	if depth <= topPrefix {
+		o.width = v[o.order[depth/2]] - last
+	}
+	if !(o.width > 0) || math.IsInf(o.width, 1) {
+		o.width = max(math.Abs(last), 1) * 0x1p-20
+	}
 	for {
-		c := 2*i + 1
-		if c >= n {
+		tau := last - o.width
+		h := o.band[:0]
+		for j, x := range v {
+			// Symbols ranked after the prefix: a lower score, or the
+			// same score and a larger symbol.
+			if x < tau || x > last || (x == last && int32(j) <= lastJ) {
+				continue
+			}
+			h = append(h, symScore{s: x, j: int32(j)})
+		}
+		o.band = h
+		o.width *= 4
+		if len(h) > 0 {
+			for k := len(h)/2 - 1; k >= 0; k-- {
+				siftDown(h, k)
+			}
 			return
 		}
-		if c+1 < n && better(v, h[c+1], h[c]) {
-			c++
-		}
-		if !better(v, h[c], h[i]) {
-			return
-		}
-		h[i], h[c] = h[c], h[i]
-		i = c
 	}
 }
 
-func popSym(v []float64, h []int32) []int32 {
+func siftDown(h []symScore, i int) {
+	n := len(h)
+	x := h[i]
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && before(h[c+1], h[c]) {
+			c++
+		}
+		if !before(h[c], x) {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	h[i] = x
+}
+
+func popSym(h []symScore) []symScore {
 	last := len(h) - 1
 	h[0] = h[last]
 	h = h[:last]
-	siftDown(v, h, 0)
+	if last > 0 {
+		siftDown(h, 0)
+	}
 	return h
 }
 
 func compareGap(a, b gapSite) int {
+	if c := cmp.Compare(a.drop, b.drop); c != 0 {
+		return c
+	}
 	if c := cmp.Compare(b.gap, a.gap); c != 0 {
 		return c
 	}
@@ -293,13 +474,22 @@ func compareGap(a, b gapSite) int {
 
 // plan splits the present sites into parts that each determine the label,
 // plus leftover sites. It returns false when no bounded search applies.
-func (d *MaxProduct) plan(sc *scratch, logp [][]float64) bool {
+// With best >= 0, sites where label best scores far below the site's top
+// are made leftovers first (see search).
+func (d *MaxProduct) plan(sc *scratch, logp [][]float64, best int) bool {
+	if d.keys != nil {
+		return d.planStreams(sc, logp)
+	}
 	l := d.l
 	ss := &sc.search
 	ss.left = ss.left[:0]
+	ss.streams = false
 	np := 0
 	newPart := func() *part {
-		if np == len(ss.parts) {
+		// Parts beyond len keep their buffers for the next call.
+		if np < cap(ss.parts) {
+			ss.parts = ss.parts[:np+1]
+		} else {
 			ss.parts = append(ss.parts, part{})
 		}
 		p := &ss.parts[np]
@@ -319,13 +509,22 @@ func (d *MaxProduct) plan(sc *scratch, logp [][]float64) bool {
 	case kindPrimeResidue, kindReedSolomon:
 		// Most peaked sites first: their enumerations end soonest.
 		ss.gaps = ss.gaps[:0]
+		if best >= 0 {
+			sc.sym = growInts(sc.sym, l.sites)
+			sc.coef = growInts(sc.coef, l.k)
+			l.encode(best, sc.sym, sc.coef)
+		}
 		for _, i := range sc.idx {
 			o := ss.ord[i].order
 			g := math.Inf(1)
 			if len(o) > 1 {
 				g = logp[i][o[0]] - logp[i][o[1]]
 			}
-			ss.gaps = append(ss.gaps, gapSite{gap: g, site: i})
+			drop := 0.0
+			if best >= 0 {
+				drop = logp[i][o[0]] - logp[i][sc.sym[i]]
+			}
+			ss.gaps = append(ss.gaps, gapSite{drop: drop, gap: g, site: i})
 		}
 		slices.SortFunc(ss.gaps, compareGap)
 		var cur *part
@@ -356,17 +555,147 @@ func (d *MaxProduct) plan(sc *scratch, logp [][]float64) bool {
 	if np == 0 {
 		return false
 	}
+	// The partition is the one packing; every site is in at most one part.
+	ss.packs = append(ss.packs[:0], 1<<np-1)
+	ss.rmax = 1
+	for pi := range ss.parts {
+		slices.Sort(ss.parts[pi].sites)
+		d.prepare(ss, &ss.parts[pi])
+	}
+	d.startParts(ss, logp)
+	return true
+}
+
+// planStreams makes one part of every key set whose sites are all present,
+// and lists the maximal packings (sets of pairwise disjoint parts).
+func (d *MaxProduct) planStreams(sc *scratch, logp [][]float64) bool {
+	ss := &sc.search
+	ss.left = ss.left[:0]
+	ss.streams = true
+	np := 0
+	for kk, key := range d.keys {
+		ok := true
+		for _, i := range key {
+			if logp[i] == nil {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		if np < cap(ss.parts) {
+			ss.parts = ss.parts[:np+1]
+		} else {
+			ss.parts = append(ss.parts, part{})
+		}
+		ss.parts[np].sites = append(ss.parts[np].sites[:0], key...)
+		ss.parts[np].rc = d.recons[kk]
+		ss.keyOf = append(ss.keyOf[:np], kk)
+		np++
+	}
+	ss.parts = ss.parts[:np]
+	if np == 0 {
+		return false
+	}
+	// Packings of the present parts: the precomputed packings of all key
+	// sets, restricted to those present (still packings, if no longer
+	// maximal ones).
+	ss.packs = ss.packs[:0]
+	for _, pk := range d.packs {
+		var q uint64
+		for pi := range ss.parts {
+			if pk&(1<<ss.keyOf[pi]) != 0 {
+				q |= 1 << pi
+			}
+		}
+		if q != 0 {
+			ss.packs = append(ss.packs, q)
+		}
+	}
+	// rmax: the most parts any site belongs to.
+	ss.rmax = 1
+	for _, i := range sc.idx {
+		c := 0
+		for pi := range ss.parts {
+			if slices.Contains(ss.parts[pi].sites, i) {
+				c++
+			}
+		}
+		ss.rmax = max(ss.rmax, c)
+	}
+	d.startParts(ss, logp)
+	return true
+}
+
+// maxPacks bounds the packings listed; fewer packings give a weaker but
+// still valid bound.
+const maxPacks = 256
+
+// packings returns up to maxPacks maximal sets of pairwise disjoint key sets,
+// as bit sets of indices into keys.
+func packings(keys [][]int) []uint64 {
+	masks := make([]uint64, len(keys))
+	for k, key := range keys {
+		for _, i := range key {
+			if i >= 64 {
+				// Only single key sets; each is a packing.
+				out := make([]uint64, len(keys))
+				for j := range out {
+					out[j] = 1 << j
+				}
+				return out
+			}
+			masks[k] |= 1 << i
+		}
+	}
+	var out []uint64
+	var rec func(k int, chosen, used uint64)
+	rec = func(k int, chosen, used uint64) {
+		if len(out) >= maxPacks {
+			return
+		}
+		if k == len(keys) {
+			for j, m := range masks {
+				if chosen&(1<<j) == 0 && m&used == 0 {
+					return // not maximal: key set j fits
+				}
+			}
+			out = append(out, chosen)
+			return
+		}
+		if masks[k]&used == 0 {
+			rec(k+1, chosen|1<<k, used|masks[k])
+			// Leaving key set k out only leads to a maximal packing if
+			// a later key set overlapping it can be taken.
+			blockable := false
+			for j := k + 1; j < len(keys); j++ {
+				if masks[j]&masks[k] != 0 && masks[j]&used == 0 {
+					blockable = true
+					break
+				}
+			}
+			if !blockable {
+				return
+			}
+		}
+		rec(k+1, chosen, used)
+	}
+	rec(0, 0, 0)
+	return out
+}
+
+// startParts prepares every part's reconstruction and puts its best
+// combination on its heap.
+func (d *MaxProduct) startParts(ss *searchScratch, logp [][]float64) {
 	for pi := range ss.parts {
 		p := &ss.parts[pi]
-		slices.Sort(p.sites)
-		d.prepare(ss, p)
 		dd := len(p.sites)
 		p.ranks = growInt32(p.ranks, dd)
 		clear(p.ranks)
 		p.t0 = p.sum(logp, ss, p.ranks)
 		p.heap = append(p.heap[:0], hent{sum: p.t0, node: 0})
 	}
-	return true
 }
 
 func growInt32(s []int32, n int) []int32 {
@@ -376,63 +705,79 @@ func growInt32(s []int32, n int) []int32 {
 	return s[:n]
 }
 
-// prepare computes the reconstruction coefficients of p.
+// prepare computes the reconstruction of p into p's own buffers.
 func (d *MaxProduct) prepare(ss *searchScratch, p *part) {
-	l := d.l
-	dd := len(p.sites)
+	p.rc, p.coefBuf, p.lagBuf = d.l.recon(p.sites, p.coefBuf, p.lagBuf, &ss.poly)
+}
+
+// recon returns the reconstruction for the given sites, using coef and lag
+// as storage (grown when short) and poly as scratch.
+func (l *layout) recon(sites []int, coef, lag []uint64, poly *[]int) (recon, []uint64, []uint64) {
+	dd := len(sites)
+	var rc recon
 	switch l.kind {
 	case kindPrimeResidue:
-		m := uint64(1)
-		for _, i := range p.sites {
+		m, maxp := uint64(1), uint64(0)
+		for _, i := range sites {
 			m *= uint64(l.primes[i])
+			maxp = max(maxp, uint64(l.primes[i]))
 		}
-		p.mod = m
-		if cap(p.coef) < dd {
-			p.coef = make([]uint64, dd, 2*dd)
+		if cap(coef) < dd {
+			coef = make([]uint64, dd, 2*dd)
 		}
-		p.coef = p.coef[:dd]
-		for t, i := range p.sites {
+		coef = coef[:dd]
+		for t, i := range sites {
 			pi := uint64(l.primes[i])
 			rest := m / pi
 			inv := uint64(invMod(int(rest%pi), int(pi)))
-			p.coef[t] = mulMod(rest, inv, m)
+			coef[t] = mulMod(rest, inv, m)
 		}
+		rc.fm, rc.coef = newFastMod(m), coef
+		// v·coef < p·M per term, then a sum of d reduced terms < d·M.
+		hi, _ := bits.Mul64(maxp, m)
+		hi2, _ := bits.Mul64(uint64(dd), m)
+		rc.wide = hi != 0 || hi2 != 0 || maxp*m >= 1<<63
 	case kindReedSolomon:
 		// Lagrange basis L_t(x) = Π_{u≠t} (x − x_u)/(x_t − x_u), expanded
 		// into coefficients: digit j of the label is Σ_t v_t·lag[t·d+j].
 		pp := l.p
-		p.lag = growInts(p.lag, dd*dd)
-		ss.poly = growInts(ss.poly, dd+1)
-		poly := ss.poly
-		for t, i := range p.sites {
+		if cap(lag) < dd*dd {
+			lag = make([]uint64, dd*dd, 2*dd*dd)
+		}
+		lag = lag[:dd*dd]
+		*poly = growInts(*poly, dd+1)
+		pl := *poly
+		for t, i := range sites {
 			xt := l.points[i]
-			clear(poly)
-			poly[0] = 1
+			clear(pl)
+			pl[0] = 1
 			deg := 0
 			den := 1
-			for u, iu := range p.sites {
+			for u, iu := range sites {
 				if u == t {
 					continue
 				}
 				xu := l.points[iu]
-				// poly *= (x − xu)
+				// pl *= (x − xu)
 				deg++
 				for j := deg; j >= 0; j-- {
 					c := 0
 					if j > 0 {
-						c = poly[j-1]
+						c = pl[j-1]
 					}
-					c = (c + (pp-xu%pp)*poly[j]) % pp
-					poly[j] = c
+					c = (c + (pp-xu%pp)*pl[j]) % pp
+					pl[j] = c
 				}
 				den = den * (((xt-xu)%pp + pp) % pp) % pp
 			}
 			inv := invMod(den, pp)
 			for j := range dd {
-				p.lag[t*dd+j] = poly[j] * inv % pp
+				lag[t*dd+j] = uint64(pl[j] * inv % pp)
 			}
 		}
+		rc.lag = lag
 	}
+	return rc, coef, lag
 }
 
 // sum returns the score of the combination ranks of p, summed in site order.
@@ -502,36 +847,67 @@ func (d *MaxProduct) budget(present int) int {
 
 // search runs the bounded best-first search, offering candidates to t. It
 // returns false if it gave up (budget spent); t is then to be discarded.
+//
+// Bound: write d_i(y) = M_i − logp[i][f_i(y)] >= 0 for the drop of label y
+// at site i below the site's best score M_i, so score(y) = ΣM − Σ_i d_i(y).
+// A label not generated yet by part P has Σ_{i∈P} d_i(y) >= D_P, the drop
+// of P's next combination. Hence Σ_i d_i(y) is at least Σ_P D_P over any
+// packing of disjoint parts, and at least Σ_P D_P / rmax over all parts
+// (each site lies in at most rmax parts); the larger of the two bounds
+// every label not generated yet.
 func (d *MaxProduct) search(sc *scratch, logp [][]float64, t *topK) bool {
 	l := d.l
 	ss := &sc.search
-	parts := ss.parts
 	np := len(sc.idx)
-	leftSum, leftAbs, absMax := 0.0, 0.0, 0.0
-	for _, i := range ss.left {
-		leftSum += ss.info[i].max
-		leftAbs += math.Abs(ss.info[i].max)
-	}
+	sumMax, absMax := 0.0, 0.0
 	for _, i := range sc.idx {
+		sumMax += ss.info[i].max
 		absMax += math.Abs(ss.info[i].max)
 	}
 	budget := d.budget(np)
+	replanned := false
 	for pops := 0; ; pops++ {
 		ss.pops = pops
-		bound, boundAbs := leftSum, leftAbs
-		best, bestDrop := -1, math.Inf(-1)
+		if pops == 1 && !replanned && len(ss.left) > 0 && len(t.h) > 0 {
+			// Partition mode only. A site where the first label found
+			// scores far below the site's top (a base learner that is
+			// wrong here) holds the bound up; as a leftover it costs
+			// only its own drop, but inside a part the part must
+			// enumerate every combination down to the true symbol's
+			// rank. Plan again with such sites as leftovers; labels
+			// found so far stay valid.
+			replanned = true
+			d.replan(sc, logp, t)
+		}
+		parts := ss.parts
+		ss.drops = ss.drops[:0]
+		sumD, absT := 0.0, 0.0
+		minAll, minAllD := -1, math.Inf(1)
 		for pi := range parts {
 			p := &parts[pi]
 			tp := p.top()
-			bound += tp
-			boundAbs += math.Abs(tp)
-			if len(p.heap) > 0 {
-				if drop := tp - p.t0; drop > bestDrop || best < 0 {
-					best, bestDrop = pi, drop
-				}
+			dp := p.t0 - tp
+			ss.drops = append(ss.drops, dp)
+			sumD += dp
+			absT += math.Abs(tp) + math.Abs(p.t0)
+			if len(p.heap) > 0 && (dp < minAllD || minAll < 0) {
+				minAll, minAllD = pi, dp
 			}
 		}
-		if math.IsInf(bound, -1) {
+		lb := sumD / float64(ss.rmax)
+		bestPack := -1
+		for k, pk := range ss.packs {
+			s := 0.0
+			for pi, dp := range ss.drops {
+				if pk&(1<<pi) != 0 {
+					s += dp
+				}
+			}
+			if s > lb || (bestPack < 0 && s == lb) {
+				lb, bestPack = s, k
+			}
+		}
+		if math.IsInf(lb, 1) {
 			// Every label not generated yet scores −Inf (or all have
 			// been generated).
 			ss.lbls = t.fillNegInf(l.classes, ss.lbls)
@@ -539,25 +915,63 @@ func (d *MaxProduct) search(sc *scratch, logp [][]float64, t *topK) bool {
 		}
 		if t.full() {
 			kth := t.kth().Score
-			if bound < kth && bound < kth-margin(np, kth, absMax, boundAbs) {
+			bound := sumMax - lb
+			if bound < kth && bound < kth-margin(np+len(parts), kth, absMax, absT) {
 				return true
 			}
 		}
 		if pops >= budget {
 			return false
 		}
-		d.expand(sc, logp, &parts[best], t)
+		// Alternate between the part that limits the best packing and
+		// the part with the smallest drop overall: the first raises the
+		// packing bound, the second the averaging bound.
+		next := minAll
+		if bestPack >= 0 && pops%expRatio != expRatio-1 {
+			pk := ss.packs[bestPack]
+			nd := math.Inf(1)
+			for pi, dp := range ss.drops {
+				if pk&(1<<pi) != 0 && len(parts[pi].heap) > 0 && dp < nd {
+					next, nd = pi, dp
+				}
+			}
+		}
+		d.expand(sc, logp, &parts[next], t)
 	}
 }
 
-// margin bounds the rounding error between the bound (summed by parts) and
-// a label's score (summed in site order): with every |score| < 2^1000 and
-// n terms, both are within n·2^-53 relative of the exact sums (Higham,
-// "Accuracy and Stability of Numerical Algorithms", §4.2), with room to spare.
-func margin(n int, thr, absMax, boundAbs float64) float64 {
+// replan plans again around the best label in t if that changes the
+// leftover sites, reporting whether it did.
+func (d *MaxProduct) replan(sc *scratch, logp [][]float64, t *topK) bool {
+	ss := &sc.search
+	best := t.h[0]
+	for _, e := range t.h[1:] {
+		if worse(best, e) {
+			best = e
+		}
+	}
+	ss.lbls = append(ss.lbls[:0], ss.left...)
+	if !d.plan(sc, logp, best.Label) {
+		panic("decode: internal error: replanning failed")
+	}
+	if len(ss.lbls) != len(ss.left) {
+		return true
+	}
+	slices.Sort(ss.lbls)
+	slices.Sort(ss.left)
+	return !slices.Equal(ss.lbls, ss.left)
+}
+
+// margin bounds the rounding error between the bound (formed from sums over
+// parts) and a label's score (summed in site order): with every
+// |score| < 2^1000 each of the n terms of a sum, and each derived quantity,
+// is within n·2^-53 relative of its exact value (Higham, "Accuracy and
+// Stability of Numerical Algorithms", §4.2); the labels that matter have
+// every term within |thr| + 2·Σ|M_i| of 0. The factor 8 leaves room to spare.
+func margin(n int, thr, absMax, absParts float64) float64 {
 	const u = 0x1p-53
 	fn := float64(n)
-	return 4 * fn * u * (boundAbs + 3*fn*(math.Abs(thr)+2*absMax))
+	return 8 * fn * u * (absParts + fn*(math.Abs(thr)+3*absMax))
 }
 
 // expand pops the best combination of p, pushes its children and offers
@@ -619,17 +1033,18 @@ func (d *MaxProduct) candidate(sc *scratch, p *part, vals []int) (y int, s float
 		}
 		return y, s, true
 	case kindPrimeResidue:
+		rc := &p.rc
 		var acc uint64
-		if p.mod < 1<<32 {
+		if !rc.wide {
 			for j, v := range vals {
-				acc += uint64(v) * p.coef[j] % p.mod
+				acc += rc.fm.mod(uint64(v) * rc.coef[j])
 			}
-			acc %= p.mod
+			acc = rc.fm.mod(acc)
 		} else {
 			for j, v := range vals {
-				acc += mulMod(uint64(v), p.coef[j], p.mod)
-				if acc >= p.mod {
-					acc -= p.mod
+				acc += mulMod(uint64(v), rc.coef[j], rc.fm.p)
+				if acc >= rc.fm.p {
+					acc -= rc.fm.p
 				}
 			}
 		}
@@ -638,19 +1053,20 @@ func (d *MaxProduct) candidate(sc *scratch, p *part, vals []int) (y int, s float
 		}
 		y = int(acc)
 		for j, r := range sc.rows {
-			s += r[y%l.primes[sc.idx[j]]]
+			s += r[l.pmod[sc.idx[j]].mod(acc)]
 		}
 		return y, s, true
 	default: // kindReedSolomon
 		dd := len(vals)
 		sc.coef = growInts(sc.coef, dd)
 		c := sc.coef
+		fp, lag := l.fp, p.rc.lag
 		for j := range dd {
-			a := 0
+			var a uint64
 			for t, v := range vals {
-				a = (a + v*p.lag[t*dd+j]) % l.p
+				a = fp.mod(a + uint64(v)*lag[t*dd+j])
 			}
-			c[j] = a
+			c[j] = int(a)
 		}
 		for j := dd - 1; j >= 0; j-- {
 			y = y*l.p + c[j]
@@ -659,7 +1075,12 @@ func (d *MaxProduct) candidate(sc *scratch, p *part, vals []int) (y int, s float
 			}
 		}
 		for j, r := range sc.rows {
-			s += r[l.eval(c, l.points[sc.idx[j]])]
+			x := uint64(l.points[sc.idx[j]])
+			var e uint64
+			for jj := dd - 1; jj >= 0; jj-- {
+				e = fp.mod(e*x + uint64(c[jj]))
+			}
+			s += r[e]
 		}
 		return y, s, true
 	}

@@ -102,12 +102,12 @@ func testMappings(t testing.TB) map[string]codes.Mapping {
 type inputKind int
 
 const (
-	inputPeaked    inputKind = iota // log-softmax, true symbol boosted
-	inputFlat                       // log-softmax of plain Gaussian logits
-	inputTies                       // few distinct values: many exact ties
-	inputNegInf                     // peaked with −Inf entries
-	inputAllEqual                   // every score the same
-	inputMixed                      // large and tiny magnitudes
+	inputPeaked   inputKind = iota // log-softmax, true symbol boosted
+	inputFlat                      // log-softmax of plain Gaussian logits
+	inputTies                      // few distinct values: many exact ties
+	inputNegInf                    // peaked with −Inf entries
+	inputAllEqual                  // every score the same
+	inputMixed                     // large and tiny magnitudes
 	numInputKinds
 )
 
