@@ -21,6 +21,11 @@ type siteScorer interface {
 	scoreChunk(x []float32, rows int, sc *scratch) error
 }
 
+var (
+	_ siteScorer = (*Ensemble)(nil)
+	_ siteScorer = (*netScorer)(nil)
+)
+
 // decoder holds the mapping, its max-product decoder and a pool of
 // per-goroutine scratch space.
 type decoder struct {

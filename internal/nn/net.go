@@ -243,7 +243,7 @@ func (n *Net) Check() error {
 	return nil
 }
 
-// String returns a one-line summary such as "MLP 64-[32]-[100 101] (10,537 params)".
+// String returns a one-line summary such as "MLP 64-[32]-[100 101] (9353 params)".
 func (n *Net) String() string {
 	return fmt.Sprintf("MLP %d-%v-%v (%d params)", n.Spec.Inputs, n.Spec.Hidden, n.Spec.Heads, n.Params())
 }
