@@ -16,23 +16,9 @@ import (
 // each site's score vector on peaked inputs (see the package doc). It is
 // immutable and safe for concurrent use.
 type MaxProduct struct {
-	l *layout
-	// keys are the minimal sets of sites that determine the label (each
-	// sorted), or nil when there are more than maxStreams of them.
-	keys [][]int
-	// packs are maximal sets of pairwise disjoint key sets, as bit sets of
-	// indices into keys.
-	packs []uint64
-	// recons[i] reconstructs labels from the sites of keys[i].
-	recons []recon
+	l  *layout
+	ta *taPlan // nil when the threshold algorithm does not apply
 }
-
-// maxStreams bounds the number of key sets searched at once (all k-subsets
-// of the sites for Reed–Solomon, all minimal sets of primes whose product
-// is >= K for prime residues); with more, the sites are partitioned.
-const maxStreams = 24
-
-var expRatio = 8
 
 // NewMaxProduct returns a max-product decoder for m. It returns an ErrParam
 // error if m is nil. Cost: O(n) plus a few dozen encodings to check the
@@ -42,105 +28,8 @@ func NewMaxProduct(m codes.Mapping) (*MaxProduct, error) {
 		return nil, fmt.Errorf("decode: NewMaxProduct: nil mapping: %w", ErrParam)
 	}
 	d := &MaxProduct{l: newLayout(m)}
-	d.keys = keySets(d.l)
-	d.packs = packings(d.keys)
-	var poly []int
-	for _, key := range d.keys {
-		rc, _, _ := d.l.recon(key, nil, nil, &poly)
-		d.recons = append(d.recons, rc)
-	}
+	d.ta = newTAPlan(d.l)
 	return d, nil
-}
-
-// keySets returns the minimal sets of sites that determine the label, or
-// nil if there are more than maxStreams (or the mapping has no such
-// structure).
-func keySets(l *layout) [][]int {
-	var out [][]int
-	switch l.kind {
-	case kindOneHot:
-		return [][]int{{0}}
-	case kindBinary:
-		all := make([]int, l.sites)
-		for i := range all {
-			all[i] = i
-		}
-		return [][]int{all}
-	case kindReedSolomon:
-		// Every k-subset, in lexicographic order.
-		if binomialAbove(l.sites, l.k, maxStreams) {
-			return nil
-		}
-		cur := make([]int, 0, l.k)
-		var rec func(from int)
-		rec = func(from int) {
-			if len(cur) == l.k {
-				out = append(out, slices.Clone(cur))
-				return
-			}
-			for i := from; i <= l.sites-(l.k-len(cur)); i++ {
-				cur = append(cur, i)
-				rec(i + 1)
-				cur = cur[:len(cur)-1]
-			}
-		}
-		rec(0)
-		return out
-	case kindPrimeResidue:
-		if l.sites > 20 {
-			return nil
-		}
-		for mask := 1; mask < 1<<l.sites; mask++ {
-			if !primeKey(l, mask) {
-				continue
-			}
-			minimal := true
-			for i := range l.sites {
-				if mask&(1<<i) != 0 && primeKey(l, mask&^(1<<i)) {
-					minimal = false
-					break
-				}
-			}
-			if !minimal {
-				continue
-			}
-			if len(out) == maxStreams {
-				return nil
-			}
-			var set []int
-			for i := range l.sites {
-				if mask&(1<<i) != 0 {
-					set = append(set, i)
-				}
-			}
-			out = append(out, set)
-		}
-		return out
-	}
-	return nil
-}
-
-// primeKey reports whether the primes of the sites in mask multiply to >= K.
-func primeKey(l *layout, mask int) bool {
-	prod := 1
-	for i := range l.sites {
-		if mask&(1<<i) != 0 {
-			prod = min(prod*l.primes[i], l.classes)
-		}
-	}
-	return prod >= l.classes
-}
-
-// binomialAbove reports whether C(n, k) > limit.
-func binomialAbove(n, k, limit int) bool {
-	c := 1
-	for i := range k {
-		c = c * (n - i) / (i + 1)
-		if c > limit {
-			return true
-		}
-	}
-	return false
 }
 
 // Mapping returns the mapping d decodes.
@@ -236,11 +125,7 @@ type searchScratch struct {
 	poly  []int
 	lbls  []int
 
-	streams bool     // parts are all present key sets (else a partition)
-	keyOf   []int    // index in MaxProduct.keys of each part
-	packs   []uint64 // packings: sets of pairwise disjoint parts
-	rmax    int      // the most parts a site belongs to
-	drops   []float64
+	ta taScratch
 
 	// What the last call did, for tests and benchmarks.
 	path path
@@ -300,7 +185,17 @@ func (d *MaxProduct) topK(sc *scratch, logp [][]float64, k int, dst []Scored) ([
 		// label scores −Inf and the smallest labels win.
 		ss.lbls = t.fillNegInf(l.classes, ss.lbls)
 		ss.path = pathNegInf
-	case huge || !d.plan(sc, logp, -1):
+	case huge:
+		l.scan(sc, &t)
+		ss.path = pathScan
+	case d.ta != nil && d.taUsable(sc, logp):
+		ss.path = pathSearch
+		if !d.taSearch(sc, logp, &t) {
+			t.reset(k, t.h)
+			l.scan(sc, &t)
+			ss.path = pathBudget
+		}
+	case !d.plan(sc, logp, -1):
 		l.scan(sc, &t)
 		ss.path = pathScan
 	default:
@@ -477,13 +372,9 @@ func compareGap(a, b gapSite) int {
 // With best >= 0, sites where label best scores far below the site's top
 // are made leftovers first (see search).
 func (d *MaxProduct) plan(sc *scratch, logp [][]float64, best int) bool {
-	if d.keys != nil {
-		return d.planStreams(sc, logp)
-	}
 	l := d.l
 	ss := &sc.search
 	ss.left = ss.left[:0]
-	ss.streams = false
 	np := 0
 	newPart := func() *part {
 		// Parts beyond len keep their buffers for the next call.
@@ -555,134 +446,12 @@ func (d *MaxProduct) plan(sc *scratch, logp [][]float64, best int) bool {
 	if np == 0 {
 		return false
 	}
-	// The partition is the one packing; every site is in at most one part.
-	ss.packs = append(ss.packs[:0], 1<<np-1)
-	ss.rmax = 1
 	for pi := range ss.parts {
 		slices.Sort(ss.parts[pi].sites)
 		d.prepare(ss, &ss.parts[pi])
 	}
 	d.startParts(ss, logp)
 	return true
-}
-
-// planStreams makes one part of every key set whose sites are all present,
-// and lists the maximal packings (sets of pairwise disjoint parts).
-func (d *MaxProduct) planStreams(sc *scratch, logp [][]float64) bool {
-	ss := &sc.search
-	ss.left = ss.left[:0]
-	ss.streams = true
-	np := 0
-	for kk, key := range d.keys {
-		ok := true
-		for _, i := range key {
-			if logp[i] == nil {
-				ok = false
-				break
-			}
-		}
-		if !ok {
-			continue
-		}
-		if np < cap(ss.parts) {
-			ss.parts = ss.parts[:np+1]
-		} else {
-			ss.parts = append(ss.parts, part{})
-		}
-		ss.parts[np].sites = append(ss.parts[np].sites[:0], key...)
-		ss.parts[np].rc = d.recons[kk]
-		ss.keyOf = append(ss.keyOf[:np], kk)
-		np++
-	}
-	ss.parts = ss.parts[:np]
-	if np == 0 {
-		return false
-	}
-	// Packings of the present parts: the precomputed packings of all key
-	// sets, restricted to those present (still packings, if no longer
-	// maximal ones).
-	ss.packs = ss.packs[:0]
-	for _, pk := range d.packs {
-		var q uint64
-		for pi := range ss.parts {
-			if pk&(1<<ss.keyOf[pi]) != 0 {
-				q |= 1 << pi
-			}
-		}
-		if q != 0 {
-			ss.packs = append(ss.packs, q)
-		}
-	}
-	// rmax: the most parts any site belongs to.
-	ss.rmax = 1
-	for _, i := range sc.idx {
-		c := 0
-		for pi := range ss.parts {
-			if slices.Contains(ss.parts[pi].sites, i) {
-				c++
-			}
-		}
-		ss.rmax = max(ss.rmax, c)
-	}
-	d.startParts(ss, logp)
-	return true
-}
-
-// maxPacks bounds the packings listed; fewer packings give a weaker but
-// still valid bound.
-const maxPacks = 256
-
-// packings returns up to maxPacks maximal sets of pairwise disjoint key sets,
-// as bit sets of indices into keys.
-func packings(keys [][]int) []uint64 {
-	masks := make([]uint64, len(keys))
-	for k, key := range keys {
-		for _, i := range key {
-			if i >= 64 {
-				// Only single key sets; each is a packing.
-				out := make([]uint64, len(keys))
-				for j := range out {
-					out[j] = 1 << j
-				}
-				return out
-			}
-			masks[k] |= 1 << i
-		}
-	}
-	var out []uint64
-	var rec func(k int, chosen, used uint64)
-	rec = func(k int, chosen, used uint64) {
-		if len(out) >= maxPacks {
-			return
-		}
-		if k == len(keys) {
-			for j, m := range masks {
-				if chosen&(1<<j) == 0 && m&used == 0 {
-					return // not maximal: key set j fits
-				}
-			}
-			out = append(out, chosen)
-			return
-		}
-		if masks[k]&used == 0 {
-			rec(k+1, chosen|1<<k, used|masks[k])
-			// Leaving key set k out only leads to a maximal packing if
-			// a later key set overlapping it can be taken.
-			blockable := false
-			for j := k + 1; j < len(keys); j++ {
-				if masks[j]&masks[k] != 0 && masks[j]&used == 0 {
-					blockable = true
-					break
-				}
-			}
-			if !blockable {
-				return
-			}
-		}
-		rec(k+1, chosen, used)
-	}
-	rec(0, 0, 0)
-	return out
 }
 
 // startParts prepares every part's reconstruction and puts its best
@@ -845,16 +614,15 @@ func (d *MaxProduct) budget(present int) int {
 	return d.l.classes*present/32 + 256
 }
 
-// search runs the bounded best-first search, offering candidates to t. It
-// returns false if it gave up (budget spent); t is then to be discarded.
+// search runs the best-first search over a partition of the sites into
+// parts, offering candidates to t. It returns false if it gave up (budget
+// spent); t is then to be discarded.
 //
 // Bound: write d_i(y) = M_i − logp[i][f_i(y)] >= 0 for the drop of label y
 // at site i below the site's best score M_i, so score(y) = ΣM − Σ_i d_i(y).
 // A label not generated yet by part P has Σ_{i∈P} d_i(y) >= D_P, the drop
-// of P's next combination. Hence Σ_i d_i(y) is at least Σ_P D_P over any
-// packing of disjoint parts, and at least Σ_P D_P / rmax over all parts
-// (each site lies in at most rmax parts); the larger of the two bounds
-// every label not generated yet.
+// of P's next combination below its best one; the parts are disjoint, so
+// Σ_i d_i(y) >= Σ_P D_P.
 func (d *MaxProduct) search(sc *scratch, logp [][]float64, t *topK) bool {
 	l := d.l
 	ss := &sc.search
@@ -869,45 +637,29 @@ func (d *MaxProduct) search(sc *scratch, logp [][]float64, t *topK) bool {
 	for pops := 0; ; pops++ {
 		ss.pops = pops
 		if pops == 1 && !replanned && len(ss.left) > 0 && len(t.h) > 0 {
-			// Partition mode only. A site where the first label found
-			// scores far below the site's top (a base learner that is
-			// wrong here) holds the bound up; as a leftover it costs
-			// only its own drop, but inside a part the part must
-			// enumerate every combination down to the true symbol's
-			// rank. Plan again with such sites as leftovers; labels
-			// found so far stay valid.
+			// A site where the first label found scores far below the
+			// site's top (a base learner that is wrong here) holds the
+			// bound up; as a leftover it costs only its own drop, but
+			// inside a part the part must enumerate every combination
+			// down to the true symbol's rank. Plan again with such
+			// sites as leftovers; labels found so far stay valid.
 			replanned = true
 			d.replan(sc, logp, t)
 		}
 		parts := ss.parts
-		ss.drops = ss.drops[:0]
 		sumD, absT := 0.0, 0.0
-		minAll, minAllD := -1, math.Inf(1)
+		next, nextD := -1, math.Inf(1)
 		for pi := range parts {
 			p := &parts[pi]
 			tp := p.top()
 			dp := p.t0 - tp
-			ss.drops = append(ss.drops, dp)
 			sumD += dp
 			absT += math.Abs(tp) + math.Abs(p.t0)
-			if len(p.heap) > 0 && (dp < minAllD || minAll < 0) {
-				minAll, minAllD = pi, dp
+			if len(p.heap) > 0 && (dp < nextD || next < 0) {
+				next, nextD = pi, dp
 			}
 		}
-		lb := sumD / float64(ss.rmax)
-		bestPack := -1
-		for k, pk := range ss.packs {
-			s := 0.0
-			for pi, dp := range ss.drops {
-				if pk&(1<<pi) != 0 {
-					s += dp
-				}
-			}
-			if s > lb || (bestPack < 0 && s == lb) {
-				lb, bestPack = s, k
-			}
-		}
-		if math.IsInf(lb, 1) {
+		if math.IsInf(sumD, 1) {
 			// Every label not generated yet scores −Inf (or all have
 			// been generated).
 			ss.lbls = t.fillNegInf(l.classes, ss.lbls)
@@ -915,7 +667,7 @@ func (d *MaxProduct) search(sc *scratch, logp [][]float64, t *topK) bool {
 		}
 		if t.full() {
 			kth := t.kth().Score
-			bound := sumMax - lb
+			bound := sumMax - sumD
 			if bound < kth && bound < kth-margin(np+len(parts), kth, absMax, absT) {
 				return true
 			}
@@ -923,19 +675,8 @@ func (d *MaxProduct) search(sc *scratch, logp [][]float64, t *topK) bool {
 		if pops >= budget {
 			return false
 		}
-		// Alternate between the part that limits the best packing and
-		// the part with the smallest drop overall: the first raises the
-		// packing bound, the second the averaging bound.
-		next := minAll
-		if bestPack >= 0 && pops%expRatio != expRatio-1 {
-			pk := ss.packs[bestPack]
-			nd := math.Inf(1)
-			for pi, dp := range ss.drops {
-				if pk&(1<<pi) != 0 && len(parts[pi].heap) > 0 && dp < nd {
-					next, nd = pi, dp
-				}
-			}
-		}
+		// The part whose next combination has dropped least holds the
+		// bound up most.
 		d.expand(sc, logp, &parts[next], t)
 	}
 }
@@ -1007,22 +748,22 @@ func (d *MaxProduct) expand(sc *scratch, logp [][]float64, p *part, t *topK) {
 	for j, i := range p.sites {
 		ss.vals[j] = int(ss.ord[i].order[r[j]])
 	}
-	if y, s, ok := d.candidate(sc, p, ss.vals); ok {
+	if y, s, ok := d.candidate(sc, &p.rc, p.sites, ss.vals); ok {
 		t.offer(Scored{Label: y, Score: s})
 	}
 }
 
-// candidate reconstructs the label whose symbols on p's sites are vals and
+// candidate reconstructs with rc the label whose symbols on sites are vals and
 // scores it over all present sites in site order; ok is false when vals are
 // the symbols of no label.
-func (d *MaxProduct) candidate(sc *scratch, p *part, vals []int) (y int, s float64, ok bool) {
+func (d *MaxProduct) candidate(sc *scratch, rc *recon, sites, vals []int) (y int, s float64, ok bool) {
 	l := d.l
 	switch l.kind {
 	case kindOneHot:
 		y = vals[0]
 		return y, 0 + sc.rows[0][y], true
 	case kindBinary:
-		for j, i := range p.sites {
+		for j, i := range sites {
 			y |= vals[j] << l.pos[i]
 		}
 		if y >= l.classes {
@@ -1033,7 +774,6 @@ func (d *MaxProduct) candidate(sc *scratch, p *part, vals []int) (y int, s float
 		}
 		return y, s, true
 	case kindPrimeResidue:
-		rc := &p.rc
 		var acc uint64
 		if !rc.wide {
 			for j, v := range vals {
@@ -1060,7 +800,7 @@ func (d *MaxProduct) candidate(sc *scratch, p *part, vals []int) (y int, s float
 		dd := len(vals)
 		sc.coef = growInts(sc.coef, dd)
 		c := sc.coef
-		fp, lag := l.fp, p.rc.lag
+		fp, lag := l.fp, rc.lag
 		for j := range dd {
 			var a uint64
 			for t, v := range vals {

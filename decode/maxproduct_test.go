@@ -76,12 +76,21 @@ func testMappings(t testing.TB) map[string]codes.Mapping {
 		add(fmt.Sprintf("prime/K=%d/n=%d/k=%d", c.k, c.n, c.kk), m, err)
 	}
 	{
+		// More sites than the threshold algorithm takes: partition.
+		pr, err := codes.ChoosePrimes(1000, 18, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := codes.NewPrimeResidue(1000, pr)
+		add("prime/K=1000/n=18/k=2", m, err)
+	}
+	{
 		m, err := codes.NewPrimeResidue(210, []int{2, 3, 5, 7})
 		add("prime/K=210/2357", m, err)
 		m, err = codes.NewPrimeResidue(200, []int{7, 2, 5, 3})
 		add("prime/K=200/7253", m, err)
 	}
-	for _, c := range []struct{ k, p, n int }{{1000, 37, 2}, {1000, 37, 3}, {1000, 37, 5}, {1000, 11, 4}, {1000, 11, 7}, {120, 5, 5}, {3, 3, 2}, {1000, 1009, 3}} {
+	for _, c := range []struct{ k, p, n int }{{1000, 37, 2}, {1000, 37, 3}, {1000, 37, 5}, {1000, 11, 4}, {1000, 11, 7}, {120, 5, 5}, {3, 3, 2}, {1000, 1009, 3}, {1000, 11, 11}, {2000, 13, 13}} {
 		m, err := codes.NewReedSolomon(c.k, c.p, c.n)
 		add(fmt.Sprintf("rs/K=%d/p=%d/n=%d", c.k, c.p, c.n), m, err)
 	}
@@ -108,6 +117,7 @@ const (
 	inputNegInf                    // peaked with −Inf entries
 	inputAllEqual                  // every score the same
 	inputMixed                     // large and tiny magnitudes
+	inputHuge                      // some |score| >= 2^1000 (no overflow)
 	numInputKinds
 )
 
@@ -149,6 +159,13 @@ func randomInput(rng *rand.Rand, m codes.Mapping, y int, kind inputKind, drop fl
 		case inputMixed:
 			for j := range v {
 				v[j] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(30)-15))
+			}
+		case inputHuge:
+			for j := range v {
+				v[j] = rng.NormFloat64()
+				if rng.IntN(8) == 0 {
+					v[j] *= 1e302
+				}
 			}
 		}
 		logp[i] = v
@@ -329,5 +346,27 @@ func TestMaxProductPaths(t *testing.T) {
 	d, _ := NewMaxProduct(ms["randombinary/K=300/c=16"])
 	if _, got, _ := decodePath(t, d, randomInput(rng, ms["randombinary/K=300/c=16"], 1, inputPeaked, 0), 1); got != pathScan {
 		t.Errorf("random binary: path %d, want scan", got)
+	}
+}
+
+func TestMaxProductModes(t *testing.T) {
+	ms := testMappings(t)
+	cases := map[string]bool{ // name: uses the threshold algorithm
+		"prime/K=1000/n=3/k=2":  true,
+		"prime/K=210/2357":      true,
+		"rs/K=1000/p=37/n=5":    true,
+		"onehot/K=100":          true,
+		"rs/K=2000/p=13/n=13":   false, // C(13,3) = 286 key sets
+		"prime/K=1000/n=18/k=2": false,
+		"binary/K=1000":         false,
+	}
+	for name, wantTA := range cases {
+		d, err := NewMaxProduct(ms[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.ta != nil; got != wantTA {
+			t.Errorf("%s: threshold algorithm %v, want %v", name, got, wantTA)
+		}
 	}
 }

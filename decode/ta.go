@@ -1,0 +1,334 @@
+package decode
+
+import (
+	"math"
+	"slices"
+)
+
+// Threshold algorithm (Fagin, Lotem, Naor, "Optimal aggregation algorithms
+// for middleware", 2003) for label mappings whose labels are fixed by the
+// symbols of any key set of sites.
+//
+// Each site's symbols are read in descending score ("sorted access"). A
+// symbol read at site i is combined with the symbols already read at the
+// other sites of every key set containing i; each combination is a
+// candidate label, reconstructed (CRT, Lagrange) and scored over all
+// present sites. A label y not generated yet cannot have read symbols on all
+// sites of any key set, so the sites where its symbol is unread hit every
+// key set: they contain a minimal transversal T of the key sets. At each
+// site i ∈ T its score is at most u_i, the score of the first unread symbol,
+// elsewhere at most the site's maximum M_i, so
+//
+//	score(y) <= ΣM − min_T Σ_{i∈T} (M_i − u_i).
+//
+// The search reads next at the site with the smallest M_i − u_i in the
+// minimising T, and stops when the bound falls below the k-th best score
+// found (less a rounding margin).
+
+// maxFamily bounds the number of key sets and of minimal transversals the
+// threshold algorithm works with; beyond that, the part search is used.
+const maxFamily = 256
+
+// taPlan is the precomputed structure of the threshold algorithm.
+type taPlan struct {
+	keys   [][]int // minimal key sets, sites ascending
+	recons []recon // recons[i] reconstructs a label from keys[i]
+	trans  [][]int // minimal transversals of keys
+	keysOf [][]int // keysOf[site]: indices of the key sets holding site
+}
+
+// newTAPlan returns the plan for l, or nil if the threshold algorithm does
+// not apply (no key structure, or families larger than maxFamily).
+func newTAPlan(l *layout) *taPlan {
+	var keys, trans [][]int
+	switch l.kind {
+	case kindOneHot:
+		keys, trans = [][]int{{0}}, [][]int{{0}}
+	case kindReedSolomon:
+		// Any k sites are a key set; a set hits them all iff it has
+		// n−k+1 sites.
+		if binomialAbove(l.sites, l.k, maxFamily) || binomialAbove(l.sites, l.sites-l.k+1, maxFamily) {
+			return nil
+		}
+		keys = subsets(l.sites, l.k)
+		trans = subsets(l.sites, l.sites-l.k+1)
+	case kindPrimeResidue:
+		if l.sites > 16 {
+			return nil
+		}
+		n := l.sites
+		isKey := func(mask int) bool {
+			prod := 1
+			for i := range n {
+				if mask&(1<<i) != 0 {
+					prod = min(prod*l.primes[i], l.classes)
+				}
+			}
+			return prod >= l.classes
+		}
+		var keyMasks []int
+		for mask := 1; mask < 1<<n; mask++ {
+			if isKey(mask) && minimal(mask, n, isKey) {
+				keyMasks = append(keyMasks, mask)
+			}
+		}
+		hits := func(mask int) bool {
+			for _, k := range keyMasks {
+				if k&mask == 0 {
+					return false
+				}
+			}
+			return true
+		}
+		var transMasks []int
+		for mask := 1; mask < 1<<n; mask++ {
+			if hits(mask) && minimal(mask, n, hits) {
+				transMasks = append(transMasks, mask)
+			}
+		}
+		if len(keyMasks) == 0 || len(keyMasks) > maxFamily || len(transMasks) > maxFamily {
+			return nil
+		}
+		keys, trans = masksToSets(keyMasks, n), masksToSets(transMasks, n)
+	default:
+		return nil
+	}
+	t := &taPlan{keys: keys, trans: trans, keysOf: make([][]int, l.sites)}
+	var poly []int
+	for ki, key := range keys {
+		rc, _, _ := l.recon(key, nil, nil, &poly)
+		t.recons = append(t.recons, rc)
+		for _, i := range key {
+			t.keysOf[i] = append(t.keysOf[i], ki)
+		}
+	}
+	return t
+}
+
+// minimal reports whether no set mask minus one element satisfies ok.
+func minimal(mask, n int, ok func(int) bool) bool {
+	for i := range n {
+		if mask&(1<<i) != 0 && ok(mask&^(1<<i)) {
+			return false
+		}
+	}
+	return true
+}
+
+func masksToSets(masks []int, n int) [][]int {
+	out := make([][]int, len(masks))
+	for j, m := range masks {
+		for i := range n {
+			if m&(1<<i) != 0 {
+				out[j] = append(out[j], i)
+			}
+		}
+	}
+	return out
+}
+
+// subsets returns the k-subsets of [0, n) in lexicographic order.
+func subsets(n, k int) [][]int {
+	var out [][]int
+	cur := make([]int, 0, k)
+	var rec func(from int)
+	rec = func(from int) {
+		if len(cur) == k {
+			out = append(out, slices.Clone(cur))
+			return
+		}
+		for i := from; i <= n-(k-len(cur)); i++ {
+			cur = append(cur, i)
+			rec(i + 1)
+			cur = cur[:len(cur)-1]
+		}
+	}
+	rec(0)
+	return out
+}
+
+// binomialAbove reports whether C(n, k) > limit.
+func binomialAbove(n, k, limit int) bool {
+	k = min(k, n-k)
+	c := 1
+	for i := range k {
+		c = c * (n - i) / (i + 1)
+		if c > limit {
+			return true
+		}
+	}
+	return false
+}
+
+// taScratch is the per-call state of the threshold algorithm.
+type taScratch struct {
+	keyOK []bool // key set fully present
+	depth []int  // symbols read per site
+	tau   []float64
+	ranks []int // odometer over a key set's other sites
+	vals  []int
+	cands int // candidates evaluated
+}
+
+// taUsable reports whether some key set is fully present.
+func (d *MaxProduct) taUsable(sc *scratch, logp [][]float64) bool {
+	ta := &sc.search.ta
+	if cap(ta.keyOK) < len(d.ta.keys) {
+		ta.keyOK = make([]bool, len(d.ta.keys))
+	}
+	ta.keyOK = ta.keyOK[:len(d.ta.keys)]
+	any := false
+	for ki, key := range d.ta.keys {
+		ok := true
+		for _, i := range key {
+			if logp[i] == nil {
+				ok = false
+				break
+			}
+		}
+		ta.keyOK[ki] = ok
+		any = any || ok
+	}
+	return any
+}
+
+// taSearch runs the threshold algorithm, offering candidates to t. It
+// returns false if it gave up (budget spent); t is then to be discarded.
+func (d *MaxProduct) taSearch(sc *scratch, logp [][]float64, t *topK) bool {
+	l, plan := d.l, d.ta
+	ss := &sc.search
+	ta := &ss.ta
+	n := l.sites
+	ta.depth = growInts(ta.depth, n)
+	clear(ta.depth)
+	if cap(ta.tau) < n {
+		ta.tau = make([]float64, n)
+	}
+	ta.tau = ta.tau[:n]
+	ta.cands = 0
+	np := len(sc.idx)
+	sumMax, absMax := 0.0, 0.0
+	for _, i := range sc.idx {
+		sumMax += ss.info[i].max
+		absMax += math.Abs(ss.info[i].max)
+	}
+	budget := d.budget(np)
+	for _, i := range sc.idx {
+		d.taRead(sc, logp, t, i)
+	}
+	for steps := 0; ; steps++ {
+		ss.pops = ta.cands
+		absU := 0.0
+		for _, i := range sc.idx {
+			tau := math.Inf(1)
+			if ss.ensure(i, ta.depth[i], logp[i]) {
+				u := logp[i][ss.ord[i].order[ta.depth[i]]]
+				tau = ss.info[i].max - u
+				absU += math.Abs(u)
+			}
+			ta.tau[i] = tau
+		}
+		minSum, minT := math.Inf(1), -1
+		for ti, tr := range plan.trans {
+			s := 0.0
+			for _, i := range tr {
+				if logp[i] != nil {
+					s += ta.tau[i]
+				}
+			}
+			if s < minSum || minT < 0 {
+				minSum, minT = s, ti
+			}
+		}
+		if math.IsInf(minSum, 1) {
+			// Every label not generated yet scores −Inf.
+			ss.lbls = t.fillNegInf(l.classes, ss.lbls)
+			return true
+		}
+		if t.full() {
+			kth := t.kth().Score
+			bound := sumMax - minSum
+			if bound < kth && bound < kth-margin(np, kth, absMax, absU+math.Abs(minSum)) {
+				return true
+			}
+		}
+		if ta.cands > budget {
+			return false
+		}
+		// Read next at the site of the minimising transversal with the
+		// smallest M_i − u_i: it holds the bound down most.
+		next := -1
+		for _, i := range plan.trans[minT] {
+			if logp[i] == nil || math.IsInf(ta.tau[i], 1) {
+				continue
+			}
+			if next < 0 || ta.tau[i] < ta.tau[next] {
+				next = i
+			}
+		}
+		d.taRead(sc, logp, t, next)
+	}
+}
+
+// taRead reads the next symbol of site i and offers every label it
+// completes: for each present key set holding i, every combination of the
+// new symbol with symbols already read at the set's other sites.
+func (d *MaxProduct) taRead(sc *scratch, logp [][]float64, t *topK, i int) {
+	plan := d.ta
+	ss := &sc.search
+	ta := &ss.ta
+	r := ta.depth[i]
+	if !ss.ensure(i, r, logp[i]) {
+		return
+	}
+	ta.depth[i]++
+	sym := int(ss.ord[i].order[r])
+	for _, ki := range plan.keysOf[i] {
+		if !ta.keyOK[ki] {
+			continue
+		}
+		key := plan.keys[ki]
+		ta.ranks = growInts(ta.ranks, len(key))
+		ta.vals = growInts(ta.vals, len(key))
+		ranks, vals := ta.ranks, ta.vals
+		empty := false
+		for j, s := range key {
+			ranks[j] = 0
+			if s == i {
+				vals[j] = sym
+			} else if ta.depth[s] == 0 {
+				empty = true
+				break
+			} else {
+				vals[j] = int(ss.ord[s].order[0])
+			}
+		}
+		if empty {
+			continue
+		}
+		// Odometer over the read ranks of the key set's other sites.
+		for {
+			ta.cands++
+			if y, s, ok := d.candidate(sc, &plan.recons[ki], key, vals); ok {
+				t.offer(Scored{Label: y, Score: s})
+			}
+			j := len(key) - 1
+			for ; j >= 0; j-- {
+				s := key[j]
+				if s == i {
+					continue
+				}
+				if ranks[j]+1 < ta.depth[s] {
+					ranks[j]++
+					vals[j] = int(ss.ord[s].order[ranks[j]])
+					break
+				}
+				ranks[j] = 0
+				vals[j] = int(ss.ord[s].order[0])
+			}
+			if j < 0 {
+				break
+			}
+		}
+	}
+}
