@@ -1,0 +1,5 @@
+//go:build !race
+
+package labelmap
+
+const raceEnabled = false
