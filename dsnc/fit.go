@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -234,7 +233,7 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 	if batch < 2 {
 		return nil, nil, fmt.Errorf("%w: %d training rows", ErrConfig, train.Len())
 	}
-	tg, err := NewTrainingGraph(m, batch, s.regularise, s.seed^0x62696e61)
+	tg, err := NewTrainingGraph(m, batch, s.regularise, s.seed)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -243,29 +242,20 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 	defer vm.Close()
 	solver := G.NewAdamSolver(G.WithLearnRate(s.lr))
 	vgs := G.NodesToValueGrads(learn)
-	rng := rand.New(rand.NewPCG(s.seed, 0x64736e63_62617463))
+	sampler, err := NewSampler(train.Y, batch, s.perClass, s.regularise, s.seed)
+	if err != nil {
+		return nil, nil, err
+	}
 
 	h := &History{Stopped: "epochs"}
 	best := m.Clone()
 	bestAcc, prevAcc := math.Inf(-1), math.NaN()
 	beta, gamma := s.beta, s.gamma
 	sinceBest := 0
-	var ev *evaluator
-	if val != nil {
-		ev = newEvaluator(val)
-	}
 
 	for epoch := 1; epoch <= s.epochs; epoch++ {
 		start := time.Now()
-		var batches [][]int
-		if s.regularise {
-			batches, err = ClassBatches(train.Y, batch, s.perClass, rng)
-		} else {
-			batches, err = Batches(train.Len(), batch, rng)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
+		batches := sampler.Epoch()
 		var sumLoss float64
 		var correct, seen int
 		for bi, rows := range batches {
@@ -301,12 +291,10 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 		}
 		st := EpochStats{Epoch: epoch, Loss: sumLoss / float64(len(batches)), Accuracy: float64(correct) / float64(seen),
 			ValAccuracy: math.NaN(), Beta: beta, Gamma: gamma}
-		if ev != nil {
-			acc, err := ev.accuracy(m)
-			if err != nil {
+		if val != nil {
+			if st.ValAccuracy, err = ValidationAccuracy(m, val); err != nil {
 				return nil, nil, err
 			}
-			st.ValAccuracy = acc
 		}
 		st.Duration = time.Since(start)
 		h.Epochs = append(h.Epochs, st)
@@ -314,7 +302,7 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 			s.progress(Progress{Epoch: epoch, Epochs: s.epochs, Batch: len(batches), Batches: len(batches),
 				Loss: st.Loss, Accuracy: st.Accuracy, EpochDone: true, ValAccuracy: st.ValAccuracy})
 		}
-		if ev == nil {
+		if val == nil {
 			h.BestEpoch = epoch
 			continue
 		}
@@ -338,7 +326,7 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 			break
 		}
 	}
-	if ev != nil {
+	if val != nil {
 		m.copyWeights(best)
 	}
 	if err := m.SetTrainingCodes(train); err != nil {
@@ -347,37 +335,13 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 	return m, h, nil
 }
 
-// evaluator measures the accuracy of threshold codes with the linear
-// decoder on a dataset, without the graph.
-type evaluator struct {
-	d      *labelcode.Dataset
-	codes  []uint64
-	ws     Workspace
-	scores []float32
-}
-
-func newEvaluator(d *labelcode.Dataset) *evaluator {
-	return &evaluator{d: d, scores: make([]float32, d.Classes)}
-}
-
-func (e *evaluator) accuracy(m *Model) (float64, error) {
-	enc, err := NewEncoder(m)
+// ValidationAccuracy returns the accuracy on d of m's threshold codes with
+// the linear decoder: the accuracy Fit measures after every epoch. It
+// returns the errors of NewPredictor and Predictor.Accuracy.
+func ValidationAccuracy(m *Model, d *labelcode.Dataset) (float64, error) {
+	p, err := NewPredictor(m, Decoding{Kind: LinearDecoding})
 	if err != nil {
 		return 0, err
 	}
-	dec := newLinearDecoder(m)
-	w := enc.Words()
-	e.codes = growU(e.codes, e.d.Len()*w)
-	const chunk = 512
-	correct := 0
-	for lo := 0; lo < e.d.Len(); lo += chunk {
-		hi := min(lo+chunk, e.d.Len())
-		codes := enc.EncodeBatch(e.d.X[lo*e.d.Features:hi*e.d.Features], hi-lo, e.codes[lo*w:hi*w], &e.ws)
-		for r := lo; r < hi; r++ {
-			if dec.argmax(codes[(r-lo)*w:(r-lo+1)*w], e.scores) == e.d.Y[r] {
-				correct++
-			}
-		}
-	}
-	return float64(correct) / float64(e.d.Len()), nil
+	return p.Accuracy(d)
 }

@@ -100,7 +100,7 @@ func TestFitEarlyStoppingKeepsBest(t *testing.T) {
 		require.Equal(t, h.BestEpoch+2, len(h.Epochs))
 	}
 	// the returned weights are the best epoch's: re-measure
-	acc, err := newEvaluator(va).accuracy(m)
+	acc, err := ValidationAccuracy(m, va)
 	require.NoError(t, err)
 	require.Equal(t, best, acc)
 }

@@ -63,3 +63,55 @@ func cut(order []int, size int) [][]int {
 	}
 	return out
 }
+
+// Sampler draws the minibatches of successive epochs exactly as Fit does:
+// ClassBatches when grouping by class (Fit with the regulariser), Batches
+// otherwise, from a generator seeded with seed. A custom training loop that
+// uses a Sampler with Fit's seed sees Fit's batches.
+type Sampler struct {
+	r        *rand.Rand
+	labels   []int
+	size     int
+	perClass int
+	grouped  bool
+}
+
+// samplerStream is the PCG stream of a Sampler's generator.
+const samplerStream = 0x64736e63_62617463 // "dsncbatc"
+
+// NewSampler returns a sampler over the rows with the given labels. With
+// grouped set, rows of a class come perClass at a time (ClassBatches). It
+// returns ErrConfig when size < 1 or size > len(labels), or, when grouped,
+// perClass < 1 or a label is negative.
+func NewSampler(labels []int, size, perClass int, grouped bool, seed uint64) (*Sampler, error) {
+	s := &Sampler{r: rand.New(rand.NewPCG(seed, samplerStream)), labels: labels, size: size, perClass: perClass, grouped: grouped}
+	if size < 1 || size > len(labels) {
+		return nil, fmt.Errorf("%w: batch size %d for %d rows", ErrConfig, size, len(labels))
+	}
+	if grouped {
+		if perClass < 1 {
+			return nil, fmt.Errorf("%w: %d rows per class", ErrConfig, perClass)
+		}
+		for i, y := range labels {
+			if y < 0 {
+				return nil, fmt.Errorf("%w: label %d of row %d", ErrConfig, y, i)
+			}
+		}
+	}
+	return s, nil
+}
+
+// Epoch returns the next epoch's minibatches.
+func (s *Sampler) Epoch() [][]int {
+	var b [][]int
+	var err error
+	if s.grouped {
+		b, err = ClassBatches(s.labels, s.size, s.perClass, s.r)
+	} else {
+		b, err = Batches(len(s.labels), s.size, s.r)
+	}
+	if err != nil { // checked by NewSampler
+		panic(err)
+	}
+	return b
+}

@@ -46,7 +46,8 @@ func latentCodes(t testing.TB, k, rows, features, latent int, noise float64, see
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 8))
 	var codes []uint64
-	for len(codes) < k {
+	for tries := 0; len(codes) < k; tries++ {
+		require.Less(t, tries, 1_000_000, "cannot place %d codes of %d bits at distance 3", k, latent)
 		c := r.Uint64() & (1<<latent - 1)
 		ok := true
 		for _, o := range codes {
