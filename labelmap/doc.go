@@ -58,7 +58,8 @@
 // An MLP's LogProba is one matrix-vector product per layer, O(weights),
 // allocation-free with a reused dst; Predict adds the decoder's search
 // (sublinear in K on peaked scores, see package decode) and allocates
-// nothing. PredictBatch scores 128 rows per matrix product and splits rows
+// nothing in the steady state (the decoder itself may, rarely, on hard
+// inputs). PredictBatch scores 128 rows per matrix product and splits rows
 // over GOMAXPROCS goroutines. Against a K-way softmax on a trunk of width h,
 // LM's output layers hold h·Σ_i SiteClasses(i) weights instead of h·K (for
 // K = 20,000 and three primes near 150: 471 columns instead of 20,000).
