@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/labelcode/labelcode"
+
+	"github.com/labelcode/labelcode/hamming"
 )
 
 // CodeStats describes the codes a model's threshold encoder gives the rows
@@ -54,7 +56,7 @@ func Analyze(m *Model, d *labelcode.Dataset) (CodeStats, error) {
 }
 
 func codeStats(codes []uint64, labels []int, classes, nbits int) CodeStats {
-	w := wordsOf(nbits)
+	w := hamming.Words(nbits)
 	n := len(labels)
 	st := CodeStats{Rows: n}
 	// distinct codes

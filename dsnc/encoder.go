@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/labelcode/labelcode"
+
+	"github.com/labelcode/labelcode/hamming"
 )
 
 // denseF32 is a dense layer's float32 weights for the graph-free pass.
@@ -46,7 +48,7 @@ func NewEncoder(m *Model) (*Encoder, error) {
 	if err := m.check(); err != nil {
 		return nil, err
 	}
-	e := &Encoder{features: m.Config.Features, bits: m.Config.Bits, words: wordsOf(m.Config.Bits)}
+	e := &Encoder{features: m.Config.Features, bits: m.Config.Bits, words: hamming.Words(m.Config.Bits)}
 	for _, l := range m.Encoder {
 		w, b := l.Float32()
 		e.layers = append(e.layers, denseF32{in: l.In(), out: l.Out(), w: w, b: b})

@@ -187,6 +187,18 @@ func (h *History) CSV() string {
 	return b.String()
 }
 
+// Series returns the history as plot-ready columns, one value per epoch:
+// epoch numbers, mean losses, training and validation accuracies.
+func (h *History) Series() (epoch, loss, accuracy, valAccuracy []float64) {
+	for _, e := range h.Epochs {
+		epoch = append(epoch, float64(e.Epoch))
+		loss = append(loss, e.Loss)
+		accuracy = append(accuracy, e.Accuracy)
+		valAccuracy = append(valAccuracy, e.ValAccuracy)
+	}
+	return epoch, loss, accuracy, valAccuracy
+}
+
 // Fit trains a DSNC model on train end to end (paper section 3): Adam on
 // minibatches of the graph of NewTrainingGraph (sampled codes,
 // straight-through gradients, softmax negative log-likelihood, and with

@@ -81,6 +81,11 @@ func TestFitProgressAndCancel(t *testing.T) {
 		require.LessOrEqual(t, p.Accuracy, 1.0)
 	}
 	require.Contains(t, h.String(), "cancelled")
+	ep, loss, acc, va := h.Series()
+	require.Equal(t, []float64{1}, ep)
+	require.Equal(t, []float64{h.Epochs[0].Loss}, loss)
+	require.Equal(t, []float64{h.Epochs[0].Accuracy}, acc)
+	require.Len(t, va, 1)
 	require.True(t, strings.HasPrefix(h.CSV(), "epoch,loss,accuracy,val_accuracy"))
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gorgonia.org/tensor"
+
+	"github.com/labelcode/labelcode/hamming"
 )
 
 var (
@@ -258,7 +260,7 @@ func (m *Model) check() error {
 			return fmt.Errorf("%w: layer %d has a NaN or infinite weight", ErrNonFinite, i)
 		}
 	}
-	if len(m.CodeLabels)*wordsOf(m.Config.Bits) != len(m.Codes) {
+	if len(m.CodeLabels)*hamming.Words(m.Config.Bits) != len(m.Codes) {
 		return fmt.Errorf("%w: %d code words for %d code labels", ErrShape, len(m.Codes), len(m.CodeLabels))
 	}
 	for _, y := range m.CodeLabels {
@@ -291,6 +293,3 @@ func (m *Model) String() string {
 	fmt.Fprintf(&b, "  total %d params; %d distinct training codes", m.Params(), len(m.CodeLabels))
 	return b.String()
 }
-
-// wordsOf is hamming.Words: uint64 words per code of the given bits.
-func wordsOf(bits int) int { return (bits + 63) / 64 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 
 	"gorgonia.org/tensor"
+
+	"github.com/labelcode/labelcode/hamming"
 )
 
 // File format (little-endian), version 1:
@@ -284,7 +286,7 @@ func unmarshal(data []byte) (*Model, Decoding, error) {
 	}
 	m.Decoder = layer(c.Bits, c.Classes)
 	nc := r.u64()
-	words := wordsOf(c.Bits)
+	words := hamming.Words(c.Bits)
 	if r.err == nil && nc > uint64(len(r.b))/uint64(8*words+4) {
 		return nil, Decoding{}, fmt.Errorf("%w: %d training codes do not fit", ErrCorrupt, nc)
 	}
@@ -323,7 +325,7 @@ func unmarshal(data []byte) (*Model, Decoding, error) {
 
 // checkCodes verifies that no training code has its unused high bits set.
 func checkCodes(m *Model) error {
-	words := wordsOf(m.Config.Bits)
+	words := hamming.Words(m.Config.Bits)
 	if r := m.Config.Bits % 64; r != 0 {
 		for i := words - 1; i < len(m.Codes); i += words {
 			if m.Codes[i]>>r != 0 {
