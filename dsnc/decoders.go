@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"os"
 
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/hamming"
 )
 
 // labelScratch holds a labeler's per-call buffers.
 type labelScratch struct {
-	scores []float32
-	nb     []hamming.Neighbor
-	votes  []vote
+	nb    []hamming.Neighbor
+	top   []decode.Scored
+	votes []vote
 }
 
 type vote struct{ label, count, first int }
@@ -20,7 +23,12 @@ type vote struct{ label, count, first int }
 func newLabeler(m *Model, dec Decoding) (labeler, error) {
 	switch dec.Kind {
 	case LinearDecoding:
-		return linearLabeler{newLinearDecoder(m)}, nil
+		w, b := m.Decoder.W.Data(), m.Decoder.B.Data()
+		lin, err := decode.NewLinear(mat.NewDense(m.Config.Bits, m.Config.Classes, toFloat64(w)).T(), toFloat64(b))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrNonFinite, err)
+		}
+		return linearLabeler{lin}, nil
 	case NearestDecoding, TableDecoding:
 		if len(m.CodeLabels) == 0 {
 			return nil, fmt.Errorf("%w: %v decoding needs the training codes", ErrNotFitted, dec.Kind)
@@ -58,11 +66,46 @@ func newLabeler(m *Model, dec Decoding) (labeler, error) {
 	return nil, fmt.Errorf("%w: decoder kind %d", ErrConfig, dec.Kind)
 }
 
-type linearLabeler struct{ d *linearDecoder }
+// CodeDecoder is a decoder of package decode for binary codes
+// (decode.Linear, decode.HammingNN, decode.Table): the label of a packed
+// code.
+type CodeDecoder interface {
+	Decode(code []uint64) (decode.Scored, error)
+}
 
-func (l linearLabeler) label(code []uint64, s *scratch) int {
-	s.lab.scores = grow(s.lab.scores, l.d.classes)
-	return l.d.argmax(code, s.lab.scores)
+// linearLabeler calls decode.Linear.TopK with a reused dst, which (unlike
+// Decode, whose result buffer escapes) allocates nothing.
+type linearLabeler struct{ d *decode.Linear }
+
+func (l linearLabeler) label(code []uint64, s *scratch) (int, error) {
+	r, err := l.d.TopK(code, 1, s.lab.top[:0])
+	if err != nil {
+		return 0, err
+	}
+	s.lab.top = r
+	return r[0].Label, nil
+}
+
+// decoderLabeler adapts a CodeDecoder.
+type decoderLabeler struct{ d CodeDecoder }
+
+func (l decoderLabeler) label(code []uint64, _ *scratch) (int, error) {
+	r, err := l.d.Decode(code)
+	return r.Label, err
+}
+
+func toFloat64(d any) []float64 {
+	switch v := d.(type) {
+	case []float64:
+		return append([]float64(nil), v...)
+	case []float32:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out
+	}
+	panic(fmt.Sprintf("dsnc: unsupported weight type %T", d))
 }
 
 type tableLabeler struct {
@@ -70,9 +113,9 @@ type tableLabeler struct {
 	labels []int
 }
 
-func (l tableLabeler) label(code []uint64, s *scratch) int {
+func (l tableLabeler) label(code []uint64, s *scratch) (int, error) {
 	id, _ := l.t.Lookup(code[0])
-	return l.labels[id]
+	return l.labels[id], nil
 }
 
 type nearestLabeler struct {
@@ -83,10 +126,10 @@ type nearestLabeler struct {
 
 // label returns the majority label of the k nearest codes; ties go to the
 // label whose first vote came from the nearer code.
-func (l nearestLabeler) label(code []uint64, s *scratch) int {
+func (l nearestLabeler) label(code []uint64, s *scratch) (int, error) {
 	s.lab.nb = l.idx.Search(code, l.k, s.lab.nb)
 	if len(s.lab.nb) == 1 || l.k == 1 {
-		return l.labels[s.lab.nb[0].ID]
+		return l.labels[s.lab.nb[0].ID], nil
 	}
 	v := s.lab.votes[:0]
 	for i, n := range s.lab.nb {
@@ -110,7 +153,7 @@ func (l nearestLabeler) label(code []uint64, s *scratch) int {
 		}
 	}
 	s.lab.votes = v
-	return v[best].label
+	return v[best].label, nil
 }
 
 func readFile(path string) ([]byte, error) {

@@ -2,7 +2,6 @@ package dsnc
 
 import (
 	"fmt"
-	"math/bits"
 	"slices"
 
 	"gonum.org/v1/gonum/blas"
@@ -37,8 +36,7 @@ type Encoder struct {
 // that encoding allocates nothing once the buffers have grown. The zero
 // value is ready to use; a Workspace must not be shared by goroutines.
 type Workspace struct {
-	a, b   []float32
-	scores []float32
+	a, b []float32
 }
 
 // NewEncoder copies m's encoder weights to float32 (a float64 model is
@@ -238,36 +236,4 @@ func (m *Model) SetTrainingCodes(d *labelcode.Dataset) error {
 	}
 	m.Codes, m.CodeLabels = distinctCodes(e.encodeDataset(d), d.Y, e.words)
 	return nil
-}
-
-// linearDecoder is the paper's linear decoder in float32 for validation:
-// scores = B + Σ over set bits i of row i of W.
-type linearDecoder struct {
-	bits, classes int
-	w, b          []float32
-}
-
-func newLinearDecoder(m *Model) *linearDecoder {
-	w, b := m.Decoder.Float32()
-	return &linearDecoder{bits: m.Config.Bits, classes: m.Config.Classes, w: w, b: b}
-}
-
-// argmax returns the class of the highest score (ties: smallest class).
-func (l *linearDecoder) argmax(code []uint64, scores []float32) int {
-	k := l.classes
-	copy(scores, l.b)
-	for wi, word := range code {
-		for word != 0 {
-			i := wi*64 + bits.TrailingZeros64(word)
-			word &= word - 1
-			blas32.Axpy(1, blas32.Vector{N: k, Inc: 1, Data: l.w[i*k : (i+1)*k]}, blas32.Vector{N: k, Inc: 1, Data: scores})
-		}
-	}
-	best := 0
-	for j, s := range scores[:k] {
-		if s > scores[best] {
-			best = j
-		}
-	}
-	return best
 }

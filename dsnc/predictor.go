@@ -81,7 +81,7 @@ type Predictor struct {
 
 // labeler maps a code to a label using per-call scratch.
 type labeler interface {
-	label(code []uint64, s *scratch) int
+	label(code []uint64, s *scratch) (int, error)
 }
 
 // scratch is one goroutine's buffers.
@@ -152,8 +152,11 @@ func (p *Predictor) Predict(x []float32) (int, error) {
 	}
 	s := p.pool.Get().(*scratch)
 	s.code = p.enc.Encode(x, s.code, &s.ws)
-	y := p.lab.label(s.code, s)
+	y, err := p.lab.label(s.code, s)
 	p.pool.Put(s)
+	if err != nil {
+		return 0, fmt.Errorf("dsnc: decoding: %w", err)
+	}
 	return y, nil
 }
 
@@ -191,33 +194,39 @@ func (p *Predictor) PredictBatch(x []float32, rows int, dst []int) ([]int, error
 	const block = 256
 	blocks := (rows + block - 1) / block
 	workers := min(runtime.GOMAXPROCS(0), blocks)
+	errs := make([]error, workers)
 	run := func(w int) {
 		s := p.pool.Get().(*scratch)
+		defer p.pool.Put(s)
 		for b := w; b < blocks; b += workers {
 			lo, hi := b*block, min((b+1)*block, rows)
 			codes := p.enc.EncodeBatch(x[lo*f:hi*f], hi-lo, s.code, &s.ws)
 			s.code = codes
 			words := p.enc.words
 			for r := lo; r < hi; r++ {
-				dst[r] = p.lab.label(codes[(r-lo)*words:(r-lo+1)*words], s)
+				y, err := p.lab.label(codes[(r-lo)*words:(r-lo+1)*words], s)
+				if err != nil {
+					errs[w] = fmt.Errorf("dsnc: decoding row %d: %w", r, err)
+					return
+				}
+				dst[r] = y
 			}
 		}
-		p.pool.Put(s)
 	}
 	if workers <= 1 {
 		run(0)
-		return dst, nil
+	} else {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				run(w)
+			}()
+		}
+		wg.Wait()
 	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			run(w)
-		}()
-	}
-	wg.Wait()
-	return dst, nil
+	return dst, errors.Join(errs...)
 }
 
 // Accuracy returns the fraction of d's rows that Predict labels correctly,
