@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/decode"
 )
 
 // DecoderKind names the decoder a Predictor maps codes to labels with.
@@ -14,18 +15,21 @@ type DecoderKind uint8
 
 const (
 	// LinearDecoding scores every class with the trained linear decoder,
-	// B + W·b, and returns the best: O(Bits·Classes) per example (the
-	// paper's "linear" variant).
+	// B + W·b (decode.Linear, in float64), and returns the best (ties: the
+	// smallest class): O(popcount(b)·Classes) per example (the paper's
+	// "linear" variant).
 	LinearDecoding DecoderKind = iota
 	// NearestDecoding returns the label of the training code nearest to the
-	// example's code in Hamming distance (the paper's "NN" variant): exact,
-	// through multi-index hashing, sublinear in the number of training codes
-	// when they are clustered. With Neighbors > 1 the label is the majority
-	// of the nearest codes' labels.
+	// example's code in Hamming distance (the paper's "NN" variant):
+	// decode.HammingNN over a hamming.MultiIndex, exact and sublinear in the
+	// number of training codes when they are clustered. With Neighbors > 1
+	// the label is the majority of the nearest codes' labels (ties: smaller
+	// sum of distances, then the nearer code).
 	NearestDecoding
 	// TableDecoding looks the code up in a table of all 2^Bits codes, each
-	// holding the label of its nearest training code: one memory read per
-	// example, 5·2^Bits bytes (Bits <= MaxTableBits).
+	// holding its nearest training code (decode.HammingNN over a
+	// hamming.Table): the same labels as NearestDecoding with one neighbour,
+	// in one memory read per example; 5·2^Bits bytes (Bits <= MaxTableBits).
 	TableDecoding
 )
 
@@ -88,7 +92,7 @@ type labeler interface {
 type scratch struct {
 	ws   Workspace
 	code []uint64
-	lab  labelScratch
+	top  []decode.Scored
 }
 
 // NewPredictor returns a predictor for m with the given decoder. The
