@@ -182,18 +182,23 @@ func checkSame(b *testing.B, x, ref Index, f *fixture, k int, key string) {
 
 // BenchmarkSearch: MultiIndex against Linear on 10^6 64-bit codes, for
 // clustered codes (10^4 centres, 1/16 of the bits flipped) and uniform
-// ones. The target is MultiIndex at least 20 times faster than Linear for
-// 1-NN on the clustered codes.
+// ones, and on uniform 256-bit codes, where probing cannot pay and
+// MultiIndex must give up quickly. The target is MultiIndex at least 20
+// times faster than Linear for 1-NN on the clustered codes.
 func BenchmarkSearch(b *testing.B) {
-	for _, data := range []string{"clustered", "uniform"} {
+	for _, shape := range []struct {
+		data string
+		bits int
+	}{{"clustered", 64}, {"uniform", 64}, {"uniform", 256}} {
+		data, bits := shape.data, shape.bits
 		for _, k := range []int{1, 10} {
 			for _, kind := range []string{"Linear", "MultiIndex"} {
-				b.Run(fmt.Sprintf("data=%s/bits=64/n=1M/k=%d/index=%s", data, k, kind), func(b *testing.B) {
+				b.Run(fmt.Sprintf("data=%s/bits=%d/n=1M/k=%d/index=%s", data, bits, k, kind), func(b *testing.B) {
 					var f *fixture
 					if data == "clustered" {
-						f = clusteredFixture(64)
+						f = clusteredFixture(bits)
 					} else {
-						f = uniformFixture(64)
+						f = uniformFixture(bits)
 					}
 					x := cachedIndex(b, kind, f, data, benchMaxN)
 					if kind != "Linear" {

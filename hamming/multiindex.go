@@ -35,8 +35,9 @@ import (
 // result is always exactly what Linear returns.
 //
 // Memory: n·Words(bits)·8 bytes of codes plus, per substring of l bits,
-// 4n bytes of IDs and a directly addressed table of 4·2^l bytes (when 2^l
-// is at most about 4n) or a hash table of 16–32 bytes per distinct key.
+// 4n bytes of IDs and either a directly addressed table of 4·2^l bytes
+// (when 2^l <= 4n+4096, the case of the automatic m) or a hash table of
+// 32–64 bytes per code.
 //
 // The tables are built lazily, by the first search after codes were added,
 // or by Build. Codes added after a build are scanned linearly until they
@@ -523,41 +524,51 @@ func (q *mihQuery) code(id uint32) []uint64 {
 	return q.codes[int(id)*q.w : int(id+1)*q.w]
 }
 
-// worth reports whether probing on from radius s of table j costs less
-// than scanning. With kth the k-th best distance so far, probing must go
-// on until the bound s'·m+j'+1 exceeds kth, but kth falls as probing finds
-// closer codes, so only the steps up to the end of radius s+1 are priced
-// (only the next step while fewer than k codes are found, kth > nbits).
-// A step costs a lookup per key at distance s in its l-bit substring,
-// C(l, s), and a candidate per code in each of those buckets, n/2^l on
-// average. Far from the codes (uniform codes much longer than log2 n)
-// the first radii are cheap and the next ones too dear, and this gives up
-// early, having spent little; near them (clustered codes) the bound falls
-// fast and probing ends in a few steps.
+// worth reports whether to probe radius s of table j rather than give up
+// and scan. With kth the k-th best distance so far, probing must go on
+// until the bound s'·m+j'+1 exceeds kth. A step costs a lookup per key at
+// distance s in its l-bit substring, C(l, s), and a candidate per code in
+// each of those buckets, n/2^l on average. If the steps up to that bound
+// cost less than what is left of the budget (a scan), probing goes on.
+// Otherwise it may still pay, since kth falls as probing finds closer
+// codes (on clustered codes, from a stray first candidate to a close one
+// within a few steps), so probing goes on speculatively while the work
+// spent stays within a sixteenth of the budget: that is all a
+// search that gives up wastes.
 func (q *mihQuery) worth(s, j, kth int) bool {
 	if alwaysProbe {
 		return true
 	}
+	if kth <= q.nbits && q.affords(s, j, kth) {
+		return true
+	}
+	next := float64(binomial(q.t.subs[j].length, s)) * q.t.subs[j].stepCost
+	return q.work+next <= q.budget/speculation
+}
+
+// affords reports whether the steps from radius s of table j on until the
+// bound exceeds kth cost less than what is left of the budget.
+func (q *mihQuery) affords(s, j, kth int) bool {
 	m := len(q.t.subs)
 	left := q.budget - q.work
-	est := 0.0
-	for s0 := s; ; {
+	for est := 0.0; ; {
 		sub := &q.t.subs[j]
 		est += float64(binomial(sub.length, s)) * sub.stepCost
 		if est > left {
 			return false
 		}
-		if kth > q.nbits || s == sub.length || s*m+j+1 > kth {
+		if s == sub.length || s*m+j+1 > kth {
 			return true
 		}
 		if j++; j == m {
 			j, s = 0, s+1
-			if s > s0+1 {
-				return true
-			}
 		}
 	}
 }
+
+// speculation: probing that cannot yet be shown to beat a scan may spend
+// 1/speculation of the cost of the scan.
+const speculation = 16
 
 // probe calls visit with the group of every key at distance q.s from the
 // query's substring in table q.j.
@@ -642,7 +653,7 @@ func (q *mihQuery) searchRadius(r int, dst []Neighbor) ([]Neighbor, bool) {
 	if q.t.n == 0 {
 		return dst, true
 	}
-	if !q.worth(0, 0, min(r, q.nbits)) {
+	if !alwaysProbe && !q.affords(0, 0, r) {
 		return dst, false
 	}
 	q.init()
