@@ -60,29 +60,56 @@ func scanTopK1(codes []uint64, first int, q0 uint64, c *topK) {
 func scanTopK2(codes []uint64, first int, q0, q1 uint64, c *topK) {
 	t := c.bound
 	id := first
-	for len(codes) >= 2 {
-		d := bits.OnesCount64(codes[0]^q0) + bits.OnesCount64(codes[1]^q1)
-		if d < t {
-			c.push(id, d)
-			t = c.bound
+	for len(codes) >= 4 {
+		d0 := bits.OnesCount64(codes[0]^q0) + bits.OnesCount64(codes[1]^q1)
+		d1 := bits.OnesCount64(codes[2]^q0) + bits.OnesCount64(codes[3]^q1)
+		if min(d0, d1) < t {
+			if d0 < t {
+				c.push(id, d0)
+				t = c.bound
+			}
+			if d1 < t {
+				c.push(id+1, d1)
+				t = c.bound
+			}
 		}
-		codes = codes[2:]
-		id++
+		codes = codes[4:]
+		id += 2
+	}
+	if len(codes) >= 2 {
+		if d := bits.OnesCount64(codes[0]^q0) + bits.OnesCount64(codes[1]^q1); d < t {
+			c.push(id, d)
+		}
 	}
 }
 
 func scanTopK4(codes []uint64, first int, q0, q1, q2, q3 uint64, c *topK) {
 	t := c.bound
 	id := first
-	for len(codes) >= 4 {
+	for len(codes) >= 8 {
+		d0 := bits.OnesCount64(codes[0]^q0) + bits.OnesCount64(codes[1]^q1) +
+			bits.OnesCount64(codes[2]^q2) + bits.OnesCount64(codes[3]^q3)
+		d1 := bits.OnesCount64(codes[4]^q0) + bits.OnesCount64(codes[5]^q1) +
+			bits.OnesCount64(codes[6]^q2) + bits.OnesCount64(codes[7]^q3)
+		if min(d0, d1) < t {
+			if d0 < t {
+				c.push(id, d0)
+				t = c.bound
+			}
+			if d1 < t {
+				c.push(id+1, d1)
+				t = c.bound
+			}
+		}
+		codes = codes[8:]
+		id += 2
+	}
+	if len(codes) >= 4 {
 		d := bits.OnesCount64(codes[0]^q0) + bits.OnesCount64(codes[1]^q1) +
 			bits.OnesCount64(codes[2]^q2) + bits.OnesCount64(codes[3]^q3)
 		if d < t {
 			c.push(id, d)
-			t = c.bound
 		}
-		codes = codes[4:]
-		id++
 	}
 }
 
