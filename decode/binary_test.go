@@ -29,8 +29,12 @@ func randomCode(rng *rand.Rand, nbits int, density float64) []uint64 {
 
 func bit(code []uint64, i int) bool { return code[i/64]>>(uint(i)%64)&1 != 0 }
 
+// randomLinear draws a Linear decoder; t may be nil (then it panics on
+// error).
 func randomLinear(t testing.TB, rng *rand.Rand, classes, nbits int, ties bool) (*Linear, *mat.Dense, []float64) {
-	t.Helper()
+	if t != nil {
+		t.Helper()
+	}
 	w := mat.NewDense(classes, nbits, nil)
 	bias := make([]float64, classes)
 	for y := range classes {
@@ -48,6 +52,9 @@ func randomLinear(t testing.TB, rng *rand.Rand, classes, nbits int, ties bool) (
 	}
 	d, err := NewLinear(w, bias)
 	if err != nil {
+		if t == nil {
+			panic(err)
+		}
 		t.Fatal(err)
 	}
 	return d, w, bias
