@@ -36,8 +36,8 @@ import (
 //
 // Memory: n·Words(bits)·8 bytes of codes plus, per substring of l bits,
 // 4n bytes of IDs and either a directly addressed table of 4·2^l bytes
-// (when 2^l <= 4n+4096, the case of the automatic m) or a hash table of
-// 32–64 bytes per code.
+// (when that is no more than a hash table takes, as with the automatic m:
+// 2^l <= 4·2^ceil(log2 2n)) or a hash table of 32–64 bytes per code.
 //
 // The tables are built lazily, by the first search after codes were added,
 // or by Build. Codes added after a build are scanned linearly until they
@@ -318,7 +318,11 @@ func buildTables(ctx context.Context, nbits, m int, codes []uint64, n int, progr
 func (s *substring) build(ctx context.Context, codes []uint64, w, n int) error {
 	const checkEvery = 1 << 16
 	s.ids = make([]uint32, n)
-	s.direct = s.length <= 28 && uint64(1)<<s.length <= 4*uint64(n)+4096
+	// A hash table has at least 2n slots of 16 bytes, rounded up to a power
+	// of two; a directly addressed table 4·2^l bytes of offsets. Address
+	// directly unless that takes more memory (or more than 4 GiB).
+	logSlots := max(bits.Len(uint(2*n-1)), 1)
+	s.direct = s.length <= 30 && s.length <= logSlots+2
 	if s.direct {
 		// offsets[v+1] counts key v, then offsets[v] becomes the start of
 		// group v; filling advances offsets[v] to the end of group v, and a
@@ -345,7 +349,6 @@ func (s *substring) build(ctx context.Context, codes []uint64, w, n int) error {
 
 	// Open addressing at load factor at most 1/2: slot.end counts a key
 	// until the counts become group bounds.
-	logSlots := max(bits.Len(uint(2*n-1)), 1)
 	s.slots = make([]mihSlot, 1<<logSlots)
 	s.slotShift = uint(64 - logSlots)
 	mask := uint64(len(s.slots) - 1)
