@@ -161,9 +161,21 @@ type Index interface {
 	Search(query []uint64, k int, dst []Neighbor) []Neighbor
 }
 
+// RadiusSearcher finds every stored code within a distance of a query.
+// Linear, MultiIndex and Table implement it and return identical results.
+type RadiusSearcher interface {
+	// SearchRadius returns every stored code within distance r of query
+	// (r included), by ascending Distance, ties by ascending ID, appended
+	// to dst[:0]; none if r < 0.
+	SearchRadius(query []uint64, r int, dst []Neighbor) []Neighbor
+}
+
 // Compile-time checks.
 var (
-	_ Index = (*Linear)(nil)
-	_ Index = (*MultiIndex)(nil)
-	_ Index = (*Table)(nil)
+	_ Index          = (*Linear)(nil)
+	_ Index          = (*MultiIndex)(nil)
+	_ Index          = (*Table)(nil)
+	_ RadiusSearcher = (*Linear)(nil)
+	_ RadiusSearcher = (*MultiIndex)(nil)
+	_ RadiusSearcher = (*Table)(nil)
 )

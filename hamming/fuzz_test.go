@@ -68,16 +68,7 @@ func FuzzSearch(f *testing.F) {
 		wantR := bruteRadius(codes, bits, n, q, int(k)/4)
 		for _, x := range idx {
 			equalNeighbors(t, name(x), x.Search(q, int(k), nil), want)
-			var got []Neighbor
-			switch x := x.(type) {
-			case *Linear:
-				got = x.SearchRadius(q, int(k)/4, nil)
-			case *MultiIndex:
-				got = x.SearchRadius(q, int(k)/4, nil)
-			case *Table:
-				got = x.SearchRadius(q, int(k)/4, nil)
-			}
-			equalNeighbors(t, name(x)+" radius", got, wantR)
+			equalNeighbors(t, name(x)+" radius", x.(RadiusSearcher).SearchRadius(q, int(k)/4, nil), wantR)
 		}
 	})
 }

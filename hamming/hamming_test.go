@@ -237,14 +237,7 @@ func TestSearchRadius(t *testing.T) {
 			for _, r := range []int{-1, 0, 1, 3, bits / 10, bits / 3, bits} {
 				want := bruteRadius(codes, bits, n, q, r)
 				for _, x := range idx {
-					switch x := x.(type) {
-					case *Linear:
-						dst = x.SearchRadius(q, r, dst)
-					case *MultiIndex:
-						dst = x.SearchRadius(q, r, dst)
-					case *Table:
-						dst = x.SearchRadius(q, r, dst)
-					}
+					dst = x.(RadiusSearcher).SearchRadius(q, r, dst)
 					equalNeighbors(t, fmt.Sprintf("bits=%d %s query %d r=%d", bits, name(x), qi, r), dst, want)
 				}
 			}
@@ -395,6 +388,12 @@ func TestAddRejectsBadCodes(t *testing.T) {
 		t.Errorf("Code(1) = %#x", got)
 	}
 	mustPanic(t, "Code(3)", func() { lin.Code(3, nil) })
+	tb.Add([]uint64{7})
+	if got := tb.Code(0, []uint64{1, 2}); !slices.Equal(got, []uint64{7}) {
+		t.Errorf("Table.Code(0) = %#x", got)
+	}
+	mustPanic(t, "Table.Code(1)", func() { tb.Code(1, nil) })
+	mustPanic(t, "MultiIndex.Code(0)", func() { mi.Code(0, nil) })
 }
 
 func TestSearchEdgeCases(t *testing.T) {
@@ -548,14 +547,7 @@ func TestAllocations(t *testing.T) {
 			}
 			var dst []Neighbor
 			radius := func(q []uint64) {
-				switch x := x.(type) {
-				case *Linear:
-					dst = x.SearchRadius(q, bits/8, dst)
-				case *MultiIndex:
-					dst = x.SearchRadius(q, bits/8, dst)
-				case *Table:
-					dst = x.SearchRadius(q, bits/8, dst)
-				}
+				dst = x.(RadiusSearcher).SearchRadius(q, bits/8, dst)
 			}
 			for _, q := range qs {
 				radius(q)

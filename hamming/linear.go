@@ -70,8 +70,9 @@ func (l *Linear) Code(id int, dst []uint64) []uint64 {
 
 // Search returns the min(k, Len()) stored codes nearest to query, by
 // ascending Distance, ties by ascending ID, appended to dst[:0]. It costs
-// one pass over the codes, O(n·Words(bits)), plus O(k·log k·log(n/k))
-// expected for keeping the k best. It does not allocate when dst has room
+// one pass over the codes, O(n·Words(bits)), plus, for codes in random
+// order, O(k·log(n/k)) expected updates of the k best. It does not
+// allocate when dst has room
 // for 2k neighbours, as a dst returned by an earlier Search with the same k
 // has. It panics if Check(l.Bits(), query) fails. Safe for concurrent use
 // once adding is done.

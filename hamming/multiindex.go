@@ -29,10 +29,13 @@ import (
 // for 1-NN in its setting); on clustered codes, such as the codes a trained
 // network gives to the examples of a class, the nearest code is usually
 // found at s = 0 or 1 and a search costs a few dozen lookups. Each search
-// counts its work, and if probing would cost more than a linear scan (large
-// radii: uniform codes much longer than log2 n, or k close to n) it scans
-// linearly instead, so a search is never much slower than Linear. The
-// result is always exactly what Linear returns.
+// prices the probing it has left against a linear scan, from a cost model
+// of lookups and candidates, and scans instead when probing would cost
+// more (large radii: uniform codes much longer than log2 n, or k close to
+// n), keeping what it found; while the price is not yet known to be below
+// a scan's, it probes on for at most a sixteenth of a scan's cost. So a
+// search is never much slower than Linear, and the result is always
+// exactly what Linear returns.
 //
 // Memory: n·Words(bits)·8 bytes of codes plus, per substring of l bits,
 // 4n bytes of IDs and either a directly addressed table of 4·2^l bytes
