@@ -235,19 +235,21 @@ func BenchmarkPredict(b *testing.B) {
 			b.ReportMetric(float64(per)/float64(base), "dsnc/mlp")
 		})
 	}
-	b.Run(fmt.Sprintf("in=%d/bits=%d/K=%d/decoder=linear/batch", benchIn, benchBits, benchK), func(b *testing.B) {
-		p, err := NewPredictor(m, Decoding{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var dst []int
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			if dst, err = p.PredictBatch(d.X[:probes*benchIn], probes, dst); err != nil {
+	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}} {
+		b.Run(fmt.Sprintf("in=%d/bits=%d/K=%d/decoder=%v/batch=%d", benchIn, benchBits, benchK, dec.Kind, probes), func(b *testing.B) {
+			p, err := NewPredictor(m, dec)
+			if err != nil {
 				b.Fatal(err)
 			}
-		}
-		b.ReportMetric(float64(probes)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	})
+			var dst []int
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if dst, err = p.PredictBatch(d.X[:probes*benchIn], probes, dst); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(probes)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
 }

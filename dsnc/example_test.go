@@ -123,7 +123,7 @@ func ExamplePredictor_Save() {
 	if err != nil {
 		panic(err)
 	}
-	p, err := dsnc.NewPredictor(m, dsnc.Decoding{Kind: dsnc.TableDecoding})
+	p, err := dsnc.NewPredictor(m, dsnc.Decoding{Kind: dsnc.TableDecoding, TableOf: dsnc.NearestDecoding})
 	if err != nil {
 		panic(err)
 	}

@@ -26,10 +26,13 @@ const (
 	// the label is the majority of the nearest codes' labels (ties: smaller
 	// sum of distances, then the nearer code).
 	NearestDecoding
-	// TableDecoding looks the code up in a table of all 2^Bits codes, each
-	// holding its nearest training code (decode.HammingNN over a
-	// hamming.Table): the same labels as NearestDecoding with one neighbour,
-	// in one memory read per example; 5·2^Bits bytes (Bits <= MaxTableBits).
+	// TableDecoding looks the code up in a decode.Table of all 2^Bits codes
+	// (Bits <= MaxTableBits), each holding the label the decoder named by
+	// Decoding.TableOf gives it — the paper's "all codes are enumerated"
+	// constant-time decoder: one memory read per example, 4·2^Bits bytes.
+	// Built from LinearDecoding it costs O(2^Bits·Classes) additions (spread
+	// over all cores) and needs no training codes; from NearestDecoding
+	// (one neighbour) O(2^Bits·Bits).
 	TableDecoding
 )
 
@@ -55,11 +58,18 @@ type Decoding struct {
 	// Neighbors is the number of nearest training codes that vote with
 	// NearestDecoding; 0 means 1. Other kinds ignore it.
 	Neighbors int
+	// TableOf is the decoder whose labels TableDecoding tabulates:
+	// LinearDecoding (the zero value) or NearestDecoding with one
+	// neighbour. Other kinds ignore it.
+	TableOf DecoderKind
 }
 
 func (d Decoding) validate() error {
 	if d.Kind > TableDecoding {
 		return fmt.Errorf("%w: decoder kind %d", ErrConfig, d.Kind)
+	}
+	if d.Kind == TableDecoding && d.TableOf != LinearDecoding && d.TableOf != NearestDecoding {
+		return fmt.Errorf("%w: a table of %v decoding", ErrConfig, d.TableOf)
 	}
 	if d.Neighbors < 0 || d.Neighbors > 1<<16 {
 		return fmt.Errorf("%w: %d neighbours", ErrConfig, d.Neighbors)

@@ -69,7 +69,7 @@ func TestPredictorMatchesReference(t *testing.T) {
 		m, _, te := trainedSmall(t, nbits)
 		kinds := []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: NearestDecoding, Neighbors: 3}}
 		if nbits <= MaxTableBits {
-			kinds = append(kinds, Decoding{Kind: TableDecoding})
+			kinds = append(kinds, Decoding{Kind: TableDecoding}, Decoding{Kind: TableDecoding, TableOf: NearestDecoding})
 		}
 		for _, dec := range kinds {
 			p, err := NewPredictor(m, dec)
@@ -84,8 +84,9 @@ func TestPredictorMatchesReference(t *testing.T) {
 				require.Equal(t, batch[r], y, "%v row %d: Predict and PredictBatch", dec, r)
 				code, err = p.Code(te.Row(r), code)
 				require.NoError(t, err)
+				isLinear := dec.Kind == LinearDecoding || (dec.Kind == TableDecoding && dec.TableOf == LinearDecoding)
 				switch {
-				case dec.Kind == LinearDecoding:
+				case isLinear:
 					want, gap := refLinear(t, m, code)
 					if gap > 1e-4 {
 						require.Equal(t, want, y, "linear row %d", r)
@@ -101,7 +102,7 @@ func TestPredictorMatchesReference(t *testing.T) {
 			}
 			acc, err := p.Accuracy(te)
 			require.NoError(t, err)
-			t.Logf("bits %d %v: accuracy %.3f", nbits, dec.Kind, acc)
+			t.Logf("bits %d %+v: accuracy %.3f", nbits, dec, acc)
 		}
 	}
 }
@@ -128,7 +129,7 @@ func TestPredictorVotes(t *testing.T) {
 
 func TestPredictorConcurrent(t *testing.T) {
 	m, _, te := trainedSmall(t, 20)
-	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: TableDecoding}} {
+	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: TableDecoding}, {Kind: TableDecoding, TableOf: NearestDecoding}} {
 		p, err := NewPredictor(m, dec)
 		require.NoError(t, err)
 		want, err := p.PredictBatch(te.X, te.Len(), nil)
@@ -178,7 +179,8 @@ func TestPredictorAllocs(t *testing.T) {
 		t.Skip("the race detector allocates")
 	}
 	m, _, te := trainedSmall(t, 20)
-	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: NearestDecoding, Neighbors: 5}, {Kind: TableDecoding}} {
+	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: NearestDecoding, Neighbors: 5},
+		{Kind: TableDecoding}, {Kind: TableDecoding, TableOf: NearestDecoding}} {
 		p, err := NewPredictor(m, dec)
 		require.NoError(t, err)
 		x := te.Row(1)
@@ -195,6 +197,10 @@ func TestPredictorErrors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = NewPredictor(m, Decoding{Kind: NearestDecoding})
 	require.True(t, errors.Is(err, ErrNotFitted), "%v", err)
+	_, err = NewPredictor(m, Decoding{Kind: TableDecoding, TableOf: NearestDecoding})
+	require.True(t, errors.Is(err, ErrNotFitted), "%v", err)
+	_, err = NewPredictor(m, Decoding{Kind: TableDecoding, TableOf: TableDecoding})
+	require.True(t, errors.Is(err, ErrConfig), "%v", err)
 	m.Codes, m.CodeLabels = []uint64{1}, []int{2}
 	_, err = NewPredictor(m, Decoding{Kind: TableDecoding})
 	require.True(t, errors.Is(err, ErrConfig), "%v", err)

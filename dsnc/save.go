@@ -29,7 +29,7 @@ import (
 //	layers uint32; hidden widths uint32 each; for every encoder layer then
 //	the decoder: W (In×Out, row-major) then B, raw values of dtype; number
 //	of training codes uint64, their words uint64 each, their labels uint32
-//	each; decoding kind uint8 and neighbours uint32.
+//	each; decoding kind uint8, neighbours uint32, table source kind uint8.
 const (
 	fileMagic   = "DSNCMODL"
 	fileVersion = 1
@@ -143,6 +143,7 @@ func marshal(m *Model, dec Decoding) ([]byte, error) {
 	}
 	put(uint8(dec.Kind))
 	put(uint32(dec.Neighbors))
+	put(uint8(dec.TableOf))
 
 	out := make([]byte, 0, headerLen+body.Len()+4)
 	out = append(out, fileMagic...)
@@ -304,7 +305,7 @@ func unmarshal(data []byte) (*Model, Decoding, error) {
 			m.CodeLabels[i] = r.u32()
 		}
 	}
-	dec := Decoding{Kind: DecoderKind(r.u8()), Neighbors: r.u32()}
+	dec := Decoding{Kind: DecoderKind(r.u8()), Neighbors: r.u32(), TableOf: DecoderKind(r.u8())}
 	if r.err != nil {
 		return nil, Decoding{}, r.err
 	}

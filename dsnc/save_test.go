@@ -53,6 +53,14 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, have)
 
+	pt, err := NewPredictor(m, Decoding{Kind: TableDecoding, TableOf: NearestDecoding})
+	require.NoError(t, err)
+	bt, err := pt.MarshalBinary()
+	require.NoError(t, err)
+	qt, err := UnmarshalPredictor(bt)
+	require.NoError(t, err)
+	require.Equal(t, pt.Decoding(), qt.Decoding())
+
 	// Load reads a predictor file as a model; LoadPredictor reads a model
 	// file with the linear decoder.
 	got, err = Load(path)
@@ -112,7 +120,7 @@ func TestLoadBadFiles(t *testing.T) {
 	// a consistent checksum over inconsistent content: a label out of range
 	bad := append([]byte(nil), data...)
 	end := len(bad) - 4
-	labelsEnd := end - 5 // decoding kind and neighbours follow the labels
+	labelsEnd := end - 6 // decoding kind, neighbours and table source follow the labels
 	binary.LittleEndian.PutUint32(bad[labelsEnd-4:], 999)
 	binary.LittleEndian.PutUint32(bad[end:], crc32.Checksum(bad[:end], castagnoli))
 	_, err = UnmarshalPredictor(bad)
