@@ -62,7 +62,7 @@ func TestDistance(t *testing.T) {
 }
 
 // indexes returns one of each index over the same codes: the Linear
-// reference first. Table only for short codes.
+// reference first. Table only for codes of up to 20 bits.
 func indexes(t *testing.T, bits int, codes []uint64, n int, substrings ...int) []Index {
 	t.Helper()
 	lin := NewLinear(bits)
@@ -77,7 +77,7 @@ func indexes(t *testing.T, bits int, codes []uint64, n int, substrings ...int) [
 		}
 		idx = append(idx, mi)
 	}
-	if bits <= 16 {
+	if bits <= 20 {
 		tb, err := NewTable(bits)
 		if err != nil {
 			t.Fatal(err)
@@ -110,7 +110,7 @@ func TestIndexesMatchBruteForce(t *testing.T) {
 	if testing.Short() {
 		n, queries = 800, 24
 	}
-	for _, bits := range append([]int{0}, testBits...) {
+	for _, bits := range append([]int{0, 16, 20}, testBits...) {
 		for _, data := range []string{"uniform", "clustered"} {
 			t.Run(fmt.Sprintf("bits=%d/%s", bits, data), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(bits), 7))
