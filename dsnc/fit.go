@@ -154,7 +154,9 @@ type EpochStats struct {
 type History struct {
 	Epochs []EpochStats
 	// BestEpoch is the epoch whose weights the model keeps (the best
-	// validation accuracy; the last epoch without validation data).
+	// validation accuracy; the last epoch without validation data; 0 for
+	// the initial weights, or for mid-epoch weights after a cancellation
+	// without validation data).
 	BestEpoch int
 	// Stopped says why training ended: "epochs", "early stopping",
 	// "cancelled".
@@ -211,7 +213,11 @@ func (h *History) Series() (epoch, loss, accuracy, valAccuracy []float64) {
 // out (a different one every epoch, the order being reshuffled).
 //
 // A cancelled ctx stops training between two minibatches; Fit then returns
-// ctx's error, wrapped, with the model holding the best weights so far.
+// ctx's error, wrapped, with the history so far and the model holding the
+// weights of the best validation epoch so far (the initial weights if none
+// finished) or, without validation data, the current weights; that model
+// has no training codes (call SetTrainingCodes to use it for nearest
+// decoding).
 //
 // Fit returns ErrConfig for a bad option, the errors of Dataset.Validate,
 // ErrShape when val does not match train, and ErrNonFinite when the loss
@@ -272,10 +278,11 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 		var correct, seen int
 		for bi, rows := range batches {
 			if err := ctx.Err(); err != nil {
-				m.copyWeights(best)
 				h.Stopped = "cancelled"
-				if h.BestEpoch == 0 {
-					h.BestEpoch = epoch - 1
+				if val != nil {
+					m.copyWeights(best)
+				} else {
+					h.BestEpoch = 0 // the weights are mid-epoch
 				}
 				return m, h, fmt.Errorf("dsnc: training cancelled: %w", err)
 			}

@@ -68,6 +68,11 @@ func TestFitProgressAndCancel(t *testing.T) {
 	require.NotNil(t, m)
 	require.Equal(t, "cancelled", h.Stopped)
 	require.Len(t, h.Epochs, 1)
+	// without validation data the current (trained) weights are returned
+	init, err := NewModel(m.Config, tensor.Float32, 1)
+	require.NoError(t, err)
+	require.NotEqual(t, weightsOf(t, init), weightsOf(t, m))
+	require.Empty(t, m.Codes)
 	batches := d.Len() / 20
 	// epoch 1: every batch plus its end report; epoch 2: 3 batches
 	require.Len(t, reports, batches+1+3)
