@@ -453,10 +453,10 @@ func (mi *MultiIndex) SearchRadius(query []uint64, r int, dst []Neighbor) []Neig
 // (10^6 codes: tables and codes mostly out of cache). They decide only
 // when a search stops probing and scans instead, never what it returns.
 const (
-	scanCodeCost  = 3   // per code scanned, plus
-	scanWordCost  = 6   // per word scanned
-	probeCost     = 450 // one lookup in a table
-	candidateCost = 250 // one code found by a lookup
+	scanCodeCost  = 3    // per code scanned, plus
+	scanWordCost  = 6    // per word scanned
+	probeCost     = 350  // one lookup in a table
+	candidateCost = 1000 // one code found by a lookup: a cache miss or two
 )
 
 // alwaysProbe makes searches probe to the end, never scan: tests set it
