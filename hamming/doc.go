@@ -39,11 +39,11 @@
 //     substring radius until the pigeonhole bound proves the k best found.
 //     Sublinear for small search radii, which is the case of clustered
 //     codes (the codes a trained network gives to the examples of a
-//     class): on 10^6 such 64-bit codes a 1-NN search is over a hundred
-//     times faster than Linear. Each search prices the probing left to do
-//     and scans instead when that would cost more, so on codes where
-//     hashing cannot help (uniform codes much longer than log2 n) it is
-//     at most a few tens of percent slower than Linear. Memory: the codes
+//     class): on 10^6 such 64-bit codes a 1-NN search takes about a
+//     microsecond, hundreds of times less than Linear. Each search prices
+//     the probing left to do and scans instead when that would cost more,
+//     so on codes where hashing cannot help (uniform codes much longer
+//     than log2 n) it costs about what Linear does. Memory: the codes
 //     plus 4n bytes of IDs and a table per substring; building costs
 //     O(n·m), on all cores.
 //   - Table enumerates all 2^b codes (b <= MaxTableBits): a 1-NN search is
