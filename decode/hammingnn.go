@@ -38,9 +38,9 @@ type nnScratch struct {
 }
 
 // NewHammingNN returns the decoder that votes among the k nearest codes of
-// index, labels[id] being the label of stored code id. labels is copied;
-// codes must not be added to index afterwards (the decoder checks that the
-// number of codes still matches).
+// index, labels[id] being the label of stored code id. labels is copied.
+// Codes must not be added to index afterwards: Decode and Votes panic if
+// the index no longer holds len(labels) codes.
 //
 // It returns ErrShape if index is nil or empty or len(labels) !=
 // index.Len(), ErrLabel if a label is outside [0, classes), and ErrParam if

@@ -370,3 +370,35 @@ func TestMaxProductModes(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxProductNegInfSearches checks that −Inf scores (probability 0) do
+// not keep the search from ending early: with one site sure of its symbol
+// (−Inf for all others), a peaked input is decoded without a scan.
+func TestMaxProductNegInfSearches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	ms := testMappings(t)
+	for _, name := range []string{"prime/K=1000/n=3/k=2", "rs/K=1000/p=37/n=5"} {
+		m := ms[name]
+		d, _ := NewMaxProduct(m)
+		for range 20 {
+			logp := randomInput(rng, m, rng.IntN(m.Classes()), inputPeaked, 0)
+			for i, v := range logp {
+				top := slices.Max(v)
+				for j := range v {
+					// Site 0 keeps only its best symbol: its bound
+					// term is +Inf after one read.
+					if i == 0 && v[j] < top {
+						v[j] = math.Inf(-1)
+					}
+				}
+			}
+			got, p, _ := decodePath(t, d, logp, 1)
+			if p != pathSearch {
+				t.Fatalf("%s: path %d, want search", name, p)
+			}
+			if want := bruteTopK(t, m, logp, 1); !sameScored(got, want) {
+				t.Fatalf("%s: %v, want %v", name, got, want)
+			}
+		}
+	}
+}

@@ -224,7 +224,9 @@ func (d *MaxProduct) taSearch(sc *scratch, logp [][]float64, t *topK) bool {
 			if ss.ensure(i, ta.depth[i], logp[i]) {
 				u := logp[i][ss.ord[i].order[ta.depth[i]]]
 				tau = ss.info[i].max - u
-				absU += math.Abs(u)
+				if !math.IsInf(u, -1) {
+					absU += math.Abs(u)
+				}
 			}
 			ta.tau[i] = tau
 		}
