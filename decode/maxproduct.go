@@ -545,6 +545,13 @@ func (l *layout) recon(sites []int, coef, lag []uint64, poly *[]int) (recon, []u
 			}
 		}
 		rc.lag = lag
+		// The unreduced sum Σ_t v_t·lag[t·d+j] is below d·(p−1)², which
+		// fits in 64 bits for every code of codes.ReedSolomon: K < 2^31
+		// gives p^(k−1) < 2^31, so either p < 2^16 and d <= 31, or d <= 2.
+		hi, sq := bits.Mul64(uint64(pp-1), uint64(pp-1))
+		if hi2, _ := bits.Mul64(sq, uint64(dd)); hi != 0 || hi2 != 0 {
+			panic(fmt.Sprintf("decode: Reed–Solomon code with p = %d and %d digits is out of range", pp, dd))
+		}
 	}
 	return rc, coef, lag
 }
@@ -802,11 +809,13 @@ func (d *MaxProduct) candidate(sc *scratch, rc *recon, sites, vals []int) (y int
 		c := sc.coef
 		fp, lag := l.fp, rc.lag
 		for j := range dd {
+			// d products below p² each: the sum fits in 64 bits (see
+			// recon), so reduce once.
 			var a uint64
 			for t, v := range vals {
-				a = fp.mod(a + uint64(v)*lag[t*dd+j])
+				a += uint64(v) * lag[t*dd+j]
 			}
-			c[j] = int(a)
+			c[j] = int(fp.mod(a))
 		}
 		for j := dd - 1; j >= 0; j-- {
 			y = y*l.p + c[j]
