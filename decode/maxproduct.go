@@ -825,8 +825,8 @@ func (d *MaxProduct) candidate(sc *scratch, rc *recon, sites, vals []int) (y int
 		}
 		for j, r := range sc.rows {
 			x := uint64(l.points[sc.idx[j]])
-			var e uint64
-			for jj := dd - 1; jj >= 0; jj-- {
+			e := uint64(c[dd-1])
+			for jj := dd - 2; jj >= 0; jj-- {
 				e = fp.mod(e*x + uint64(c[jj]))
 			}
 			s += r[e]
