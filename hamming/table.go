@@ -15,7 +15,7 @@ const MaxTableBits = 24
 // Table is an exact index for short codes that enumerates all of them: for
 // each of the 2^bits possible codes it stores the ID of its nearest stored
 // code and their distance, so a 1-nearest-neighbour search is one memory
-// read. This is the constant-time decoder of DSNC ("all possible codes are
+// read. This is the constant-time decoder of DSNC ("all codes are
 // enumerated and decoded"). The table is filled by a distance transform
 // over the hypercube (the multi-source breadth-first search from the
 // stored codes, done one bit at a time), in O(2^bits·bits) time whatever
@@ -23,8 +23,9 @@ const MaxTableBits = 24
 // smallest ID, exactly as Linear does.
 //
 // Searches with k > 1 and radius searches go to a MultiIndex over the same
-// codes. Codes are one word (bits <= MaxTableBits), given to Lookup as a
-// uint64 and to the Index methods as a one-word slice.
+// codes, whose hash tables are built by the first such search. Codes are
+// one word (bits <= MaxTableBits), given to Lookup as a uint64 and to the
+// Index methods as a one-word slice.
 //
 // The table is built lazily, by the first search or lookup after codes
 // were added, or by Build; adding codes after that makes the next search
@@ -226,10 +227,10 @@ func transformPass(near []uint32, dist []uint8, bit uint, lo, hi int) {
 // It does not allocate (unless it builds the table). Safe for concurrent
 // use once adding is done.
 func (t *Table) Lookup(code uint64) (id, distance int) {
-	d := t.table()
 	if code>>uint(t.nbits) != 0 {
 		panic(fmt.Errorf("hamming: Table.Lookup(%#x): %w for %d bits", code, ErrUnusedBits, t.nbits))
 	}
+	d := t.table()
 	if d.n == 0 {
 		return -1, -1
 	}
