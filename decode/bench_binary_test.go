@@ -76,6 +76,9 @@ func BenchmarkHammingNN(b *testing.B) {
 		mi.Add([]uint64{code})
 		labels[id] = c % 100
 	}
+	if err := mi.Build(context.Background(), nil); err != nil {
+		b.Fatal(err)
+	}
 	queries := make([][]uint64, 256)
 	for i := range queries {
 		code := centres[rng.IntN(len(centres))]
