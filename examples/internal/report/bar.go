@@ -1,0 +1,195 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labelcode/labelcode/dsnc"
+	"github.com/labelcode/labelcode/labelmap"
+)
+
+// Bar is a progress bar for long work: a label, a count of steps done out of
+// a total, elapsed time, an estimate of the time left and a status text
+// (for example the last epoch's loss). It is safe for concurrent use, so the
+// sites of a labelmap.Ensemble training at once may all report to one Bar.
+//
+// On a terminal the bar redraws one line in place at most every 100 ms; on
+// anything else (a file, a pipe) it writes a plain line at most every 30
+// seconds, so logs of long runs stay short. A nil *Bar ignores every call,
+// which lets a program turn progress off by passing nil.
+type Bar struct {
+	mu       sync.Mutex
+	w        io.Writer
+	tty      bool
+	label    string
+	total    int
+	done     int
+	status   string
+	start    time.Time
+	drawn    time.Time
+	finished bool
+}
+
+// NewBar returns a bar writing to w (normally os.Stderr) for total steps.
+// A total of 0 or less shows a count without a fraction.
+func NewBar(w io.Writer, label string, total int) *Bar {
+	b := &Bar{w: w, label: label, total: total, start: time.Now()}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			b.tty = true
+		}
+	}
+	return b
+}
+
+// Add advances the bar by n steps and redraws it if enough time has passed.
+func (b *Bar) Add(n int) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done += n
+	b.maybeDraw()
+}
+
+// SetStatus sets the text shown after the counts, e.g. "epoch 3 loss 5.12".
+func (b *Bar) SetStatus(s string) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.status = s
+	b.maybeDraw()
+}
+
+// Finish draws the bar a last time as complete, ends its line and returns
+// the time since NewBar. Later calls to Add and SetStatus are ignored.
+func (b *Bar) Finish() time.Duration {
+	if b == nil {
+		return 0
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	el := time.Since(b.start)
+	if b.finished {
+		return el
+	}
+	if b.total > 0 {
+		b.done = b.total
+	}
+	b.finished = true
+	b.draw(true)
+	return el
+}
+
+func (b *Bar) maybeDraw() {
+	if b.finished {
+		return
+	}
+	every := 30 * time.Second
+	if b.tty {
+		every = 100 * time.Millisecond
+	}
+	if time.Since(b.drawn) >= every {
+		b.draw(false)
+	}
+}
+
+// draw writes the bar; the caller holds b.mu.
+func (b *Bar) draw(final bool) {
+	now := time.Now()
+	b.drawn = now
+	el := now.Sub(b.start)
+	var s strings.Builder
+	s.WriteString(b.label)
+	if b.total > 0 {
+		f := math.Min(1, float64(b.done)/float64(b.total))
+		const width = 24
+		full := int(f * width)
+		fmt.Fprintf(&s, " [%s%s] %3.0f%%", strings.Repeat("#", full), strings.Repeat(".", width-full), 100*f)
+		fmt.Fprintf(&s, " %s", Dur(el))
+		if !final && f > 0.01 {
+			left := time.Duration(float64(el) * (1 - f) / f)
+			fmt.Fprintf(&s, " (~%s left)", Dur(left))
+		}
+	} else {
+		fmt.Fprintf(&s, " %d %s", b.done, Dur(el))
+	}
+	if b.status != "" {
+		s.WriteString("  ")
+		s.WriteString(b.status)
+	}
+	line := s.String()
+	switch {
+	case b.tty && final:
+		fmt.Fprintf(b.w, "\r%s\x1b[K\n", line)
+	case b.tty:
+		fmt.Fprintf(b.w, "\r%s\x1b[K", line)
+	default:
+		fmt.Fprintln(b.w, line)
+	}
+}
+
+// LabelmapSteps returns the number of minibatches labelmap's MLP and
+// MultiHead run for the given sites, epochs, training rows and batch size:
+// the total for a Bar driven by Labelmap. (An epoch drops the rows left
+// over after its last full minibatch.)
+func LabelmapSteps(sites, epochs, rows, batch int) int {
+	batch = max(1, min(batch, rows))
+	return sites * epochs * (rows / batch)
+}
+
+// Labelmap returns a labelmap.ProgressFunc that advances b by one step per
+// minibatch and shows, after each epoch's validation, the epoch, its mean
+// loss and the validation score (of the site that reported last, for an
+// Ensemble). Training that stops early leaves the bar short of its total
+// until Finish.
+func (b *Bar) Labelmap() labelmap.ProgressFunc {
+	return func(site, epoch, batch int, loss, score float64) {
+		if batch >= 0 {
+			b.Add(1)
+			return
+		}
+		st := fmt.Sprintf("epoch %d loss %.3f", epoch+1, loss)
+		if !math.IsNaN(score) {
+			st += fmt.Sprintf(" val %.4f", score)
+		}
+		if site >= 0 {
+			st = fmt.Sprintf("site %d %s", site, st)
+		}
+		b.SetStatus(st)
+	}
+}
+
+// DSNCSteps returns the number of minibatches dsnc.Fit runs for the given
+// epochs, training rows and batch size (Fit drops the last partial batch
+// of an epoch, and a training set smaller than a batch is one batch).
+func DSNCSteps(epochs, rows, batch int) int {
+	if rows <= batch {
+		return epochs
+	}
+	return epochs * (rows / batch)
+}
+
+// DSNC returns a function for dsnc.WithProgress that advances b by one step
+// per minibatch and shows each epoch's loss and validation accuracy.
+func (b *Bar) DSNC() func(dsnc.Progress) {
+	return func(p dsnc.Progress) {
+		if !p.EpochDone {
+			b.Add(1)
+			return
+		}
+		st := fmt.Sprintf("epoch %d/%d loss %.3f", p.Epoch, p.Epochs, p.Loss)
+		if !math.IsNaN(p.ValAccuracy) {
+			st += fmt.Sprintf(" val %.4f", p.ValAccuracy)
+		}
+		b.SetStatus(st)
+	}
+}

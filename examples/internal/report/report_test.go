@@ -1,0 +1,365 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/examples/internal/corpus"
+	"github.com/labelcode/labelcode/labelmap"
+)
+
+func sampleTable() *Table {
+	return &Table{
+		Title:    "demo",
+		Command:  "prog -x",
+		Machine:  "2 CPUs",
+		Settings: []string{"one setting"},
+		Wall:     75 * time.Second,
+		Results: []Result{
+			{Model: "one-hot softmax", Code: "7409-way", Params: 741009, TrainAcc: 0.25, TestAcc: 0.125, Epochs: 3,
+				TrainTime: 90 * time.Second, Latency: 140 * time.Microsecond, Paper: "0.1540"},
+			{Model: "LM", Code: "4 sites", Params: 1234, TrainAcc: math.NaN(), TestAcc: 0.5,
+				TrainTime: 1500 * time.Millisecond, Latency: 3 * time.Microsecond, Note: "best epoch 2"},
+		},
+	}
+}
+
+func TestPrint(t *testing.T) {
+	var b bytes.Buffer
+	if err := sampleTable().Print(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"demo", "  one setting", "741,009", "0.2500", "0.1250", "1m30s", "140µs", "3.0µs",
+		"0.1540", "best epoch 2", "wall time 1m15s on 2 CPUs", "command: prog -x"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// A NaN accuracy is "-", and every table line has the same width up
+	// to the last (left-aligned, unpadded) column.
+	lines := strings.Split(out, "\n")
+	var table []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "model") || strings.HasPrefix(l, "---") || strings.HasPrefix(l, "one-hot") || strings.HasPrefix(l, "LM ") {
+			table = append(table, l)
+		}
+	}
+	if len(table) != 4 {
+		t.Fatalf("want 4 table lines, got %d:\n%s", len(table), out)
+	}
+	// Figures are right-aligned: the test accuracy column ends at the same
+	// rune in every line.
+	head := []rune(table[0])
+	end := strings.Index(table[0], "test acc") + len("test acc")
+	for _, l := range table[2:] {
+		r := []rune(l)
+		if len(r) <= end || r[end] != ' ' || r[end-1] == ' ' {
+			t.Errorf("column not aligned with %q:\n%s", string(head), l)
+		}
+	}
+	if !strings.Contains(table[3], " - ") {
+		t.Errorf("NaN accuracy not shown as -: %q", table[3])
+	}
+}
+
+func TestPrintLeavesOutEmptyColumns(t *testing.T) {
+	tab := &Table{Results: []Result{{Model: "m", Code: "c", Params: 1, TrainAcc: 0.5, TestAcc: 0.5}}}
+	var b bytes.Buffer
+	if err := tab.Print(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range []string{"input", "paper", "note"} {
+		if strings.Contains(b.String(), col) {
+			t.Errorf("empty column %q printed:\n%s", col, b.String())
+		}
+	}
+}
+
+func TestCSV(t *testing.T) {
+	data, err := sampleTable().CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 || len(recs[0]) != len(csvHeader) {
+		t.Fatalf("got %d records of %d fields", len(recs), len(recs[0]))
+	}
+	if got := recs[1]; got[3] != "741009" || got[4] != "0.250000" || got[7] != "90.000" || got[8] != "140.000" {
+		t.Errorf("first row %q", got)
+	}
+	if got := recs[2][4]; got != "" {
+		t.Errorf("NaN accuracy written as %q, want empty", got)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	data, err := sampleTable().JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Title   string  `json:"title"`
+		Wall    float64 `json:"wall_seconds"`
+		Results []struct {
+			Model    string   `json:"model"`
+			Params   int      `json:"params"`
+			TrainAcc *float64 `json:"train_accuracy"`
+			TestAcc  *float64 `json:"test_accuracy"`
+			Latency  float64  `json:"latency_us"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "demo" || got.Wall != 75 || len(got.Results) != 2 {
+		t.Fatalf("got %+v", got)
+	}
+	r0, r1 := got.Results[0], got.Results[1]
+	if r0.Params != 741009 || r0.TrainAcc == nil || *r0.TrainAcc != 0.25 || r0.Latency != 140 {
+		t.Errorf("row 0 %+v", r0)
+	}
+	if r1.TrainAcc != nil || r1.TestAcc == nil || *r1.TestAcc != 0.5 {
+		t.Errorf("row 1: NaN train accuracy must be null, got %+v", r1)
+	}
+}
+
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	tab := sampleTable()
+	for _, name := range []string{"r.csv", "r.json", "R.JSON"} {
+		p := filepath.Join(dir, name)
+		if err := tab.WriteFile(p); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) == 0 {
+			t.Fatalf("%s: %v, %d bytes", name, err, len(b))
+		}
+	}
+	if err := tab.WriteFile(filepath.Join(dir, "r.txt")); !errors.Is(err, ErrFormat) {
+		t.Errorf("r.txt: got %v, want ErrFormat", err)
+	}
+	if err := CheckOut("x.tsv"); !errors.Is(err, ErrFormat) {
+		t.Errorf("CheckOut(x.tsv) = %v", err)
+	}
+	for _, ok := range []string{"", "a.csv", "b.json"} {
+		if err := CheckOut(ok); err != nil {
+			t.Errorf("CheckOut(%q) = %v", ok, err)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*.tmp*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestFormats(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{Count(7409), "7,409"}, {Count(123), "123"}, {Count(1234567), "1,234,567"}, {Count(12345678), "1.23e+07"}, {Count(0), "-"},
+		{Dur(1500 * time.Millisecond), "1.5s"}, {Dur(125 * time.Second), "2m05s"}, {Dur(3723 * time.Second), "1h02m"},
+		{Micro(2500 * time.Nanosecond), "2.5µs"}, {Micro(312 * time.Microsecond), "312µs"}, {Micro(1420 * time.Microsecond), "1.42ms"},
+		{Acc(math.NaN()), "-"}, {Acc(0.123456), "0.1235"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestBarPlainOutput(t *testing.T) {
+	var b bytes.Buffer
+	bar := NewBar(&b, "train", 10)
+	for range 10 {
+		bar.Add(1)
+	}
+	bar.SetStatus("epoch 1 loss 2.000")
+	bar.Finish()
+	bar.Add(5) // ignored after Finish
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	// Not a terminal: the first Add draws (nothing drawn yet), then
+	// nothing for 30 s, then Finish.
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got %q", b.String())
+	}
+	last := lines[len(lines)-1]
+	if !strings.Contains(last, "100%") || !strings.Contains(last, "epoch 1 loss 2.000") || strings.Contains(last, "\r") {
+		t.Errorf("last line %q", last)
+	}
+	var nilBar *Bar
+	nilBar.Add(1)
+	nilBar.SetStatus("x")
+	nilBar.Finish()
+}
+
+func TestBarAdapters(t *testing.T) {
+	var b bytes.Buffer
+	bar := NewBar(&b, "lm", LabelmapSteps(2, 3, 1000, 128))
+	if bar.total != 2*3*7 {
+		t.Fatalf("total %d, want 42", bar.total)
+	}
+	f := bar.Labelmap()
+	f(0, 0, 0, 5, 0.1)
+	f(1, 0, -1, 4.5, 0.25)
+	if bar.done != 1 || !strings.Contains(bar.status, "site 1 epoch 1 loss 4.500 val 0.2500") {
+		t.Errorf("done %d status %q", bar.done, bar.status)
+	}
+	if got := DSNCSteps(2, 1000, 256); got != 6 {
+		t.Errorf("DSNCSteps = %d, want 6", got)
+	}
+	if got := DSNCSteps(2, 100, 256); got != 2 {
+		t.Errorf("DSNCSteps small = %d, want 2", got)
+	}
+}
+
+func TestCutOff(t *testing.T) {
+	c, err := NewCutOff(4, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, pos := range []int{0, 1, 2, 3, 3, 3, 3, 3, 3, 3} {
+		v, err := c.Encode(word, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, x := range v {
+			if want := float32(0); i == pos && x != 1 || i != pos && x != want {
+				t.Errorf("word %d: %v", word, v)
+			}
+		}
+	}
+	if _, err := c.Encode(10, nil); !errors.Is(err, ErrWord) {
+		t.Errorf("word 10: %v", err)
+	}
+	if _, err := NewCutOff(11, 10); err == nil {
+		t.Error("width above the vocabulary accepted")
+	}
+}
+
+func TestRandomProjection(t *testing.T) {
+	p1, _ := NewRandomProjection(64, 100, 2, 7)
+	p2, _ := NewRandomProjection(64, 100, 2, 7)
+	p3, _ := NewRandomProjection(64, 100, 2, 8)
+	a, _ := p1.Encode(5, nil)
+	b, _ := p2.Encode(5, nil)
+	c, _ := p3.Encode(5, nil)
+	if !equal(a, b) || equal(a, c) {
+		t.Error("projection not determined by its seed")
+	}
+	// Mean squared length over the vocabulary is about scale² = 4.
+	var sum float64
+	for w := 0; w < 100; w++ {
+		v, _ := p1.Encode(w, nil)
+		for _, x := range v {
+			sum += float64(x) * float64(x)
+		}
+	}
+	if m := sum / 100; m < 3.5 || m > 4.5 {
+		t.Errorf("mean squared length %.2f, want about 4", m)
+	}
+	if _, err := p1.Encode(100, nil); !errors.Is(err, ErrWord) {
+		t.Errorf("word 100: %v", err)
+	}
+}
+
+func equal(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestWindowRows(t *testing.T) {
+	ids := []int{0, 1, 2, 3, 4, 5, 6, 1, 0}
+	w, err := corpus.NewWindows(ids, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := codes.NewPrimeResidue(7, []int{2, 5})
+	enc, _ := labelmap.NewInputEncoder(m)
+	d, err := WindowRows(w, []int{0, 5}, enc, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Len() != 2 || d.Features != 14 || d.Y[0] != 2 || d.Y[1] != 1 {
+		t.Fatalf("got %d rows of %d, labels %v", d.Len(), d.Features, d.Y)
+	}
+	// Row 1: context words 5 and 6 -> (1, 0) and (0, 1) residues mod 2, 5.
+	want := []float32{0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0}
+	if !equal(d.Row(1), want) {
+		t.Errorf("row 1 = %v, want %v", d.Row(1), want)
+	}
+	all, err := WindowRows(w, nil, enc, 7)
+	if err != nil || all.Len() != w.Len() {
+		t.Fatalf("all windows: %v, %d rows", err, all.Len())
+	}
+	if !equal(all.Row(5), want) {
+		t.Error("nil idx does not mean all windows in order")
+	}
+	cut, _ := NewCutOff(3, 7)
+	if _, err := WindowRows(w, nil, cut, 7); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSample(t *testing.T) {
+	s := Sample(1000, 50, 3)
+	if len(s) != 50 {
+		t.Fatalf("len %d", len(s))
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] <= s[i-1] || s[i] >= 1000 || s[0] < 0 {
+			t.Fatalf("not sorted, distinct and in range: %v", s)
+		}
+	}
+	if got := Sample(5, 10, 1); len(got) != 5 || got[4] != 4 {
+		t.Errorf("Sample(5, 10) = %v", got)
+	}
+	if a, b := Sample(1000, 10, 3), Sample(1000, 10, 3); !slicesEqual(a, b) {
+		t.Error("Sample not reproducible")
+	}
+}
+
+func slicesEqual(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestLatency(t *testing.T) {
+	calls := 0
+	d, err := Latency(10, func(i int) error { calls++; time.Sleep(100 * time.Microsecond); return nil })
+	if err != nil || calls != 11 || d < 100*time.Microsecond {
+		t.Errorf("Latency = %v, %v after %d calls", d, err, calls)
+	}
+	boom := errors.New("boom")
+	if _, err := Latency(3, func(i int) error { return boom }); !errors.Is(err, boom) {
+		t.Errorf("error not returned: %v", err)
+	}
+	if m := Machine(); !strings.Contains(m, "GOMAXPROCS") {
+		t.Errorf("Machine() = %q", m)
+	}
+}
