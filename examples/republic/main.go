@@ -1,0 +1,461 @@
+// Command republic reproduces the text experiment of the Label Mapping
+// paper (section V-C, Table IV) on Plato's Republic, shipped with the
+// project: predict each word (7,409 classes) from the words before it,
+// holding out the last 10% of the text for testing, with a hidden layer
+// of 100 units, far below the number of classes.
+//
+//	go run ./examples/republic                 # every row, tens of minutes
+//	go run ./examples/republic -rows onehot,mixed4,dsnc
+//	go run ./examples/republic -smoke          # seconds, tiny sizes
+//
+// Rows (-rows): one-hot softmax; binary ECOC (13 bits); mixed LM (prime
+// residues) and simplex LM (Reed–Solomon over GF(89)) with 2, 4 and 6
+// output sites, one network per site as in the paper; mixed LM with 4
+// sites on two other input encodings (cut-off one-hot and a fixed random
+// projection, both as wide as the LM input); mixed LM with 6 heads on one
+// shared trunk; DSNC with its linear and Hamming nearest-neighbour
+// decoders.
+//
+// The paper's network (an embedding, two LSTM layers of 100, a dense
+// layer of 100, 50 words of context) would take days on two CPU cores
+// here; this program uses a multilayer perceptron on the 4 previous words:
+// each word is LM-encoded on the input side (its residues mod 89 and 97 as
+// a 2-hot vector of 186 values, section V-C), the four are concatenated,
+// and one hidden ReLU layer of 100 units (the paper's last-but-one width)
+// feeds the output code. Every row reads the same rows except the input
+// ablations. The last 5% of the training text is held out for early
+// stopping and keeping the best epoch.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"time"
+
+	labelcode "github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/dsnc"
+	"github.com/labelcode/labelcode/examples/internal/corpus"
+	"github.com/labelcode/labelcode/examples/internal/report"
+	"github.com/labelcode/labelcode/labelmap"
+)
+
+// row is one line of the experiment.
+type row struct {
+	key   string
+	model string
+	// output builds the output code; nil for DSNC.
+	output func(k int) (codes.Mapping, string, error)
+	// input is the input encoding: "lm", "cutoff" or "random".
+	input string
+	// shared trains one trunk with one head per site (MultiHead) instead of
+	// one network per site.
+	shared bool
+	// paper is the LM paper's Table IV figure for the row, if any.
+	paper string
+}
+
+func oneHot(k int) (codes.Mapping, string, error) {
+	m, err := codes.NewOneHot(k)
+	return m, fmt.Sprintf("%d-way softmax", k), err
+}
+
+func binary(k int) (codes.Mapping, string, error) {
+	m, err := codes.NewBinary(k)
+	if err != nil {
+		return nil, "", err
+	}
+	return m, fmt.Sprintf("%d bits", m.Sites()), nil
+}
+
+func mixed(n int) func(k int) (codes.Mapping, string, error) {
+	return func(k int) (codes.Mapping, string, error) {
+		p, err := codes.ChoosePrimes(k, n, 2)
+		if err != nil {
+			return nil, "", err
+		}
+		m, err := codes.NewPrimeResidue(k, p)
+		return m, fmt.Sprintf("%d sites, mod %s", n, ints(p)), err
+	}
+}
+
+func simplex(n int) func(k int) (codes.Mapping, string, error) {
+	return func(k int) (codes.Mapping, string, error) {
+		p, err := codes.ChooseField(k, 2)
+		if err != nil {
+			return nil, "", err
+		}
+		m, err := codes.NewReedSolomon(k, p, n)
+		return m, fmt.Sprintf("%d sites, RS over GF(%d)", n, p), err
+	}
+}
+
+// rows are all the rows, in table order. The paper column is Table IV's
+// accuracy at epoch 10 (its best epoch when that is earlier) and parameter
+// count; the paper does not say whether it is training or test accuracy.
+var rows = []row{
+	{key: "onehot", model: "one-hot softmax", output: oneHot, input: "lm", paper: "0.1540 (2.9E6)"},
+	{key: "ecoc", model: "binary ECOC", output: binary, input: "lm", paper: "not in Table IV"},
+	{key: "mixed2", model: "mixed LM", output: mixed(2), input: "lm", paper: "0.1189, best 0.1402 @4 (6.2E5)"},
+	{key: "mixed4", model: "mixed LM", output: mixed(4), input: "lm", paper: "0.1845 (1.2E6)"},
+	{key: "mixed6", model: "mixed LM", output: mixed(6), input: "lm", paper: "0.1865 (1.9E6)"},
+	{key: "simplex2", model: "simplex LM", output: simplex(2), input: "lm", paper: "0.1444, best 0.1531 @6 (6.3E5)"},
+	{key: "simplex4", model: "simplex LM", output: simplex(4), input: "lm", paper: "0.1832 (1.3E6)"},
+	{key: "simplex6", model: "simplex LM", output: simplex(6), input: "lm", paper: "0.1851 (1.9E6)"},
+	{key: "cutoff-in", model: "mixed LM", output: mixed(4), input: "cutoff", paper: "cut-off in and out: 0.1321 (3.7E5)"},
+	{key: "random-in", model: "mixed LM", output: mixed(4), input: "random"},
+	{key: "shared6", model: "mixed LM, shared trunk", output: mixed(6), input: "lm", shared: true},
+	{key: "dsnc", model: "DSNC", input: "lm", paper: "not in the LM paper"},
+}
+
+type config struct {
+	rows       []string
+	context    int
+	hidden     int
+	inputSites int
+	epochs     int
+	patience   int
+	val        float64
+	batch      int
+	lr         float64
+	bits       int
+	trainRows  int
+	evalRows   int
+	testRows   int
+	latRows    int
+	parallel   int
+	seed       uint64
+	out        string
+	quiet      bool
+}
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("republic: ")
+	var c config
+	var rowList string
+	var seed uint
+	smoke := false
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.key
+	}
+	flag.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
+	flag.IntVar(&c.context, "context", 4, "number of previous words the models see")
+	flag.IntVar(&c.hidden, "hidden", 100, "width of the hidden layer (the paper's last-but-one layer is 100)")
+	flag.IntVar(&c.inputSites, "input-sites", 2, "sites of the mixed LM that encodes each input word")
+	flag.IntVar(&c.epochs, "epochs", 8, "maximum training epochs")
+	flag.IntVar(&c.patience, "patience", 2, "stop after this many epochs without a better validation score (0: never)")
+	flag.Float64Var(&c.val, "val", 0.05, "fraction of the training examples (the end of the training text) held out for early stopping; 0 for none")
+	flag.IntVar(&c.batch, "batch", 128, "minibatch size")
+	flag.Float64Var(&c.lr, "lr", 2e-3, "Adam learning rate")
+	flag.IntVar(&c.bits, "bits", 64, "DSNC code length in bits")
+	flag.IntVar(&c.trainRows, "train", 0, "use only this many training examples, drawn at random (0: all)")
+	flag.IntVar(&c.evalRows, "eval", 20000, "training examples on which training accuracy is measured (drawn at random)")
+	flag.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
+	flag.IntVar(&c.latRows, "latency", 1000, "test examples predicted one at a time to measure latency")
+	flag.IntVar(&c.parallel, "parallel", 0, "sites trained at once (0: one per core)")
+	flag.UintVar(&seed, "seed", 1, "seed of weights, minibatch order and sampling")
+	flag.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
+	flag.BoolVar(&c.quiet, "quiet", false, "no progress bars")
+	flag.BoolVar(&smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), `Usage: go run ./examples/republic [flags]
+
+Reproduces Table IV of the Label Mapping paper on Plato's Republic (shipped
+with the project; 118,684 tokens, 7,409 classes): next-word prediction with
+one-hot softmax, binary ECOC, mixed and simplex Label Mapping, LM input
+encoding on and off, and DSNC. Prints a results table; -out writes it too.
+
+Flags:
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	c.seed = uint64(seed)
+	if smoke {
+		c = smokeConfig(c)
+	}
+	var err error
+	if c.rows, err = selectRows(rowList); err != nil {
+		log.Fatal(err)
+	}
+	if err := report.CheckOut(c.out); err != nil {
+		log.Fatal(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, c, os.Stdout, os.Stderr); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// smokeConfig shrinks c to a run of seconds that still goes through every
+// step: CI runs it so that the program cannot rot.
+func smokeConfig(c config) config {
+	c.context, c.hidden, c.epochs, c.bits, c.patience = 2, 16, 1, 16, 0
+	c.trainRows, c.evalRows, c.testRows, c.latRows = 3000, 500, 2000, 50
+	return c
+}
+
+func selectRows(list string) ([]string, error) {
+	if list == "all" || list == "" {
+		var all []string
+		for _, r := range rows {
+			all = append(all, r.key)
+		}
+		return all, nil
+	}
+	var out []string
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		if !slices.ContainsFunc(rows, func(r row) bool { return r.key == k }) {
+			return nil, fmt.Errorf("unknown row %q (see -h)", k)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// data holds the examples of one input encoding: training, validation
+// (nil without), the sample of training examples measured for training
+// accuracy, and test.
+type data struct {
+	description            string
+	train, val, eval, test *labelcode.Dataset
+}
+
+func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
+	if c.context < 1 || c.hidden < 1 || c.epochs < 1 || c.batch < 2 || c.bits < 1 || c.inputSites < 1 ||
+		c.trainRows < 0 || c.testRows < 0 || c.patience < 0 || !(c.val >= 0 && c.val < 0.5) {
+		return errors.New("bad flag value: -context, -hidden, -epochs, -bits, -input-sites must be positive, -batch >= 2, -val in [0, 0.5)")
+	}
+	start := time.Now()
+	text, err := corpus.Republic()
+	if err != nil {
+		return err
+	}
+	k := text.Vocab.Len()
+	trainW, testW, err := corpus.Split(text.IDs, c.context, 0.1)
+	if err != nil {
+		return err
+	}
+	// Validation: the end of the training text, by position, like the test
+	// set.
+	n := trainW.Len()
+	nVal := int(c.val * float64(n))
+	fit := make([]int, 0, n-nVal)
+	for i := 0; i < n-nVal; i++ {
+		fit = append(fit, i)
+	}
+	var valIdx []int
+	for i := n - nVal; i < n; i++ {
+		valIdx = append(valIdx, i)
+	}
+	if c.trainRows > 0 && c.trainRows < len(fit) {
+		sub := report.Sample(len(fit), c.trainRows, c.seed)
+		for j, i := range sub {
+			sub[j] = fit[i]
+		}
+		fit = sub
+	}
+	evalIdx := report.Sample(len(fit), c.evalRows, c.seed+1)
+	for j, i := range evalIdx {
+		evalIdx[j] = fit[i]
+	}
+
+	var testIdx []int // nil: all
+	if c.testRows > 0 && c.testRows < testW.Len() {
+		testIdx = make([]int, c.testRows)
+		for i := range testIdx {
+			testIdx[i] = i
+		}
+	}
+	nTest := testW.Len()
+	if testIdx != nil {
+		nTest = len(testIdx)
+	}
+
+	inPrimes, err := codes.ChoosePrimes(k, c.inputSites, min(2, c.inputSites))
+	if err != nil {
+		return err
+	}
+	inMap, err := codes.NewPrimeResidue(k, inPrimes)
+	if err != nil {
+		return err
+	}
+	lmIn, err := labelmap.NewInputEncoder(inMap)
+	if err != nil {
+		return err
+	}
+	width := lmIn.Width()
+	encoder := func(input string) (report.WordEncoder, string, error) {
+		switch input {
+		case "lm":
+			return lmIn, fmt.Sprintf("LM %d-hot (mod %s)", c.inputSites, ints(inPrimes)), nil
+		case "cutoff":
+			enc, err := report.NewCutOff(width, k)
+			return enc, fmt.Sprintf("cut-off one-hot (%d most frequent words + other)", width-1), err
+		case "random":
+			// Scaled so that a word's vector is as long as its n-hot
+			// vector.
+			enc, err := report.NewRandomProjection(width, k, math.Sqrt(float64(c.inputSites)), c.seed)
+			return enc, fmt.Sprintf("fixed random projection to %d values", width), err
+		}
+		return nil, "", fmt.Errorf("unknown input %q", input)
+	}
+
+	tab := &report.Table{
+		Title:   "Label Mapping paper, Table IV: next word of Plato's Republic",
+		Command: report.Command(),
+		Machine: report.Machine(),
+		Settings: []string{
+			fmt.Sprintf("%d classes (words); %d training, %d validation (end of the training text), %d test examples (last 10%% of the text)",
+				k, len(fit), len(valIdx), nTest),
+			fmt.Sprintf("input: the %d previous words, each encoded in %d values, concatenated (%d inputs)", c.context, width, c.context*width),
+			fmt.Sprintf("network: one hidden ReLU layer of %d (hidden << K = %d), Adam lr %g, batch %d, at most %d epochs, patience %d, seed %d",
+				c.hidden, k, c.lr, c.batch, c.epochs, c.patience, c.seed),
+			"LM and ECOC rows: one network per site (the paper's Figure 4b), trained independently, decoded exactly by max-product",
+			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time on one goroutine, mean of %d",
+				len(evalIdx), min(c.latRows, nTest)),
+			"paper: Table IV accuracy at epoch 10 and parameter count (2 LSTM layers, 50 words of context; train or test accuracy not stated)",
+		},
+	}
+	tr := report.Training{Hidden: []int{c.hidden}, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
+	if nVal > 0 {
+		tr.Patience = c.patience
+	}
+	if !c.quiet {
+		tr.Progress = stderr
+	}
+
+	// Encoded datasets are large (4·c·width bytes a row, 318 MB for the
+	// default), so each input encoding is built when first needed and
+	// dropped when no later row uses it.
+	cache := map[string]*data{}
+	get := func(input string) (*data, error) {
+		if d := cache[input]; d != nil {
+			return d, nil
+		}
+		clear(cache)
+		enc, desc, err := encoder(input)
+		if err != nil {
+			return nil, err
+		}
+		d := &data{description: desc}
+		if d.train, err = report.WindowRows(trainW, fit, enc, k); err != nil {
+			return nil, err
+		}
+		if nVal > 0 {
+			if d.val, err = report.WindowRows(trainW, valIdx, enc, k); err != nil {
+				return nil, err
+			}
+		}
+		if d.eval, err = report.WindowRows(trainW, evalIdx, enc, k); err != nil {
+			return nil, err
+		}
+		if d.test, err = report.WindowRows(testW, testIdx, enc, k); err != nil {
+			return nil, err
+		}
+		cache[input] = d
+		return d, nil
+	}
+
+	for _, key := range c.rows {
+		i := slices.IndexFunc(rows, func(r row) bool { return r.key == key })
+		rw := rows[i]
+		d, err := get(rw.input)
+		if err != nil {
+			return err
+		}
+		results, err := runRow(ctx, c, rw, d, k, tr)
+		if err != nil {
+			return err
+		}
+		for _, r := range results {
+			tab.Add(r)
+		}
+		if !c.quiet {
+			for _, r := range results {
+				fmt.Fprintf(stderr, "  %s %s: test %s, train %s, %s params, %s\n", r.Model, r.Code, report.Acc(r.TestAcc),
+					report.Acc(r.TrainAcc), report.Count(r.Params), report.Dur(r.TrainTime))
+			}
+		}
+	}
+	tab.Wall = time.Since(start)
+	fmt.Fprintln(stdout)
+	if err := tab.Print(stdout); err != nil {
+		return err
+	}
+	if c.out != "" {
+		if err := tab.WriteFile(c.out); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "results written to %s\n", c.out)
+	}
+	return nil
+}
+
+// runRow trains and measures one row (two for DSNC: one per decoder).
+func runRow(ctx context.Context, c config, rw row, d *data, k int, tr report.Training) ([]report.Result, error) {
+	r := report.Result{Model: rw.model, Input: d.description, Paper: rw.paper}
+	if rw.output == nil {
+		r.Code = fmt.Sprintf("%d learned bits", c.bits)
+		m, err := report.FitDSNC(ctx, &r, c.bits, d.train, d.val, tr)
+		if err != nil {
+			return nil, err
+		}
+		var out []report.Result
+		for _, dec := range []struct {
+			kind dsnc.DecoderKind
+			name string
+		}{{dsnc.LinearDecoding, "linear decoder"}, {dsnc.NearestDecoding, "Hamming NN decoder"}} {
+			p, err := dsnc.NewPredictor(m, dsnc.Decoding{Kind: dec.kind})
+			if err != nil {
+				return nil, err
+			}
+			rr := r
+			rr.Model = "DSNC, " + dec.name
+			if _, err := report.Measure(&rr, p, d.eval, d.test, c.latRows); err != nil {
+				return nil, err
+			}
+			out = append(out, rr)
+		}
+		return out, nil
+	}
+	m, code, err := rw.output(k)
+	if err != nil {
+		return nil, err
+	}
+	r.Code = code
+	var clf report.Classifier
+	if rw.shared {
+		clf, err = report.FitMultiHead(ctx, &r, m, d.train, d.val, tr)
+	} else {
+		clf, err = report.FitEnsemble(ctx, &r, m, c.parallel, d.train, d.val, tr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := report.Measure(&r, clf, d.eval, d.test, c.latRows); err != nil {
+		return nil, err
+	}
+	return []report.Result{r}, nil
+}
+
+func ints(a []int) string {
+	s := make([]string, len(a))
+	for i, v := range a {
+		s[i] = fmt.Sprint(v)
+	}
+	return strings.Join(s, " ")
+}

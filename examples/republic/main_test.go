@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSelectRows(t *testing.T) {
+	all, err := selectRows("all")
+	if err != nil || len(all) != len(rows) {
+		t.Fatalf("all: %v, %d rows", err, len(all))
+	}
+	got, err := selectRows("onehot, dsnc")
+	if err != nil || len(got) != 2 || got[1] != "dsnc" {
+		t.Errorf("got %v, %v", got, err)
+	}
+	if _, err := selectRows("onehot,nosuch"); err == nil {
+		t.Error("unknown row accepted")
+	}
+}
+
+// TestSmoke runs a few rows at smoke sizes, one of each kind (ensemble,
+// shared trunk, another input encoding, DSNC), and checks the JSON output.
+func TestSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains models on the Republic (seconds)")
+	}
+	out := filepath.Join(t.TempDir(), "r.json")
+	c := smokeConfig(config{inputSites: 2, val: 0.05, batch: 128, lr: 2e-3, seed: 1, out: out, quiet: true})
+	var err error
+	if c.rows, err = selectRows("mixed2,simplex2,cutoff-in,shared6,dsnc"); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), c, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 sites, mod 89 97", "RS over GF(89)", "cut-off one-hot", "shared trunk", "Hamming NN decoder"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tab struct {
+		Results []struct {
+			Params  int      `json:"params"`
+			TestAcc *float64 `json:"test_accuracy"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(b, &tab); err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Results) != 6 {
+		t.Fatalf("%d results, want 6 (DSNC gives two)", len(tab.Results))
+	}
+	for i, r := range tab.Results {
+		if r.Params <= 0 || r.TestAcc == nil || *r.TestAcc < 0 || *r.TestAcc > 1 {
+			t.Errorf("row %d: %+v", i, r)
+		}
+	}
+}
