@@ -15,7 +15,6 @@ type scratch struct {
 	sym  []int       // one symbol per site (or per present site)
 	coef []int       // Reed–Solomon digits / coefficients
 	res  []Scored    // top-k buffer
-	ints []int       // misc
 	acc  []float64   // block of label scores
 
 	search searchScratch
