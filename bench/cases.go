@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/dsnc"
+	"github.com/labelcode/labelcode/labelmap"
+)
+
+// predictor is what every trained Go model offers.
+type predictor interface {
+	Predict(x []float32) (int, error)
+	PredictBatch(x []float32, rows int, dst []int) ([]int, error)
+}
+
+// trainResult is one training run: the wall time of every epoch, the last
+// epoch's mean loss and the trained model.
+type trainResult struct {
+	epochs []time.Duration
+	loss   float64
+	model  predictor
+}
+
+// trainGo trains the Go model of a case through the library's public API,
+// as a user would: labelmap's MLP learner (in a one-site Ensemble over a
+// one-hot code), labelmap.MultiHead, dsnc.Fit. Epoch times come from the
+// training histories (wall time of each epoch; no validation data).
+func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, batch int, lr float64, seed uint64) (*trainResult, error) {
+	opts := []labelmap.Option{labelmap.Hidden(hidden), labelmap.Epochs(epochs), labelmap.BatchSize(batch),
+		labelmap.LearningRate(lr), labelmap.Seed(seed)}
+	res := &trainResult{}
+	lmHistory := func(h []labelmap.Epoch) {
+		for _, e := range h {
+			res.epochs = append(res.epochs, e.Duration)
+			res.loss = e.Loss
+		}
+	}
+	switch name {
+	case "onehot":
+		m, err := codes.NewOneHot(classes)
+		if err != nil {
+			return nil, err
+		}
+		e, err := labelmap.NewEnsemble(m, labelmap.MLPFactory(opts...))
+		if err != nil {
+			return nil, err
+		}
+		if err := e.Fit(ctx, d, nil); err != nil {
+			return nil, err
+		}
+		lmHistory(e.Site(0).(*labelmap.MLP).History())
+		res.model = e
+	case "lm":
+		m, err := codes.NewPrimeResidue(classes, primes)
+		if err != nil {
+			return nil, err
+		}
+		h, err := labelmap.NewMultiHead(m, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if err := h.Fit(ctx, d, nil); err != nil {
+			return nil, err
+		}
+		lmHistory(h.History())
+		res.model = h
+	case "dsnc":
+		m, h, err := dsnc.Fit(ctx, d, nil, dsnc.WithHidden(hidden), dsnc.WithBits(bits), dsnc.WithEpochs(epochs),
+			dsnc.WithBatchSize(batch), dsnc.WithLearnRate(lr), dsnc.WithSeed(seed), dsnc.WithPatience(0))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range h.Epochs {
+			res.epochs = append(res.epochs, e.Duration)
+			res.loss = e.Loss
+		}
+		p, err := dsnc.NewPredictor(m, dsnc.Decoding{Kind: dsnc.LinearDecoding})
+		if err != nil {
+			return nil, err
+		}
+		res.model = p
+	default:
+		return nil, fmt.Errorf("unknown case %q", name)
+	}
+	return res, nil
+}
+
+// predictGo times Predict on the first single rows, one call each (after
+// ten warm-up calls), and PredictBatch on all rows; it returns the seconds
+// per example of both and the batch accuracy on d.
+func predictGo(p predictor, d *labelcode.Dataset, single int) (one, batch, acc float64, err error) {
+	for i := range min(10, single) {
+		if _, err := p.Predict(d.Row(i)); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	start := time.Now()
+	for i := range single {
+		if _, err := p.Predict(d.Row(i)); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	one = time.Since(start).Seconds() / float64(single)
+	start = time.Now()
+	pred, err := p.PredictBatch(d.X, d.Len(), nil)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	batch = time.Since(start).Seconds() / float64(d.Len())
+	hits := 0
+	for i, y := range pred {
+		if y == d.Y[i] {
+			hits++
+		}
+	}
+	return one, batch, float64(hits) / float64(d.Len()), nil
+}
