@@ -49,6 +49,7 @@ type config struct {
 	bits      int
 	trainRows int
 	evalRows  int
+	testRows  int
 	latRows   int
 	examples  int
 	seed      uint64
@@ -70,6 +71,7 @@ func main() {
 	flag.IntVar(&c.bits, "bits", 32, "DSNC code length in bits")
 	flag.IntVar(&c.trainRows, "train", 0, "training examples drawn from the first 90% of the text (0: all 106,812)")
 	flag.IntVar(&c.evalRows, "eval", 10000, "training examples on which training accuracy is measured")
+	flag.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
 	flag.IntVar(&c.latRows, "latency", 1000, "test examples predicted one at a time to measure latency")
 	flag.IntVar(&c.examples, "show", 6, "test predictions to show")
 	var seed uint
@@ -107,7 +109,7 @@ Flags:
 // step: CI runs it so that the program cannot rot.
 func smokeConfig(c config) config {
 	c.context, c.hidden, c.epochs, c.bits = 2, 16, 1, 16
-	c.trainRows, c.evalRows, c.latRows, c.examples = 3000, 500, 50, 2
+	c.trainRows, c.evalRows, c.testRows, c.latRows, c.examples = 3000, 500, 2000, 50, 2
 	return c
 }
 
@@ -118,8 +120,8 @@ type model struct {
 }
 
 func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
-	if c.context < 1 || c.hidden < 1 || c.epochs < 1 || c.batch < 2 || c.sites < 2 || c.bits < 1 || c.trainRows < 0 {
-		return errors.New("-context, -hidden, -epochs, -bits must be positive, -batch >= 2, -sites >= 2, -train >= 0")
+	if c.context < 1 || c.hidden < 1 || c.epochs < 1 || c.batch < 2 || c.sites < 2 || c.bits < 1 || c.trainRows < 0 || c.testRows < 0 {
+		return errors.New("-context, -hidden, -epochs, -bits must be positive, -batch >= 2, -sites >= 2, -train and -test >= 0")
 	}
 	start := time.Now()
 	text, err := corpus.Republic()
@@ -151,7 +153,14 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	test, err := report.WindowRows(testW, nil, enc, k)
+	var testIdx []int // nil: all
+	if c.testRows > 0 && c.testRows < testW.Len() {
+		testIdx = make([]int, c.testRows)
+		for i := range testIdx {
+			testIdx[i] = i
+		}
+	}
+	test, err := report.WindowRows(testW, testIdx, enc, k)
 	if err != nil {
 		return err
 	}
@@ -252,7 +261,8 @@ func showPredictions(w io.Writer, c config, v *corpus.Vocabulary, test corpus.Wi
 		return nil
 	}
 	fmt.Fprintf(w, "\nSome test predictions (context -> next word):\n")
-	for _, i := range report.Sample(test.Len(), c.examples, c.seed+2) {
+	// The test rows are the first len(preds[0]) windows.
+	for _, i := range report.Sample(len(preds[0]), c.examples, c.seed+2) {
 		words, err := v.Decode(test.Context(i), nil)
 		if err != nil {
 			return err

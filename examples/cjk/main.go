@@ -1,0 +1,559 @@
+// Command cjk reproduces the glyph experiment of the Label Mapping paper
+// (section V-B, Tables I–III): the 20,902 CJK Unified Ideographs
+// U+4E00..U+9FA5, one class each, rendered from eight font faces; train on
+// seven faces and test on the eighth.
+//
+//	go run ./examples/cjk                        # every row (hours; see -h)
+//	go run ./examples/cjk -rows onehot,simplex3,mixed3 -epochs 5
+//	go run ./examples/cjk -test-face all         # mean over the 8 held-out faces
+//	go run ./examples/cjk -smoke                 # seconds; skips without fonts
+//
+// The images come from package glyphs (32x32 greyscale by default, cached
+// under the user cache directory after the first run); the fonts are
+// Debian packages (examples/internal/glyphs/install-fonts.sh installs
+// them, and the program names the missing ones).
+//
+// Rows (-rows): one-hot softmax; 15-bit binary ECOC; simplex LM
+// (Reed–Solomon over GF(181), the paper's p) and mixed LM (primes 149, 151,
+// 157, ..., the paper's) with 2 to 6 sites; DSNC with several code sizes
+// and its linear, Hamming nearest-neighbour and (for short codes) table
+// decoders. The paper's network is Inception V3 on 139x139 images; here
+// every row shares one multilayer perceptron trunk, 1,024 pixels -> one
+// hidden ReLU layer of 512, far below the 20,902 classes, and differs only
+// in its output code: by default one network with one softmax head per
+// site (the paper's Figure 4a, -arch shared), or one network per site
+// (Figure 4b, -arch ensemble).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	labelcode "github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/dsnc"
+	"github.com/labelcode/labelcode/examples/internal/glyphs"
+	"github.com/labelcode/labelcode/examples/internal/report"
+)
+
+// row is one output code of the experiment; "dsnc" stands for one row per
+// code size and decoder.
+type row struct {
+	key    string
+	model  string
+	output func(c config, k int) (codes.Mapping, string, error)
+	// paper is the LM paper's figure for the row: accuracy at epoch 80.
+	paper string
+}
+
+func oneHot(_ config, k int) (codes.Mapping, string, error) {
+	m, err := codes.NewOneHot(k)
+	return m, fmt.Sprintf("%d-way softmax", k), err
+}
+
+func binary(_ config, k int) (codes.Mapping, string, error) {
+	m, err := codes.NewBinary(k)
+	if err != nil {
+		return nil, "", err
+	}
+	return m, fmt.Sprintf("%d bits", m.Sites()), nil
+}
+
+func simplex(n int) func(config, int) (codes.Mapping, string, error) {
+	return func(c config, k int) (codes.Mapping, string, error) {
+		p := c.simplexP
+		if p == 0 {
+			var err error
+			if p, err = codes.ChooseField(k, 2); err != nil {
+				return nil, "", err
+			}
+		}
+		m, err := codes.NewReedSolomon(k, p, n)
+		return m, fmt.Sprintf("%d sites, RS over GF(%d)", n, p), err
+	}
+}
+
+func mixed(n int) func(config, int) (codes.Mapping, string, error) {
+	return func(_ config, k int) (codes.Mapping, string, error) {
+		p, err := codes.ChoosePrimes(k, n, 2)
+		if err != nil {
+			return nil, "", err
+		}
+		m, err := codes.NewPrimeResidue(k, p)
+		return m, fmt.Sprintf("%d sites, mod %s", n, ints(p)), err
+	}
+}
+
+// rows are all the rows, in table order, with the paper's accuracy at
+// epoch 80 (Inception V3, 139x139 images): Table I (simplex, one-hot),
+// Table II (mixed), Table III (ECOC).
+var rows = []row{
+	{key: "onehot", model: "one-hot softmax", output: oneHot, paper: "0.9854"},
+	{key: "ecoc", model: "binary ECOC", output: binary, paper: "0.5740"},
+	{key: "simplex2", model: "simplex LM", output: simplex(2), paper: "0.8684"},
+	{key: "simplex3", model: "simplex LM", output: simplex(3), paper: "0.9920"},
+	{key: "simplex4", model: "simplex LM", output: simplex(4), paper: "0.9978"},
+	{key: "simplex5", model: "simplex LM", output: simplex(5), paper: "0.9984"},
+	{key: "simplex6", model: "simplex LM", output: simplex(6), paper: "0.9988"},
+	{key: "mixed2", model: "mixed LM", output: mixed(2), paper: "0.8757"},
+	{key: "mixed3", model: "mixed LM", output: mixed(3), paper: "0.9912"},
+	{key: "mixed4", model: "mixed LM", output: mixed(4), paper: "0.9971"},
+	{key: "mixed5", model: "mixed LM", output: mixed(5), paper: "0.9980"},
+	{key: "mixed6", model: "mixed LM", output: mixed(6), paper: "0.9982"},
+	{key: "dsnc", model: "DSNC"},
+}
+
+type config struct {
+	// faces are the eight faces (nil: glyphs.Faces()); tests replace them.
+	faces     []glyphs.Face
+	rows      []string
+	testFaces []int
+	size      int
+	from, to  rune
+	hidden    int
+	arch      string
+	epochs    int
+	batch     int
+	lr        float64
+	simplexP  int
+	bits      []int
+	evalRows  int
+	latRows   int
+	parallel  int
+	seed      uint64
+	cacheDir  string
+	noCache   bool
+	out       string
+	quiet     bool
+	smoke     bool
+}
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("cjk: ")
+	var c config
+	var rowList, faceList, bitList, fromS, toS string
+	var seed uint
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.key
+	}
+	flag.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
+	flag.StringVar(&faceList, "test-face", "BabelStone Han",
+		"held-out face(s): a name or index 0-7 (comma-separated for several, all for each in turn); the others are the training set")
+	flag.IntVar(&c.size, "size", glyphs.DefaultSize, "image side in pixels")
+	flag.StringVar(&fromS, "from", "4E00", "first code point (hex); classes are from..to")
+	flag.StringVar(&toS, "to", "9FA5", "last code point (hex)")
+	flag.IntVar(&c.hidden, "hidden", 512, "width of the hidden layer (far below the 20,902 classes)")
+	flag.StringVar(&c.arch, "arch", "shared", "LM and ECOC networks: shared (one trunk, one head per site) or ensemble (one network per site)")
+	flag.IntVar(&c.epochs, "epochs", 10, "training epochs (no early stopping: every face but the test face is training data)")
+	flag.IntVar(&c.batch, "batch", 128, "minibatch size")
+	flag.Float64Var(&c.lr, "lr", 2e-3, "Adam learning rate")
+	flag.IntVar(&c.simplexP, "simplex-p", 181, "field of the simplex LM (the paper uses 181; 0: the smallest prime p with p^2 >= classes)")
+	flag.StringVar(&bitList, "dsnc-bits", "16,64,200", "DSNC code sizes, comma-separated")
+	flag.IntVar(&c.evalRows, "eval", 20000, "training images on which training accuracy is measured (drawn at random)")
+	flag.IntVar(&c.latRows, "latency", 1000, "test images predicted one at a time to measure latency")
+	flag.IntVar(&c.parallel, "parallel", 0, "sites trained at once with -arch ensemble (0: one per core)")
+	flag.UintVar(&seed, "seed", 1, "seed of weights, minibatch order and sampling")
+	flag.StringVar(&c.cacheDir, "cache", "", "glyph cache directory (default: labelcode/glyphs under the user cache directory)")
+	flag.BoolVar(&c.noCache, "no-cache", false, "render the glyphs without reading or writing the cache")
+	flag.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
+	flag.BoolVar(&c.quiet, "quiet", false, "no progress bars")
+	flag.BoolVar(&c.smoke, "smoke", false, "tiny sizes (64 code points, 16x16, faces that are installed) for a check that the program runs; skips when fewer than two faces are installed")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), `Usage: go run ./examples/cjk [flags]
+
+Reproduces Tables I-III of the Label Mapping paper on 20,902 CJK glyphs
+rendered from 8 Debian font faces: train on 7 faces, test on the 8th, with
+one-hot softmax, 15-bit ECOC, simplex and mixed Label Mapping with 2 to 6
+sites, and DSNC. Every row is a hidden layer of 512 on 32x32 images; a full
+run takes hours on two cores, so -rows and -epochs pick a part of it.
+
+Flags:
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	c.seed = uint64(seed)
+	var err error
+	if c.rows, err = selectRows(rowList); err != nil {
+		log.Fatal(err)
+	}
+	if c.from, err = parseRune(fromS); err != nil {
+		log.Fatal(err)
+	}
+	if c.to, err = parseRune(toS); err != nil {
+		log.Fatal(err)
+	}
+	if c.bits, err = parseInts(bitList); err != nil {
+		log.Fatalf("-dsnc-bits: %v", err)
+	}
+	if c.testFaces, err = parseFaces(faceList); err != nil {
+		log.Fatal(err)
+	}
+	if c.smoke {
+		c = smokeConfig(c)
+	}
+	if err := report.CheckOut(c.out); err != nil {
+		log.Fatal(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, c, os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, errSkip) {
+			fmt.Fprintln(os.Stderr, "cjk:", err)
+			return
+		}
+		log.Fatal(err)
+	}
+}
+
+// errSkip ends a smoke run that cannot run here (fonts missing).
+var errSkip = errors.New("skipped")
+
+// smokeConfig shrinks c to a run of seconds that still goes through every
+// step: CI runs it so that the program cannot rot.
+func smokeConfig(c config) config {
+	c.size, c.from, c.to = 16, glyphs.First, glyphs.First+63
+	c.hidden, c.epochs, c.batch, c.lr = 32, 2, 32, 5e-3
+	c.simplexP, c.bits = 0, []int{8}
+	c.evalRows, c.latRows = 200, 20
+	c.noCache, c.smoke = true, true
+	return c
+}
+
+func parseRune(s string) (rune, error) {
+	v, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(strings.ToUpper(s), "U+"), "0X"), 16, 32)
+	if err != nil || rune(v) < glyphs.First || rune(v) > glyphs.Last {
+		return 0, fmt.Errorf("code point %q: want hex in %04X..%04X", s, glyphs.First, glyphs.Last)
+	}
+	return rune(v), nil
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 1 {
+			return nil, fmt.Errorf("%q is not a positive integer", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// parseFaces turns the -test-face list into indices of glyphs.Faces().
+func parseFaces(s string) ([]int, error) {
+	faces := glyphs.Faces()
+	if s == "all" {
+		idx := make([]int, len(faces))
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if i, err := strconv.Atoi(f); err == nil {
+			if i < 0 || i >= len(faces) {
+				return nil, fmt.Errorf("-test-face %d: want 0..%d", i, len(faces)-1)
+			}
+			out = append(out, i)
+			continue
+		}
+		face, err := glyphs.FaceByName(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, slices.Index(faces, face))
+	}
+	return out, nil
+}
+
+func selectRows(list string) ([]string, error) {
+	if list == "all" || list == "" {
+		var all []string
+		for _, r := range rows {
+			all = append(all, r.key)
+		}
+		return all, nil
+	}
+	var out []string
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		if !slices.ContainsFunc(rows, func(r row) bool { return r.key == k }) {
+			return nil, fmt.Errorf("unknown row %q (see -h)", k)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
+	if len(c.testFaces) == 0 {
+		return errors.New("no test face")
+	}
+	if c.hidden < 1 || c.epochs < 1 || c.batch < 2 || c.from > c.to || c.to-c.from < 1 || (c.arch != "shared" && c.arch != "ensemble") {
+		return errors.New("bad flag value: -hidden and -epochs must be positive, -batch >= 2, -from < -to, -arch shared or ensemble")
+	}
+	start := time.Now()
+	faces := c.faces
+	if faces == nil {
+		faces = glyphs.Faces()
+	}
+	testFaces := c.testFaces
+	if c.smoke {
+		// Use the faces that are installed, and install nothing.
+		var have []glyphs.Face
+		for _, f := range faces {
+			if glyphs.CheckFonts([]glyphs.Face{f}) == nil {
+				have = append(have, f)
+			}
+		}
+		if len(have) < 2 {
+			// One message names every missing package.
+			return fmt.Errorf("%w: the smoke run needs two of the eight CJK faces and finds %d (%v)",
+				errSkip, len(have), glyphs.CheckFonts(faces))
+		}
+		faces = have
+		testFaces = []int{len(have) - 1}
+	}
+	k := int(c.to-c.from) + 1
+	var bar *report.Bar
+	if !c.quiet {
+		bar = report.NewBar(stderr, fmt.Sprintf("%-28s", "rendering glyphs"), len(faces)*k)
+	}
+	opts := glyphs.Options{Faces: faces, Size: c.size, From: c.from, To: c.to, CacheDir: c.cacheDir, NoCache: c.noCache}
+	if bar != nil {
+		last := 0
+		opts.Progress = func(done, total int) { bar.Add(done - last); last = done }
+	}
+	sets, err := glyphs.Build(ctx, opts)
+	bar.Finish()
+	if err != nil {
+		return err
+	}
+	offset := int(c.from - glyphs.First)
+
+	tr := report.Training{Hidden: []int{c.hidden}, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
+	if !c.quiet {
+		tr.Progress = stderr
+	}
+	var tables []*report.Table
+	for _, tf := range testFaces {
+		tab, err := runFace(ctx, c, sets, tf, offset, k, tr, stderr)
+		if err != nil {
+			return err
+		}
+		tab.Wall = time.Since(start)
+		fmt.Fprintln(stdout)
+		if err := tab.Print(stdout); err != nil {
+			return err
+		}
+		tables = append(tables, tab)
+	}
+	final := tables[0]
+	if len(tables) > 1 {
+		final = meanTable(tables)
+		final.Wall = time.Since(start)
+		fmt.Fprintln(stdout)
+		if err := final.Print(stdout); err != nil {
+			return err
+		}
+	}
+	if c.out != "" {
+		if err := final.WriteFile(c.out); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "results written to %s\n", c.out)
+	}
+	return nil
+}
+
+// dataset returns the images of sets as one Dataset, labels counted from
+// offset (the first code point's label).
+func dataset(sets []*glyphs.Set, offset, k int) (*labelcode.Dataset, error) {
+	n, dim := 0, sets[0].Dim()
+	for _, s := range sets {
+		n += s.Len()
+	}
+	x := make([]float32, n*dim)
+	y := make([]int, 0, n)
+	at := 0
+	for _, s := range sets {
+		s.Float32(x[at*dim : (at+s.Len())*dim])
+		for _, l := range s.Labels {
+			y = append(y, l-offset)
+		}
+		at += s.Len()
+	}
+	return labelcode.NewDataset(x, y, dim, k)
+}
+
+// runFace trains and measures every row with face tf held out.
+func runFace(ctx context.Context, c config, sets []*glyphs.Set, tf, offset, k int, tr report.Training, stderr io.Writer) (*report.Table, error) {
+	var trainSets []*glyphs.Set
+	var names []string
+	for i, s := range sets {
+		if i != tf {
+			trainSets = append(trainSets, s)
+			names = append(names, s.Face.Name)
+		}
+	}
+	train, err := dataset(trainSets, offset, k)
+	if err != nil {
+		return nil, err
+	}
+	test, err := dataset(sets[tf:tf+1], offset, k)
+	if err != nil {
+		return nil, err
+	}
+	eval := train.Subset(report.Sample(train.Len(), c.evalRows, c.seed+1))
+	arch := "one trunk, one softmax head per site (Figure 4a)"
+	if c.arch == "ensemble" {
+		arch = "one network per site (Figure 4b), trained independently"
+	}
+	tab := &report.Table{
+		Title:   fmt.Sprintf("Label Mapping paper, Tables I-III: CJK glyphs, test face %s", sets[tf].Face.Name),
+		Command: report.Command(),
+		Machine: report.Machine(),
+		Settings: []string{
+			fmt.Sprintf("%d classes (U+%04X..U+%04X), %dx%d images; training: %d images of %d faces (%s); test: the %d images of %s",
+				k, c.from, c.to, c.size, c.size, train.Len(), len(trainSets), strings.Join(names, ", "), test.Len(), sets[tf].Face.Name),
+			fmt.Sprintf("network: %d pixels -> one hidden ReLU layer of %d (hidden << K = %d) -> output code; LM and ECOC: %s",
+				c.size*c.size, c.hidden, k, arch),
+			fmt.Sprintf("Adam lr %g, batch %d, %d epochs, no early stopping, seed %d", c.lr, c.batch, c.epochs, c.seed),
+			fmt.Sprintf("train acc on %d sampled training images; latency: one image at a time on one goroutine, mean of %d",
+				eval.Len(), min(c.latRows, test.Len())),
+			"paper: accuracy at epoch 80 (Inception V3, 139x139 images, 80 x 100 batches of 128), Tables I (simplex, p = 181), II (mixed), III (ECOC)",
+		},
+	}
+	for _, key := range c.rows {
+		rw := rows[slices.IndexFunc(rows, func(r row) bool { return r.key == key })]
+		results, err := runRow(ctx, c, rw, train, eval, test, k, tr)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range results {
+			tab.Add(r)
+			if !c.quiet {
+				fmt.Fprintf(stderr, "  %s %s: test %s, train %s, %s params, %s\n", r.Model, r.Code, report.Acc(r.TestAcc),
+					report.Acc(r.TrainAcc), report.Count(r.Params), report.Dur(r.TrainTime))
+			}
+		}
+	}
+	return tab, nil
+}
+
+// decoder is a DSNC decoder and its name in the table.
+type decoder struct {
+	dec  dsnc.Decoding
+	name string
+}
+
+// runRow trains and measures one row (several for DSNC: one per code size
+// and decoder).
+func runRow(ctx context.Context, c config, rw row, train, eval, test *labelcode.Dataset, k int, tr report.Training) ([]report.Result, error) {
+	if rw.output == nil {
+		var out []report.Result
+		for _, bits := range c.bits {
+			r := report.Result{Model: rw.model, Code: fmt.Sprintf("%d learned bits", bits)}
+			m, err := report.FitDSNC(ctx, &r, bits, train, nil, tr)
+			if err != nil {
+				return nil, err
+			}
+			decs := []decoder{{dsnc.Decoding{Kind: dsnc.LinearDecoding}, "linear decoder"},
+				{dsnc.Decoding{Kind: dsnc.NearestDecoding}, "Hamming NN decoder"}}
+			if bits <= dsnc.MaxTableBits {
+				// The paper's constant-time decoders: every one of the
+				// 2^bits codes decoded once, then one memory read per
+				// example.
+				decs = append(decs, decoder{dsnc.Decoding{Kind: dsnc.TableDecoding, TableOf: dsnc.LinearDecoding}, "table of linear"},
+					decoder{dsnc.Decoding{Kind: dsnc.TableDecoding, TableOf: dsnc.NearestDecoding}, "table of NN"})
+			}
+			for _, dec := range decs {
+				p, err := dsnc.NewPredictor(m, dec.dec)
+				if err != nil {
+					return nil, err
+				}
+				rr := r
+				rr.Model = "DSNC, " + dec.name
+				if _, err := report.Measure(&rr, p, eval, test, c.latRows); err != nil {
+					return nil, err
+				}
+				out = append(out, rr)
+			}
+		}
+		return out, nil
+	}
+	m, code, err := rw.output(c, k)
+	if err != nil {
+		return nil, err
+	}
+	r := report.Result{Model: rw.model, Code: code, Paper: rw.paper}
+	var clf report.Classifier
+	if c.arch == "ensemble" && m.Sites() > 1 {
+		clf, err = report.FitEnsemble(ctx, &r, m, c.parallel, train, nil, tr)
+	} else {
+		clf, err = report.FitMultiHead(ctx, &r, m, train, nil, tr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := report.Measure(&r, clf, eval, test, c.latRows); err != nil {
+		return nil, err
+	}
+	return []report.Result{r}, nil
+}
+
+// meanTable averages the rows of tables run with different test faces (the
+// same rows in the same order).
+func meanTable(tables []*report.Table) *report.Table {
+	t0 := tables[0]
+	out := &report.Table{
+		Title:    fmt.Sprintf("CJK glyphs: mean over %d held-out faces", len(tables)),
+		Command:  t0.Command,
+		Machine:  t0.Machine,
+		Settings: t0.Settings[1:],
+	}
+	for i, r := range t0.Results {
+		m := r
+		m.Note = fmt.Sprintf("mean of %d faces", len(tables))
+		var train, test, lat, tt float64
+		for _, t := range tables {
+			x := t.Results[i]
+			train += x.TrainAcc
+			test += x.TestAcc
+			lat += float64(x.Latency)
+			tt += float64(x.TrainTime)
+		}
+		n := float64(len(tables))
+		m.TrainAcc, m.TestAcc = train/n, test/n
+		m.Latency, m.TrainTime = time.Duration(lat/n), time.Duration(tt/n)
+		if math.IsNaN(m.TestAcc) {
+			m.Note = "incomplete"
+		}
+		out.Add(m)
+	}
+	return out
+}
+
+func ints(a []int) string {
+	s := make([]string, len(a))
+	for i, v := range a {
+		s[i] = fmt.Sprint(v)
+	}
+	return strings.Join(s, " ")
+}

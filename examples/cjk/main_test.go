@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/labelcode/labelcode/examples/internal/glyphs"
+)
+
+func TestParse(t *testing.T) {
+	if r, err := parseRune("U+4E00"); err != nil || r != 0x4E00 {
+		t.Errorf("parseRune(U+4E00) = %x, %v", r, err)
+	}
+	if r, err := parseRune("9fa5"); err != nil || r != 0x9FA5 {
+		t.Errorf("parseRune(9fa5) = %x, %v", r, err)
+	}
+	for _, bad := range []string{"4DFF", "9FA6", "zz", ""} {
+		if _, err := parseRune(bad); err == nil {
+			t.Errorf("parseRune(%q) accepted", bad)
+		}
+	}
+	if v, err := parseInts("16, 64,200"); err != nil || len(v) != 3 || v[2] != 200 {
+		t.Errorf("parseInts = %v, %v", v, err)
+	}
+	if _, err := parseInts("16,0"); err == nil {
+		t.Error("a zero code size accepted")
+	}
+	if f, err := parseFaces("all"); err != nil || len(f) != 8 {
+		t.Errorf("parseFaces(all) = %v, %v", f, err)
+	}
+	if f, err := parseFaces("babelstone han, 0"); err != nil || len(f) != 2 || f[0] != 7 || f[1] != 0 {
+		t.Errorf("parseFaces = %v, %v", f, err)
+	}
+	for _, bad := range []string{"8", "-1", "Comic Sans"} {
+		if _, err := parseFaces(bad); err == nil {
+			t.Errorf("parseFaces(%q) accepted", bad)
+		}
+	}
+	if _, err := selectRows("onehot,simplex9"); err == nil {
+		t.Error("unknown row accepted")
+	}
+}
+
+// TestSmokeSkipsWithoutFonts: with no font installed the smoke run skips
+// with a message naming the packages, and installs nothing.
+func TestSmokeSkipsWithoutFonts(t *testing.T) {
+	dir := t.TempDir()
+	var faces []glyphs.Face
+	for _, f := range glyphs.Faces() {
+		f.Path = filepath.Join(dir, "missing", f.Name+".ttf")
+		faces = append(faces, f)
+	}
+	c := smokeConfig(config{faces: faces, testFaces: []int{7}, arch: "shared", seed: 1, quiet: true})
+	c.rows, _ = selectRows("onehot")
+	err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{})
+	if !errors.Is(err, errSkip) {
+		t.Fatalf("got %v, want errSkip", err)
+	}
+	for _, pkg := range []string{"fonts-noto-cjk", "fonts-hanazono", "install-fonts.sh"} {
+		if !strings.Contains(err.Error(), pkg) {
+			t.Errorf("message lacks %q: %v", pkg, err)
+		}
+	}
+	// Without -smoke, missing fonts are an error (not a skip) naming them.
+	c.smoke = false
+	if err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || errors.Is(err, errSkip) ||
+		!errors.Is(err, glyphs.ErrFontMissing) {
+		t.Errorf("full run without fonts: %v", err)
+	}
+}
+
+// TestSmoke runs a few rows at smoke sizes on the installed faces; it
+// skips when fewer than two are installed.
+func TestSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders glyphs and trains")
+	}
+	out := filepath.Join(t.TempDir(), "r.csv")
+	c := smokeConfig(config{testFaces: []int{7}, arch: "ensemble", seed: 1, out: out, quiet: true})
+	c.smoke = true
+	c.rows, _ = selectRows("onehot,ecoc,simplex3,mixed2,dsnc")
+	var stdout bytes.Buffer
+	err := run(context.Background(), c, &stdout, &bytes.Buffer{})
+	if errors.Is(err, errSkip) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"64 classes (U+4E00..U+4E3F)", "one network per site", "RS over GF(11)", "table of NN"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Header, 4 code rows and 4 DSNC decoders of the 8-bit code.
+	if n := strings.Count(string(b), "\n"); n != 9 {
+		t.Errorf("CSV has %d lines, want 9:\n%s", n, b)
+	}
+}
