@@ -5,69 +5,160 @@ import (
 	"math"
 )
 
-// Adam is the Adam optimizer (Kingma and Ba 2015) updating float32 weight
-// slices in place, with bias correction:
+// Adam is the Adam optimizer (Kingma and Ba 2015) updating float32 or
+// float64 weight slices in place, with bias correction:
 //
 //	m ← β1·m + (1-β1)·g,  v ← β2·v + (1-β2)·g²
 //	w ← w - lr·(m/(1-β1ᵗ)) / (sqrt(v/(1-β2ᵗ)) + ε)
 //
-// It allocates its two moment slices once, in NewAdam, and nothing per Step.
+// Step performs, element by element, exactly the floating-point operations
+// of gorgonia's AdamSolver (with WithLearnRate, its default β1, β2 and ε,
+// batch 1, no clipping or regularisation), so the two give the same
+// weights bit for bit; it does it in one pass over every weight, without
+// temporaries, on GOMAXPROCS goroutines (each element is updated from its
+// own values alone, so the split changes nothing). It allocates its two
+// moment slices once, in NewAdam or NewAdam64, and nothing per step beyond
+// starting the goroutines. Unlike AdamSolver it leaves the gradients as
+// they are.
 type Adam struct {
 	LearningRate, Beta1, Beta2, Epsilon float64
 
-	params [][]float32
-	m, v   [][]float32
-	t      int
+	p32, m32, v32 [][]float32
+	p64, m64, v64 [][]float64
+	t             int
 }
 
-// NewAdam returns an optimizer for params with the usual defaults β1 = 0.9,
-// β2 = 0.999, ε = 1e-8. It returns ErrSpec when lr is not positive and
-// finite.
+// NewAdam returns an optimizer for float32 params with the usual defaults
+// β1 = 0.9, β2 = 0.999, ε = 1e-8. It returns ErrSpec when lr is not
+// positive and finite.
 func NewAdam(params [][]float32, lr float64) (*Adam, error) {
+	a, err := newAdam(lr)
+	if err != nil {
+		return nil, err
+	}
+	a.p32 = params
+	for _, p := range params {
+		a.m32 = append(a.m32, make([]float32, len(p)))
+		a.v32 = append(a.v32, make([]float32, len(p)))
+	}
+	return a, nil
+}
+
+// NewAdam64 is NewAdam for float64 params; step it with Step64.
+func NewAdam64(params [][]float64, lr float64) (*Adam, error) {
+	a, err := newAdam(lr)
+	if err != nil {
+		return nil, err
+	}
+	a.p64 = params
+	for _, p := range params {
+		a.m64 = append(a.m64, make([]float64, len(p)))
+		a.v64 = append(a.v64, make([]float64, len(p)))
+	}
+	return a, nil
+}
+
+func newAdam(lr float64) (*Adam, error) {
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return nil, fmt.Errorf("%w: learning rate %v", ErrSpec, lr)
 	}
-	a := &Adam{LearningRate: lr, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, params: params}
-	for _, p := range params {
-		a.m = append(a.m, make([]float32, len(p)))
-		a.v = append(a.v, make([]float32, len(p)))
-	}
-	return a, nil
+	return &Adam{LearningRate: lr, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8}, nil
 }
 
 // Steps returns the number of steps taken.
 func (a *Adam) Steps() int { return a.t }
 
-// Step applies one update from grads, parallel to the params given to
-// NewAdam. It panics if the lengths do not match.
+// Step applies one update from grads, parallel to the float32 params given
+// to NewAdam. It panics if the lengths do not match or the optimizer was
+// made by NewAdam64.
 func (a *Adam) Step(grads [][]float32) {
-	if len(grads) != len(a.params) {
+	if len(grads) != len(a.p32) || a.p64 != nil {
 		panic("nn: Adam.Step: grads do not match params")
 	}
 	a.t++
-	b1, b2 := float32(a.Beta1), float32(a.Beta2)
 	c1 := 1 - math.Pow(a.Beta1, float64(a.t))
 	c2 := 1 - math.Pow(a.Beta2, float64(a.t))
-	// w -= lr/c1 · m / (sqrt(v)/sqrt(c2) + ε)
-	step := float32(a.LearningRate / c1)
-	isc2 := float32(1 / math.Sqrt(c2))
-	eps := float32(a.Epsilon)
-	for i, p := range a.params {
-		g, m, v := grads[i], a.m[i], a.v[i]
+	// The constants as AdamSolver rounds them for float32.
+	k := adamConsts32{
+		b1: float32(a.Beta1), b2: float32(a.Beta2),
+		omb1: float32(1) - float32(a.Beta1), omb2: float32(1) - float32(a.Beta2),
+		eps: float32(a.Epsilon), negEta: -float32(a.LearningRate),
+		cv1: float32(1) / float32(c1), cv2: float32(1) / float32(c2),
+	}
+	for i, p := range a.p32 {
+		g, m, v := grads[i], a.m32[i], a.v32[i]
 		if len(g) != len(p) {
 			panic("nn: Adam.Step: gradient length does not match its parameter")
 		}
-		m = m[:len(p)]
-		v = v[:len(p)]
-		g = g[:len(p)]
-		for j := range p {
-			gj := g[j]
-			mj := b1*m[j] + (1-b1)*gj
-			vj := b2*v[j] + (1-b2)*gj*gj
-			m[j], v[j] = mj, vj
-			p[j] -= step * mj / (sqrt32(vj)*isc2 + eps)
-		}
+		parallelFor(len(p), parallelMin, func(lo, hi int) {
+			adamUpdate32(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], k)
+		})
 	}
 }
 
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
+// Step64 applies one update from grads, parallel to the float64 params
+// given to NewAdam64. It panics if the lengths do not match or the
+// optimizer was made by NewAdam.
+func (a *Adam) Step64(grads [][]float64) {
+	if len(grads) != len(a.p64) || a.p32 != nil {
+		panic("nn: Adam.Step64: grads do not match params")
+	}
+	a.t++
+	c1 := 1 - math.Pow(a.Beta1, float64(a.t))
+	c2 := 1 - math.Pow(a.Beta2, float64(a.t))
+	k := adamConsts64{
+		b1: a.Beta1, b2: a.Beta2, omb1: 1 - a.Beta1, omb2: 1 - a.Beta2,
+		eps: a.Epsilon, negEta: -a.LearningRate, cv1: 1 / c1, cv2: 1 / c2,
+	}
+	for i, p := range a.p64 {
+		g, m, v := grads[i], a.m64[i], a.v64[i]
+		if len(g) != len(p) {
+			panic("nn: Adam.Step64: gradient length does not match its parameter")
+		}
+		parallelFor(len(p), parallelMin, func(lo, hi int) {
+			adamUpdate64(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], k)
+		})
+	}
+}
+
+type adamConsts32 struct{ b1, b2, omb1, omb2, eps, negEta, cv1, cv2 float32 }
+
+type adamConsts64 struct{ b1, b2, omb1, omb2, eps, negEta, cv1, cv2 float64 }
+
+// adamUpdate32 is AdamSolver's sequence of tensor operations for one
+// element, in its order: t1 = g·(1-β1); g² ·(1-β2); m = t1 + m·β1;
+// v = g²(1-β2) + v·β2; w += (m·c1·(-η)) / (sqrt(v·c2) + ε).
+func adamUpdate32(p, g, m, v []float32, k adamConsts32) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for j := range p {
+		gj := g[j]
+		t1 := gj * k.omb1
+		g2 := gj * gj
+		g2 = g2 * k.omb2
+		t1 += m[j] * k.b1
+		g2 += v[j] * k.b2
+		m[j], v[j] = t1, g2
+		mh := t1 * k.cv1
+		vh := float32(math.Sqrt(float64(g2 * k.cv2)))
+		vh = vh + k.eps
+		mh = mh * k.negEta
+		p[j] += mh / vh
+	}
+}
+
+func adamUpdate64(p, g, m, v []float64, k adamConsts64) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for j := range p {
+		gj := g[j]
+		t1 := gj * k.omb1
+		g2 := gj * gj
+		g2 = g2 * k.omb2
+		t1 += m[j] * k.b1
+		g2 += v[j] * k.b2
+		m[j], v[j] = t1, g2
+		mh := t1 * k.cv1
+		vh := math.Sqrt(g2*k.cv2) + k.eps
+		mh = mh * k.negEta
+		p[j] += mh / vh
+	}
+}

@@ -28,20 +28,13 @@ func DenseLayer(g *G.ExprGraph, d *Dense, name string) DenseNodes {
 }
 
 // Apply returns x·W + B for a batch x (rows×In), followed by ReLU when relu
-// is set.
+// is set, as one fused Affine op.
 func (l DenseNodes) Apply(x *G.Node, relu bool) (*G.Node, error) {
-	xw, err := G.Mul(x, l.W)
-	if err != nil {
-		return nil, err
-	}
-	y, err := G.BroadcastAdd(xw, l.B, nil, []byte{0})
-	if err != nil {
-		return nil, err
-	}
+	act := Identity
 	if relu {
-		return G.Rectify(y)
+		act = ReLU
 	}
-	return y, nil
+	return Affine(x, l.W, l.B, act)
 }
 
 // Graph is the training graph of a Net for a fixed batch size: input,
@@ -51,10 +44,14 @@ func (l DenseNodes) Apply(x *G.Node, relu bool) (*G.Node, error) {
 // NewGraph, feed it with Load, run it with Run, then step an optimizer on
 // Params/Grads; Train is exactly that loop.
 //
-// A Graph runs on its own single-threaded tape machine (matrix products may
-// still use several cores inside gonum BLAS, deterministically), so the same
-// data in the same order give the same weights bit for bit. A Graph is not
-// safe for concurrent use; independent Graphs are.
+// A Graph runs on its own tape machine, one op at a time; inside an op,
+// matrix products run on the BLAS's threads and elementwise passes on
+// GOMAXPROCS goroutines, both without changing any result, so the same data
+// in the same order give the same weights bit for bit. Every op writes into
+// buffers it keeps from batch to batch, and the gradients are read from
+// their nodes (no dual values to accumulate into and clear), so a step
+// allocates almost nothing. A Graph is not safe for concurrent use;
+// independent Graphs are.
 type Graph struct {
 	G       *G.ExprGraph
 	X       *G.Node         // Batch×Inputs features
@@ -70,6 +67,7 @@ type Graph struct {
 	xData   []float32
 	tData   [][]float32
 	params  G.Nodes
+	grads   G.Nodes // gradient nodes, parallel to params
 	machine G.VM
 }
 
@@ -125,10 +123,11 @@ func NewGraph(net *Net, batch int) (*Graph, error) {
 	for _, l := range gr.Layers {
 		gr.params = append(gr.params, l.W, l.B)
 	}
-	if _, err := G.Grad(gr.Cost, gr.params...); err != nil {
+	var err error
+	if gr.grads, err = G.Grad(gr.Cost, gr.params...); err != nil {
 		return nil, fmt.Errorf("nn: gradient graph: %w", err)
 	}
-	gr.machine = G.NewTapeMachine(eg, G.BindDualValues(gr.params...))
+	gr.machine = G.NewTapeMachine(eg)
 	return gr, nil
 }
 
@@ -149,10 +148,10 @@ func (g *Graph) Params() [][]float32 {
 // They are owned by the graph and overwritten by the next Run.
 func (g *Graph) Grads() ([][]float32, error) {
 	gs := make([][]float32, 0, len(g.params))
-	for _, p := range g.params {
-		v, err := p.Grad()
-		if err != nil {
-			return nil, fmt.Errorf("nn: gradient of %s: %w", p.Name(), err)
+	for i, p := range g.params {
+		v := g.grads[i].Value()
+		if v == nil {
+			return nil, fmt.Errorf("%w: gradient of %s before the first Run", ErrData, p.Name())
 		}
 		d, _, err := float32s(v, "gradient of "+p.Name())
 		if err != nil {
@@ -193,21 +192,6 @@ func (g *Graph) Load(x []float32, targets [][]int, rows []int) {
 // when the loss is NaN or infinite and ErrData for a target outside its
 // head.
 func (g *Graph) Run() (float64, error) {
-	// The tape machine adds each run's gradients into the weights' dual
-	// values; zero them so that Grads is this batch's gradient alone.
-	for _, p := range g.params {
-		v, err := p.Grad()
-		if err != nil {
-			return 0, fmt.Errorf("nn: gradient of %s: %w", p.Name(), err)
-		}
-		if t, ok := v.(tensor.Tensor); ok && t != nil { // nil before the first run
-			d, _, err := float32s(t, "gradient of "+p.Name())
-			if err != nil {
-				return 0, err
-			}
-			clear(d)
-		}
-	}
 	defer g.machine.Reset()
 	if err := g.machine.RunAll(); err != nil {
 		for _, l := range g.Losses {

@@ -20,7 +20,10 @@ import (
 // over the B rows of a batch. One op computes it (no separate softmax node,
 // so gorgonia's SoftMax/LogSoftMax node-merging bug cannot bite, and no
 // one-hot target matrix), and its gradient with respect to the logits is
-// (softmax - onehot)/B, from the probabilities kept by the forward pass.
+// (softmax - onehot)/B, from the exponentials kept by the forward pass.
+// Forward and backward split the rows between GOMAXPROCS goroutines; each
+// row is computed by one goroutine and the row losses are summed in row
+// order, so the results do not depend on the number of goroutines.
 //
 // The op also counts, in the same pass, the rows whose arg-max logit is the
 // target; read it with Correct after the graph ran. The op belongs to one
@@ -31,17 +34,20 @@ type CrossEntropy struct {
 	op   *crossEntropyOp
 }
 
-// SoftmaxCrossEntropy adds the fused loss of logits (a B×C float32 matrix
-// node) against targets (a length-B float32 vector node holding class
-// indices in [0, C) as exact integers) to their graph. Running the graph
-// with a target that is not an integer in [0, C) fails with an ErrData
-// error.
+// SoftmaxCrossEntropy adds the fused loss of logits (a B×C float32 or
+// float64 matrix node) against targets (a length-B vector node of the same
+// dtype holding class indices in [0, C) as exact integers) to their graph.
+// Running the graph with a target that is not an integer in [0, C) fails
+// with an ErrData error.
 func SoftmaxCrossEntropy(logits, targets *G.Node) (*CrossEntropy, error) {
 	if logits.Dims() != 2 || targets.Dims() != 1 {
 		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy wants a matrix of logits and a vector of targets, got shapes %v and %v", ErrSpec, logits.Shape(), targets.Shape())
 	}
 	if logits.Shape()[0] != targets.Shape()[0] {
 		return nil, fmt.Errorf("%w: %d rows of logits and %d targets", ErrSpec, logits.Shape()[0], targets.Shape()[0])
+	}
+	if dt := logits.Dtype(); (dt != tensor.Float32 && dt != tensor.Float64) || targets.Dtype() != dt {
+		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy of %v logits and %v targets, want both float32 or both float64", ErrSpec, logits.Dtype(), targets.Dtype())
 	}
 	op := &crossEntropyOp{id: opID.Add(1)}
 	loss, err := G.ApplyOp(op, logits, targets)
@@ -58,19 +64,27 @@ func (c *CrossEntropy) LastLoss() float64 { return c.op.loss }
 // logit at the target (ties: the smallest index).
 func (c *CrossEntropy) Correct() int { return c.op.correct }
 
+// Err returns the error of the last forward pass (a target outside its
+// head), which gorgonia's machines return wrapped beyond errors.Is.
+func (c *CrossEntropy) Err() error { return c.op.err }
+
 // opID gives every op instance its own hash, so that gorgonia never merges
-// two loss nodes on the same logits.
+// two ops on the same inputs.
 var opID atomic.Uint64
 
 type crossEntropyOp struct {
 	id uint64
 	// Forward state read by the gradient op of the same run.
-	probs   []float32 // rows×classes softmax of the last forward
-	rows    int
-	classes int
-	loss    float64
-	correct int
-	err     error // of the last Do, kept because gorgonia's wrapping hides it
+	rows, classes int
+	e32           []float32 // rows×classes e^(logit - row max), float32 logits
+	e64           []float64 // the same for float64 logits
+	inv           []float64 // per row 1/Σ_j e^(logit_j - max)
+	nll           []float64 // per row -log softmax[target]
+	hit           []bool    // per row: the arg-max is the target
+	targets       []int
+	loss          float64
+	correct       int
+	err           error // of the last Do, kept because gorgonia's wrapping hides it
 }
 
 func (op *crossEntropyOp) Arity() int { return 2 }
@@ -99,118 +113,214 @@ func hashOf(op G.Op) uint32 {
 	return h.Sum32()
 }
 
-func float32s(v G.Value, what string) ([]float32, tensor.Shape, error) {
-	t, ok := v.(tensor.Tensor)
-	if !ok {
-		return nil, nil, fmt.Errorf("%w: %s is %T, want a float32 tensor", ErrData, what, v)
-	}
-	d, ok := t.Data().([]float32)
-	if !ok {
-		return nil, nil, fmt.Errorf("%w: %s holds %T, want []float32", ErrData, what, t.Data())
-	}
-	return d, t.Shape(), nil
-}
-
-func scalarOf(v G.Value) (float32, error) {
-	switch t := v.(type) {
-	case *G.F32:
-		return float32(*t), nil
-	case *G.F64:
-		return float32(*t), nil
-	case tensor.Tensor:
-		switch d := t.Data().(type) {
-		case float32:
-			return d, nil
-		case []float32:
-			if len(d) == 1 {
-				return d[0], nil
-			}
-		case float64:
-			return float32(d), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: gradient of the loss is %T, want a scalar", ErrData, v)
-}
-
-// Do computes the loss and keeps the softmax for the gradient op.
+// Do computes the loss and keeps the exponentials for the gradient op.
 func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy takes 2 inputs, got %d", ErrData, len(inputs))
 	}
-	x, xs, err := float32s(inputs[0], "logits")
-	if err != nil {
-		return nil, err
-	}
-	t, _, err := float32s(inputs[1], "targets")
-	if err != nil {
-		return nil, err
-	}
 	op.err = nil
-	rows := len(t)
-	if len(xs) != 2 || xs[0] != rows {
-		return nil, fmt.Errorf("%w: logits of shape %v for %d targets", ErrData, xs, rows)
+	x, xs, err := denseOf(inputs[0], "logits")
+	if err != nil {
+		return nil, err
 	}
-	classes := xs[1]
+	t, _, err := denseOf(inputs[1], "targets")
+	if err != nil {
+		return nil, err
+	}
+	if len(xs) != 2 {
+		return nil, fmt.Errorf("%w: logits of shape %v", ErrData, xs)
+	}
+	rows, classes := xs[0], xs[1]
 	op.rows, op.classes = rows, classes
-	op.probs = grow(op.probs, rows*classes)
+	op.targets = growInts(op.targets, rows)
+	// Targets are checked first, in row order, so that the error names the
+	// first bad row whatever the split between goroutines.
+	switch tv := t.(type) {
+	case []float32:
+		err = op.setTargets32(tv)
+	case []float64:
+		err = op.setTargets64(tv)
+	}
+	if err != nil {
+		op.err = err
+		return nil, err
+	}
+	op.inv = growF64(op.inv, rows)
+	op.nll = growF64(op.nll, rows)
+	if cap(op.hit) < rows {
+		op.hit = make([]bool, rows)
+	}
+	op.hit = op.hit[:rows]
+	switch xv := x.(type) {
+	case []float32:
+		if len(xv) != rows*classes {
+			return nil, fmt.Errorf("%w: %d logits for shape %v", ErrData, len(xv), xs)
+		}
+		op.e32 = grow(op.e32, rows*classes)
+		parallelFor(rows, rowGrain(classes), func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				op.row32(xv[r*classes:(r+1)*classes], r)
+			}
+		})
+	case []float64:
+		if len(xv) != rows*classes {
+			return nil, fmt.Errorf("%w: %d logits for shape %v", ErrData, len(xv), xs)
+		}
+		op.e64 = growF64(op.e64, rows*classes)
+		parallelFor(rows, rowGrain(classes), func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				op.row64(xv[r*classes:(r+1)*classes], r)
+			}
+		})
+	default:
+		return nil, fmt.Errorf("%w: logits of %T, targets of %T", ErrData, x, t)
+	}
 	var total float64
 	correct := 0
 	for r := 0; r < rows; r++ {
-		tv := t[r]
-		k := int(tv)
-		if float32(k) != tv || k < 0 || k >= classes {
-			op.err = fmt.Errorf("%w: row %d has target %v, classes are [0, %d)", ErrData, r, tv, classes)
-			return nil, op.err
-		}
-		nll, best := softmaxRow(x[r*classes:(r+1)*classes], op.probs[r*classes:(r+1)*classes], k)
-		total += nll
-		if best == k {
+		total += op.nll[r]
+		if op.hit[r] {
 			correct++
 		}
 	}
 	op.loss = total / float64(rows)
 	op.correct = correct
+	if _, ok := x.([]float64); ok {
+		return G.NewF64(op.loss), nil
+	}
 	return G.NewF32(float32(op.loss)), nil
 }
 
-// softmaxRow writes softmax(x) into p and returns -log p[k] and the arg-max
-// of x (first on ties).
-func softmaxRow(x, p []float32, k int) (nll float64, best int) {
+func (op *crossEntropyOp) setTargets32(t []float32) error {
+	if len(t) != op.rows {
+		return fmt.Errorf("%w: %d targets for %d rows of logits", ErrData, len(t), op.rows)
+	}
+	for r, tv := range t {
+		k := int(tv)
+		if float32(k) != tv || k < 0 || k >= op.classes {
+			return fmt.Errorf("%w: row %d has target %v, classes are [0, %d)", ErrData, r, tv, op.classes)
+		}
+		op.targets[r] = k
+	}
+	return nil
+}
+
+func (op *crossEntropyOp) setTargets64(t []float64) error {
+	if len(t) != op.rows {
+		return fmt.Errorf("%w: %d targets for %d rows of logits", ErrData, len(t), op.rows)
+	}
+	for r, tv := range t {
+		k := int(tv)
+		if float64(k) != tv || k < 0 || k >= op.classes {
+			return fmt.Errorf("%w: row %d has target %v, classes are [0, %d)", ErrData, r, tv, op.classes)
+		}
+		op.targets[r] = k
+	}
+	return nil
+}
+
+// row32 computes row r's exponentials, normaliser, loss and hit.
+func (op *crossEntropyOp) row32(x []float32, r int) {
+	k := op.targets[r]
+	m := max32(x)
+	s := expShiftSum32(op.e32[r*op.classes:(r+1)*op.classes], x, m)
+	op.inv[r] = 1 / s
+	op.nll[r] = math.Log(s) - float64(x[k]-m)
+	op.hit[r] = firstMax32(x, k, m)
+}
+
+func (op *crossEntropyOp) row64(x []float64, r int) {
+	k := op.targets[r]
 	m := x[0]
-	for j, v := range x {
+	for _, v := range x[1:] {
+		m = max(m, v)
+	}
+	s := expShiftSum64(op.e64[r*op.classes:(r+1)*op.classes], x, m)
+	op.inv[r] = 1 / s
+	op.nll[r] = math.Log(s) - (x[k] - m)
+	hit := x[k] == m
+	for _, v := range x[:k] {
+		if !hit {
+			break
+		}
+		hit = v != m
+	}
+	op.hit[r] = hit
+}
+
+// max32 returns the largest value of a non-empty x (NaNs aside).
+func max32(x []float32) float32 {
+	m := x[0]
+	for _, v := range x[1:] {
 		if v > m {
-			m, best = v, j
+			m = v
 		}
 	}
-	var s float64
-	for j, v := range x {
-		e := math.Exp(float64(v - m))
-		p[j] = float32(e)
-		s += e
+	return m
+}
+
+// firstMax32 reports whether x[k] is the first occurrence of the maximum m.
+func firstMax32(x []float32, k int, m float32) bool {
+	if x[k] != m {
+		return false
 	}
-	inv := float32(1 / s)
-	for j := range p {
-		p[j] *= inv
+	for _, v := range x[:k] {
+		if v == m {
+			return false
+		}
 	}
-	return math.Log(s) - float64(x[k]-m), best
+	return true
 }
 
 // gradInto adds (or writes, when add is false) g·(softmax - onehot)/rows
-// into dst.
-func (op *crossEntropyOp) gradInto(dst, targets []float32, g float32, add bool) error {
-	if len(dst) != op.rows*op.classes || len(targets) != op.rows {
-		return fmt.Errorf("%w: SoftmaxCrossEntropy gradient before its forward pass", ErrData)
-	}
-	scale := g / float32(op.rows)
-	for i, p := range op.probs {
-		if add {
-			dst[i] += scale * p
-		} else {
-			dst[i] = scale * p
+// into dst, which holds rows×classes values of the forward pass's dtype.
+func (op *crossEntropyOp) gradInto(dst any, g float64, add bool) error {
+	n := op.rows * op.classes
+	scale := g / float64(op.rows)
+	c := op.classes
+	switch d := dst.(type) {
+	case []float32:
+		if len(d) != n || len(op.e32) != n {
+			return fmt.Errorf("%w: SoftmaxCrossEntropy gradient before its float32 forward pass", ErrData)
 		}
-	}
-	for r, tv := range targets {
-		dst[r*op.classes+int(tv)] -= scale
+		parallelFor(op.rows, rowGrain(c), func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				a := float32(scale * op.inv[r])
+				dr, er := d[r*c:(r+1)*c], op.e32[r*c:(r+1)*c]
+				if add {
+					for j, e := range er {
+						dr[j] += a * e
+					}
+				} else {
+					for j, e := range er {
+						dr[j] = a * e
+					}
+				}
+				dr[op.targets[r]] -= float32(scale)
+			}
+		})
+	case []float64:
+		if len(d) != n || len(op.e64) != n {
+			return fmt.Errorf("%w: SoftmaxCrossEntropy gradient before its float64 forward pass", ErrData)
+		}
+		parallelFor(op.rows, rowGrain(c), func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				a := scale * op.inv[r]
+				dr, er := d[r*c:(r+1)*c], op.e64[r*c:(r+1)*c]
+				if add {
+					for j, e := range er {
+						dr[j] += a * e
+					}
+				} else {
+					for j, e := range er {
+						dr[j] = a * e
+					}
+				}
+				dr[op.targets[r]] -= scale
+			}
+		})
+	default:
+		return fmt.Errorf("%w: gradient buffer of %T", ErrData, dst)
 	}
 	return nil
 }
@@ -220,12 +330,12 @@ func (op *crossEntropyOp) DiffWRT(inputs int) []bool { return []bool{true, false
 
 // SymDiff returns the gradient node of the logits. The gradient op also
 // takes the loss node as an input so that the tape runs it after the
-// forward op, whose probabilities it reads.
+// forward op, whose exponentials it reads.
 func (op *crossEntropyOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy takes 2 inputs, got %d", ErrData, len(inputs))
 	}
-	d, err := G.ApplyOp(&crossEntropyGradOp{op}, inputs[0], inputs[1], output, grad)
+	d, err := G.ApplyOp(&crossEntropyGradOp{fwd: op}, inputs[0], output, grad)
 	if err != nil {
 		return nil, err
 	}
@@ -247,24 +357,26 @@ func (op *crossEntropyOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output 
 	if err != nil {
 		return err
 	}
-	dst, _, err := float32s(xg, "logits gradient")
+	dst, _, err := denseOf(xg, "logits gradient")
 	if err != nil {
 		return err
 	}
-	t, _, err := float32s(inputs[1].Value(), "targets")
-	if err != nil {
-		return err
-	}
-	return op.gradInto(dst, t, g, true)
+	return op.gradInto(dst, g, true)
 }
 
-type crossEntropyGradOp struct{ fwd *crossEntropyOp }
+// crossEntropyGradOp writes the logits' gradient into a buffer it owns and
+// reuses from run to run (the tape machine forgets its registers at every
+// Reset, so a preallocated output would be reallocated every batch).
+type crossEntropyGradOp struct {
+	fwd *crossEntropyOp
+	out buffer
+}
 
-func (op *crossEntropyGradOp) Arity() int { return 4 }
+func (op *crossEntropyGradOp) Arity() int { return 3 }
 func (op *crossEntropyGradOp) Type() hm.Type {
 	a := hm.TypeVariable('a')
 	m := G.TensorType{Dims: 2, Of: a}
-	return hm.NewFnType(m, G.TensorType{Dims: 1, Of: a}, a, a, m)
+	return hm.NewFnType(m, a, a, m)
 }
 func (op *crossEntropyGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, ok := in[0].(tensor.Shape)
@@ -284,38 +396,49 @@ func (op *crossEntropyGradOp) String() string {
 	return fmt.Sprintf("SoftmaxCrossEntropyGrad#%d", op.fwd.id)
 }
 
+// Do takes the logits (for their dtype), the loss (to run after the
+// forward op) and the loss's gradient.
 func (op *crossEntropyGradOp) Do(inputs ...G.Value) (G.Value, error) {
-	out := tensor.New(tensor.WithShape(op.fwd.rows, op.fwd.classes), tensor.Of(tensor.Float32))
-	return op.UsePreallocDo(out, inputs...)
+	if len(inputs) != 3 {
+		return nil, fmt.Errorf("%w: SoftmaxCrossEntropyGrad takes 3 inputs, got %d", ErrData, len(inputs))
+	}
+	g, err := scalarOf(inputs[2])
+	if err != nil {
+		return nil, err
+	}
+	out := op.out.get(inputs[0].Dtype(), op.fwd.rows, op.fwd.classes)
+	if err := op.fwd.gradInto(out.Data(), g, false); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// UsePreallocDo writes the gradient into prealloc when it has the right
-// size, so that the tape machine reuses its register across batches.
-func (op *crossEntropyGradOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
-	if len(inputs) != 4 {
-		return nil, fmt.Errorf("%w: SoftmaxCrossEntropyGrad takes 4 inputs, got %d", ErrData, len(inputs))
+func scalarOf(v G.Value) (float64, error) {
+	switch t := v.(type) {
+	case *G.F32:
+		return float64(*t), nil
+	case *G.F64:
+		return float64(*t), nil
+	case tensor.Tensor:
+		switch d := t.Data().(type) {
+		case float32:
+			return float64(d), nil
+		case []float32:
+			if len(d) == 1 {
+				return float64(d[0]), nil
+			}
+		case float64:
+			return d, nil
+		case []float64:
+			if len(d) == 1 {
+				return d[0], nil
+			}
+		}
 	}
-	t, _, err := float32s(inputs[1], "targets")
-	if err != nil {
-		return nil, err
-	}
-	g, err := scalarOf(inputs[3])
-	if err != nil {
-		return nil, err
-	}
-	dst, _, err := float32s(prealloc, "gradient buffer")
-	if err != nil || len(dst) != op.fwd.rows*op.fwd.classes {
-		out := tensor.New(tensor.WithShape(op.fwd.rows, op.fwd.classes), tensor.Of(tensor.Float32))
-		prealloc, dst = out, out.Data().([]float32)
-	}
-	if err := op.fwd.gradInto(dst, t, g, false); err != nil {
-		return nil, err
-	}
-	return prealloc, nil
+	return 0, fmt.Errorf("%w: gradient of the loss is %T, want a scalar", ErrData, v)
 }
 
 var (
-	_ G.SDOp            = (*crossEntropyOp)(nil)
-	_ G.ADOp            = (*crossEntropyOp)(nil)
-	_ G.UsePreallocDoer = (*crossEntropyGradOp)(nil)
+	_ G.SDOp = (*crossEntropyOp)(nil)
+	_ G.ADOp = (*crossEntropyOp)(nil)
 )

@@ -1,0 +1,586 @@
+package nn
+
+import (
+	"fmt"
+	"hash"
+	"math"
+
+	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Activation is the nonlinearity Affine applies after x·W + b.
+type Activation uint8
+
+const (
+	// Identity applies none: y = x·W + b.
+	Identity Activation = iota
+	// ReLU is max(0, ·).
+	ReLU
+	// Sigmoid is 1/(1+e^-·).
+	Sigmoid
+)
+
+// String returns "identity", "relu" or "sigmoid".
+func (a Activation) String() string {
+	switch a {
+	case Identity:
+		return "identity"
+	case ReLU:
+		return "relu"
+	case Sigmoid:
+		return "sigmoid"
+	}
+	return fmt.Sprintf("Activation(%d)", uint8(a))
+}
+
+// Affine adds y = act(x·W + b) to the graph of x as one op: x is a B×In
+// matrix node, w an In×Out matrix node and b a vector of Out or a 1×Out
+// matrix node, all float32 or all float64. Forward is one BLAS matrix
+// product onto the rows of b plus the activation; backward is the
+// activation's derivative (one elementwise pass, skipped for Identity),
+// dW = xᵀ·dZ and dx = dZ·Wᵀ (one BLAS product each) and db = the column
+// sums of dZ, each a node of its own that writes into a buffer it keeps
+// from run to run, so a training step allocates nothing. The elementwise
+// passes split rows or columns between GOMAXPROCS goroutines without
+// changing any result, and the products run on the BLAS of blas32/blas64
+// (OpenBLAS in a build with the openblas tag).
+//
+// The op is differentiable in w and b, and in x when x is computed by an
+// op (a hidden layer's output); a leaf x (the input data) gets no
+// gradient, which saves the product dZ·Wᵀ of the first layer: G.Grad then
+// refuses x as a wrt node. Both gorgonia machines are supported (SymDiff
+// for the tape machine, DoDiff for the LispMachine).
+//
+// It returns ErrSpec for shapes that do not fit, mixed or unsupported
+// dtypes, or an unknown activation.
+func Affine(x, w, b *G.Node, act Activation) (*G.Node, error) {
+	if act > Sigmoid {
+		return nil, fmt.Errorf("%w: activation %d", ErrSpec, act)
+	}
+	if x.Dims() != 2 || w.Dims() != 2 {
+		return nil, fmt.Errorf("%w: Affine wants matrices x and W, got shapes %v and %v", ErrSpec, x.Shape(), w.Shape())
+	}
+	in, out := w.Shape()[0], w.Shape()[1]
+	if x.Shape()[1] != in {
+		return nil, fmt.Errorf("%w: x is %v, W is %v", ErrSpec, x.Shape(), w.Shape())
+	}
+	bs := b.Shape()
+	if !(b.Dims() == 1 && bs[0] == out) && !(b.Dims() == 2 && bs[0] == 1 && bs[1] == out) {
+		return nil, fmt.Errorf("%w: bias of shape %v for %d outputs", ErrSpec, bs, out)
+	}
+	dt := x.Dtype()
+	if (dt != tensor.Float32 && dt != tensor.Float64) || w.Dtype() != dt || b.Dtype() != dt {
+		return nil, fmt.Errorf("%w: Affine of %v, %v and %v, want all float32 or all float64", ErrSpec, dt, w.Dtype(), b.Dtype())
+	}
+	op := &affineOp{id: opID.Add(1), act: act, inputGrad: x.Op() != nil, bShape: bs.Clone()}
+	return G.ApplyOp(op, x, w, b)
+}
+
+type affineOp struct {
+	id        uint64
+	act       Activation
+	inputGrad bool
+	bShape    tensor.Shape
+	out       buffer
+}
+
+func (op *affineOp) Arity() int { return 3 }
+
+func (op *affineOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	m := G.TensorType{Dims: 2, Of: a}
+	return hm.NewFnType(m, m, G.TensorType{Dims: len(op.bShape), Of: a}, m)
+}
+
+func (op *affineOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if len(in) != 3 {
+		return nil, fmt.Errorf("%w: Affine takes 3 inputs, got %d", ErrSpec, len(in))
+	}
+	xs, ok1 := in[0].(tensor.Shape)
+	ws, ok2 := in[1].(tensor.Shape)
+	if !ok1 || !ok2 || len(xs) != 2 || len(ws) != 2 {
+		return nil, fmt.Errorf("%w: Affine input shapes %v and %v", ErrSpec, in[0], in[1])
+	}
+	return tensor.Shape{xs[0], ws[1]}, nil
+}
+
+func (op *affineOp) ReturnsPtr() bool      { return false }
+func (op *affineOp) CallsExtern() bool     { return false }
+func (op *affineOp) OverwritesInput() int  { return -1 }
+func (op *affineOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "nn.Affine#%d", op.id) }
+func (op *affineOp) Hashcode() uint32      { return hashOf(op) }
+func (op *affineOp) String() string        { return fmt.Sprintf("Affine(%v)#%d", op.act, op.id) }
+
+// matrix is a row-major matrix of float32 or float64 values.
+type matrix struct {
+	rows, cols int
+	f32        []float32
+	f64        []float64
+}
+
+func matrixOf(v G.Value, what string) (matrix, error) {
+	d, s, err := denseOf(v, what)
+	if err != nil {
+		return matrix{}, err
+	}
+	m := matrix{rows: 1, cols: 1}
+	switch len(s) {
+	case 0:
+	case 1:
+		m.cols = s[0]
+	case 2:
+		m.rows, m.cols = s[0], s[1]
+	default:
+		return matrix{}, fmt.Errorf("%w: %s has shape %v", ErrData, what, s)
+	}
+	switch d := d.(type) {
+	case []float32:
+		m.f32 = d
+	case []float64:
+		m.f64 = d
+	}
+	if n := len(m.f32) + len(m.f64); n != m.rows*m.cols {
+		return matrix{}, fmt.Errorf("%w: %s holds %d values for shape %v", ErrData, what, n, s)
+	}
+	return m, nil
+}
+
+func (m matrix) is64() bool { return m.f64 != nil }
+
+func (m matrix) b32() blas32.General {
+	return blas32.General{Rows: m.rows, Cols: m.cols, Stride: m.cols, Data: m.f32}
+}
+
+func (m matrix) b64() blas64.General {
+	return blas64.General{Rows: m.rows, Cols: m.cols, Stride: m.cols, Data: m.f64}
+}
+
+// product sets c = op(a)·op(b) + beta·c, in the dtype of c (a and b must
+// match it).
+func product(tA, tB blas.Transpose, a, b matrix, beta float64, c matrix) error {
+	if a.is64() != c.is64() || b.is64() != c.is64() {
+		return fmt.Errorf("%w: mixed float32 and float64 operands", ErrData)
+	}
+	ar, ac := a.rows, a.cols
+	if tA == blas.Trans {
+		ar, ac = ac, ar
+	}
+	br, bc := b.rows, b.cols
+	if tB == blas.Trans {
+		br, bc = bc, br
+	}
+	if ac != br || ar != c.rows || bc != c.cols {
+		return fmt.Errorf("%w: product of %d×%d and %d×%d into %d×%d", ErrData, ar, ac, br, bc, c.rows, c.cols)
+	}
+	if c.rows == 0 || c.cols == 0 {
+		return nil
+	}
+	if ac == 0 {
+		c.scale(beta)
+		return nil
+	}
+	if c.is64() {
+		blas64.Gemm(tA, tB, 1, a.b64(), b.b64(), beta, c.b64())
+	} else {
+		blas32.Gemm(tA, tB, 1, a.b32(), b.b32(), float32(beta), c.b32())
+	}
+	return nil
+}
+
+func (m matrix) scale(beta float64) {
+	for i := range m.f32 {
+		m.f32[i] *= float32(beta)
+	}
+	for i := range m.f64 {
+		m.f64[i] *= beta
+	}
+}
+
+func (op *affineOp) Do(inputs ...G.Value) (G.Value, error) {
+	if len(inputs) != 3 {
+		return nil, fmt.Errorf("%w: Affine takes 3 inputs, got %d", ErrData, len(inputs))
+	}
+	x, err := matrixOf(inputs[0], "Affine x")
+	if err != nil {
+		return nil, err
+	}
+	w, err := matrixOf(inputs[1], "Affine W")
+	if err != nil {
+		return nil, err
+	}
+	b, err := matrixOf(inputs[2], "Affine b")
+	if err != nil {
+		return nil, err
+	}
+	if b.rows*b.cols != w.cols {
+		return nil, fmt.Errorf("%w: %d biases for %d outputs", ErrData, b.rows*b.cols, w.cols)
+	}
+	out := op.out.get(inputs[0].Dtype(), x.rows, w.cols)
+	y, err := matrixOf(out, "Affine output")
+	if err != nil {
+		return nil, err
+	}
+	n := y.cols
+	for r := 0; r < y.rows; r++ {
+		if y.is64() {
+			copy(y.f64[r*n:(r+1)*n], b.f64)
+		} else {
+			copy(y.f32[r*n:(r+1)*n], b.f32)
+		}
+	}
+	if err := product(blas.NoTrans, blas.NoTrans, x, w, 1, y); err != nil {
+		return nil, err
+	}
+	activate(op.act, y)
+	return out, nil
+}
+
+// activate applies act to every element of y in place.
+func activate(act Activation, y matrix) {
+	if act == Identity {
+		return
+	}
+	parallelFor(y.rows, rowGrain(y.cols), func(lo, hi int) {
+		f32, f64 := y.f32, y.f64
+		if f32 != nil {
+			f32 = f32[lo*y.cols : hi*y.cols]
+		} else {
+			f64 = f64[lo*y.cols : hi*y.cols]
+		}
+		switch act {
+		case ReLU:
+			for i, v := range f32 {
+				if v < 0 {
+					f32[i] = 0
+				}
+			}
+			for i, v := range f64 {
+				if v < 0 {
+					f64[i] = 0
+				}
+			}
+		case Sigmoid:
+			for i, v := range f32 {
+				f32[i] = float32(1 / (1 + math.Exp(-float64(v))))
+			}
+			for i, v := range f64 {
+				f64[i] = 1 / (1 + math.Exp(-v))
+			}
+		}
+	})
+}
+
+// activationGrad sets dz = dy·act'(z), from the activation's output y;
+// add accumulates into dz instead.
+func activationGrad(act Activation, dz, dy, y matrix, add bool) {
+	cols := y.cols
+	parallelFor(y.rows, rowGrain(cols), func(lo, hi int) {
+		a, b := lo*cols, hi*cols
+		if y.is64() {
+			z, d, o := dz.f64[a:b], dy.f64[a:b], y.f64[a:b]
+			for i := range z {
+				var g float64
+				switch act {
+				case Identity:
+					g = d[i]
+				case ReLU:
+					if o[i] > 0 {
+						g = d[i]
+					}
+				case Sigmoid:
+					g = d[i] * o[i] * (1 - o[i])
+				}
+				if add {
+					z[i] += g
+				} else {
+					z[i] = g
+				}
+			}
+			return
+		}
+		z, d, o := dz.f32[a:b], dy.f32[a:b], y.f32[a:b]
+		for i := range z {
+			var g float32
+			switch act {
+			case Identity:
+				g = d[i]
+			case ReLU:
+				if o[i] > 0 {
+					g = d[i]
+				}
+			case Sigmoid:
+				g = d[i] * o[i] * (1 - o[i])
+			}
+			if add {
+				z[i] += g
+			} else {
+				z[i] = g
+			}
+		}
+	})
+}
+
+// columnSums sets (or, with add, adds to) db[j] the sum over the rows of
+// dz of column j, summed in row order; columns are split between
+// goroutines.
+func columnSums(db, dz matrix, add bool) {
+	cols := dz.cols
+	parallelFor(cols, max(64, parallelMin/max(dz.rows, 1)), func(lo, hi int) {
+		if dz.is64() {
+			s := db.f64[lo:hi]
+			if !add {
+				clear(s)
+			}
+			for r := 0; r < dz.rows; r++ {
+				row := dz.f64[r*cols+lo : r*cols+hi]
+				for j, v := range row {
+					s[j] += v
+				}
+			}
+			return
+		}
+		s := db.f32[lo:hi]
+		if !add {
+			clear(s)
+		}
+		for r := 0; r < dz.rows; r++ {
+			row := dz.f32[r*cols+lo : r*cols+hi]
+			for j, v := range row {
+				s[j] += v
+			}
+		}
+	})
+}
+
+// DiffWRT: w and b always; x when it is computed by an op.
+func (op *affineOp) DiffWRT(inputs int) []bool { return []bool{op.inputGrad, true, true} }
+
+// SymDiff returns the gradient nodes of x (nil for a leaf x), W and b.
+func (op *affineOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	if len(inputs) != 3 {
+		return nil, fmt.Errorf("%w: Affine takes 3 inputs, got %d", ErrSpec, len(inputs))
+	}
+	dz := grad
+	if op.act != Identity {
+		var err error
+		if dz, err = G.ApplyOp(&affineGradOp{fwd: op, kind: gradActivation}, grad, output); err != nil {
+			return nil, err
+		}
+	}
+	var dx *G.Node
+	if op.inputGrad {
+		var err error
+		if dx, err = G.ApplyOp(&affineGradOp{fwd: op, kind: gradInput}, dz, inputs[1]); err != nil {
+			return nil, err
+		}
+	}
+	dw, err := G.ApplyOp(&affineGradOp{fwd: op, kind: gradWeights}, inputs[0], dz)
+	if err != nil {
+		return nil, err
+	}
+	db, err := G.ApplyOp(&affineGradOp{fwd: op, kind: gradBias}, dz)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{dx, dw, db}, nil
+}
+
+// DoDiff is the LispMachine path: it adds the gradients into the dual
+// values of x (when differentiable), W and b.
+func (op *affineOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
+	if len(inputs) != 3 {
+		return fmt.Errorf("%w: Affine takes 3 inputs, got %d", ErrSpec, len(inputs))
+	}
+	gv, err := output.Grad()
+	if err != nil {
+		return err
+	}
+	dy, err := matrixOf(gv, "Affine output gradient")
+	if err != nil {
+		return err
+	}
+	y, err := matrixOf(output.Value(), "Affine output")
+	if err != nil {
+		return err
+	}
+	dz := dy
+	if op.act != Identity {
+		dz = matrix{rows: y.rows, cols: y.cols}
+		if y.is64() {
+			dz.f64 = make([]float64, len(y.f64))
+		} else {
+			dz.f32 = make([]float32, len(y.f32))
+		}
+		activationGrad(op.act, dz, dy, y, false)
+	}
+	grad := func(i int) (matrix, error) {
+		v, err := inputs[i].Grad()
+		if err != nil {
+			return matrix{}, err
+		}
+		return matrixOf(v, "Affine input gradient")
+	}
+	x, err := matrixOf(inputs[0].Value(), "Affine x")
+	if err != nil {
+		return err
+	}
+	w, err := matrixOf(inputs[1].Value(), "Affine W")
+	if err != nil {
+		return err
+	}
+	if op.inputGrad {
+		dx, err := grad(0)
+		if err != nil {
+			return err
+		}
+		if err := product(blas.NoTrans, blas.Trans, dz, w, 1, dx); err != nil {
+			return err
+		}
+	}
+	dw, err := grad(1)
+	if err != nil {
+		return err
+	}
+	if err := product(blas.Trans, blas.NoTrans, x, dz, 1, dw); err != nil {
+		return err
+	}
+	db, err := grad(2)
+	if err != nil {
+		return err
+	}
+	db.rows, db.cols = 1, db.rows*db.cols
+	columnSums(db, dz, true)
+	return nil
+}
+
+type gradKind uint8
+
+const (
+	gradActivation gradKind = iota // (dy, y) → dz
+	gradInput                      // (dz, W) → dz·Wᵀ
+	gradWeights                    // (x, dz) → xᵀ·dz
+	gradBias                       // (dz) → column sums
+)
+
+var gradKindNames = [...]string{"dAct", "dX", "dW", "dB"}
+
+// affineGradOp is one part of Affine's backward pass; it writes into a
+// buffer it keeps from run to run.
+type affineGradOp struct {
+	fwd  *affineOp
+	kind gradKind
+	out  buffer
+}
+
+func (op *affineGradOp) Arity() int {
+	if op.kind == gradBias {
+		return 1
+	}
+	return 2
+}
+
+func (op *affineGradOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	m := G.TensorType{Dims: 2, Of: a}
+	if op.kind == gradBias {
+		return hm.NewFnType(m, G.TensorType{Dims: len(op.fwd.bShape), Of: a})
+	}
+	return hm.NewFnType(m, m, m)
+}
+
+func (op *affineGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if len(in) != op.Arity() {
+		return nil, fmt.Errorf("%w: %v takes %d inputs, got %d", ErrSpec, op, op.Arity(), len(in))
+	}
+	var s [2]tensor.Shape
+	for i := range in {
+		sh, ok := in[i].(tensor.Shape)
+		if !ok || len(sh) != 2 {
+			return nil, fmt.Errorf("%w: %v input shape %v", ErrSpec, op, in[i])
+		}
+		s[i] = sh
+	}
+	switch op.kind {
+	case gradActivation:
+		return s[0].Clone(), nil
+	case gradInput:
+		return tensor.Shape{s[0][0], s[1][0]}, nil
+	case gradWeights:
+		return tensor.Shape{s[0][1], s[1][1]}, nil
+	}
+	return op.fwd.bShape.Clone(), nil
+}
+
+func (op *affineGradOp) ReturnsPtr() bool     { return false }
+func (op *affineGradOp) CallsExtern() bool    { return false }
+func (op *affineGradOp) OverwritesInput() int { return -1 }
+func (op *affineGradOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "nn.Affine.%s#%d", gradKindNames[op.kind], op.fwd.id)
+}
+func (op *affineGradOp) Hashcode() uint32 { return hashOf(op) }
+func (op *affineGradOp) String() string {
+	return fmt.Sprintf("Affine.%s#%d", gradKindNames[op.kind], op.fwd.id)
+}
+
+func (op *affineGradOp) Do(inputs ...G.Value) (G.Value, error) {
+	if len(inputs) != op.Arity() {
+		return nil, fmt.Errorf("%w: %v takes %d inputs, got %d", ErrData, op, op.Arity(), len(inputs))
+	}
+	a, err := matrixOf(inputs[0], op.String()+" input")
+	if err != nil {
+		return nil, err
+	}
+	var b matrix
+	if op.kind != gradBias {
+		if b, err = matrixOf(inputs[1], op.String()+" input"); err != nil {
+			return nil, err
+		}
+	}
+	dt := inputs[0].Dtype()
+	var out *tensor.Dense
+	switch op.kind {
+	case gradActivation:
+		if a.rows != b.rows || a.cols != b.cols {
+			return nil, fmt.Errorf("%w: %v of %d×%d and %d×%d", ErrData, op, a.rows, a.cols, b.rows, b.cols)
+		}
+		out = op.out.get(dt, a.rows, a.cols)
+	case gradInput:
+		out = op.out.get(dt, a.rows, b.rows)
+	case gradWeights:
+		out = op.out.get(dt, a.cols, b.cols)
+	case gradBias:
+		out = op.out.get(dt, op.fwd.bShape...)
+	}
+	c, err := matrixOf(out, op.String()+" output")
+	if err != nil {
+		return nil, err
+	}
+	switch op.kind {
+	case gradActivation:
+		activationGrad(op.fwd.act, c, a, b, false)
+	case gradInput:
+		err = product(blas.NoTrans, blas.Trans, a, b, 0, c)
+	case gradWeights:
+		err = product(blas.Trans, blas.NoTrans, a, b, 0, c)
+	case gradBias:
+		if c.rows*c.cols != a.cols {
+			return nil, fmt.Errorf("%w: %d bias gradients for %d columns", ErrData, c.rows*c.cols, a.cols)
+		}
+		c.rows, c.cols = 1, a.cols
+		columnSums(c, a, false)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+var (
+	_ G.SDOp = (*affineOp)(nil)
+	_ G.ADOp = (*affineOp)(nil)
+)

