@@ -481,8 +481,8 @@ func TestOpsDeterministic(t *testing.T) {
 // valueGrad is a weight and its gradient for gorgonia's solvers.
 type valueGrad struct{ v, g *tensor.Dense }
 
-func (p valueGrad) Value() G.Value           { return p.v }
-func (p valueGrad) Grad() (G.Value, error)   { return p.g, nil }
+func (p valueGrad) Value() G.Value         { return p.v }
+func (p valueGrad) Grad() (G.Value, error) { return p.g, nil }
 
 // TestAdamMatchesAdamSolver checks that Adam gives gorgonia's AdamSolver's
 // weights bit for bit, in float32 and float64, over several steps of
