@@ -130,6 +130,10 @@ type adamConsts64 struct{ b1, b2, omb1, omb2, eps, negEta, cv1, cv2 float64 }
 // v = g²(1-β2) + v·β2; w += (m·c1·(-η)) / (sqrt(v·c2) + ε).
 func adamUpdate32(p, g, m, v []float32, k adamConsts32) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	if n := len(p) &^ 7; haveAVX2 && n > 0 {
+		adamAVX2(&p[0], &g[0], &m[0], &v[0], n, &k)
+		p, g, m, v = p[n:], g[n:], m[n:], v[n:]
+	}
 	for j := range p {
 		gj := g[j]
 		t1 := gj * k.omb1

@@ -20,17 +20,34 @@ func exp32(x float32) float32 {
 	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 
-// expShiftSum32 sets dst[j] = e^(x[j]-shift) for shift >= max(x) and
-// returns Σ dst[j], summed in float64 in index order.
+// expShiftSum32 sets dst[j] = exp32(x[j]-shift) for shift >= max(x) and
+// returns Σ dst[j] in float64 (eight partial sums with AVX2, else in index
+// order).
 func expShiftSum32(dst, x []float32, shift float32) float64 {
 	dst = dst[:len(x)]
 	var s float64
+	if n := len(x) &^ 7; haveAVX2 && n > 0 {
+		s = expShiftSumAVX2(&dst[0], &x[0], n, shift)
+		dst, x = dst[n:], x[n:]
+	}
 	for j, v := range x {
 		e := exp32(v - shift)
 		dst[j] = e
 		s += float64(e)
 	}
 	return s
+}
+
+// scale32 sets dst[j] = a·src[j].
+func scale32(dst, src []float32, a float32) {
+	dst = dst[:len(src)]
+	if n := len(src) &^ 7; haveAVX2 && n > 0 {
+		scaleAVX2(&dst[0], &src[0], n, a)
+		dst, src = dst[n:], src[n:]
+	}
+	for j, v := range src {
+		dst[j] = a * v
+	}
 }
 
 // expShiftSum64 is expShiftSum32 for float64, with math.Exp.

@@ -248,10 +248,15 @@ func (op *crossEntropyOp) row64(x []float64, r int) {
 	op.hit[r] = hit
 }
 
-// max32 returns the largest value of a non-empty x (NaNs aside).
+// max32 returns the largest value of a non-empty x (NaNs aside: a NaN
+// makes the loss NaN through the exponentials whatever max32 returns).
 func max32(x []float32) float32 {
 	m := x[0]
-	for _, v := range x[1:] {
+	if n := len(x) &^ 7; haveAVX2 && n > 0 {
+		m = maxAVX2(&x[0], n)
+		x = x[n:]
+	}
+	for _, v := range x {
 		if v > m {
 			m = v
 		}
@@ -292,9 +297,7 @@ func (op *crossEntropyOp) gradInto(dst any, g float64, add bool) error {
 						dr[j] += a * e
 					}
 				} else {
-					for j, e := range er {
-						dr[j] = a * e
-					}
+					scale32(dr, er, a)
 				}
 				dr[op.targets[r]] -= float32(scale)
 			}

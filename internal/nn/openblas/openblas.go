@@ -1,0 +1,32 @@
+//go:build openblas
+
+package openblas
+
+// #cgo LDFLAGS: -lopenblas
+// int openblas_get_num_threads(void);
+import "C"
+
+import (
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/netlib/blas/netlib"
+	G "gorgonia.org/gorgonia"
+)
+
+// Enabled reports whether this build links OpenBLAS (the openblas tag).
+const Enabled = true
+
+// gorgonia's graphs (G.Use, process-wide) and gonum's blas32 and blas64
+// packages (which the graph-free forward passes of labelmap and dsnc call)
+// all run on OpenBLAS through cgo.
+func init() {
+	impl := netlib.Implementation{}
+	G.Use(impl)
+	blas32.Use(impl)
+	blas64.Use(impl)
+}
+
+// Threads returns the number of threads OpenBLAS runs matrix products on
+// (all cores unless OPENBLAS_NUM_THREADS says otherwise); 0 without the
+// openblas tag.
+func Threads() int { return int(C.openblas_get_num_threads()) }

@@ -1,0 +1,203 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Constants of exp32 (exp.go), float32 bit patterns.
+DATA expc<>+0(SB)/4, $0x3fb8aa3b  // log2(e)
+DATA expc<>+4(SB)/4, $0x4b400000  // 1.5·2^23, rounds to an integer
+DATA expc<>+8(SB)/4, $0x3f318000  // ln2, high part
+DATA expc<>+12(SB)/4, $0xb95e8083 // ln2, low part (negated)
+DATA expc<>+16(SB)/4, $0x39506967 // p5
+DATA expc<>+20(SB)/4, $0x3ab743ce // p4
+DATA expc<>+24(SB)/4, $0x3c088908 // p3
+DATA expc<>+28(SB)/4, $0x3d2aa9c1 // p2
+DATA expc<>+32(SB)/4, $0x3e2aaaaa // p1
+DATA expc<>+36(SB)/4, $0x3f000000 // p0
+DATA expc<>+40(SB)/4, $0x3f800000 // 1
+DATA expc<>+44(SB)/4, $0xc2aea8f6 // -87.33, below which e^x is 0
+DATA expc<>+48(SB)/4, $127        // exponent bias
+GLOBL expc<>(SB), RODATA|NOPTR, $52
+
+// func expShiftSumAVX2(dst, x *float32, n int, shift float32) float64
+//
+// dst[i] = exp32(x[i] - shift) for i < n (n a multiple of 8), with exactly
+// exp32's operations (no FMA), so that every element equals the scalar
+// result; returns Σ dst[i] in float64 over 8 lanes.
+TEXT ·expShiftSumAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS shift+24(FP), Y15
+	VBROADCASTSS expc<>+0(SB), Y14  // log2e
+	VBROADCASTSS expc<>+4(SB), Y13  // round
+	VBROADCASTSS expc<>+8(SB), Y12  // ln2hi
+	VBROADCASTSS expc<>+12(SB), Y11 // ln2lo
+	VBROADCASTSS expc<>+40(SB), Y10 // 1
+	VBROADCASTSS expc<>+44(SB), Y9  // limit
+	VPBROADCASTD expc<>+48(SB), Y8  // 127
+	VXORPD Y6, Y6, Y6               // sums of the low 4 lanes
+	VXORPD Y7, Y7, Y7               // sums of the high 4 lanes
+	SHRQ $3, CX
+	JZ   done
+
+loop:
+	VMOVUPS (SI), Y0
+	VSUBPS  Y15, Y0, Y0     // x = x - shift
+	VCMPPS  $5, Y9, Y0, Y5  // keep = !(x < limit), true for NaN
+	VMULPS  Y14, Y0, Y1     // t = x·log2e
+	VADDPS  Y13, Y1, Y1     // t + round
+	VSUBPS  Y13, Y1, Y1     // n = (t + round) - round
+	VMULPS  Y12, Y1, Y2
+	VSUBPS  Y2, Y0, Y2      // r = x - n·ln2hi
+	VMULPS  Y11, Y1, Y3
+	VSUBPS  Y3, Y2, Y2      // r = r - n·ln2lo
+	VBROADCASTSS expc<>+16(SB), Y3
+	VMULPS  Y2, Y3, Y3      // p5·r
+	VBROADCASTSS expc<>+20(SB), Y4
+	VADDPS  Y4, Y3, Y3      // + p4
+	VMULPS  Y2, Y3, Y3
+	VBROADCASTSS expc<>+24(SB), Y4
+	VADDPS  Y4, Y3, Y3      // + p3
+	VMULPS  Y2, Y3, Y3
+	VBROADCASTSS expc<>+28(SB), Y4
+	VADDPS  Y4, Y3, Y3      // + p2
+	VMULPS  Y2, Y3, Y3
+	VBROADCASTSS expc<>+32(SB), Y4
+	VADDPS  Y4, Y3, Y3      // + p1
+	VMULPS  Y2, Y3, Y3
+	VBROADCASTSS expc<>+36(SB), Y4
+	VADDPS  Y4, Y3, Y3      // + p0
+	VMULPS  Y2, Y2, Y4      // r·r
+	VMULPS  Y4, Y3, Y3      // p·(r·r)
+	VADDPS  Y2, Y3, Y3      // + r
+	VADDPS  Y10, Y3, Y3     // + 1
+	VCVTTPS2DQ Y1, Y1       // int32(n)
+	VPADDD  Y8, Y1, Y1
+	VPSLLD  $23, Y1, Y1     // 2^n
+	VMULPS  Y1, Y3, Y3      // p·2^n
+	VANDPS  Y5, Y3, Y3      // 0 below the limit
+	VMOVUPS Y3, (DI)
+	VCVTPS2PD X3, Y4
+	VADDPD  Y4, Y6, Y6
+	VEXTRACTF128 $1, Y3, X3
+	VCVTPS2PD X3, Y4
+	VADDPD  Y4, Y7, Y7
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  loop
+
+done:
+	VADDPD Y7, Y6, Y6
+	VEXTRACTF128 $1, Y6, X7
+	VADDPD X7, X6, X6
+	VHADDPD X6, X6, X6
+	VZEROUPPER
+	MOVSD X6, ret+32(FP)
+	RET
+
+// func maxAVX2(x *float32, n int) float32
+//
+// Returns the largest of x[0:n] (n a positive multiple of 8).
+TEXT ·maxAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VMOVUPS (SI), Y0
+	ADDQ $32, SI
+	SHRQ $3, CX
+	DECQ CX
+	JZ   reduce
+
+loop:
+	VMAXPS (SI), Y0, Y0
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  loop
+
+reduce:
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0x4e, X0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0xb1, X0, X1
+	VMAXPS X1, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+16(FP)
+	RET
+
+// func scaleAVX2(dst, src *float32, n int, a float32)
+//
+// dst[i] = a·src[i] for i < n (n a multiple of 8).
+TEXT ·scaleAVX2(SB), NOSPLIT, $0-28
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS a+24(FP), Y1
+	SHRQ $3, CX
+	JZ   done
+
+loop:
+	VMULPS (SI), Y1, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func adamAVX2(p, grad, m, v *float32, n int, k *adamConsts32)
+//
+// adamUpdate32 (adam.go) on 8 elements at a time, with its exact sequence
+// of IEEE operations (multiplications, additions, square root, division;
+// no FMA), so that the results are the scalar ones bit for bit. n is a
+// multiple of 8. k holds b1, b2, omb1, omb2, eps, negEta, cv1, cv2.
+TEXT ·adamAVX2(SB), NOSPLIT, $0-48
+	MOVQ p+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ k+40(FP), AX
+	VBROADCASTSS 0(AX), Y8   // b1
+	VBROADCASTSS 4(AX), Y9   // b2
+	VBROADCASTSS 8(AX), Y10  // 1-b1
+	VBROADCASTSS 12(AX), Y11 // 1-b2
+	VBROADCASTSS 16(AX), Y12 // eps
+	VBROADCASTSS 20(AX), Y13 // -eta
+	VBROADCASTSS 24(AX), Y14 // 1/c1
+	VBROADCASTSS 28(AX), Y15 // 1/c2
+	SHRQ $3, CX
+	JZ   done
+
+loop:
+	VMOVUPS (SI), Y0        // g
+	VMULPS  Y10, Y0, Y1     // t1 = g·(1-b1)
+	VMULPS  Y0, Y0, Y2      // g2 = g·g
+	VMULPS  Y11, Y2, Y2     // g2 = g2·(1-b2)
+	VMULPS  (R8), Y8, Y3    // m·b1
+	VADDPS  Y3, Y1, Y1      // t1 = t1 + m·b1
+	VMULPS  (R9), Y9, Y3    // v·b2
+	VADDPS  Y3, Y2, Y2      // g2 = g2 + v·b2
+	VMOVUPS Y1, (R8)
+	VMOVUPS Y2, (R9)
+	VMULPS  Y14, Y1, Y1     // mh = t1·cv1
+	VMULPS  Y15, Y2, Y2     // g2·cv2
+	VSQRTPS Y2, Y2
+	VADDPS  Y12, Y2, Y2     // vh = sqrt + eps
+	VMULPS  Y13, Y1, Y1     // mh = mh·(-eta)
+	VDIVPS  Y2, Y1, Y1      // mh / vh
+	VADDPS  (DI), Y1, Y1    // p + mh
+	VMOVUPS Y1, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNZ  loop
+
+done:
+	VZEROUPPER
+	RET

@@ -1,0 +1,103 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestExp32 checks exp32's accuracy against math.Exp over its domain and
+// its edge cases.
+func TestExp32(t *testing.T) {
+	worst := 0.0
+	for x := float32(0); x > -87.3; x -= 0.00731 {
+		got, want := float64(exp32(x)), math.Exp(float64(x))
+		if e := math.Abs(got-want) / want; e > worst {
+			worst = e
+		}
+	}
+	if worst > 2e-7 {
+		t.Errorf("worst relative error %g", worst)
+	}
+	if exp32(0) != 1 {
+		t.Errorf("exp32(0) = %v", exp32(0))
+	}
+	for _, x := range []float32{-87.34, -100, float32(math.Inf(-1))} {
+		if got := exp32(x); got != 0 {
+			t.Errorf("exp32(%v) = %v, want 0", x, got)
+		}
+	}
+	if got := exp32(float32(math.NaN())); got == got {
+		t.Errorf("exp32(NaN) = %v", got)
+	}
+}
+
+// TestKernelsMatchScalar cross-checks the vector kernels (AVX2 where the
+// CPU has it) against the scalar loops, element by element and bit for
+// bit, on lengths around the 8-lane width, with special values mixed in.
+func TestKernelsMatchScalar(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("the scalar loops are the only path on this CPU or build")
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	special := []float32{0, -87.32, -87.34, -1e30, float32(math.Inf(-1)), float32(math.NaN()), -1e-40}
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000} {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64() * 20)
+			if rng.IntN(10) == 0 {
+				x[i] = special[rng.IntN(len(special))]
+			}
+		}
+		if n > 0 {
+			m := max32(x)
+			want := x[0]
+			for _, v := range x[1:] {
+				if v > want {
+					want = v
+				}
+			}
+			if m != want && !(math.IsNaN(float64(want)) || math.IsNaN(float64(m))) {
+				t.Errorf("n=%d: max32 = %v, want %v", n, m, want)
+			}
+		}
+		shift := float32(30)
+		dst := make([]float32, n)
+		s := expShiftSum32(dst, x, shift)
+		var want float64
+		for i, v := range x {
+			e := exp32(v - shift)
+			want += float64(e)
+			if math.Float32bits(dst[i]) != math.Float32bits(e) && !(e != e && dst[i] != dst[i]) {
+				t.Fatalf("n=%d: exp of x[%d]=%v: kernel %v, scalar %v", n, i, x[i], dst[i], e)
+			}
+		}
+		if math.Abs(s-want) > 1e-12*math.Abs(want) && !(math.IsNaN(s) && math.IsNaN(want)) {
+			t.Errorf("n=%d: sum %v, want %v", n, s, want)
+		}
+		sc := make([]float32, n)
+		scale32(sc, x, 0.37)
+		for i, v := range x {
+			if w := 0.37 * v; math.Float32bits(sc[i]) != math.Float32bits(w) && w == w {
+				t.Fatalf("n=%d: scale of %v: %v, want %v", n, v, sc[i], w)
+			}
+		}
+		// Adam: the kernel and the scalar loop from the same state.
+		k := adamConsts32{b1: 0.9, b2: 0.999, omb1: 1 - float32(0.9), omb2: 1 - float32(0.999), eps: 1e-8, negEta: -0.01, cv1: 1 / 0.19, cv2: 1 / 0.002}
+		p, g, m, v := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range p {
+			p[i], g[i], m[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64()*1e-3), float32(rng.NormFloat64()*1e-3)
+			v[i] = float32(rng.Float64() * 1e-5)
+		}
+		p2, m2, v2 := append([]float32(nil), p...), append([]float32(nil), m...), append([]float32(nil), v...)
+		adamUpdate32(p, g, m, v, k)
+		for i := range p2 { // the scalar loop, element by element
+			adamUpdate32(p2[i:i+1], g[i:i+1], m2[i:i+1], v2[i:i+1], k)
+		}
+		for i := range p {
+			if p[i] != p2[i] || m[i] != m2[i] || v[i] != v2[i] {
+				t.Fatalf("n=%d: Adam element %d: kernel (%v %v %v), scalar (%v %v %v)", n, i, p[i], m[i], v[i], p2[i], m2[i], v2[i])
+			}
+		}
+	}
+}
