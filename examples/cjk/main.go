@@ -159,7 +159,7 @@ func main() {
 	flag.StringVar(&c.arch, "arch", "shared", "LM and ECOC networks: shared (one trunk, one head per site) or ensemble (one network per site)")
 	flag.IntVar(&c.epochs, "epochs", 10, "training epochs (no early stopping: every face but the test face is training data)")
 	flag.IntVar(&c.batch, "batch", 128, "minibatch size")
-	flag.Float64Var(&c.lr, "lr", 2e-3, "Adam learning rate")
+	flag.Float64Var(&c.lr, "lr", 1e-3, "Adam learning rate")
 	flag.IntVar(&c.simplexP, "simplex-p", 181, "field of the simplex LM (the paper uses 181; 0: the smallest prime p with p^2 >= classes)")
 	flag.StringVar(&bitList, "dsnc-bits", "16,64,200", "DSNC code sizes, comma-separated")
 	flag.IntVar(&c.evalRows, "eval", 20000, "training images on which training accuracy is measured (drawn at random)")

@@ -14,7 +14,7 @@
 // sites on two other input encodings (cut-off one-hot and a fixed random
 // projection, both as wide as the LM input); mixed LM with 6 heads on one
 // shared trunk; DSNC with its linear and Hamming nearest-neighbour
-// decoders.
+// decoders, without and with the intra/inter-class regulariser (DSNC+Reg).
 //
 // The paper's network (an embedding, two LSTM layers of 100, a dense
 // layer of 100, 50 words of context) would take days on two CPU cores
@@ -62,6 +62,8 @@ type row struct {
 	shared bool
 	// paper is the LM paper's Table IV figure for the row, if any.
 	paper string
+	// regularise turns on DSNC's intra/inter-class regulariser.
+	regularise bool
 }
 
 func oneHot(k int) (codes.Mapping, string, error) {
@@ -115,6 +117,7 @@ var rows = []row{
 	{key: "random-in", model: "mixed LM", output: mixed(4), input: "random"},
 	{key: "shared6", model: "mixed LM, shared trunk", output: mixed(6), input: "lm", shared: true},
 	{key: "dsnc", model: "DSNC", input: "lm", paper: "not in the LM paper"},
+	{key: "dsnc-reg", model: "DSNC+Reg", input: "lm", paper: "not in the LM paper", regularise: true},
 }
 
 type config struct {
@@ -128,6 +131,8 @@ type config struct {
 	batch      int
 	lr         float64
 	bits       int
+	beta       float64
+	gamma      float64
 	trainRows  int
 	evalRows   int
 	testRows   int
@@ -159,6 +164,8 @@ func main() {
 	flag.IntVar(&c.batch, "batch", 128, "minibatch size")
 	flag.Float64Var(&c.lr, "lr", 2e-3, "Adam learning rate")
 	flag.IntVar(&c.bits, "bits", 64, "DSNC code length in bits")
+	flag.Float64Var(&c.beta, "reg-beta", 0.01, "initial intra-class weight of the DSNC+Reg regulariser (doubled after an epoch that improves validation accuracy, halved after one that does not)")
+	flag.Float64Var(&c.gamma, "reg-gamma", 0.01, "initial inter-class weight of the DSNC+Reg regulariser")
 	flag.IntVar(&c.trainRows, "train", 0, "use only this many training examples, drawn at random (0: all)")
 	flag.IntVar(&c.evalRows, "eval", 20000, "training examples on which training accuracy is measured (drawn at random)")
 	flag.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
@@ -410,7 +417,12 @@ func runRow(ctx context.Context, c config, rw row, d *data, k int, tr report.Tra
 	r := report.Result{Model: rw.model, Input: d.description, Paper: rw.paper}
 	if rw.output == nil {
 		r.Code = fmt.Sprintf("%d learned bits", c.bits)
-		m, err := report.FitDSNC(ctx, &r, c.bits, d.train, d.val, tr)
+		var extra []dsnc.Option
+		if rw.regularise {
+			extra = append(extra, dsnc.WithRegulariser(c.beta, c.gamma))
+			r.Note = fmt.Sprintf("β %g, γ %g at start", c.beta, c.gamma)
+		}
+		m, err := report.FitDSNC(ctx, &r, c.bits, d.train, d.val, tr, extra...)
 		if err != nil {
 			return nil, err
 		}
@@ -424,7 +436,7 @@ func runRow(ctx context.Context, c config, rw row, d *data, k int, tr report.Tra
 				return nil, err
 			}
 			rr := r
-			rr.Model = "DSNC, " + dec.name
+			rr.Model = rw.model + ", " + dec.name
 			if _, err := report.Measure(&rr, p, d.eval, d.test, c.latRows); err != nil {
 				return nil, err
 			}

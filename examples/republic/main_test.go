@@ -33,7 +33,7 @@ func TestSmoke(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.json")
 	c := smokeConfig(config{inputSites: 2, val: 0.05, batch: 128, lr: 2e-3, seed: 1, out: out, quiet: true})
 	var err error
-	if c.rows, err = selectRows("mixed2,simplex2,cutoff-in,shared6,dsnc"); err != nil {
+	if c.rows, err = selectRows("mixed2,simplex2,cutoff-in,shared6,dsnc,dsnc-reg"); err != nil {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
@@ -58,8 +58,8 @@ func TestSmoke(t *testing.T) {
 	if err := json.Unmarshal(b, &tab); err != nil {
 		t.Fatal(err)
 	}
-	if len(tab.Results) != 6 {
-		t.Fatalf("%d results, want 6 (DSNC gives two)", len(tab.Results))
+	if len(tab.Results) != 8 {
+		t.Fatalf("%d results, want 8 (each DSNC row gives two)", len(tab.Results))
 	}
 	for i, r := range tab.Results {
 		if r.Params <= 0 || r.TestAcc == nil || *r.TestAcc < 0 || *r.TestAcc > 1 {
