@@ -8,8 +8,8 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/labelcode/labelcode"
-
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/nn"
 )
 
 // denseF32 is a dense layer's float32 weights for the graph-free pass.
@@ -19,8 +19,10 @@ type denseF32 struct {
 	b       []float32
 }
 
-// Encoder is a Model's encoder without the graph: float32 weights and gonum
-// BLAS calls, thresholding the code layer to packed bits (bit i of a code is
+// Encoder is a Model's encoder without the graph: float32 weights, one
+// row through nn.RowAffine (an AVX2 kernel streaming the rows of W, the
+// ones of zero inputs skipped), a batch through gonum BLAS matrix
+// products, thresholding the code layer to packed bits (bit i of a code is
 // bit i%64 of word i/64; the sigmoid is skipped because σ(z) >= 0.5 exactly
 // when z >= 0). It is read-only after NewEncoder and safe for concurrent use;
 // each goroutine passes its own Workspace.
@@ -37,6 +39,7 @@ type Encoder struct {
 // value is ready to use; a Workspace must not be shared by goroutines.
 type Workspace struct {
 	a, b []float32
+	rows nn.RowScratch
 }
 
 // NewEncoder copies m's encoder weights to float32 (a float64 model is
@@ -80,9 +83,7 @@ func (e *Encoder) Encode(x []float32, dst []uint64, ws *Workspace) []uint64 {
 		if i%2 == 1 {
 			out = ws.b[:l.out]
 		}
-		copy(out, l.b)
-		blas32.Gemv(blas.Trans, 1, blas32.General{Rows: l.in, Cols: l.out, Stride: l.out, Data: l.w},
-			blas32.Vector{N: l.in, Inc: 1, Data: in}, 1, blas32.Vector{N: l.out, Inc: 1, Data: out})
+		nn.RowAffine(out, in, l.w, l.b, &ws.rows)
 		if i < len(e.layers)-1 {
 			relu(out)
 		}
@@ -141,13 +142,7 @@ func packSigns(z []float32, dst []uint64) {
 	}
 }
 
-func relu(v []float32) {
-	for i, x := range v {
-		if x < 0 {
-			v[i] = 0
-		}
-	}
-}
+func relu(v []float32) { nn.Rectify(v) }
 
 func grow(s []float32, n int) []float32 {
 	if cap(s) < n {

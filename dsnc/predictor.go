@@ -15,9 +15,10 @@ type DecoderKind uint8
 
 const (
 	// LinearDecoding scores every class with the trained linear decoder,
-	// B + W·b (decode.Linear, in float64), and returns the best (ties: the
-	// smallest class): O(popcount(b)·Classes) per example (the paper's
-	// "linear" variant).
+	// B + W·b, in float32 (B plus the decoder's rows of the code's set
+	// bits, or one matrix product for a batch of codes), and returns the
+	// best (ties: the smallest class): O(popcount(b)·Classes) per example
+	// (the paper's "linear" variant).
 	LinearDecoding DecoderKind = iota
 	// NearestDecoding returns the label of the training code nearest to the
 	// example's code in Hamming distance (the paper's "NN" variant):
@@ -31,8 +32,10 @@ const (
 	// Decoding.TableOf gives it — the paper's "all codes are enumerated"
 	// constant-time decoder: one memory read per example, 4·2^Bits bytes.
 	// Built from LinearDecoding it costs O(2^Bits·Classes) additions (spread
-	// over all cores) and needs no training codes; from NearestDecoding
-	// (one neighbour) O(2^Bits·Bits).
+	// over all cores; decode.Linear, in float64, so a code whose two best
+	// scores differ by less than float32 rounding may be labelled
+	// differently from LinearDecoding) and needs no training codes; from
+	// NearestDecoding (one neighbour) O(2^Bits·Bits).
 	TableDecoding
 )
 
@@ -100,9 +103,13 @@ type labeler interface {
 
 // scratch is one goroutine's buffers.
 type scratch struct {
-	ws   Workspace
-	code []uint64
-	top  []decode.Scored
+	ws     Workspace
+	code   []uint64
+	top    []decode.Scored
+	scores []float32 // linear decoding: one code's class scores
+	idx    []int32   // linear decoding: the code's set bits
+	codeM  []float32 // linear decoding of a batch: codes as 0/1 rows
+	scoreM []float32 // linear decoding of a batch: their scores
 }
 
 // NewPredictor returns a predictor for m with the given decoder. The
@@ -217,6 +224,10 @@ func (p *Predictor) PredictBatch(x []float32, rows int, dst []int) ([]int, error
 			codes := p.enc.EncodeBatch(x[lo*f:hi*f], hi-lo, s.code, &s.ws)
 			s.code = codes
 			words := p.enc.words
+			if l, ok := p.lab.(*linearLabeler); ok {
+				l.labelBatch(codes, words, hi-lo, dst[lo:hi], s)
+				continue
+			}
 			for r := lo; r < hi; r++ {
 				y, err := p.lab.label(codes[(r-lo)*words:(r-lo+1)*words], s)
 				if err != nil {

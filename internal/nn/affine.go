@@ -246,33 +246,40 @@ func activate(act Activation, y matrix) {
 		return
 	}
 	parallelFor(y.rows, rowGrain(y.cols), func(lo, hi int) {
-		f32, f64 := y.f32, y.f64
-		if f32 != nil {
-			f32 = f32[lo*y.cols : hi*y.cols]
-		} else {
-			f64 = f64[lo*y.cols : hi*y.cols]
-		}
-		switch act {
-		case ReLU:
-			for i, v := range f32 {
+		a, b := lo*y.cols, hi*y.cols
+		switch {
+		case act == ReLU && y.f32 != nil:
+			Rectify(y.f32[a:b])
+		case act == ReLU:
+			for i, v := range y.f64[a:b] {
 				if v < 0 {
-					f32[i] = 0
+					y.f64[a+i] = 0
 				}
 			}
-			for i, v := range f64 {
-				if v < 0 {
-					f64[i] = 0
-				}
+		case y.f32 != nil:
+			for i, v := range y.f32[a:b] {
+				y.f32[a+i] = float32(1 / (1 + math.Exp(-float64(v))))
 			}
-		case Sigmoid:
-			for i, v := range f32 {
-				f32[i] = float32(1 / (1 + math.Exp(-float64(v))))
-			}
-			for i, v := range f64 {
-				f64[i] = 1 / (1 + math.Exp(-v))
+		default:
+			for i, v := range y.f64[a:b] {
+				y.f64[a+i] = 1 / (1 + math.Exp(-v))
 			}
 		}
 	})
+}
+
+// Rectify replaces every negative element of v by 0 (NaNs stay NaN),
+// eight at a time with AVX2.
+func Rectify(v []float32) {
+	if n := len(v) &^ 7; haveAVX2 && n > 0 {
+		reluAVX2(&v[0], n)
+		v = v[n:]
+	}
+	for i, x := range v {
+		if x < 0 {
+			v[i] = 0
+		}
+	}
 }
 
 // activationGrad sets dz = dy·act'(z), from the activation's output y;
@@ -304,6 +311,12 @@ func activationGrad(act Activation, dz, dy, y matrix, add bool) {
 			return
 		}
 		z, d, o := dz.f32[a:b], dy.f32[a:b], y.f32[a:b]
+		if act == ReLU && !add {
+			if n := len(z) &^ 7; haveAVX2 && n > 0 {
+				reluGradAVX2(&z[0], &d[0], &o[0], n)
+				z, d, o = z[n:], d[n:], o[n:]
+			}
+		}
 		for i := range z {
 			var g float32
 			switch act {

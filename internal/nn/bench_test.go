@@ -166,3 +166,37 @@ func BenchmarkTrainStep(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkForward times the graph-free forward pass of one example and of
+// a batch of 256, for the benchmark's networks.
+func BenchmarkForward(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		spec Spec
+	}{
+		{"onehot", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{20000}}},
+		{"lm", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{149, 151, 157}}},
+	} {
+		n := mustNet(b, c.spec, 1)
+		x := randomF32(256*c.spec.Inputs, 5)
+		b.Run(c.name+"/rows=1", func(b *testing.B) {
+			var ws Workspace
+			var dst []float32
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				dst = n.Forward(x[i*c.spec.Inputs:(i+1)*c.spec.Inputs], &ws, dst)
+				i = (i + 1) % 256
+			}
+		})
+		b.Run(c.name+"/rows=256", func(b *testing.B) {
+			var ws Workspace
+			var dst []float32
+			b.ReportAllocs()
+			for b.Loop() {
+				dst = n.ForwardBatch(x, 256, &ws, dst)
+			}
+			b.ReportMetric(b.Elapsed().Seconds()*1e6/float64(b.N*256), "µs/row")
+		})
+	}
+}

@@ -248,10 +248,10 @@ func (op *crossEntropyOp) row64(x []float64, r int) {
 	op.hit[r] = hit
 }
 
-// max32 returns the largest value of a non-empty x (NaNs aside: a NaN
-// makes the loss NaN through the exponentials whatever max32 returns).
+// max32 returns the largest value of x ignoring NaNs, -Inf if there is
+// none. (A NaN logit still makes the loss NaN, through its exponential.)
 func max32(x []float32) float32 {
-	m := x[0]
+	m := float32(math.Inf(-1))
 	if n := len(x) &^ 7; haveAVX2 && n > 0 {
 		m = maxAVX2(&x[0], n)
 		x = x[n:]

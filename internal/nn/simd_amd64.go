@@ -21,3 +21,17 @@ func scaleAVX2(dst, src *float32, n int, a float32)
 
 //go:noescape
 func adamAVX2(p, grad, m, v *float32, n int, k *adamConsts32)
+
+// haveFMA selects gaxpyAVX2, which fuses multiply-adds (graph-free
+// inference only: training never uses it, so that its results do not
+// depend on the CPU's features beyond the BLAS).
+var haveFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func gaxpyAVX2(y *float32, n int, w *float32, stride int, idx *int32, xv *float32, k int)
+
+//go:noescape
+func reluAVX2(x *float32, n int)
+
+//go:noescape
+func reluGradAVX2(dz, dy, y *float32, n int)

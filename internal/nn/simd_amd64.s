@@ -16,7 +16,8 @@ DATA expc<>+36(SB)/4, $0x3f000000 // p0
 DATA expc<>+40(SB)/4, $0x3f800000 // 1
 DATA expc<>+44(SB)/4, $0xc2aea8f6 // -87.33, below which e^x is 0
 DATA expc<>+48(SB)/4, $127        // exponent bias
-GLOBL expc<>(SB), RODATA|NOPTR, $52
+DATA expc<>+52(SB)/4, $0xff800000 // -Inf
+GLOBL expc<>(SB), RODATA|NOPTR, $56
 
 // func expShiftSumAVX2(dst, x *float32, n int, shift float32) float64
 //
@@ -98,18 +99,18 @@ done:
 
 // func maxAVX2(x *float32, n int) float32
 //
-// Returns the largest of x[0:n] (n a positive multiple of 8).
+// Returns the largest of x[0:n] ignoring NaNs, -Inf if there is none (n a
+// multiple of 8).
 TEXT ·maxAVX2(SB), NOSPLIT, $0-20
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
-	VMOVUPS (SI), Y0
-	ADDQ $32, SI
+	VBROADCASTSS expc<>+52(SB), Y0 // -Inf
 	SHRQ $3, CX
-	DECQ CX
 	JZ   reduce
 
 loop:
-	VMAXPS (SI), Y0, Y0
+	VMOVUPS (SI), Y1
+	VMAXPS  Y0, Y1, Y0      // (x > m) ? x : m, so a NaN x is skipped
 	ADDQ $32, SI
 	DECQ CX
 	JNZ  loop
@@ -195,6 +196,135 @@ loop:
 	ADDQ $32, SI
 	ADDQ $32, R8
 	ADDQ $32, R9
+	DECQ CX
+	JNZ  loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func gaxpyAVX2(y *float32, n int, w *float32, stride int, idx *int32, xv *float32, k int)
+//
+// y[0:n] += Σ_{t<k} xv[t]·w[idx[t]·stride : idx[t]·stride+n], n a multiple
+// of 8, with fused multiply-adds, rows taken four at a time in order.
+// (R14 and R15 are left alone: the g register and the dynamic-linking
+// temporary.)
+TEXT ·gaxpyAVX2(SB), NOSPLIT, $0-56
+	MOVQ y+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ w+16(FP), SI
+	MOVQ stride+24(FP), R8
+	SHLQ $2, R8             // stride in bytes
+	MOVQ idx+32(FP), R9
+	MOVQ xv+40(FP), R10
+	MOVQ k+48(FP), R11
+	SHLQ $2, CX             // row length in bytes
+	JZ   done
+
+quad:
+	CMPQ R11, $4
+	JLT  single
+	// Rows idx[0..3] of w and their weights.
+	MOVLQSX 0(R9), AX
+	IMULQ R8, AX
+	LEAQ (SI)(AX*1), R12
+	MOVLQSX 4(R9), AX
+	IMULQ R8, AX
+	LEAQ (SI)(AX*1), R13
+	MOVLQSX 8(R9), AX
+	IMULQ R8, AX
+	LEAQ (SI)(AX*1), DX
+	MOVLQSX 12(R9), AX
+	IMULQ R8, AX
+	LEAQ (SI)(AX*1), BX
+	VBROADCASTSS 0(R10), Y4
+	VBROADCASTSS 4(R10), Y5
+	VBROADCASTSS 8(R10), Y6
+	VBROADCASTSS 12(R10), Y7
+	XORQ AX, AX             // byte offset in the rows
+
+quadloop:
+	VMOVUPS (DI)(AX*1), Y0
+	VFMADD231PS (R12)(AX*1), Y4, Y0
+	VFMADD231PS (R13)(AX*1), Y5, Y0
+	VFMADD231PS (DX)(AX*1), Y6, Y0
+	VFMADD231PS (BX)(AX*1), Y7, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT  quadloop
+	ADDQ $16, R9
+	ADDQ $16, R10
+	SUBQ $4, R11
+	JMP  quad
+
+single:
+	TESTQ R11, R11
+	JZ   done
+	MOVLQSX 0(R9), AX
+	IMULQ R8, AX
+	LEAQ (SI)(AX*1), R12
+	VBROADCASTSS 0(R10), Y4
+	XORQ AX, AX
+
+singleloop:
+	VMOVUPS (DI)(AX*1), Y0
+	VFMADD231PS (R12)(AX*1), Y4, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT  singleloop
+	ADDQ $4, R9
+	ADDQ $4, R10
+	DECQ R11
+	JMP  single
+
+done:
+	VZEROUPPER
+	RET
+
+// func reluAVX2(x *float32, n int)
+//
+// x[i] = max(x[i], 0) for i < n (n a multiple of 8); a NaN stays NaN.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), DI
+	MOVQ n+8(FP), CX
+	VXORPS Y1, Y1, Y1
+	SHRQ $3, CX
+	JZ   done
+
+loop:
+	VMOVUPS (DI), Y0
+	VMAXPS  Y0, Y1, Y0      // (0 > x) ? 0 : x
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX2(dz, dy, y *float32, n int)
+//
+// dz[i] = y[i] > 0 ? dy[i] : 0 for i < n (n a multiple of 8).
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-32
+	MOVQ dz+0(FP), DI
+	MOVQ dy+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	VXORPS Y2, Y2, Y2
+	SHRQ $3, CX
+	JZ   done
+
+loop:
+	VMOVUPS (DX), Y3
+	VCMPPS  $0x1e, Y2, Y3, Y0 // y > 0 (ordered: false for NaN)
+	VANDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
 	DECQ CX
 	JNZ  loop
 

@@ -49,17 +49,14 @@ func TestKernelsMatchScalar(t *testing.T) {
 				x[i] = special[rng.IntN(len(special))]
 			}
 		}
-		if n > 0 {
-			m := max32(x)
-			want := x[0]
-			for _, v := range x[1:] {
-				if v > want {
-					want = v
-				}
+		wantMax := float32(math.Inf(-1))
+		for _, v := range x {
+			if v > wantMax { // NaNs skipped
+				wantMax = v
 			}
-			if m != want && !(math.IsNaN(float64(want)) || math.IsNaN(float64(m))) {
-				t.Errorf("n=%d: max32 = %v, want %v", n, m, want)
-			}
+		}
+		if m := max32(x); m != wantMax {
+			t.Errorf("n=%d: max32 = %v, want %v", n, m, wantMax)
 		}
 		shift := float32(30)
 		dst := make([]float32, n)
@@ -80,6 +77,30 @@ func TestKernelsMatchScalar(t *testing.T) {
 		for i, v := range x {
 			if w := 0.37 * v; math.Float32bits(sc[i]) != math.Float32bits(w) && w == w {
 				t.Fatalf("n=%d: scale of %v: %v, want %v", n, v, sc[i], w)
+			}
+		}
+		// ReLU and its gradient.
+		r := append([]float32(nil), x...)
+		Rectify(r)
+		dy := make([]float32, n)
+		for i := range dy {
+			dy[i] = float32(rng.NormFloat64())
+		}
+		dz := make([]float32, n)
+		activationGrad(ReLU, matrix{rows: 1, cols: n, f32: dz}, matrix{rows: 1, cols: n, f32: dy}, matrix{rows: 1, cols: n, f32: x}, false)
+		for i, v := range x {
+			want, wantGrad := v, float32(0)
+			if v < 0 {
+				want = 0
+			}
+			if v > 0 {
+				wantGrad = dy[i]
+			}
+			if math.Float32bits(r[i]) != math.Float32bits(want) && !(v != v && r[i] != r[i]) {
+				t.Fatalf("n=%d: Rectify(%v) = %v", n, v, r[i])
+			}
+			if dz[i] != wantGrad {
+				t.Fatalf("n=%d: ReLU gradient at %v: %v, want %v", n, v, dz[i], wantGrad)
 			}
 		}
 		// Adam: the kernel and the scalar loop from the same state.

@@ -1,0 +1,69 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestRowAffine cross-checks RowAffine and SumRows against a float64
+// reference on sizes around the kernel's 8-float vectors, 4-row groups and
+// L1 blocks, with zero inputs mixed in.
+func TestRowAffine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	var s RowScratch
+	for _, in := range []int{0, 1, 3, 4, 5, 70, 300} {
+		for _, out := range []int{0, 1, 7, 8, 9, 63, 64, 65, 2049, 5003} {
+			x := randomF32(in, uint64(in))
+			for i := range x {
+				if rng.IntN(3) == 0 {
+					x[i] = 0
+				}
+			}
+			w := randomF32(in*out, 2)
+			b := randomF32(out, 3)
+			y := make([]float32, out)
+			RowAffine(y, x, w, b, &s)
+			for j := 0; j < out; j++ {
+				want := float64(b[j])
+				for i := 0; i < in; i++ {
+					want += float64(x[i]) * float64(w[i*out+j])
+				}
+				if math.Abs(float64(y[j])-want) > 1e-5*(1+math.Abs(want))*math.Sqrt(float64(in+1)) {
+					t.Fatalf("in %d out %d: y[%d] = %v, want %v", in, out, j, y[j], want)
+				}
+			}
+			// The rows of a binary code: SumRows with unit weights.
+			var set []int32
+			for i := 0; i < in; i++ {
+				if rng.IntN(2) == 0 {
+					set = append(set, int32(i))
+				}
+			}
+			copy(y, b)
+			SumRows(y, w, out, set, nil)
+			for j := 0; j < out; j++ {
+				want := float64(b[j])
+				for _, i := range set {
+					want += float64(w[int(i)*out+j])
+				}
+				if math.Abs(float64(y[j])-want) > 1e-5*(1+math.Abs(want))*math.Sqrt(float64(in+1)) {
+					t.Fatalf("SumRows in %d out %d: y[%d] = %v, want %v", in, out, j, y[j], want)
+				}
+			}
+		}
+	}
+}
+
+// TestRowAffineAllocs checks that RowAffine allocates nothing once its
+// scratch has grown.
+func TestRowAffineAllocs(t *testing.T) {
+	const in, out = 512, 2000
+	x, w, b := randomF32(in, 1), randomF32(in*out, 2), randomF32(out, 3)
+	y := make([]float32, out)
+	var s RowScratch
+	RowAffine(y, x, w, b, &s)
+	if a := testing.AllocsPerRun(20, func() { RowAffine(y, x, w, b, &s) }); a != 0 {
+		t.Errorf("RowAffine: %v allocs", a)
+	}
+}
