@@ -296,6 +296,21 @@ func (e *Ensemble) scoreRow(x []float32, sc *scratch) error {
 	return nil
 }
 
+// parallelChunks implements siteScorer: true when every present site is
+// an MLP, which scores a chunk with parallel matrix products (a learner of
+// unknown kind may be serial: its rows are better split over goroutines).
+func (e *Ensemble) parallelChunks() bool {
+	for _, l := range e.sites {
+		if l == nil {
+			continue
+		}
+		if _, ok := l.(*MLP); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // scoreChunk implements siteScorer.
 func (e *Ensemble) scoreChunk(x []float32, rows int, sc *scratch) error {
 	present := 0

@@ -187,6 +187,10 @@ func (s *netScorer) scoreChunk(x []float32, rows int, sc *scratch) error {
 	return nil
 }
 
+// parallelChunks implements siteScorer: a network scores a chunk with one
+// parallel matrix product per layer.
+func (s *netScorer) parallelChunks() bool { return true }
+
 func (h *MultiHead) setNet(n *nn.Net) {
 	h.net = n
 	h.ns = netScorer{h.m, n}
