@@ -142,36 +142,7 @@ type config struct {
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("cjk: ")
-	var c config
-	var rowList, faceList, bitList, fromS, toS string
-	var seed uint
-	keys := make([]string, len(rows))
-	for i, r := range rows {
-		keys[i] = r.key
-	}
-	flag.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
-	flag.StringVar(&faceList, "test-face", "BabelStone Han",
-		"held-out face(s): a name or index 0-7 (comma-separated for several, all for each in turn); the others are the training set")
-	flag.IntVar(&c.size, "size", glyphs.DefaultSize, "image side in pixels")
-	flag.StringVar(&fromS, "from", "4E00", "first code point (hex); classes are from..to")
-	flag.StringVar(&toS, "to", "9FA5", "last code point (hex)")
-	flag.IntVar(&c.hidden, "hidden", 512, "width of the hidden layer (far below the 20,902 classes)")
-	flag.StringVar(&c.arch, "arch", "shared", "LM and ECOC networks: shared (one trunk, one head per site) or ensemble (one network per site)")
-	flag.IntVar(&c.epochs, "epochs", 10, "training epochs (no early stopping: every face but the test face is training data)")
-	flag.IntVar(&c.batch, "batch", 128, "minibatch size")
-	flag.Float64Var(&c.lr, "lr", 1e-3, "Adam learning rate")
-	flag.IntVar(&c.simplexP, "simplex-p", 181, "field of the simplex LM (the paper uses 181; 0: the smallest prime p with p^2 >= classes)")
-	flag.StringVar(&bitList, "dsnc-bits", "16,64,200", "DSNC code sizes, comma-separated")
-	flag.IntVar(&c.evalRows, "eval", 20000, "training images on which training accuracy is measured (drawn at random)")
-	flag.IntVar(&c.latRows, "latency", 1000, "test images predicted one at a time to measure latency")
-	flag.IntVar(&c.parallel, "parallel", 0, "sites trained at once with -arch ensemble (0: one per core)")
-	flag.UintVar(&seed, "seed", 1, "seed of weights, minibatch order and sampling")
-	flag.StringVar(&c.cacheDir, "cache", "", "glyph cache directory (default: labelcode/glyphs under the user cache directory)")
-	flag.BoolVar(&c.noCache, "no-cache", false, "render the glyphs without reading or writing the cache")
-	flag.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
-	flag.BoolVar(&c.quiet, "quiet", false, "no progress bars")
-	flag.BoolVar(&c.smoke, "smoke", false, "tiny sizes (64 code points, 16x16, faces that are installed) for a check that the program runs; skips when fewer than two faces are installed")
-	flag.Usage = func() {
+	flag.CommandLine.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), `Usage: go run ./examples/cjk [flags]
 
 Reproduces Tables I-III of the Label Mapping paper on 20,902 CJK glyphs
@@ -182,30 +153,10 @@ run takes hours on two cores, so -rows and -epochs pick a part of it.
 
 Flags:
 `)
-		flag.PrintDefaults()
+		flag.CommandLine.PrintDefaults()
 	}
-	flag.Parse()
-	c.seed = uint64(seed)
-	var err error
-	if c.rows, err = selectRows(rowList); err != nil {
-		log.Fatal(err)
-	}
-	if c.from, err = parseRune(fromS); err != nil {
-		log.Fatal(err)
-	}
-	if c.to, err = parseRune(toS); err != nil {
-		log.Fatal(err)
-	}
-	if c.bits, err = parseInts(bitList); err != nil {
-		log.Fatalf("-dsnc-bits: %v", err)
-	}
-	if c.testFaces, err = parseFaces(faceList); err != nil {
-		log.Fatal(err)
-	}
-	if c.smoke {
-		c = smokeConfig(c)
-	}
-	if err := report.CheckOut(c.out); err != nil {
+	c, err := parseArgs(flag.CommandLine, os.Args[1:])
+	if err != nil {
 		log.Fatal(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -217,6 +168,62 @@ Flags:
 		}
 		log.Fatal(err)
 	}
+}
+
+// parseArgs defines the program's flags on fs, parses args and returns the
+// configuration (shrunk by -smoke).
+func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
+	var c config
+	var rowList, faceList, bitList, fromS, toS string
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.key
+	}
+	fs.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
+	fs.StringVar(&faceList, "test-face", "BabelStone Han",
+		"held-out face(s): a name or index 0-7 (comma-separated for several, all for each in turn); the others are the training set")
+	fs.IntVar(&c.size, "size", glyphs.DefaultSize, "image side in pixels")
+	fs.StringVar(&fromS, "from", "4E00", "first code point (hex); classes are from..to")
+	fs.StringVar(&toS, "to", "9FA5", "last code point (hex)")
+	fs.IntVar(&c.hidden, "hidden", 512, "width of the hidden layer (far below the 20,902 classes)")
+	fs.StringVar(&c.arch, "arch", "shared", "LM and ECOC networks: shared (one trunk, one head per site) or ensemble (one network per site)")
+	fs.IntVar(&c.epochs, "epochs", 10, "training epochs (no early stopping: every face but the test face is training data)")
+	fs.IntVar(&c.batch, "batch", 128, "minibatch size")
+	fs.Float64Var(&c.lr, "lr", 1e-3, "Adam learning rate")
+	fs.IntVar(&c.simplexP, "simplex-p", 181, "field of the simplex LM (the paper uses 181; 0: the smallest prime p with p^2 >= classes)")
+	fs.StringVar(&bitList, "dsnc-bits", "16,64,200", "DSNC code sizes, comma-separated")
+	fs.IntVar(&c.evalRows, "eval", 20000, "training images on which training accuracy is measured (drawn at random)")
+	fs.IntVar(&c.latRows, "latency", 1000, "test images predicted one at a time to measure latency")
+	fs.IntVar(&c.parallel, "parallel", 0, "sites trained at once with -arch ensemble (0: one per core)")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of weights, minibatch order and sampling")
+	fs.StringVar(&c.cacheDir, "cache", "", "glyph cache directory (default: labelcode/glyphs under the user cache directory)")
+	fs.BoolVar(&c.noCache, "no-cache", false, "render the glyphs without reading or writing the cache")
+	fs.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress bars")
+	fs.BoolVar(&c.smoke, "smoke", false, "tiny sizes (64 code points, 16x16, faces that are installed) for a check that the program runs; skips when fewer than two faces are installed")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	var err error
+	if c.rows, err = selectRows(rowList); err != nil {
+		return c, err
+	}
+	if c.from, err = parseRune(fromS); err != nil {
+		return c, err
+	}
+	if c.to, err = parseRune(toS); err != nil {
+		return c, err
+	}
+	if c.bits, err = parseInts(bitList); err != nil {
+		return c, fmt.Errorf("-dsnc-bits: %w", err)
+	}
+	if c.testFaces, err = parseFaces(faceList); err != nil {
+		return c, err
+	}
+	if c.smoke {
+		c = smokeConfig(c)
+	}
+	return c, report.CheckOut(c.out)
 }
 
 // errSkip ends a smoke run that cannot run here (fonts missing).

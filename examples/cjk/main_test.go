@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +14,29 @@ import (
 	"github.com/labelcode/labelcode/examples/internal/glyphs"
 )
 
+// parse returns the configuration the program gets from args.
+func parse(t *testing.T, args ...string) config {
+	t.Helper()
+	c, err := parseArgs(flag.NewFlagSet("cjk", flag.ContinueOnError), args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestParse(t *testing.T) {
+	c := parse(t)
+	if len(c.rows) != len(rows) || c.hidden != 512 || c.size != 32 || c.to-c.from+1 != 20902 || c.simplexP != 181 ||
+		len(c.testFaces) != 1 || c.testFaces[0] != 7 || len(c.bits) != 3 {
+		t.Errorf("defaults: %+v", c)
+	}
+	for _, args := range [][]string{{"-rows", "x"}, {"-from", "1234"}, {"-dsnc-bits", "0"}, {"-test-face", "9"}, {"-out", "a.xml"}} {
+		fs := flag.NewFlagSet("cjk", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		if _, err := parseArgs(fs, args); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
 	if r, err := parseRune("U+4E00"); err != nil || r != 0x4E00 {
 		t.Errorf("parseRune(U+4E00) = %x, %v", r, err)
 	}
@@ -55,8 +79,8 @@ func TestSmokeSkipsWithoutFonts(t *testing.T) {
 		f.Path = filepath.Join(dir, "missing", f.Name+".ttf")
 		faces = append(faces, f)
 	}
-	c := smokeConfig(config{faces: faces, testFaces: []int{7}, arch: "shared", seed: 1, quiet: true})
-	c.rows, _ = selectRows("onehot")
+	c := parse(t, "-smoke", "-quiet", "-rows", "onehot")
+	c.faces = faces
 	err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{})
 	if !errors.Is(err, errSkip) {
 		t.Fatalf("got %v, want errSkip", err)
@@ -81,9 +105,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("renders glyphs and trains")
 	}
 	out := filepath.Join(t.TempDir(), "r.csv")
-	c := smokeConfig(config{testFaces: []int{7}, arch: "ensemble", seed: 1, out: out, quiet: true})
-	c.smoke = true
-	c.rows, _ = selectRows("onehot,ecoc,simplex3,mixed2,dsnc")
+	c := parse(t, "-smoke", "-quiet", "-arch", "ensemble", "-out", out, "-rows", "onehot,ecoc,simplex3,mixed2,dsnc")
 	var stdout bytes.Buffer
 	err := run(context.Background(), c, &stdout, &bytes.Buffer{})
 	if errors.Is(err, errSkip) {

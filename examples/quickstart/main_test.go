@@ -3,11 +3,27 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// parse returns the configuration the program gets from args.
+func parse(t *testing.T, args ...string) config {
+	t.Helper()
+	var c config
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	setFlags(fs, &c)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	if c.smoke {
+		c = smokeConfig(c)
+	}
+	return c
+}
 
 // TestSmoke runs the whole program at smoke sizes and checks the table,
 // the predictions and the -out file.
@@ -16,7 +32,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("trains three models on the Republic (seconds)")
 	}
 	out := filepath.Join(t.TempDir(), "r.csv")
-	c := smokeConfig(config{batch: 128, lr: 2e-3, sites: 3, seed: 1, out: out, quiet: true})
+	c := parse(t, "-smoke", "-quiet", "-out", out)
 	var stdout, stderr bytes.Buffer
 	if err := run(context.Background(), c, &stdout, &stderr); err != nil {
 		t.Fatal(err)
@@ -41,8 +57,10 @@ func TestSmoke(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	c := smokeConfig(config{batch: 128, lr: 2e-3, sites: 1, seed: 1, quiet: true})
-	if err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
-		t.Error("one site accepted")
+	for _, args := range [][]string{{"-sites", "1"}, {"-input", "pixels"}, {"-width", "0"}, {"-batch", "1"}} {
+		c := parse(t, append([]string{"-smoke", "-quiet"}, args...)...)
+		if err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+			t.Errorf("%v accepted", args)
+		}
 	}
 }

@@ -146,36 +146,7 @@ type config struct {
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("republic: ")
-	var c config
-	var rowList string
-	var seed uint
-	smoke := false
-	keys := make([]string, len(rows))
-	for i, r := range rows {
-		keys[i] = r.key
-	}
-	flag.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
-	flag.IntVar(&c.context, "context", 4, "number of previous words the models see")
-	flag.IntVar(&c.hidden, "hidden", 100, "width of the hidden layer (the paper's last-but-one layer is 100)")
-	flag.IntVar(&c.inputSites, "input-sites", 2, "sites of the mixed LM that encodes each input word")
-	flag.IntVar(&c.epochs, "epochs", 8, "maximum training epochs")
-	flag.IntVar(&c.patience, "patience", 2, "stop after this many epochs without a better validation score (0: never)")
-	flag.Float64Var(&c.val, "val", 0.05, "fraction of the training examples (the end of the training text) held out for early stopping; 0 for none")
-	flag.IntVar(&c.batch, "batch", 128, "minibatch size")
-	flag.Float64Var(&c.lr, "lr", 2e-3, "Adam learning rate")
-	flag.IntVar(&c.bits, "bits", 64, "DSNC code length in bits")
-	flag.Float64Var(&c.beta, "reg-beta", 0.01, "initial intra-class weight of the DSNC+Reg regulariser (doubled after an epoch that improves validation accuracy, halved after one that does not)")
-	flag.Float64Var(&c.gamma, "reg-gamma", 0.01, "initial inter-class weight of the DSNC+Reg regulariser")
-	flag.IntVar(&c.trainRows, "train", 0, "use only this many training examples, drawn at random (0: all)")
-	flag.IntVar(&c.evalRows, "eval", 20000, "training examples on which training accuracy is measured (drawn at random)")
-	flag.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
-	flag.IntVar(&c.latRows, "latency", 1000, "test examples predicted one at a time to measure latency")
-	flag.IntVar(&c.parallel, "parallel", 0, "sites trained at once (0: one per core)")
-	flag.UintVar(&seed, "seed", 1, "seed of weights, minibatch order and sampling")
-	flag.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
-	flag.BoolVar(&c.quiet, "quiet", false, "no progress bars")
-	flag.BoolVar(&smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
-	flag.Usage = func() {
+	flag.CommandLine.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), `Usage: go run ./examples/republic [flags]
 
 Reproduces Table IV of the Label Mapping paper on Plato's Republic (shipped
@@ -185,18 +156,10 @@ encoding on and off, and DSNC. Prints a results table; -out writes it too.
 
 Flags:
 `)
-		flag.PrintDefaults()
+		flag.CommandLine.PrintDefaults()
 	}
-	flag.Parse()
-	c.seed = uint64(seed)
-	if smoke {
-		c = smokeConfig(c)
-	}
-	var err error
-	if c.rows, err = selectRows(rowList); err != nil {
-		log.Fatal(err)
-	}
-	if err := report.CheckOut(c.out); err != nil {
+	c, err := parseArgs(flag.CommandLine, os.Args[1:])
+	if err != nil {
 		log.Fatal(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -204,6 +167,50 @@ Flags:
 	if err := run(ctx, c, os.Stdout, os.Stderr); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// parseArgs defines the program's flags on fs, parses args and returns the
+// configuration (shrunk by -smoke).
+func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
+	var c config
+	var rowList string
+	smoke := false
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.key
+	}
+	fs.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
+	fs.IntVar(&c.context, "context", 4, "number of previous words the models see")
+	fs.IntVar(&c.hidden, "hidden", 100, "width of the hidden layer (the paper's last-but-one layer is 100)")
+	fs.IntVar(&c.inputSites, "input-sites", 2, "sites of the mixed LM that encodes each input word")
+	fs.IntVar(&c.epochs, "epochs", 8, "maximum training epochs")
+	fs.IntVar(&c.patience, "patience", 2, "stop after this many epochs without a better validation score (0: never)")
+	fs.Float64Var(&c.val, "val", 0.05, "fraction of the training examples (the end of the training text) held out for early stopping; 0 for none")
+	fs.IntVar(&c.batch, "batch", 128, "minibatch size")
+	fs.Float64Var(&c.lr, "lr", 2e-3, "Adam learning rate")
+	fs.IntVar(&c.bits, "bits", 64, "DSNC code length in bits")
+	fs.Float64Var(&c.beta, "reg-beta", 0.01, "initial intra-class weight of the DSNC+Reg regulariser (doubled after an epoch that improves validation accuracy, halved after one that does not)")
+	fs.Float64Var(&c.gamma, "reg-gamma", 0.01, "initial inter-class weight of the DSNC+Reg regulariser")
+	fs.IntVar(&c.trainRows, "train", 0, "use only this many training examples, drawn at random (0: all)")
+	fs.IntVar(&c.evalRows, "eval", 20000, "training examples on which training accuracy is measured (drawn at random)")
+	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
+	fs.IntVar(&c.latRows, "latency", 1000, "test examples predicted one at a time to measure latency")
+	fs.IntVar(&c.parallel, "parallel", 0, "sites trained at once (0: one per core)")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of weights, minibatch order and sampling")
+	fs.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress bars")
+	fs.BoolVar(&smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if smoke {
+		c = smokeConfig(c)
+	}
+	var err error
+	if c.rows, err = selectRows(rowList); err != nil {
+		return c, err
+	}
+	return c, report.CheckOut(c.out)
 }
 
 // smokeConfig shrinks c to a run of seconds that still goes through every

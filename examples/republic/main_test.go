@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +24,17 @@ func TestSelectRows(t *testing.T) {
 	if _, err := selectRows("onehot,nosuch"); err == nil {
 		t.Error("unknown row accepted")
 	}
+	for _, args := range [][]string{{"-rows", "nosuch"}, {"-out", "r.txt"}, {"-epochs", "x"}} {
+		fs := flag.NewFlagSet("republic", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		if _, err := parseArgs(fs, args); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	c, err := parseArgs(flag.NewFlagSet("republic", flag.ContinueOnError), nil)
+	if err != nil || len(c.rows) != len(rows) || c.hidden != 100 || c.context != 4 {
+		t.Errorf("defaults: %+v, %v", c, err)
+	}
 }
 
 // TestSmoke runs a few rows at smoke sizes, one of each kind (ensemble,
@@ -31,9 +44,9 @@ func TestSmoke(t *testing.T) {
 		t.Skip("trains models on the Republic (seconds)")
 	}
 	out := filepath.Join(t.TempDir(), "r.json")
-	c := smokeConfig(config{inputSites: 2, val: 0.05, batch: 128, lr: 2e-3, seed: 1, out: out, quiet: true})
-	var err error
-	if c.rows, err = selectRows("mixed2,simplex2,cutoff-in,shared6,dsnc,dsnc-reg"); err != nil {
+	c, err := parseArgs(flag.NewFlagSet("republic", flag.ContinueOnError),
+		[]string{"-smoke", "-quiet", "-out", out, "-rows", "mixed2,simplex2,cutoff-in,shared6,dsnc,dsnc-reg"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
