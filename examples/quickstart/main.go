@@ -8,20 +8,19 @@
 // needs no flags, no network and no data folder. It trains the three
 // models on the first 90% of the text, tests them on the last 10%, prints a
 // table (accuracy, parameters, training time, prediction latency) and a few
-// predictions. With the defaults it takes about three minutes on two cores.
+// predictions. With the defaults it takes two to three minutes on two cores.
 //
 // The input is Label Mapping on the input side (the LM paper, section V-C):
-// each context word becomes the 2-hot vector of its residues modulo two
-// primes (89 and 97: 186 values instead of 7,409), and the first dense
-// layer on it is a learned word embedding of 186 rows instead of 7,409.
+// each context word becomes the 3-hot vector of its residues modulo three
+// primes (89, 97 and 101: 287 values instead of 7,409), and the first dense
+// layer on it is a learned word embedding of 287 rows instead of 7,409.
 // Why this and not a fixed random projection (-input random): it is
-// lossless (the two residues give the word back by the Chinese remainder
-// theorem), it is the paper's own input for this task, and its rows are
-// sparse, which gonum's matrix product exploits by skipping zeros: in
-// examples/republic a random projection of the same width trained the same
-// network 2-4 times slower, for about half a point to one point more test
-// accuracy. All three models read the same rows, so only the output side
-// differs.
+// lossless (any two of the residues give the word back by the Chinese
+// remainder theorem), it is the paper's own input for this task, and its
+// rows are sparse, which the matrix products exploit by skipping zeros: in
+// examples/republic a random projection of the same width trained the
+// same network 2-4 times slower for at most a point more test accuracy.
+// All the models read the same rows, so only the output side differs.
 package main
 
 import (
@@ -74,8 +73,8 @@ func setFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.batch, "batch", 128, "minibatch size")
 	fs.Float64Var(&c.lr, "lr", 2e-3, "Adam learning rate")
 	fs.StringVar(&c.input, "input", "lm", "input encoding of a word: lm (Label Mapping n-hot, mod primes just above sqrt(7409)) or random (a fixed random projection)")
-	fs.IntVar(&c.inSites, "input-sites", 2, "sites of the Label Mapping that encodes a word (-input lm; 2 sites: 186 values)")
-	fs.IntVar(&c.width, "width", 186, "values per word of the random projection (-input random)")
+	fs.IntVar(&c.inSites, "input-sites", 3, "sites of the Label Mapping that encodes a word (-input lm; 3 sites: 287 values)")
+	fs.IntVar(&c.width, "width", 287, "values per word of the random projection (-input random)")
 	fs.IntVar(&c.sites, "sites", 3, "sites of the mixed Label Mapping of the output (primes just above sqrt(7409))")
 	fs.IntVar(&c.bits, "bits", 32, "DSNC code length in bits")
 	fs.IntVar(&c.trainRows, "train", 0, "training examples drawn from the first 90% of the text (0: all 106,812)")
@@ -264,8 +263,8 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 func inputEncoder(c config, k int) (report.WordEncoder, string, error) {
 	switch c.input {
 	case "random":
-		// Scaled so that a word's vector is as long as a 2-hot vector.
-		enc, err := report.NewRandomProjection(c.width, k, math.Sqrt2, c.seed)
+		// Scaled so that a word's vector is as long as a 3-hot vector.
+		enc, err := report.NewRandomProjection(c.width, k, math.Sqrt(3), c.seed)
 		return enc, fmt.Sprintf("a fixed random projection to %d values", c.width), err
 	case "lm":
 		sites := c.inSites

@@ -39,7 +39,7 @@ func TestSmoke(t *testing.T) {
 	}
 	got := stdout.String()
 	for _, want := range []string{"7409 classes", "one-hot softmax", "3 sites, mod 89 97 101", "DSNC, linear decoder",
-		"DSNC, nearest training code", "Some test predictions", "(* = right)"} {
+		"DSNC, nearest training code", "3-hot vector of its residues mod 89 97 101", "Some test predictions", "(* = right)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
