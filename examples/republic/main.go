@@ -19,10 +19,10 @@
 // The paper's network (an embedding, two LSTM layers of 100, a dense
 // layer of 100, 50 words of context) would take days on two CPU cores
 // here; this program uses a multilayer perceptron on the 4 previous words:
-// each word is LM-encoded on the input side (its residues mod 89 and 97 as
-// a 2-hot vector of 186 values, section V-C), the four are concatenated,
-// and one hidden ReLU layer of 100 units (the paper's last-but-one width)
-// feeds the output code. Every row reads the same rows except the input
+// each word is LM-encoded on the input side (its residues mod 89, 97 and
+// 101 as a 3-hot vector of 287 values, section V-C; the paper uses 6 sites,
+// -input-sites), the four are concatenated, and one hidden ReLU layer of
+// 100 units (the paper's last-but-one width) feeds the output code. Every row reads the same rows except the input
 // ablations. The last 5% of the training text is held out for early
 // stopping and keeping the best epoch.
 package main
@@ -182,7 +182,7 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	fs.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
 	fs.IntVar(&c.context, "context", 4, "number of previous words the models see")
 	fs.IntVar(&c.hidden, "hidden", 100, "width of the hidden layer (the paper's last-but-one layer is 100)")
-	fs.IntVar(&c.inputSites, "input-sites", 2, "sites of the mixed LM that encodes each input word")
+	fs.IntVar(&c.inputSites, "input-sites", 3, "sites of the mixed LM that encodes each input word (primes just above sqrt(7409))")
 	fs.IntVar(&c.epochs, "epochs", 8, "maximum training epochs")
 	fs.IntVar(&c.patience, "patience", 2, "stop after this many epochs without a better validation score (0: never)")
 	fs.Float64Var(&c.val, "val", 0.05, "fraction of the training examples (the end of the training text) held out for early stopping; 0 for none")
@@ -352,9 +352,9 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		tr.Progress = stderr
 	}
 
-	// Encoded datasets are large (4·c·width bytes a row, 318 MB for the
-	// default), so each input encoding is built when first needed and
-	// dropped when no later row uses it.
+	// Encoded datasets are large (4·c·width bytes a row, 466 MB for the
+	// default training set), so each input encoding is built when first
+	// needed and dropped when the next row uses another.
 	cache := map[string]*data{}
 	get := func(input string) (*data, error) {
 		if d := cache[input]; d != nil {
