@@ -6,12 +6,14 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/labelcode/labelcode/examples/internal/glyphs"
+	"github.com/labelcode/labelcode/examples/internal/report"
 )
 
 // parse returns the configuration the program gets from args.
@@ -126,5 +128,21 @@ func TestSmoke(t *testing.T) {
 	// Header, 4 code rows and 4 DSNC decoders of the 8-bit code.
 	if n := strings.Count(string(b), "\n"); n != 9 {
 		t.Errorf("CSV has %d lines, want 9:\n%s", n, b)
+	}
+}
+
+func TestMeanTable(t *testing.T) {
+	a := &report.Table{Settings: []string{"face A", "net"}, Results: []report.Result{
+		{Model: "m", TrainAcc: 0.5, TestAcc: 0.2, Latency: 10, TrainTime: 100, Params: 7}}}
+	b := &report.Table{Settings: []string{"face B", "net"}, Results: []report.Result{
+		{Model: "m", TrainAcc: 0.7, TestAcc: 0.4, Latency: 30, TrainTime: 300, Params: 7}}}
+	m := meanTable([]*report.Table{a, b})
+	r := m.Results[0]
+	if len(m.Results) != 1 || math.Abs(r.TrainAcc-0.6) > 1e-12 || math.Abs(r.TestAcc-0.3) > 1e-12 ||
+		r.Latency != 20 || r.TrainTime != 200 || r.Params != 7 || !strings.Contains(r.Note, "mean of 2 faces") {
+		t.Errorf("mean row %+v", r)
+	}
+	if len(m.Settings) != 1 || m.Settings[0] != "net" {
+		t.Errorf("settings %q", m.Settings)
 	}
 }
