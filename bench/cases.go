@@ -89,10 +89,17 @@ func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, bat
 	return res, nil
 }
 
+// settle is the pause before every timed prediction phase, on both sides:
+// long enough for the BLAS and OpenMP threads of the previous measurement
+// (of either side) to stop spinning (OpenBLAS spins about 0.1 s after its
+// last call), so that each side is timed on a quiet machine.
+const settle = 300 * time.Millisecond
+
 // predictGo times Predict on the first single rows, one call each (after
 // ten warm-up calls), and PredictBatch on all rows; it returns the seconds
 // per example of both and the batch accuracy on d.
 func predictGo(p predictor, d *labelcode.Dataset, single int) (one, batch, acc float64, err error) {
+	time.Sleep(settle)
 	for i := range min(10, single) {
 		if _, err := p.Predict(d.Row(i)); err != nil {
 			return 0, 0, 0, err
@@ -105,6 +112,7 @@ func predictGo(p predictor, d *labelcode.Dataset, single int) (one, batch, acc f
 		}
 	}
 	one = time.Since(start).Seconds() / float64(single)
+	time.Sleep(settle)
 	start = time.Now()
 	pred, err := p.PredictBatch(d.X, d.Len(), nil)
 	if err != nil {

@@ -26,6 +26,7 @@ import torch
 import torch.nn.functional as F
 
 FEATURES, HIDDEN, CLASSES = 1024, 512, 20000
+SETTLE = 0.3  # seconds of pause before each timed prediction phase, as the Go side
 PRIMES = (149, 151, 157)  # Label Mapping heads; 149·151·157 >= 20000
 BITS = 64
 
@@ -197,12 +198,14 @@ class Bench:
         out = {}
         with torch.inference_mode():
             rows = [self.x[i:i + 1] for i in range(single)]
+            time.sleep(SETTLE)
             # Warm-up, then one Python call per example: what a service pays.
             for r in rows[:10]:
                 model.predict(r).item()
             start = time.perf_counter()
             labels = [model.predict(r).item() for r in rows]
             out["single_seconds"] = (time.perf_counter() - start) / single
+            time.sleep(SETTLE)
             start = time.perf_counter()
             pred = torch.cat([model.predict(self.x[i:i + batch]) for i in range(0, self.rows, batch)])
             out["batch_seconds"] = (time.perf_counter() - start) / self.rows

@@ -26,16 +26,21 @@
 //   - Binarize: the stochastic binary layer as a gorgonia op for any graph,
 //     with SetMode to switch a built graph between Sample and Threshold.
 //   - Graph builders, which Fit itself is assembled from: NewNet (a Model's
-//     parameters as graph nodes), Net.Encode, Binarize, Net.Decode, NLL,
-//     NewRegulariser; NewTrainingGraph puts them together for one batch
-//     size. Batches and ClassBatches draw minibatches (ClassBatches groups
+//     parameters as graph nodes), Net.Encode, Binarize, Net.Decode,
+//     CrossEntropy (the fused softmax negative log-likelihood; NLL is the
+//     same loss from gorgonia's own ops), NewRegulariser; NewTrainingGraph
+//     puts them together for one batch size. Every dense layer is one
+//     fused op (matrix product, bias, activation) whose backward pass
+//     skips the input gradient of the first layer. Batches and ClassBatches draw minibatches (ClassBatches groups
 //     rows of a class so that same-class pairs exist for the regulariser).
-//   - Fit: Adam, validation after each epoch, early stopping keeping the
+//   - Fit: Adam (in place, with exactly the arithmetic of gorgonia's
+//     AdamSolver), validation after each epoch, early stopping keeping the
 //     best weights, context cancellation, a progress callback; a fixed seed
 //     reproduces a run bit for bit.
-//   - Encoder and Predictor: inference without the graph, float32 with gonum
-//     BLAS, and a decoder chosen with Decoding (LinearDecoding,
-//     NearestDecoding, TableDecoding).
+//   - Encoder and Predictor: inference without the graph, in float32 (one
+//     example through AVX2 kernels that stream the weights once, a batch
+//     through BLAS matrix products), and a decoder chosen with Decoding
+//     (LinearDecoding, NearestDecoding, TableDecoding).
 //   - Save, Load, Predictor.Save, LoadPredictor: one versioned,
 //     checksummed file with the configuration, weights, training codes and
 //     decoder choice.

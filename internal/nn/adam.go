@@ -3,6 +3,9 @@ package nn
 import (
 	"fmt"
 	"math"
+	"sync"
+
+	"gorgonia.org/tensor"
 )
 
 // Adam is the Adam optimizer (Kingma and Ba 2015) updating float32 or
@@ -13,7 +16,8 @@ import (
 //
 // Step performs, element by element, exactly the floating-point operations
 // of gorgonia's AdamSolver (with WithLearnRate, its default β1, β2 and ε,
-// batch 1, no clipping or regularisation), so the two give the same
+// batch 1, no clipping or regularisation), including the multiply-adds
+// that the build fuses in gorgonia's loops, so the two give the same
 // weights bit for bit; it does it in one pass over every weight, without
 // temporaries, on GOMAXPROCS goroutines (each element is updated from its
 // own values alone, so the split changes nothing). It allocates its two
@@ -84,6 +88,7 @@ func (a *Adam) Step(grads [][]float32) {
 		omb1: float32(1) - float32(a.Beta1), omb2: float32(1) - float32(a.Beta2),
 		eps: float32(a.Epsilon), negEta: -float32(a.LearningRate),
 		cv1: float32(1) / float32(c1), cv2: float32(1) / float32(c2),
+		fused: gorgoniaFuses32(),
 	}
 	for i, p := range a.p32 {
 		g, m, v := grads[i], a.m32[i], a.v32[i]
@@ -109,6 +114,7 @@ func (a *Adam) Step64(grads [][]float64) {
 	k := adamConsts64{
 		b1: a.Beta1, b2: a.Beta2, omb1: 1 - a.Beta1, omb2: 1 - a.Beta2,
 		eps: a.Epsilon, negEta: -a.LearningRate, cv1: 1 / c1, cv2: 1 / c2,
+		fused: gorgoniaFuses64(),
 	}
 	for i, p := range a.p64 {
 		g, m, v := grads[i], a.m64[i], a.v64[i]
@@ -121,31 +127,54 @@ func (a *Adam) Step64(grads [][]float64) {
 	}
 }
 
-type adamConsts32 struct{ b1, b2, omb1, omb2, eps, negEta, cv1, cv2 float32 }
+// adamConsts32 are the constants of one step; the assembly kernel reads
+// the eight floats in this order. fused says whether gorgonia's MulIncr
+// loops fuse (see adamUpdate32).
+type adamConsts32 struct {
+	b1, b2, omb1, omb2, eps, negEta, cv1, cv2 float32
+	fused                                     bool
+}
 
-type adamConsts64 struct{ b1, b2, omb1, omb2, eps, negEta, cv1, cv2 float64 }
+type adamConsts64 struct {
+	b1, b2, omb1, omb2, eps, negEta, cv1, cv2 float64
+	fused                                     bool
+}
 
 // adamUpdate32 is AdamSolver's sequence of tensor operations for one
 // element, in its order: t1 = g·(1-β1); g² ·(1-β2); m = t1 + m·β1;
 // v = g²(1-β2) + v·β2; w += (m·c1·(-η)) / (sqrt(v·c2) + ε).
+//
+// AdamSolver computes m and v with gorgonia's MulIncr loops
+// (incr[i] += a[i]·b), which the Go compiler turns into fused
+// multiply-adds on some targets (GOAMD64=v3, arm64, ...) and not on
+// others (the default amd64 build). k.fused says which, as probed from
+// gorgonia itself; those two operations follow it (an exactly rounded
+// fused multiply-add, or a rounded product then a sum) and every other
+// operation here is rounded explicitly, so that this compiler never fuses
+// anything else. The AVX2 kernel does the same.
 func adamUpdate32(p, g, m, v []float32, k adamConsts32) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	if n := len(p) &^ 7; haveAVX2 && n > 0 {
-		adamAVX2(&p[0], &g[0], &m[0], &v[0], n, &k)
+		adamAVX2(&p[0], &g[0], &m[0], &v[0], n, &k, k.fused)
 		p, g, m, v = p[n:], g[n:], m[n:], v[n:]
 	}
 	for j := range p {
 		gj := g[j]
-		t1 := gj * k.omb1
-		g2 := gj * gj
-		g2 = g2 * k.omb2
-		t1 += m[j] * k.b1
-		g2 += v[j] * k.b2
+		t1 := float32(gj * k.omb1)
+		g2 := float32(gj * gj)
+		g2 = float32(g2 * k.omb2)
+		if k.fused {
+			t1 = fma32(m[j], k.b1, t1)
+			g2 = fma32(v[j], k.b2, g2)
+		} else {
+			t1 += float32(m[j] * k.b1)
+			g2 += float32(v[j] * k.b2)
+		}
 		m[j], v[j] = t1, g2
-		mh := t1 * k.cv1
-		vh := float32(math.Sqrt(float64(g2 * k.cv2)))
+		mh := float32(t1 * k.cv1)
+		vh := float32(math.Sqrt(float64(float32(g2 * k.cv2))))
 		vh = vh + k.eps
-		mh = mh * k.negEta
+		mh = float32(mh * k.negEta)
 		p[j] += mh / vh
 	}
 }
@@ -154,15 +183,66 @@ func adamUpdate64(p, g, m, v []float64, k adamConsts64) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for j := range p {
 		gj := g[j]
-		t1 := gj * k.omb1
-		g2 := gj * gj
-		g2 = g2 * k.omb2
-		t1 += m[j] * k.b1
-		g2 += v[j] * k.b2
+		t1 := float64(gj * k.omb1)
+		g2 := float64(gj * gj)
+		g2 = float64(g2 * k.omb2)
+		if k.fused {
+			t1 = math.FMA(m[j], k.b1, t1)
+			g2 = math.FMA(v[j], k.b2, g2)
+		} else {
+			t1 += float64(m[j] * k.b1)
+			g2 += float64(v[j] * k.b2)
+		}
 		m[j], v[j] = t1, g2
-		mh := t1 * k.cv1
-		vh := math.Sqrt(g2*k.cv2) + k.eps
-		mh = mh * k.negEta
+		mh := float64(t1 * k.cv1)
+		vh := math.Sqrt(float64(g2*k.cv2)) + k.eps
+		mh = float64(mh * k.negEta)
 		p[j] += mh / vh
 	}
 }
+
+// fma32 returns a·b + c rounded once to float32, as a hardware fused
+// multiply-add does: the product is exact in float64, the sum is rounded
+// to odd in float64 (its exact error from Knuth's TwoSum decides), and
+// rounding that to float32 is then correct (Boldo and Melquiond 2008).
+func fma32(a, b, c float32) float32 {
+	p := float64(a) * float64(b)
+	s := p + float64(c)
+	if math.IsInf(s, 0) || math.IsNaN(s) {
+		return float32(s)
+	}
+	bv := s - p
+	e := (p - (s - bv)) + (float64(c) - bv)
+	if bits := math.Float64bits(s); e != 0 && bits&1 == 0 {
+		if (e > 0) == (s > 0) {
+			bits++
+		} else {
+			bits--
+		}
+		s = math.Float64frombits(bits)
+	}
+	return float32(s)
+}
+
+// gorgoniaFuses32 and gorgoniaFuses64 report whether this build compiles
+// gorgonia's MulIncr loops with fused multiply-adds, by running one on
+// values whose exact product 1 + 2^-11 + 2^-24 (1 + 2^-26 + 2^-54 for
+// float64) loses
+// its last term when rounded before the sum.
+var gorgoniaFuses32 = sync.OnceValue(func() bool {
+	a := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{1 + 1.0/(1<<12), 1 + 1.0/(1<<12)}))
+	incr := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{-(1 + 1.0/(1<<11)), -(1 + 1.0/(1<<11))}))
+	if _, err := tensor.Mul(a, float32(1+1.0/(1<<12)), tensor.WithIncr(incr), tensor.UseUnsafe()); err != nil {
+		panic("nn: probing gorgonia's arithmetic: " + err.Error())
+	}
+	return incr.Data().([]float32)[0] != 0
+})
+
+var gorgoniaFuses64 = sync.OnceValue(func() bool {
+	a := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1 + 1.0/(1<<27), 1 + 1.0/(1<<27)}))
+	incr := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{-(1 + 1.0/(1<<26)), -(1 + 1.0/(1<<26))}))
+	if _, err := tensor.Mul(a, float64(1+1.0/(1<<27)), tensor.WithIncr(incr), tensor.UseUnsafe()); err != nil {
+		panic("nn: probing gorgonia's arithmetic: " + err.Error())
+	}
+	return incr.Data().([]float64)[0] != 0
+})

@@ -11,12 +11,20 @@ func exp32(x float32) float32 {
 	if x < -87.33 {
 		return 0
 	}
+	// Every product is rounded explicitly: a conversion forbids the
+	// compiler to fuse it into the next sum (it would on GOAMD64=v3 or
+	// arm64), so that this function and the AVX2 kernel, which does not
+	// fuse, agree bit for bit on every build.
 	// Adding and subtracting 1.5·2^23 rounds to the nearest integer.
 	const round = 12582912.0
-	n := (x*math.Log2E + round) - round
-	r := x - n*0.693359375 - n*-2.12194440e-4
-	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
-	p = p*(r*r) + r + 1
+	n := (float32(x*math.Log2E) + round) - round
+	r := x - float32(n*0.693359375) - float32(n*-2.12194440e-4)
+	p := float32(1.9875691500e-4*r) + 1.3981999507e-3
+	p = float32(p*r) + 8.3334519073e-3
+	p = float32(p*r) + 4.1665795894e-2
+	p = float32(p*r) + 1.6666665459e-1
+	p = float32(p*r) + 5.0000001201e-1
+	p = float32(p*float32(r*r)) + r + 1
 	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 

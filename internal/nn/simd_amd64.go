@@ -20,7 +20,7 @@ func maxAVX2(x *float32, n int) float32
 func scaleAVX2(dst, src *float32, n int, a float32)
 
 //go:noescape
-func adamAVX2(p, grad, m, v *float32, n int, k *adamConsts32)
+func adamAVX2(p, grad, m, v *float32, n int, k *adamConsts32, fused bool)
 
 // haveFMA selects gaxpyAVX2, which fuses multiply-adds (graph-free
 // inference only: training never uses it, so that its results do not

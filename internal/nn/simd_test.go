@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 )
@@ -103,22 +104,54 @@ func TestKernelsMatchScalar(t *testing.T) {
 				t.Fatalf("n=%d: ReLU gradient at %v: %v, want %v", n, v, dz[i], wantGrad)
 			}
 		}
-		// Adam: the kernel and the scalar loop from the same state.
-		k := adamConsts32{b1: 0.9, b2: 0.999, omb1: 1 - float32(0.9), omb2: 1 - float32(0.999), eps: 1e-8, negEta: -0.01, cv1: 1 / 0.19, cv2: 1 / 0.002}
-		p, g, m, v := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
-		for i := range p {
-			p[i], g[i], m[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64()*1e-3), float32(rng.NormFloat64()*1e-3)
-			v[i] = float32(rng.Float64() * 1e-5)
-		}
-		p2, m2, v2 := append([]float32(nil), p...), append([]float32(nil), m...), append([]float32(nil), v...)
-		adamUpdate32(p, g, m, v, k)
-		for i := range p2 { // the scalar loop, element by element
-			adamUpdate32(p2[i:i+1], g[i:i+1], m2[i:i+1], v2[i:i+1], k)
-		}
-		for i := range p {
-			if p[i] != p2[i] || m[i] != m2[i] || v[i] != v2[i] {
-				t.Fatalf("n=%d: Adam element %d: kernel (%v %v %v), scalar (%v %v %v)", n, i, p[i], m[i], v[i], p2[i], m2[i], v2[i])
+		// Adam: the kernel and the scalar loop from the same state, with and
+		// without fused multiply-adds.
+		for _, fused := range []bool{false, true} {
+			k := adamConsts32{b1: 0.9, b2: 0.999, omb1: 1 - float32(0.9), omb2: 1 - float32(0.999), eps: 1e-8, negEta: -0.01, cv1: 1 / 0.19, cv2: 1 / 0.002, fused: fused}
+			p, g, m, v := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range p {
+				p[i], g[i], m[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64()*1e-3), float32(rng.NormFloat64()*1e-3)
+				v[i] = float32(rng.Float64() * 1e-5)
+			}
+			p2, m2, v2 := append([]float32(nil), p...), append([]float32(nil), m...), append([]float32(nil), v...)
+			adamUpdate32(p, g, m, v, k)
+			for i := range p2 { // the scalar loop, element by element
+				adamUpdate32(p2[i:i+1], g[i:i+1], m2[i:i+1], v2[i:i+1], k)
+			}
+			for i := range p {
+				if p[i] != p2[i] || m[i] != m2[i] || v[i] != v2[i] {
+					t.Fatalf("n=%d fused=%v: Adam element %d: kernel (%v %v %v), scalar (%v %v %v)", n, fused, i, p[i], m[i], v[i], p2[i], m2[i], v2[i])
+				}
 			}
 		}
 	}
+}
+
+// TestFMA32 checks fma32 against a·b + c computed exactly and rounded
+// once, on random values and on near cancellations.
+func TestFMA32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for i := 0; i < 100000; i++ {
+		a := float32(rng.NormFloat64())
+		b := float32(rng.NormFloat64())
+		c := float32(rng.NormFloat64())
+		if i%3 == 0 {
+			c = -a * b // near cancellation
+		}
+		got := fma32(a, b, c)
+		// The exact value a·b + c as a big float, rounded once to float32.
+		want := exactFMA32(a, b, c)
+		if math.Float32bits(got) != math.Float32bits(want) {
+			t.Fatalf("fma32(%v, %v, %v) = %v, want %v", a, b, c, got, want)
+		}
+	}
+}
+
+// exactFMA32 rounds a·b + c once to float32 with math/big.
+func exactFMA32(a, b, c float32) float32 {
+	x := new(big.Float).SetPrec(200).SetFloat64(float64(a))
+	x.Mul(x, new(big.Float).SetFloat64(float64(b)))
+	x.Add(x, new(big.Float).SetFloat64(float64(c)))
+	f, _ := x.Float32()
+	return f
 }
