@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/openblas"
 )
 
 func main() {
@@ -37,6 +38,7 @@ func main() {
 		python   = flag.String("python", "/usr/bin/python3", "Python interpreter with torch")
 		script   = flag.String("script", "bench/torch_bench.py", "the PyTorch side")
 		noTorch  = flag.Bool("notorch", false, "time the Go side only")
+		blas     = flag.Int("blasthreads", 0, "OpenBLAS threads on both sides (0: the library's default, all cores)")
 		cpuprof  = flag.String("cpuprofile", "", "write a CPU profile of the Go side's training to this file")
 	)
 	flag.Parse()
@@ -54,6 +56,9 @@ func main() {
 	}
 	const lr, seed = 1e-3, 1
 
+	if *blas > 0 {
+		openblas.SetThreads(*blas)
+	}
 	d, err := makeData(*rows)
 	if err != nil {
 		log.Fatal(err)
@@ -64,7 +69,7 @@ func main() {
 		DefaultThreads int    `json:"default_threads"`
 	}
 	if !*noTorch {
-		if torch, err = startTorch(*python, *script); err != nil {
+		if torch, err = startTorch(*python, *script, *blas); err != nil {
 			log.Fatal(err)
 		}
 		defer torch.close()
@@ -141,7 +146,7 @@ func main() {
 	fmt.Printf("\nMachine: %s, %d cores, GOMAXPROCS %d; %s; BLAS %s (%s)\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0),
 		runtime.Version(), nn.Backend, blasThreads())
 	if torch != nil {
-		fmt.Printf("PyTorch %s (its default intra-op threads here: %d), %s\n", info.Torch, info.DefaultThreads, torchBLASNote())
+		fmt.Printf("PyTorch %s (its default intra-op threads here: %d), %s\n", info.Torch, info.DefaultThreads, torchBLASNote(*blas))
 	}
 	fmt.Printf("Data: %d rows × %d features, %d classes; batch %d, Adam lr %g, float32; epoch = the last of %d; %d single predictions; %d reps\n",
 		*rows, features, classes, *batch, lr, *epochs, *single, *reps)
@@ -191,9 +196,12 @@ func cpuModel() string {
 	return runtime.GOARCH
 }
 
-func torchBLASNote() string {
+func torchBLASNote(blas int) string {
+	if blas > 0 {
+		return fmt.Sprintf("its BLAS (Debian: OpenBLAS) on OPENBLAS_NUM_THREADS=%d", blas)
+	}
 	if v := os.Getenv("OPENBLAS_NUM_THREADS"); v != "" {
-		return "its BLAS threads: OPENBLAS_NUM_THREADS=" + v
+		return "its BLAS (Debian: OpenBLAS) on OPENBLAS_NUM_THREADS=" + v
 	}
 	return "its BLAS (Debian: OpenBLAS) on its default threads (all cores)"
 }

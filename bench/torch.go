@@ -17,9 +17,14 @@ type torchServer struct {
 	out *bufio.Scanner
 }
 
-func startTorch(python, script string) (*torchServer, error) {
+// startTorch starts the PyTorch side; blasThreads > 0 sets its
+// OPENBLAS_NUM_THREADS.
+func startTorch(python, script string, blasThreads int) (*torchServer, error) {
 	cmd := exec.Command(python, script, "--serve")
 	cmd.Stderr = os.Stderr
+	if blasThreads > 0 {
+		cmd.Env = append(os.Environ(), fmt.Sprintf("OPENBLAS_NUM_THREADS=%d", blasThreads))
+	}
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ package openblas
 
 // #cgo LDFLAGS: -lopenblas
 // int openblas_get_num_threads(void);
+// void openblas_set_num_threads(int);
 import "C"
 
 import (
@@ -30,3 +31,8 @@ func init() {
 // (all cores unless OPENBLAS_NUM_THREADS says otherwise); 0 without the
 // openblas tag.
 func Threads() int { return int(C.openblas_get_num_threads()) }
+
+// SetThreads sets the number of threads OpenBLAS runs matrix products on,
+// process-wide (n < 1 is taken as 1); it does nothing without the openblas
+// tag.
+func SetThreads(n int) { C.openblas_set_num_threads(C.int(max(n, 1))) }
