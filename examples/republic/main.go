@@ -37,6 +37,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -361,6 +362,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			return d, nil
 		}
 		clear(cache)
+		runtime.GC() // return the dropped encoding before building the next
 		enc, desc, err := encoder(input)
 		if err != nil {
 			return nil, err
