@@ -133,7 +133,8 @@ type model struct {
 }
 
 func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
-	if c.context < 1 || c.width < 1 || c.inSites < 1 || c.hidden < 1 || c.epochs < 1 || c.batch < 2 || c.sites < 2 || c.bits < 1 || c.trainRows < 0 || c.testRows < 0 {
+	if c.context < 1 || c.width < 1 || c.inSites < 1 || c.hidden < 1 || c.epochs < 1 || c.batch < 2 || c.sites < 2 ||
+		c.bits < 1 || c.trainRows < 0 || c.testRows < 0 {
 		return errors.New("-context, -width, -input-sites, -hidden, -epochs, -bits must be positive, -batch >= 2, -sites >= 2, -train and -test >= 0")
 	}
 	start := time.Now()
@@ -180,7 +181,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			fmt.Sprintf("input: the %d previous words, each %s, concatenated (%d inputs)", c.context, encDesc, c.context*enc.Width()),
 			fmt.Sprintf("every model: one hidden ReLU layer of %d, Adam lr %g, batch %d, %d epochs, seed %d",
 				c.hidden, c.lr, c.batch, c.epochs, c.seed),
-			"one-hot and DSNC train one network (one core); Label Mapping trains its sites independently, one per core",
+			"one-hot and DSNC train one network each; Label Mapping trains one network per site, independently, as many at once as there are cores",
 			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time, mean of %d", evalTrain.Len(), min(c.latRows, test.Len())),
 		},
 	}
