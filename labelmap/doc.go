@@ -40,9 +40,10 @@
 //
 // Reproducibility: an MLP's weight initialisation and minibatch order come
 // from its seed, MLPFactory derives site i's seed from the base seed and i,
-// and every network trains on its own single-threaded graph, so a site
+// and every network trains on its own graph whose ops give the same bits
+// whatever the number of goroutines they split their work over, so a site
 // trained in any goroutine or process with the same options and data is the
-// same model bit for bit.
+// same model bit for bit (on the same machine and BLAS).
 //
 // # Files
 //
@@ -56,11 +57,14 @@
 // # Cost
 //
 // An MLP's LogProba is one matrix-vector product per layer, O(weights),
-// allocation-free with a reused dst; Predict adds the decoder's search
-// (sublinear in K on peaked scores, see package decode) and allocates
-// nothing in the steady state (the decoder itself may, rarely, on hard
-// inputs). PredictBatch scores 128 rows per matrix product and splits rows
-// over GOMAXPROCS goroutines. Against a K-way softmax on a trunk of width h,
+// streamed once through an AVX2 kernel that skips the weights of zero
+// inputs, allocation-free with a reused dst; Predict adds the decoder's
+// search (sublinear in K on peaked scores, see package decode) and
+// allocates nothing in the steady state (the decoder itself may, rarely, on
+// hard inputs). PredictBatch of a MultiHead model or an Ensemble of MLPs
+// scores chunks of up to 256 rows with one (parallel) matrix product per
+// layer and spreads the decoding of each chunk over GOMAXPROCS goroutines;
+// other learners' rows are split over GOMAXPROCS goroutines. Against a K-way softmax on a trunk of width h,
 // LM's output layers hold h·Σ_i SiteClasses(i) weights instead of h·K (for
 // K = 20,000 and three primes near 150: 471 columns instead of 20,000).
 package labelmap
