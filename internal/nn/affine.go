@@ -361,6 +361,12 @@ func columnSums(db, dz matrix, add bool) {
 		if !add {
 			clear(s)
 		}
+		if haveFMA && hi-lo >= 8 {
+			// The FMA kernel with unit weights adds the rows in row order,
+			// each sum rounded once: the same bits as the loop below.
+			sumRows(s, dz.f32[lo:], cols, iota32(dz.rows), ones(dz.rows))
+			return
+		}
 		for r := 0; r < dz.rows; r++ {
 			row := dz.f32[r*cols+lo : r*cols+hi]
 			for j, v := range row {
@@ -369,6 +375,26 @@ func columnSums(db, dz matrix, add bool) {
 		}
 	})
 }
+
+// iota32 returns a read-only slice 0, 1, ..., n-1.
+func iota32(n int) []int32 {
+	if n <= len(iotaSlice) {
+		return iotaSlice[:n]
+	}
+	v := make([]int32, n)
+	for i := range v {
+		v[i] = int32(i)
+	}
+	return v
+}
+
+var iotaSlice = func() []int32 {
+	v := make([]int32, 4096)
+	for i := range v {
+		v[i] = int32(i)
+	}
+	return v
+}()
 
 // DiffWRT: w and b always; x when it is computed by an op.
 func (op *affineOp) DiffWRT(inputs int) []bool { return []bool{op.inputGrad, true, true} }
