@@ -31,12 +31,19 @@
 //     same loss from gorgonia's own ops), NewRegulariser; NewTrainingGraph
 //     puts them together for one batch size. Every dense layer is one
 //     fused op (matrix product, bias, activation) whose backward pass
-//     skips the input gradient of the first layer. Batches and ClassBatches draw minibatches (ClassBatches groups
-//     rows of a class so that same-class pairs exist for the regulariser).
-//   - Fit: Adam (in place, with exactly the arithmetic of gorgonia's
-//     AdamSolver), validation after each epoch, early stopping keeping the
-//     best weights, context cancellation, a progress callback; a fixed seed
-//     reproduces a run bit for bit.
+//     skips the input gradient of the first layer. Batches, ClassBatches
+//     and Sampler draw minibatches (ClassBatches groups rows of a class so
+//     that same-class pairs exist for the regulariser; a Sampler with Fit's
+//     seed gives Fit's batches).
+//   - Training parts: Adam (in place, with exactly the arithmetic of
+//     gorgonia's AdamSolver, its rate settable between steps), Schedule and
+//     CosineSchedule, ValidationAccuracy.
+//   - Fit: those parts in a loop, with a constant rate or a Schedule,
+//     validation after each epoch, the paper's schedule of the regulariser
+//     weights, early stopping keeping the best weights, context
+//     cancellation, a progress callback; a fixed seed reproduces a run bit
+//     for bit, and a hand-written loop over the same parts reproduces Fit
+//     bit for bit (see examples/customloop).
 //   - Encoder and Predictor: inference without the graph, in float32 (one
 //     example through AVX2 kernels that stream the weights once, a batch
 //     through BLAS matrix products), and a decoder chosen with Decoding
@@ -46,9 +53,12 @@
 //     decoder choice.
 //   - Analyze: the latent-space statistics of the paper's Table 3.
 //
-// A model trained by a custom loop (NewTrainingGraph or the builders, any
-// solver) becomes a Predictor the same way: call Model.SetTrainingCodes on
-// the training set, then NewPredictor.
+// A model trained by a custom loop (NewTrainingGraph or the builders, Adam
+// or any gorgonia solver) becomes a Predictor the same way: call
+// Model.SetTrainingCodes on the training set, then NewPredictor; it saves
+// with Model.Save or Predictor.Save like a model from Fit. Models,
+// predictors, histories and code statistics print readably (String), a
+// History also as CSV and as plot-ready Series.
 //
 // # Conventions
 //

@@ -11,7 +11,6 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode"
-	"github.com/labelcode/labelcode/internal/nn"
 )
 
 // Option sets a training option of Fit.
@@ -32,6 +31,7 @@ type settings struct {
 	seed       uint64
 	progress   func(Progress)
 	dtype      tensor.Dtype
+	schedule   Schedule
 }
 
 func defaults() settings {
@@ -202,8 +202,9 @@ func (h *History) Series() (epoch, loss, accuracy, valAccuracy []float64) {
 	return epoch, loss, accuracy, valAccuracy
 }
 
-// Fit trains a DSNC model on train end to end (paper section 3): Adam on
-// minibatches of the graph of NewTrainingGraph (sampled codes,
+// Fit trains a DSNC model on train end to end (paper section 3): Adam
+// (with a constant rate or a Schedule) on minibatches of the graph of
+// NewTrainingGraph (sampled codes,
 // straight-through gradients, softmax negative log-likelihood, and with
 // WithRegulariser the regulariser of eq. 7–8 under the paper's adaptive
 // schedule). After every epoch the validation accuracy of the threshold
@@ -260,7 +261,7 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 	// updates the model's tensors in place with AdamSolver's arithmetic.
 	vm := G.NewTapeMachine(tg.Graph)
 	defer vm.Close()
-	opt, err := newAdam(m, s.lr)
+	opt, err := NewAdam(m, s.lr)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -290,6 +291,11 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 				}
 				return m, h, fmt.Errorf("dsnc: training cancelled: %w", err)
 			}
+			if s.schedule != nil {
+				if err := opt.SetLearnRate(s.schedule(epoch-1, bi, len(batches))); err != nil {
+					return nil, nil, fmt.Errorf("dsnc: schedule at epoch %d, batch %d: %w", epoch, bi+1, err)
+				}
+			}
 			if err := tg.SetBatch(train, rows, beta, gamma); err != nil {
 				return nil, nil, err
 			}
@@ -300,7 +306,7 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return nil, nil, fmt.Errorf("%w: loss %v in epoch %d, batch %d", ErrNonFinite, loss, epoch, bi+1)
 			}
-			if err := opt.step(tg); err != nil {
+			if err := opt.Step(tg.Grads); err != nil {
 				return nil, nil, fmt.Errorf("dsnc: Adam step: %w", err)
 			}
 			vm.Reset()
@@ -367,63 +373,4 @@ func ValidationAccuracy(m *Model, d *labelcode.Dataset) (float64, error) {
 		return 0, err
 	}
 	return p.Accuracy(d)
-}
-
-// adam is Fit's optimizer: nn.Adam over the model's own weight slices
-// (encoder then decoder, W then B: the order of Net.Learnables), which
-// computes exactly what gorgonia's AdamSolver computes, in place.
-type adam struct {
-	opt *nn.Adam
-	f64 bool
-}
-
-func newAdam(m *Model, lr float64) (*adam, error) {
-	var p32 [][]float32
-	var p64 [][]float64
-	for _, l := range m.layers() {
-		for _, t := range []*tensor.Dense{l.W, l.B} {
-			switch d := t.Data().(type) {
-			case []float32:
-				p32 = append(p32, d)
-			case []float64:
-				p64 = append(p64, d)
-			}
-		}
-	}
-	if m.Dtype == tensor.Float64 {
-		opt, err := nn.NewAdam64(p64, lr)
-		return &adam{opt: opt, f64: true}, err
-	}
-	opt, err := nn.NewAdam(p32, lr)
-	return &adam{opt: opt}, err
-}
-
-// step applies one update from the gradients of tg's last run.
-func (a *adam) step(tg *TrainingGraph) error {
-	gs, err := tg.gradients()
-	if err != nil {
-		return err
-	}
-	if a.f64 {
-		g64 := make([][]float64, len(gs))
-		for i, g := range gs {
-			d, ok := g.([]float64)
-			if !ok {
-				return fmt.Errorf("%w: gradient %d holds %T, want []float64", ErrShape, i, g)
-			}
-			g64[i] = d
-		}
-		a.opt.Step64(g64)
-		return nil
-	}
-	g32 := make([][]float32, len(gs))
-	for i, g := range gs {
-		d, ok := g.([]float32)
-		if !ok {
-			return fmt.Errorf("%w: gradient %d holds %T, want []float32", ErrShape, i, g)
-		}
-		g32[i] = d
-	}
-	a.opt.Step(g32)
-	return nil
 }

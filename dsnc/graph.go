@@ -361,13 +361,14 @@ func scalarOf(dt tensor.Dtype, v float64) interface{} {
 //	NLL    = CrossEntropy(Logits, Y).Loss
 //	Cost   = NLL + Reg.Cost                 (Reg is nil without the regulariser)
 //
-// Fill a batch with SetBatch, run the graph with a TapeMachine made with
-// G.BindDualValues(Net.Learnables()...), and step Net.Learnables with a
-// solver; Loss and Correct report on the last run. Fit runs the same graph
-// on a machine without dual values, reads the gradients from their nodes
-// and applies Adam in place with exactly the arithmetic of gorgonia's
-// AdamSolver, so that a loop stepping G.NewAdamSolver(G.WithLearnRate(lr))
-// reproduces Fit bit for bit.
+// Fill a batch with SetBatch, run the graph with G.NewTapeMachine(Graph),
+// step the model with Adam.Step(Grads), then Reset the machine; Loss and
+// Correct report on the last run. That is Fit's loop, which adds a learning
+// rate schedule (WithSchedule), validation and the regulariser's schedule.
+// Any gorgonia solver works too: run the graph on a machine made with
+// G.BindDualValues(Net.Learnables()...) and step Net.Learnables (a stepped
+// G.NewAdamSolver(G.WithLearnRate(lr)) gives Fit's weights bit for bit, as
+// Adam computes exactly what AdamSolver computes).
 type TrainingGraph struct {
 	Graph  *G.ExprGraph
 	Net    *Net
@@ -378,12 +379,14 @@ type TrainingGraph struct {
 	NLL    *G.Node
 	Reg    *Regulariser
 	Cost   *G.Node
+	// Grads holds the gradient nodes of Cost with respect to
+	// Net.Learnables(), in that order: what Adam.Step reads after a run.
+	Grads G.Nodes
 
 	batch  int
 	x, y   *tensor.Dense
 	labels []int
 	loss   *CrossEntropyLoss
-	grads  G.Nodes // gradient nodes of Net.Learnables(), in order
 }
 
 // NewTrainingGraph builds the training graph of m for batches of the given
@@ -431,7 +434,7 @@ func NewTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*Train
 			return nil, fmt.Errorf("dsnc: NLL + regulariser: %w", err)
 		}
 	}
-	if t.grads, err = G.Grad(t.Cost, net.Learnables()...); err != nil {
+	if t.Grads, err = G.Grad(t.Cost, net.Learnables()...); err != nil {
 		return nil, fmt.Errorf("dsnc: gradients: %w", err)
 	}
 	return t, nil
@@ -491,22 +494,6 @@ func (t *TrainingGraph) Loss() float64 {
 // their true class (on the sampled codes; the arg-max of the scores, ties
 // to the smallest class).
 func (t *TrainingGraph) Correct() int { return t.loss.Correct() }
-
-// gradients returns the gradient of Cost with respect to each of
-// Net.Learnables() after a run, read from the gradient nodes (the
-// machine needs no dual values): []float32 or []float64 slices owned by
-// the graph's ops and overwritten by the next run.
-func (t *TrainingGraph) gradients() ([]any, error) {
-	out := make([]any, len(t.grads))
-	for i, n := range t.grads {
-		v := n.Value()
-		if v == nil {
-			return nil, fmt.Errorf("dsnc: gradient %v not computed", n)
-		}
-		out[i] = v.Data()
-	}
-	return out, nil
-}
 
 func floatOf(v G.Value) float64 {
 	switch d := v.Data().(type) {

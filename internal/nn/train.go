@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"time"
 )
@@ -88,6 +87,11 @@ type Config struct {
 	// network, higher is better; the multi-head Label Mapping model uses it
 	// to validate on decoded labels.
 	Score func(*Net) (float64, error)
+	// Schedule, if not nil, gives Adam's learning rate before every step,
+	// from the epoch and the batch (both from 0) and the number of batches
+	// of an epoch, in place of LearningRate; a rate that is not positive and
+	// finite stops training with ErrSpec.
+	Schedule func(epoch, batch, batches int) float64
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -151,7 +155,7 @@ func (h *History) String() string {
 // Train fits net in place on train with Adam and shuffled minibatches,
 // validating after each epoch on val (which may be nil), with early stopping
 // and best-epoch restoring as Config says. It is built from the exported
-// parts: NewGraph, Graph.Load, Graph.Run, Adam.Step.
+// parts: NewGraph, NewSampler, Graph.Load, Graph.Run, Adam.Step.
 //
 // Cancelling ctx stops training between minibatches; Train then returns the
 // context's error (wrapped) with net holding the best weights seen so far
@@ -192,12 +196,11 @@ func Train(ctx context.Context, net *Net, train, val *Data, cfg Config) (*Histor
 	}
 	validate := score != nil
 
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6e6e2d7472616e)) // "nn-tran"
-	perm := make([]int, rows)
-	for i := range perm {
-		perm[i] = i
+	sampler, err := NewSampler(rows, batch, cfg.Seed)
+	if err != nil {
+		return nil, err
 	}
-	batches := rows / batch
+	batches := sampler.Batches()
 	hist := &History{Best: -1}
 	var best *Net
 	bestScore := math.Inf(-1)
@@ -209,14 +212,22 @@ func Train(ctx context.Context, net *Net, train, val *Data, cfg Config) (*Histor
 	}
 	for ep := 0; ep < cfg.Epochs; ep++ {
 		start := time.Now()
-		rng.Shuffle(rows, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		epochRows := sampler.Epoch()
 		var sumLoss, sumAcc float64
 		for b := 0; b < batches; b++ {
 			if err := ctx.Err(); err != nil {
 				restore()
 				return hist, fmt.Errorf("nn: training stopped: %w", err)
 			}
-			gr.Load(train.X, train.Targets, perm[b*batch:(b+1)*batch])
+			if cfg.Schedule != nil {
+				lr := cfg.Schedule(ep, b, batches)
+				if err := CheckRate(lr); err != nil {
+					restore()
+					return hist, fmt.Errorf("epoch %d, batch %d: schedule: %w", ep, b, err)
+				}
+				opt.LearningRate = lr
+			}
+			gr.Load(train.X, train.Targets, epochRows[b])
 			loss, err := gr.Run()
 			if err != nil {
 				restore()
