@@ -28,6 +28,17 @@
 //     becomes the n-hot vector of its symbols, Σ_i SiteClasses(i) wide, or
 //     its index list, or directly its embedding.
 //   - Relabel: the per-site targets of a batch of labels.
+//   - Custom training loops: MultiHead.Init (Fit's initial weights),
+//     MultiHead.NewTrainingGraph (the shared-trunk graph with one loss per
+//     site, over the model's own weights, the graph Fit trains on), Sampler
+//     (Fit's minibatches), Adam (Fit's optimizer, its rate settable between
+//     steps), Schedule and CosineSchedule (also for Fit, through
+//     LearningRateSchedule), MultiHead.Clone (to keep the best epoch). A
+//     hand-written loop over them reproduces Fit bit for bit, and the model
+//     it trains predicts (decode.MaxProduct) and saves as a fitted one.
+//   - Printing: mappings, ensembles, MLPs and MultiHead models have String
+//     methods; a training History prints as a table, as CSV and as
+//     plot-ready Series.
 //
 // # Conventions
 //

@@ -60,6 +60,7 @@ type mlpConfig struct {
 	seed     uint64
 	progress ProgressFunc
 	site     int
+	schedule Schedule
 }
 
 func defaultConfig() mlpConfig {
@@ -162,14 +163,29 @@ func (c *mlpConfig) train(ctx context.Context, net *nn.Net, tr, va *nn.Data, sco
 		site, f := c.site, c.progress
 		cfg.Progress = func(epoch, batch int, loss, acc float64) { f(site, epoch, batch, loss, acc) }
 	}
-	return nn.Train(ctx, net, tr, va, cfg)
+	var badRate error
+	if c.schedule != nil {
+		s := c.schedule
+		cfg.Schedule = func(epoch, batch, batches int) float64 {
+			lr := s(epoch, batch, batches)
+			if nn.CheckRate(lr) != nil && badRate == nil {
+				badRate = fmt.Errorf("%w: schedule gives learning rate %v at epoch %d, batch %d", ErrOption, lr, epoch, batch)
+			}
+			return lr
+		}
+	}
+	h, err := nn.Train(ctx, net, tr, va, cfg)
+	if badRate != nil {
+		return h, badRate
+	}
+	return h, err
 }
 
-func history(h *nn.History) []Epoch {
+func history(h *nn.History) History {
 	if h == nil {
 		return nil
 	}
-	out := make([]Epoch, len(h.Epochs))
+	out := make(History, len(h.Epochs))
 	for i, e := range h.Epochs {
 		out[i] = Epoch{Epoch: e.Epoch, Loss: e.Loss, Accuracy: e.Accuracy, Score: e.Score, Duration: e.Duration}
 	}
@@ -189,7 +205,7 @@ func history(h *nn.History) []Epoch {
 type MLP struct {
 	cfg     mlpConfig
 	net     *nn.Net
-	hist    []Epoch
+	hist    History
 	scratch sync.Pool // *mlpScratch
 }
 
@@ -270,7 +286,7 @@ func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
 }
 
 // History returns the per-epoch record of the last Fit (nil before).
-func (m *MLP) History() []Epoch { return m.hist }
+func (m *MLP) History() History { return m.hist }
 
 // Params returns the number of weights (0 before Fit).
 func (m *MLP) Params() int {

@@ -25,7 +25,7 @@ type MultiHead struct {
 	cfg  mlpConfig
 	net  *nn.Net
 	ns   netScorer
-	hist []Epoch
+	hist History
 }
 
 // ParamCount splits a model's weights into its trunk (hidden layers) and
@@ -64,7 +64,7 @@ func (h *MultiHead) Mapping() codes.Mapping { return h.m }
 
 // History returns the per-epoch record of the last Fit (nil before); the
 // score is the decoded validation accuracy.
-func (h *MultiHead) History() []Epoch { return h.hist }
+func (h *MultiHead) History() History { return h.hist }
 
 // Params returns the weights of the trunk and of the heads (zeros before
 // Fit).
@@ -75,12 +75,14 @@ func (h *MultiHead) Params() ParamCount {
 	return ParamCount{Trunk: h.net.TrunkParams(), Heads: h.net.Params() - h.net.TrunkParams()}
 }
 
-// String describes the model.
+// String describes the model: the network's shape and weights, then the
+// mapping, e.g. "MultiHead MLP 16-[32]-[5 7] (… params): trunk 544 + heads
+// 396 = 940; prime residue (mixed LM): 35 classes, 2 sites mod 5 7, …".
 func (h *MultiHead) String() string {
 	if h.net == nil {
-		return fmt.Sprintf("MultiHead %d sites (not fitted, hidden %v)", h.m.Sites(), h.cfg.hidden)
+		return fmt.Sprintf("MultiHead (not fitted, hidden %v); %s", h.cfg.hidden, describe(h.m))
 	}
-	return fmt.Sprintf("MultiHead %v: %v", h.net, h.Params())
+	return fmt.Sprintf("MultiHead %v: %v; %s", h.net, h.Params(), describe(h.m))
 }
 
 // Fit trains a fresh network on train (val may be nil; it drives early
@@ -98,10 +100,6 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) erro
 	ty, err := Relabel(h.m, train.Y, nil)
 	if err != nil {
 		return fmt.Errorf("training data: %w", err)
-	}
-	spec := nn.Spec{Inputs: train.Features, Hidden: h.cfg.hidden, Heads: make([]int, h.m.Sites())}
-	for i := range spec.Heads {
-		spec.Heads[i] = h.m.SiteClasses(i)
 	}
 	var va *nn.Data
 	var score func(*nn.Net) (float64, error)
@@ -123,7 +121,7 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) erro
 			})
 		}
 	}
-	net, err := nn.NewNet(spec, h.cfg.seed)
+	net, err := nn.NewNet(h.spec(train.Features), h.cfg.seed)
 	if err != nil {
 		return fmt.Errorf("labelmap: %w", err)
 	}
