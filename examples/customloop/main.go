@@ -1,0 +1,482 @@
+// Command customloop trains Deep Stochastic Neural Codes with a training
+// loop written by hand from the exported parts of package dsnc, the way a
+// researcher who wants their own schedule would: the next word of Plato's
+// Republic (7,409 classes, shipped with the project) from the words before
+// it, as in examples/quickstart.
+//
+//	go run ./examples/customloop
+//
+// The loop does two things dsnc.Fit does not offer: a cosine learning-rate
+// schedule over every step (dsnc.CosineSchedule, stepped into dsnc.Adam
+// by hand) and a warm-up of the intra/inter-class regulariser of the DSNC
+// paper (eq. 7–8): β and γ grow linearly from 0 to their final values over
+// the first -warmup epochs, so the codes are free to form before they are
+// pulled together by class. Everything else is the library's: the model
+// (dsnc.NewModel), its training graph (dsnc.NewTrainingGraph: encoder,
+// Binarize, linear decoder, cross-entropy, regulariser), a gorgonia tape
+// machine, Fit's minibatch sampler (dsnc.NewSampler), validation
+// (dsnc.ValidationAccuracy), the best epoch's weights (Model.Clone), the
+// training codes (Model.SetTrainingCodes) and the predictor
+// (dsnc.NewPredictor), saved and loaded back (Predictor.Save,
+// dsnc.LoadPredictor).
+//
+// It prints a results table (the custom loop with the linear and the
+// nearest-code decoder, and dsnc.Fit with a constant rate and the paper's
+// adaptive regulariser on the same data), the loop's training history and
+// the model's summary. With -warmup 0 the loop is Fit's own loop: given the
+// same cosine schedule (dsnc.WithSchedule) and seed, Fit returns the same
+// model bit for bit (main_test.go checks it).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	labelcode "github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/dsnc"
+	"github.com/labelcode/labelcode/examples/internal/corpus"
+	"github.com/labelcode/labelcode/examples/internal/report"
+	"github.com/labelcode/labelcode/labelmap"
+)
+
+type config struct {
+	context   int
+	hidden    int
+	bits      int
+	epochs    int
+	batch     int
+	perClass  int
+	lr        float64
+	minLR     float64
+	beta      float64
+	gamma     float64
+	warmup    int
+	trainRows int
+	valFrac   float64
+	testRows  int
+	latRows   int
+	fit       bool
+	seed      uint64
+	model     string
+	out       string
+	quiet     bool
+	smoke     bool
+}
+
+// setFlags defines the program's flags on fs, writing into c.
+func setFlags(fs *flag.FlagSet, c *config) {
+	fs.IntVar(&c.context, "context", 4, "number of previous words the model sees")
+	fs.IntVar(&c.hidden, "hidden", 64, "width of the hidden ReLU layer before the code layer")
+	fs.IntVar(&c.bits, "bits", 32, "code length in bits")
+	fs.IntVar(&c.epochs, "epochs", 4, "training epochs (the cosine schedule spans them)")
+	fs.IntVar(&c.batch, "batch", 128, "minibatch size")
+	fs.IntVar(&c.perClass, "per-class", 4, "rows of one class drawn together, so that batches hold same-class pairs for the regulariser")
+	fs.Float64Var(&c.lr, "lr", 4e-3, "peak learning rate: the cosine schedule starts here (and dsnc.Fit's row uses it throughout)")
+	fs.Float64Var(&c.minLR, "min-lr", 1e-4, "learning rate the cosine schedule ends at")
+	fs.Float64Var(&c.beta, "beta", 0.01, "final intra-class weight β of the regulariser (0 with -gamma 0: no regulariser)")
+	fs.Float64Var(&c.gamma, "gamma", 0.01, "final inter-class weight γ of the regulariser")
+	fs.IntVar(&c.warmup, "warmup", 2, "epochs over which β and γ ramp up linearly from 0 (0: full weights from the start)")
+	fs.IntVar(&c.trainRows, "train", 0, "training examples drawn from the first 90% of the text (0: all 106,812), before the validation cut")
+	fs.Float64Var(&c.valFrac, "val", 0.05, "fraction of the training examples held out to choose the best epoch")
+	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
+	fs.IntVar(&c.latRows, "latency", 1000, "test examples predicted one at a time to measure latency")
+	fs.BoolVar(&c.fit, "fit", true, "also train with dsnc.Fit (constant rate, adaptive regulariser) for comparison")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of weights, minibatch order and code sampling")
+	fs.StringVar(&c.model, "model", "", "save the trained predictor to this file (default: a temporary file, removed after the reload check)")
+	fs.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress bars")
+	fs.BoolVar(&c.smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
+}
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("customloop: ")
+	var c config
+	setFlags(flag.CommandLine, &c)
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), `Usage: go run ./examples/customloop [flags]
+
+Trains DSNC on the next word of Plato's Republic (shipped with the project;
+7,409 classes) with a hand-written loop over dsnc's exported parts: a cosine
+learning-rate schedule and a warm-up of the regulariser weights. Prints a
+results table against dsnc.Fit, the training history and the model, then
+saves the predictor and loads it back.
+
+Flags:
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if c.smoke {
+		c = smokeConfig(c)
+	}
+	if err := report.CheckOut(c.out); err != nil {
+		log.Fatal(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, c, os.Stdout, os.Stderr); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// smokeConfig shrinks c to a run of seconds that still goes through every
+// step: CI runs it so that the program cannot rot.
+func smokeConfig(c config) config {
+	c.context, c.hidden, c.bits, c.epochs, c.warmup = 2, 16, 16, 2, min(c.warmup, 1)
+	c.trainRows, c.testRows, c.latRows = 3000, 1000, 50
+	return c
+}
+
+// loopSettings are the settings of the hand-written training loop.
+type loopSettings struct {
+	Hidden        []int
+	Bits          int
+	Epochs        int
+	Batch         int
+	PerClass      int
+	LR, MinLR     float64
+	Beta, Gamma   float64
+	WarmupEpochs  int
+	Seed          uint64
+	ProgressEvery func(epoch, batch, batches int, loss float64) // may be nil
+}
+
+// warm returns the fraction of the final regulariser weights used at batch
+// of batches in epoch (both from 0): a linear ramp from 1/(warmup·batches)
+// at the first step to 1 at the last step of epoch warmup-1, then 1.
+func warm(warmup, epoch, batch, batches int) float64 {
+	if warmup <= 0 {
+		return 1
+	}
+	return min(1, (float64(epoch)+float64(batch+1)/float64(batches))/float64(warmup))
+}
+
+// trainLoop is the custom training loop. Without a warm-up it computes
+// exactly what dsnc.Fit computes with WithSchedule(dsnc.CosineSchedule(LR,
+// MinLR, Epochs)), WithRegulariser(Beta, Gamma),
+// WithAdaptiveRegulariser(false), WithPatience(0) and the same seed, batch
+// and rows per class.
+func trainLoop(ctx context.Context, train, val *labelcode.Dataset, s loopSettings) (*dsnc.Model, *dsnc.History, error) {
+	m, err := dsnc.NewModel(dsnc.Config{Features: train.Features, Hidden: s.Hidden, Bits: s.Bits, Classes: train.Classes},
+		tensor.Float32, s.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	batch := min(s.Batch, train.Len())
+	regularise := s.Beta > 0 || s.Gamma > 0
+	tg, err := dsnc.NewTrainingGraph(m, batch, regularise, s.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	// No dual values: Adam reads the gradients from tg.Grads, which every
+	// run overwrites, so nothing accumulates between steps.
+	vm := G.NewTapeMachine(tg.Graph)
+	defer vm.Close()
+	opt, err := dsnc.NewAdam(m, s.LR)
+	if err != nil {
+		return nil, nil, err
+	}
+	schedule := dsnc.CosineSchedule(s.LR, s.MinLR, s.Epochs)
+	sampler, err := dsnc.NewSampler(train.Y, batch, s.PerClass, regularise, s.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	hist := &dsnc.History{Stopped: "epochs"}
+	best, bestAcc := m.Clone(), math.Inf(-1)
+	for epoch := 0; epoch < s.Epochs; epoch++ {
+		start := time.Now()
+		batches := sampler.Epoch()
+		var sumLoss float64
+		var correct, seen int
+		var beta, gamma float64
+		for b, rows := range batches {
+			if err := ctx.Err(); err != nil {
+				return nil, hist, err
+			}
+			if err := opt.SetLearnRate(schedule(epoch, b, len(batches))); err != nil {
+				return nil, nil, err
+			}
+			f := warm(s.WarmupEpochs, epoch, b, len(batches))
+			beta, gamma = s.Beta*f, s.Gamma*f
+			if err := tg.SetBatch(train, rows, beta, gamma); err != nil {
+				return nil, nil, err
+			}
+			if err := vm.RunAll(); err != nil {
+				return nil, nil, err
+			}
+			loss := tg.Loss()
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return nil, nil, fmt.Errorf("%w: loss %v in epoch %d", dsnc.ErrNonFinite, loss, epoch+1)
+			}
+			if err := opt.Step(tg.Grads); err != nil {
+				return nil, nil, err
+			}
+			vm.Reset()
+			sumLoss += loss
+			correct += tg.Correct()
+			seen += len(rows)
+			if s.ProgressEvery != nil {
+				s.ProgressEvery(epoch, b, len(batches), sumLoss/float64(b+1))
+			}
+		}
+		st := dsnc.EpochStats{Epoch: epoch + 1, Loss: sumLoss / float64(len(batches)),
+			Accuracy: float64(correct) / float64(seen), ValAccuracy: math.NaN(), Beta: beta, Gamma: gamma}
+		if val != nil {
+			if st.ValAccuracy, err = dsnc.ValidationAccuracy(m, val); err != nil {
+				return nil, nil, err
+			}
+		}
+		st.Duration = time.Since(start)
+		hist.Epochs = append(hist.Epochs, st)
+		if val == nil {
+			hist.BestEpoch, best = epoch+1, m
+		} else if st.ValAccuracy > bestAcc {
+			bestAcc, hist.BestEpoch, best = st.ValAccuracy, epoch+1, m.Clone()
+		}
+	}
+	if err := best.SetTrainingCodes(train); err != nil {
+		return nil, nil, err
+	}
+	return best, hist, nil
+}
+
+func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
+	if c.context < 1 || c.hidden < 1 || c.bits < 1 || c.epochs < 1 || c.batch < 2 || c.perClass < 2 ||
+		c.trainRows < 0 || c.testRows < 0 || c.warmup < 0 {
+		return errors.New("-context, -hidden, -bits, -epochs must be positive, -batch and -per-class >= 2, -train, -test, -warmup >= 0")
+	}
+	if !(c.minLR > 0) || !(c.lr >= c.minLR) || math.IsInf(c.lr, 0) {
+		return errors.New("-min-lr must be positive and -lr finite and at least -min-lr")
+	}
+	if !(c.beta >= 0) || !(c.gamma >= 0) || math.IsInf(c.beta, 0) || math.IsInf(c.gamma, 0) {
+		return errors.New("-beta and -gamma must be finite and >= 0")
+	}
+	if !(c.valFrac > 0 && c.valFrac < 1) {
+		return errors.New("-val must be inside (0, 1)")
+	}
+	start := time.Now()
+	data, err := load(c)
+	if err != nil {
+		return err
+	}
+	train, val, test, k := data.train, data.val, data.test, data.train.Classes
+	primes := data.primes
+	s := loopSettings{Hidden: []int{c.hidden}, Bits: c.bits, Epochs: c.epochs, Batch: c.batch, PerClass: c.perClass,
+		LR: c.lr, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, WarmupEpochs: c.warmup, Seed: c.seed}
+	tab := &report.Table{
+		Title:   "Next word of Plato's Republic: DSNC trained by a hand-written loop vs dsnc.Fit",
+		Command: report.Command(),
+		Machine: report.Machine(),
+		Settings: []string{
+			fmt.Sprintf("%d classes (words); %d training, %d validation (best epoch), %d test examples (last 10%% of the text)",
+				k, train.Len(), val.Len(), test.Len()),
+			fmt.Sprintf("input: the %d previous words, each the 3-hot vector of its residues mod %d %d %d (%d inputs)",
+				c.context, primes[0], primes[1], primes[2], train.Features),
+			fmt.Sprintf("network: %d inputs → %d ReLU → %d-bit code → %d classes; batch %d (%d rows per class), %d epochs, seed %d",
+				train.Features, c.hidden, c.bits, k, c.batch, c.perClass, c.epochs, c.seed),
+			fmt.Sprintf("custom loop: cosine learning rate %g → %g over every step; regulariser β %g, γ %g, warmed up linearly over %d epochs",
+				c.lr, c.minLR, c.beta, c.gamma, c.warmup),
+			fmt.Sprintf("dsnc.Fit: constant learning rate %g; regulariser from β %g, γ %g under the paper's adaptive schedule", c.lr, c.beta, c.gamma),
+			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time, mean of %d", data.evalTrain.Len(), min(c.latRows, test.Len())),
+		},
+	}
+
+	steps := report.DSNCSteps(c.epochs, train.Len(), c.batch)
+	var bar *report.Bar
+	if !c.quiet {
+		bar = report.NewBar(stderr, "custom loop", steps)
+		s.ProgressEvery = func(epoch, batch, batches int, loss float64) {
+			bar.Add(1)
+			bar.SetStatus(fmt.Sprintf("epoch %d loss %.3f", epoch+1, loss))
+		}
+	}
+	t0 := time.Now()
+	m, hist, err := trainLoop(ctx, train, val, s)
+	trainTime := time.Since(t0)
+	bar.Finish()
+	if err != nil {
+		return fmt.Errorf("custom loop: %w", err)
+	}
+
+	// The predictors, measured, then saved and loaded back.
+	type row struct {
+		r report.Result
+		p *dsnc.Predictor
+	}
+	var rows []row
+	for _, d := range []struct {
+		dec  dsnc.Decoding
+		name string
+	}{{dsnc.Decoding{Kind: dsnc.LinearDecoding}, "linear decoder"}, {dsnc.Decoding{Kind: dsnc.NearestDecoding}, "nearest training code"}} {
+		p, err := dsnc.NewPredictor(m, d.dec)
+		if err != nil {
+			return err
+		}
+		r := report.Result{Model: "custom loop, " + d.name, Code: fmt.Sprintf("%d learned bits", c.bits), Params: m.Params(),
+			Epochs: len(hist.Epochs), TrainTime: trainTime,
+			Note: fmt.Sprintf("best epoch %d; %d training codes", hist.BestEpoch, len(m.CodeLabels))}
+		rows = append(rows, row{r, p})
+	}
+	if c.fit {
+		r := report.Result{Model: "dsnc.Fit, linear decoder", Code: fmt.Sprintf("%d learned bits", c.bits)}
+		tr := report.Training{Hidden: []int{c.hidden}, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
+		if !c.quiet {
+			tr.Progress = stderr
+		}
+		var extra []dsnc.Option
+		if c.beta > 0 || c.gamma > 0 {
+			extra = append(extra, dsnc.WithRegulariser(c.beta, c.gamma), dsnc.WithPerClass(c.perClass))
+		}
+		fm, err := report.FitDSNC(ctx, &r, c.bits, train, val, tr, extra...)
+		if err != nil {
+			return err
+		}
+		p, err := dsnc.NewPredictor(fm, dsnc.Decoding{})
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row{r, p})
+	}
+	for i := range rows {
+		if _, err := report.Measure(&rows[i].r, rows[i].p, data.evalTrain, test, c.latRows); err != nil {
+			return err
+		}
+		tab.Add(rows[i].r)
+	}
+	saved, reload, err := saveAndReload(rows[0].p, test, c.model)
+	if err != nil {
+		return err
+	}
+	tab.Wall = time.Since(start)
+
+	fmt.Fprintln(stdout)
+	if err := tab.Print(stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nTraining history of the custom loop (val acc: threshold codes, linear decoder; * = kept):\n%s\n", hist)
+	fmt.Fprintf(stdout, "\n%s\n", rows[0].p)
+	fmt.Fprintf(stdout, "\n%s\n%s\n", saved, reload)
+	if c.out != "" {
+		if err := tab.WriteFile(c.out); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\nresults written to %s\n", c.out)
+	}
+	return nil
+}
+
+// dataset is the data of a run.
+type dataset struct {
+	train, val, test, evalTrain *labelcode.Dataset
+	primes                      []int // of the input encoding
+}
+
+// load reads the Republic and builds the rows c asks for: windows of the
+// first 90% of the text (all, or -train sampled) split into training and
+// validation rows, the first -test windows of the last 10%, and a sample
+// of the training rows to measure training accuracy on. A word is the
+// 3-hot vector of its residues modulo three primes (Label Mapping on the
+// input side, as in examples/quickstart).
+func load(c config) (*dataset, error) {
+	text, err := corpus.Republic()
+	if err != nil {
+		return nil, err
+	}
+	k := text.Vocab.Len()
+	trainW, testW, err := corpus.Split(text.IDs, c.context, 0.1)
+	if err != nil {
+		return nil, err
+	}
+	primes, err := codes.ChoosePrimes(k, 3, 2)
+	if err != nil {
+		return nil, err
+	}
+	inMap, err := codes.NewPrimeResidue(k, primes)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := labelmap.NewInputEncoder(inMap)
+	if err != nil {
+		return nil, err
+	}
+	var idx []int
+	if c.trainRows > 0 && c.trainRows < trainW.Len() {
+		idx = report.Sample(trainW.Len(), c.trainRows, c.seed)
+	}
+	all, err := report.WindowRows(trainW, idx, enc, k)
+	if err != nil {
+		return nil, err
+	}
+	d := &dataset{primes: primes}
+	if d.train, d.val, _, err = all.Split(c.valFrac, 0, c.seed); err != nil {
+		return nil, err
+	}
+	var testIdx []int
+	if c.testRows > 0 && c.testRows < testW.Len() {
+		testIdx = make([]int, c.testRows)
+		for i := range testIdx {
+			testIdx[i] = i
+		}
+	}
+	if d.test, err = report.WindowRows(testW, testIdx, enc, k); err != nil {
+		return nil, err
+	}
+	d.evalTrain = d.train.Subset(report.Sample(d.train.Len(), 10000, c.seed+1))
+	return d, nil
+}
+
+// saveAndReload saves p to path (a temporary file when path is empty,
+// removed afterwards), loads it back and checks that the loaded predictor
+// labels every row of test as p does. It returns a line about the file and
+// one about the check.
+func saveAndReload(p *dsnc.Predictor, test *labelcode.Dataset, path string) (string, string, error) {
+	if path == "" {
+		dir, err := os.MkdirTemp("", "customloop")
+		if err != nil {
+			return "", "", err
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "model.dsnc")
+	}
+	if err := p.Save(path); err != nil {
+		return "", "", err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", "", err
+	}
+	back, err := dsnc.LoadPredictor(path)
+	if err != nil {
+		return "", "", err
+	}
+	want, err := p.PredictBatch(test.X, test.Len(), nil)
+	if err != nil {
+		return "", "", err
+	}
+	got, err := back.PredictBatch(test.X, test.Len(), nil)
+	if err != nil {
+		return "", "", err
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			return "", "", fmt.Errorf("the reloaded model labels test row %d %d, the trained one %d", i, got[i], want[i])
+		}
+	}
+	return fmt.Sprintf("saved the predictor (%s decoding) to %s: %d bytes", back.Decoding(), path, fi.Size()),
+		fmt.Sprintf("loaded it back: the same labels on all %d test examples", len(want)), nil
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/labelcode/labelcode/dsnc"
+)
+
+// parse returns the configuration the program gets from args.
+func parse(t *testing.T, args ...string) config {
+	t.Helper()
+	var c config
+	fs := flag.NewFlagSet("customloop", flag.ContinueOnError)
+	setFlags(fs, &c)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	if c.smoke {
+		c = smokeConfig(c)
+	}
+	return c
+}
+
+// TestLoopMatchesFit: without the warm-up, the hand-written loop is Fit's
+// loop. Given the same cosine schedule, regulariser weights (not adapted),
+// seed, batch and rows per class, dsnc.Fit returns the same model bit for
+// bit: the same history losses and validation accuracies, and the same
+// bytes when saved (weights, training codes). With the warm-up the loop
+// trains another model, so the comparison can fail.
+func TestLoopMatchesFit(t *testing.T) {
+	c := parse(t, "-smoke", "-train", "1500", "-warmup", "0", "-epochs", "3")
+	d, err := load(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := loopSettings{Hidden: []int{c.hidden}, Bits: c.bits, Epochs: c.epochs, Batch: c.batch, PerClass: c.perClass,
+		LR: c.lr, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, Seed: c.seed}
+	m, hist, err := trainLoop(context.Background(), d.train, d.val, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm, fh, err := dsnc.Fit(context.Background(), d.train, d.val, dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits),
+		dsnc.WithEpochs(c.epochs), dsnc.WithBatchSize(c.batch), dsnc.WithPerClass(c.perClass), dsnc.WithSeed(c.seed),
+		dsnc.WithSchedule(dsnc.CosineSchedule(c.lr, c.minLR, c.epochs)), dsnc.WithRegulariser(c.beta, c.gamma),
+		dsnc.WithAdaptiveRegulariser(false), dsnc.WithPatience(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist.Epochs) != len(fh.Epochs) || hist.BestEpoch != fh.BestEpoch {
+		t.Fatalf("loop: %d epochs, best %d; Fit: %d, best %d", len(hist.Epochs), hist.BestEpoch, len(fh.Epochs), fh.BestEpoch)
+	}
+	for i, e := range hist.Epochs {
+		f := fh.Epochs[i]
+		if e.Loss != f.Loss || e.Accuracy != f.Accuracy || e.ValAccuracy != f.ValAccuracy || e.Beta != f.Beta {
+			t.Errorf("epoch %d: loop %+v, Fit %+v", i+1, e, f)
+		}
+	}
+	a, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fm.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("the loop's model differs from Fit's")
+	}
+
+	s.WarmupEpochs = 2
+	w, _, err := trainLoop(context.Background(), d.train, d.val, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := w.MarshalBinary(); bytes.Equal(a, c) {
+		t.Error("the warm-up changed nothing")
+	}
+}
+
+func TestWarm(t *testing.T) {
+	for _, c := range []struct {
+		warmup, epoch, batch, batches int
+		want                          float64
+	}{
+		{0, 0, 0, 10, 1}, {2, 0, 0, 10, 0.05}, {2, 0, 9, 10, 0.5}, {2, 1, 4, 10, 0.75}, {2, 1, 9, 10, 1}, {2, 5, 0, 10, 1},
+	} {
+		if got := warm(c.warmup, c.epoch, c.batch, c.batches); got != c.want {
+			t.Errorf("warm(%d, %d, %d, %d) = %v, want %v", c.warmup, c.epoch, c.batch, c.batches, got, c.want)
+		}
+	}
+}
+
+// TestSmoke runs the whole program at smoke sizes and checks the table,
+// the history, the model summary, the reload check and the -out file.
+func TestSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two models on the Republic (seconds)")
+	}
+	dir := t.TempDir()
+	out, model := filepath.Join(dir, "r.json"), filepath.Join(dir, "m.dsnc")
+	c := parse(t, "-smoke", "-quiet", "-out", out, "-model", model)
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), c, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	got := stdout.String()
+	for _, want := range []string{"7409 classes", "custom loop, linear decoder", "custom loop, nearest training code",
+		"dsnc.Fit, linear decoder", "cosine learning rate 0.004 → 0.0001", "Training history of the custom loop",
+		"best epoch", "DSNC predictor, linear decoding", "decoder       16 × 7409", "loaded it back: the same labels on all 1000 test examples"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("quiet run wrote to stderr: %q", stderr.String())
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), `"model":`); !strings.Contains(string(b), `"results"`) || n != 3 {
+		t.Errorf("JSON has %d results, want 3:\n%s", n, b)
+	}
+	p, err := dsnc.LoadPredictor(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Model().Config.Bits != c.bits {
+		t.Errorf("saved model has %d bits", p.Model().Config.Bits)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"-batch", "1"}, {"-min-lr", "0"}, {"-lr", "1e-5", "-min-lr", "1e-4"}, {"-beta", "-1"},
+		{"-val", "1"}, {"-warmup", "-1"}, {"-per-class", "1"}} {
+		c := parse(t, append([]string{"-smoke", "-quiet"}, args...)...)
+		if err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
