@@ -122,7 +122,7 @@ type config struct {
 	testFaces []int
 	size      int
 	from, to  rune
-	hidden    int
+	hidden    []int
 	arch      string
 	epochs    int
 	batch     int
@@ -175,7 +175,7 @@ Flags:
 // configuration (shrunk by -smoke).
 func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	var c config
-	var rowList, faceList, bitList, fromS, toS string
+	var rowList, faceList, bitList, hiddenList, fromS, toS string
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.key
@@ -186,7 +186,7 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	fs.IntVar(&c.size, "size", glyphs.DefaultSize, "image side in pixels")
 	fs.StringVar(&fromS, "from", "4E00", "first code point (hex); classes are from..to")
 	fs.StringVar(&toS, "to", "9FA5", "last code point (hex)")
-	fs.IntVar(&c.hidden, "hidden", 512, "width of the hidden layer (far below the 20,902 classes)")
+	fs.StringVar(&hiddenList, "hidden", "512", "widths of the hidden ReLU layers, comma-separated; the last (far below the 20,902 classes) feeds the output code")
 	fs.StringVar(&c.arch, "arch", "shared", "LM and ECOC networks: shared (one trunk, one head per site) or ensemble (one network per site)")
 	fs.IntVar(&c.epochs, "epochs", 10, "training epochs (no early stopping: every face but the test face is training data)")
 	fs.IntVar(&c.batch, "batch", 128, "minibatch size")
@@ -215,6 +215,9 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	if c.to, err = parseRune(toS); err != nil {
 		return c, err
 	}
+	if c.hidden, err = parseInts(hiddenList); err != nil {
+		return c, fmt.Errorf("-hidden: %w", err)
+	}
 	if c.bits, err = parseInts(bitList); err != nil {
 		return c, fmt.Errorf("-dsnc-bits: %w", err)
 	}
@@ -234,7 +237,7 @@ var errSkip = errors.New("skipped")
 // step: CI runs it so that the program cannot rot.
 func smokeConfig(c config) config {
 	c.size, c.from, c.to = 16, glyphs.First, glyphs.First+63
-	c.hidden, c.epochs, c.batch, c.lr = 32, 2, 32, 5e-3
+	c.hidden, c.epochs, c.batch, c.lr = []int{32}, 2, 32, 5e-3
 	c.simplexP, c.bits = 0, []int{8}
 	c.evalRows, c.latRows = 200, 20
 	c.noCache, c.smoke = true, true
@@ -313,7 +316,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if len(c.testFaces) == 0 {
 		return errors.New("no test face")
 	}
-	if c.hidden < 1 || c.epochs < 1 || c.batch < 2 || c.from > c.to || c.to-c.from < 1 || (c.arch != "shared" && c.arch != "ensemble") {
+	if len(c.hidden) == 0 || slices.Min(c.hidden) < 1 || c.epochs < 1 || c.batch < 2 || c.from > c.to || c.to-c.from < 1 || (c.arch != "shared" && c.arch != "ensemble") {
 		return errors.New("bad flag value: -hidden and -epochs must be positive, -batch >= 2, -from < -to, -arch shared or ensemble")
 	}
 	start := time.Now()
@@ -355,7 +358,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	}
 	offset := int(c.from - glyphs.First)
 
-	tr := report.Training{Hidden: []int{c.hidden}, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
+	tr := report.Training{Hidden: c.hidden, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
 	if !c.quiet {
 		tr.Progress = stderr
 	}
@@ -440,8 +443,8 @@ func runFace(ctx context.Context, c config, sets []*glyphs.Set, tf, offset, k in
 		Settings: []string{
 			fmt.Sprintf("%d classes (U+%04X..U+%04X), %dx%d images; training: %d images of %d faces (%s); test: the %d images of %s",
 				k, c.from, c.to, c.size, c.size, train.Len(), len(trainSets), strings.Join(names, ", "), test.Len(), sets[tf].Face.Name),
-			fmt.Sprintf("network: %d pixels -> one hidden ReLU layer of %d (hidden << K = %d) -> output code; LM and ECOC: %s",
-				c.size*c.size, c.hidden, k, arch),
+			fmt.Sprintf("network: %d pixels -> %s (last hidden %d << K = %d) -> output code; LM and ECOC: %s",
+				c.size*c.size, layers(c.hidden), c.hidden[len(c.hidden)-1], k, arch),
 			fmt.Sprintf("Adam lr %g, batch %d, %d epochs, no early stopping, seed %d", c.lr, c.batch, c.epochs, c.seed),
 			fmt.Sprintf("train acc on %d sampled training images; latency: one image at a time on one goroutine, mean of %d",
 				eval.Len(), min(c.latRows, test.Len())),
@@ -565,4 +568,13 @@ func ints(a []int) string {
 		s[i] = fmt.Sprint(v)
 	}
 	return strings.Join(s, " ")
+}
+
+// layers describes the hidden layers: "one hidden ReLU layer of 512",
+// "hidden ReLU layers of 2048, 512".
+func layers(h []int) string {
+	if len(h) == 1 {
+		return fmt.Sprintf("one hidden ReLU layer of %d", h[0])
+	}
+	return "hidden ReLU layers of " + strings.ReplaceAll(ints(h), " ", ", ")
 }

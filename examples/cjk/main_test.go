@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,7 +29,7 @@ func parse(t *testing.T, args ...string) config {
 
 func TestParse(t *testing.T) {
 	c := parse(t)
-	if len(c.rows) != len(rows) || c.hidden != 512 || c.size != 32 || c.to-c.from+1 != 20902 || c.simplexP != 181 ||
+	if len(c.rows) != len(rows) || !slices.Equal(c.hidden, []int{512}) || c.size != 32 || c.to-c.from+1 != 20902 || c.simplexP != 181 ||
 		len(c.testFaces) != 1 || c.testFaces[0] != 7 || len(c.bits) != 3 {
 		t.Errorf("defaults: %+v", c)
 	}
