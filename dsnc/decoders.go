@@ -78,33 +78,77 @@ func newLabeler(m *Model, dec Decoding) (labeler, error) {
 }
 
 // linearLabeler is the linear decoder in float32: the scores B + W·b of a
-// code b are B plus the rows of the decoder's W (Bits×Classes, one row per
-// bit) of the code's set bits, added by nn.SumRows (an AVX2 kernel that
-// streams each row once: measured at 64 bits and 20,000 classes, about
-// 50 µs a code where decode.Linear's float64 rows took about 500 µs), then
-// the arg-max (ties: the smallest class). A batch of codes is scored with
-// one matrix product (codes as 0/1 rows times W).
+// code b, W being the decoder's Bits×Classes weights (one row per bit),
+// then the arg-max (ties: the smallest class). The scores are B plus the
+// rows of the code's set bits or, when more than half of the bits are set,
+// T minus the rows of its clear bits, T = B + Σ_i W_i precomputed (summed
+// in float64, rounded once), so that at most Bits/2 rows of Classes
+// weights are read: reading rows is the whole cost, and a code can be
+// mostly ones (the bench/ DSNC network, after its two epochs, sets 63.9 of
+// 64 bits on average). The rows are added by nn.SumRows, an AVX2 kernel
+// that streams each row once (measured at 64 bits and 20,000 classes:
+// about 50 µs for 32 rows, where decode.Linear's float64 rows took about
+// 500 µs). The two forms round differently, so a class whose score is
+// within float32 rounding of the best one may win either way; both match
+// decode.Linear's float64 scores to rounding. A batch of codes is scored
+// with one matrix product (codes as 0/1 rows times W).
 type linearLabeler struct {
 	bits, classes int
 	w, b          []float32
+	total         []float32 // B + Σ_i W_i: the scores of the all-ones code
+	minus         []float32 // Bits weights of -1: the clear bits' rows are subtracted
 }
 
 func newLinearLabeler(m *Model) *linearLabeler {
 	w, b := m.Decoder.Float32()
-	return &linearLabeler{bits: m.Config.Bits, classes: m.Config.Classes, w: w, b: b}
+	l := &linearLabeler{bits: m.Config.Bits, classes: m.Config.Classes, w: w, b: b,
+		total: make([]float32, m.Config.Classes), minus: make([]float32, m.Config.Bits)}
+	sum := make([]float64, l.classes)
+	for j, v := range b {
+		sum[j] = float64(v)
+	}
+	for i := range l.bits {
+		for j, v := range w[i*l.classes : (i+1)*l.classes] {
+			sum[j] += float64(v)
+		}
+		l.minus[i] = -1
+	}
+	for j, v := range sum {
+		l.total[j] = float32(v)
+	}
+	return l
 }
 
 func (l *linearLabeler) label(code []uint64, s *scratch) (int, error) {
 	s.scores = grow(s.scores, l.classes)
-	copy(s.scores, l.b)
-	s.idx = s.idx[:0]
-	for w, word := range code {
-		for word != 0 {
-			s.idx = append(s.idx, int32(w*64+bits.TrailingZeros64(word)))
-			word &= word - 1
-		}
+	set := 0
+	for _, word := range code {
+		set += bits.OnesCount64(word)
 	}
-	nn.SumRows(s.scores, l.w, l.classes, s.idx, nil)
+	s.idx = s.idx[:0]
+	if 2*set <= l.bits {
+		copy(s.scores, l.b)
+		for w, word := range code {
+			for word != 0 {
+				s.idx = append(s.idx, int32(w*64+bits.TrailingZeros64(word)))
+				word &= word - 1
+			}
+		}
+		nn.SumRows(s.scores, l.w, l.classes, s.idx, nil)
+	} else {
+		copy(s.scores, l.total)
+		for w, word := range code {
+			zeros := ^word
+			if n := l.bits - w*64; n < 64 {
+				zeros &= 1<<uint(n) - 1
+			}
+			for zeros != 0 {
+				s.idx = append(s.idx, int32(w*64+bits.TrailingZeros64(zeros)))
+				zeros &= zeros - 1
+			}
+		}
+		nn.SumRows(s.scores, l.w, l.classes, s.idx, l.minus[:len(s.idx)])
+	}
 	return nn.ArgMax(s.scores), nil
 }
 

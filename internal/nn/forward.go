@@ -34,8 +34,9 @@ func grow(s []float32, n int) []float32 {
 // Spec.Inputs.
 //
 // Cost: one matrix-vector product per layer (RowAffine: the rows of W
-// that meet a zero input are skipped, large layers are split between
-// cores), O(Params()), plus one exp per output.
+// that meet a zero input are skipped; the heads share one list of their
+// input's nonzero entries), O(Params()), plus one exp per output, all on
+// the caller's goroutine.
 func (n *Net) Forward(x []float32, ws *Workspace, dst []float32) []float32 {
 	if len(x) != n.Spec.Inputs {
 		panic("nn: Forward: input length does not match Spec.Inputs")
@@ -60,11 +61,21 @@ func (n *Net) Forward(x []float32, ws *Workspace, dst []float32) []float32 {
 		relu(out)
 		cur = out
 	}
+	// The heads share their input: its nonzero entries are listed once.
+	var idx []int32
+	var xv []float32
+	if haveFMA {
+		idx, xv = ws.rows.gather(cur)
+	}
 	off := 0
 	for i := range n.Heads {
 		l := &n.Heads[i]
 		out := dst[off : off+l.Out]
-		RowAffine(out, cur, l.W, l.B, &ws.rows)
+		if haveFMA {
+			affineRows(out, l.W, l.B, idx, xv)
+		} else {
+			RowAffine(out, cur, l.W, l.B, &ws.rows)
+		}
 		LogSoftmax(out)
 		off += l.Out
 	}

@@ -67,3 +67,43 @@ func TestRowAffineAllocs(t *testing.T) {
 		t.Errorf("RowAffine: %v allocs", a)
 	}
 }
+
+// TestSumRowsChain checks that every column of SumRows (at least eight
+// columns, with FMA) is exactly the chain of fused multiply-adds over the
+// rows in the order of idx (fma32, rounded once each), whatever the number
+// of rows (the kernel takes them eight, four and one at a time), the
+// column count (the last vector overlaps the one before it when the count
+// is not a multiple of 8; L1 blocks of 2048) and the order of the rows,
+// repeated rows included: the property that makes splitting the columns
+// between goroutines, or changing the grouping, give the same bits.
+func TestSumRowsChain(t *testing.T) {
+	if !haveFMA {
+		t.Skip("no FMA kernel")
+	}
+	rng := rand.New(rand.NewPCG(6, 6))
+	const rowsW = 40
+	for _, out := range []int{8, 9, 13, 15, 16, 17, 24, 149, 2048, 2049, 2055, 2056, 2057, 4103, 4104} {
+		stride := out + rng.IntN(3)
+		w := randomF32(rowsW*stride, uint64(out))
+		for _, k := range []int{0, 1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 33} {
+			idx := make([]int32, k)
+			xv := make([]float32, k)
+			for t := range idx {
+				idx[t] = int32(rng.IntN(rowsW))
+				xv[t] = float32(rng.NormFloat64())
+			}
+			y0 := randomF32(out, uint64(k))
+			y := append([]float32(nil), y0...)
+			SumRows(y, w, stride, idx, xv)
+			for j := 0; j < out; j++ {
+				want := y0[j]
+				for t, i := range idx {
+					want = fma32(xv[t], w[int(i)*stride+j], want)
+				}
+				if math.Float32bits(y[j]) != math.Float32bits(want) {
+					t.Fatalf("out %d k %d: y[%d] = %v, want the chain's %v", out, k, j, y[j], want)
+				}
+			}
+		}
+	}
+}
