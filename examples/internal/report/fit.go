@@ -14,12 +14,9 @@ import (
 )
 
 // Classifier is what a results row measures: a trained model that labels
-// one row or a batch of rows. labelmap.Ensemble, labelmap.MultiHead and
-// dsnc.Predictor are Classifiers.
-type Classifier interface {
-	Predict(x []float32) (int, error)
-	PredictBatch(x []float32, rows int, dst []int) ([]int, error)
-}
+// one row or a batch of rows, the library's labelcode.BatchClassifier.
+// labelmap.Ensemble, labelmap.MultiHead and dsnc.Predictor are Classifiers.
+type Classifier = labelcode.BatchClassifier
 
 var (
 	_ Classifier = (*labelmap.Ensemble)(nil)
@@ -44,8 +41,9 @@ func Accuracy(c Classifier, d *labelcode.Dataset) (float64, []int, error) {
 }
 
 // Measure sets r's training accuracy (on train, which may be nil: NaN),
-// test accuracy and latency (the mean over the first latencyRows rows of
-// test, predicted one at a time), and returns the test predictions.
+// test accuracy and latency (labelcode.Latency: the mean over the first
+// latencyRows rows of test, predicted one at a time after a warm-up call),
+// and returns the test predictions.
 func Measure(r *Result, c Classifier, train, test *labelcode.Dataset, latencyRows int) ([]int, error) {
 	r.TrainAcc = math.NaN()
 	if train != nil {
@@ -60,10 +58,7 @@ func Measure(r *Result, c Classifier, train, test *labelcode.Dataset, latencyRow
 		return nil, fmt.Errorf("%s: %w", r.Model, err)
 	}
 	r.TestAcc = acc
-	lat, err := Latency(min(latencyRows, test.Len()), func(i int) error {
-		_, err := c.Predict(test.Row(i))
-		return err
-	})
+	lat, err := labelcode.Latency(c, test, latencyRows)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.Model, err)
 	}

@@ -6,28 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"time"
 )
-
-// Latency returns the mean wall time of predict over the examples 0..n-1,
-// called one at a time on one goroutine (the latency a server sees for one
-// request), after a warm-up call on example 0 that is not counted. It
-// returns the first error of predict.
-func Latency(n int, predict func(i int) error) (time.Duration, error) {
-	if n <= 0 {
-		return 0, nil
-	}
-	if err := predict(0); err != nil {
-		return 0, err
-	}
-	start := time.Now()
-	for i := 0; i < n; i++ {
-		if err := predict(i); err != nil {
-			return 0, err
-		}
-	}
-	return time.Since(start) / time.Duration(n), nil
-}
 
 // Machine describes the computer the program runs on: the CPU model (from
 // /proc/cpuinfo when there is one), the number of logical CPUs, GOMAXPROCS,

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/examples/internal/corpus"
 	"github.com/labelcode/labelcode/labelmap"
@@ -102,6 +103,33 @@ func TestCSV(t *testing.T) {
 	}
 	if got := recs[2][4]; got != "" {
 		t.Errorf("NaN accuracy written as %q, want empty", got)
+	}
+}
+
+// TestCSVReadsBack checks that a table's CSV (the -out file) reads back
+// through labelcode.ReadResultsCSV with the same figures, rounded to the
+// file's decimals, so that a notebook can load the examples' results.
+func TestCSVReadsBack(t *testing.T) {
+	tab := sampleTable()
+	data, err := tab.CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := labelcode.ReadResultsCSV(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(tab.Results) {
+		t.Fatalf("%d results read back, want %d", len(got), len(tab.Results))
+	}
+	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+	for i, w := range tab.Results {
+		g := got[i]
+		if g.Model != w.Model || g.Code != w.Code || g.Params != w.Params || g.Epochs != w.Epochs || g.Note != w.Note ||
+			!same(g.TrainAcc, w.TrainAcc) || !same(g.TestAcc, w.TestAcc) ||
+			g.TrainTime != w.TrainTime.Round(time.Millisecond) || g.Latency != w.Latency.Round(time.Nanosecond) {
+			t.Errorf("row %d read back as %+v from %+v", i, g, w)
+		}
 	}
 }
 
@@ -349,16 +377,7 @@ func slicesEqual(a, b []int) bool {
 	return true
 }
 
-func TestLatency(t *testing.T) {
-	calls := 0
-	d, err := Latency(10, func(i int) error { calls++; time.Sleep(100 * time.Microsecond); return nil })
-	if err != nil || calls != 11 || d < 100*time.Microsecond {
-		t.Errorf("Latency = %v, %v after %d calls", d, err, calls)
-	}
-	boom := errors.New("boom")
-	if _, err := Latency(3, func(i int) error { return boom }); !errors.Is(err, boom) {
-		t.Errorf("error not returned: %v", err)
-	}
+func TestMachine(t *testing.T) {
 	if m := Machine(); !strings.Contains(m, "GOMAXPROCS") {
 		t.Errorf("Machine() = %q", m)
 	}
