@@ -95,28 +95,45 @@ func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, bat
 // last call), so that each side is timed on a quiet machine.
 const settle = 300 * time.Millisecond
 
+// singleBlocks is the number of blocks the one-call-per-example timing is
+// cut into, on both sides: besides the mean over all calls, the median of
+// the blocks' means is reported, the typical cost of a call without the
+// milliseconds that a process on a loaded machine spends descheduled now
+// and then (about one block in four here, with another job running).
+const singleBlocks = 10
+
 // predictGo times Predict on the first single rows, one call each (after
 // ten warm-up calls), and PredictBatch on all rows; it returns the seconds
-// per example of both and the batch accuracy on d.
-func predictGo(p predictor, d *labelcode.Dataset, single int) (one, batch, acc float64, err error) {
+// per example of both (for single calls the mean and the median of the
+// singleBlocks blocks' means) and the batch accuracy on d.
+func predictGo(p predictor, d *labelcode.Dataset, single int) (one, oneBlock, batch, acc float64, err error) {
 	time.Sleep(settle)
 	for i := range min(10, single) {
 		if _, err := p.Predict(d.Row(i)); err != nil {
-			return 0, 0, 0, err
+			return 0, 0, 0, 0, err
 		}
 	}
+	var blocks []float64
 	start := time.Now()
-	for i := range single {
-		if _, err := p.Predict(d.Row(i)); err != nil {
-			return 0, 0, 0, err
+	for b := range singleBlocks {
+		lo, hi := b*single/singleBlocks, (b+1)*single/singleBlocks
+		t0 := time.Now()
+		for i := lo; i < hi; i++ {
+			if _, err := p.Predict(d.Row(i)); err != nil {
+				return 0, 0, 0, 0, err
+			}
+		}
+		if hi > lo {
+			blocks = append(blocks, time.Since(t0).Seconds()/float64(hi-lo))
 		}
 	}
 	one = time.Since(start).Seconds() / float64(single)
+	oneBlock, _, _ = stats(blocks)
 	time.Sleep(settle)
 	start = time.Now()
 	pred, err := p.PredictBatch(d.X, d.Len(), nil)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	batch = time.Since(start).Seconds() / float64(d.Len())
 	hits := 0
@@ -125,5 +142,5 @@ func predictGo(p predictor, d *labelcode.Dataset, single int) (one, batch, acc f
 			hits++
 		}
 	}
-	return one, batch, float64(hits) / float64(d.Len()), nil
+	return one, oneBlock, batch, float64(hits) / float64(d.Len()), nil
 }

@@ -16,9 +16,11 @@ type DecoderKind uint8
 const (
 	// LinearDecoding scores every class with the trained linear decoder,
 	// B + W·b, in float32 (B plus the decoder's rows of the code's set
-	// bits, or one matrix product for a batch of codes), and returns the
-	// best (ties: the smallest class): O(popcount(b)·Classes) per example
-	// (the paper's "linear" variant).
+	// bits, or, when more than half of the bits are set, B + Σ W minus the
+	// rows of the clear bits; one matrix product for a batch of codes),
+	// and returns the best (ties: the smallest class):
+	// O(min(popcount(b), Bits−popcount(b))·Classes) per example (the
+	// paper's "linear" variant).
 	LinearDecoding DecoderKind = iota
 	// NearestDecoding returns the label of the training code nearest to the
 	// example's code in Hamming distance (the paper's "NN" variant):

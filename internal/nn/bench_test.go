@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -197,6 +198,69 @@ func BenchmarkForward(b *testing.B) {
 				dst = n.ForwardBatch(x, 256, &ws, dst)
 			}
 			b.ReportMetric(b.Elapsed().Seconds()*1e6/float64(b.N*256), "µs/row")
+		})
+	}
+}
+
+// BenchmarkColumnSums times the bias gradient of a batch of 256 (the
+// column sums of dz through the row kernel with unit weights) at the
+// benchmark's layer widths.
+func BenchmarkColumnSums(b *testing.B) {
+	for _, cols := range []int{151, 512, 20000} {
+		b.Run(fmt.Sprintf("rows=256/cols=%d", cols), func(b *testing.B) {
+			const rows = 256
+			dz := matrix{rows: rows, cols: cols, f32: randomF32(rows*cols, 6)}
+			db := matrix{rows: 1, cols: cols, f32: make([]float32, cols)}
+			b.SetBytes(4 * rows * int64(cols))
+			b.ReportAllocs()
+			for b.Loop() {
+				columnSums(db, dz, false)
+			}
+		})
+	}
+}
+
+// BenchmarkRowAffine times one example through RowAffine at the shapes of
+// the benchmark's networks: the 1024×512 trunk (a dense input) and, after
+// the ReLU (half of the inputs zero), the 512×64 code layer and one
+// 512×151 head. split=2 is the alternative RowAffine does not take: the
+// columns cut in two halves (at a multiple of 8, so the bits are the same),
+// the second half on a new goroutine, joined by a sync.WaitGroup.
+func BenchmarkRowAffine(b *testing.B) {
+	for _, sh := range [][2]int{{1024, 512}, {512, 64}, {512, 151}} {
+		in, out := sh[0], sh[1]
+		x, w, bias := randomF32(in, 1), randomF32(in*out, 2), randomF32(out, 3)
+		if in == 512 {
+			Rectify(x)
+		}
+		y := make([]float32, out)
+		b.Run(fmt.Sprintf("in=%d/out=%d/split=1", in, out), func(b *testing.B) {
+			var s RowScratch
+			b.SetBytes(4 * int64(in*out))
+			b.ReportAllocs()
+			for b.Loop() {
+				RowAffine(y, x, w, bias, &s)
+			}
+		})
+		if !haveFMA || out < 16 {
+			continue
+		}
+		b.Run(fmt.Sprintf("in=%d/out=%d/split=2", in, out), func(b *testing.B) {
+			var s RowScratch
+			h := out / 16 * 8
+			b.SetBytes(4 * int64(in*out))
+			for b.Loop() {
+				idx, xv := s.gather(x)
+				copy(y, bias)
+				var wg sync.WaitGroup
+				wg.Add(1)
+				go func() {
+					sumRows(y[h:], w[h:], out, idx, xv)
+					wg.Done()
+				}()
+				sumRows(y[:h], w, out, idx, xv)
+				wg.Wait()
+			}
 		})
 	}
 }
