@@ -112,9 +112,6 @@ func Count(n int) string {
 	if n <= 0 {
 		return "-"
 	}
-	if n >= 1e7 {
-		return strconv.FormatFloat(float64(n), 'e', 2, 64)
-	}
 	s := strconv.Itoa(n)
 	var b strings.Builder
 	for i, c := range s {
