@@ -17,7 +17,8 @@ import (
 
 func newLabeler(m *Model, dec Decoding) (labeler, error) {
 	newLinear := func() (*decode.Linear, error) {
-		w, b := m.Decoder.W.Data(), m.Decoder.B.Data()
+		dl := m.BinaryDecoder()
+		w, b := dl.W.Data(), dl.B.Data()
 		lin, err := decode.NewLinear(mat.NewDense(m.Config.Bits, m.Config.Classes, toFloat64(w)).T(), toFloat64(b))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrNonFinite, err)
@@ -100,7 +101,7 @@ type linearLabeler struct {
 }
 
 func newLinearLabeler(m *Model) *linearLabeler {
-	w, b := m.Decoder.Float32()
+	w, b := m.BinaryDecoder().Float32()
 	l := &linearLabeler{bits: m.Config.Bits, classes: m.Config.Classes, w: w, b: b,
 		total: make([]float32, m.Config.Classes), minus: make([]float32, m.Config.Bits)}
 	sum := make([]float64, l.classes)

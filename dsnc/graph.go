@@ -42,6 +42,8 @@ type Net struct {
 	Encoder []Dense
 	// Decoder is the linear decoder from a code to class scores.
 	Decoder Dense
+	// Symmetric is the model's Config.Symmetric: Decode reads 2b − 1.
+	Symmetric bool
 }
 
 // NewNet adds m's parameters to g as learnable nodes bound to m's tensors
@@ -50,7 +52,7 @@ func NewNet(g *G.ExprGraph, m *Model) (*Net, error) {
 	if err := m.check(); err != nil {
 		return nil, err
 	}
-	n := &Net{Graph: g}
+	n := &Net{Graph: g, Symmetric: m.Config.Symmetric}
 	dense := func(l Layer, name string) Dense {
 		return Dense{
 			W: G.NewMatrix(g, m.Dtype, G.WithShape(l.In(), l.Out()), G.WithName(name+".W"), G.WithValue(l.W)),
@@ -97,8 +99,22 @@ func (n *Net) Encode(x *G.Node) (*G.Node, error) {
 }
 
 // Decode adds the linear decoder to the graph: the batch×Classes scores
-// b·W + B of a batch×Bits code matrix b (the input of a softmax).
-func (n *Net) Decode(b *G.Node) (*G.Node, error) { return n.Decoder.Forward(b) }
+// b·W + B of a batch×Bits code matrix b (the input of a softmax) or, when
+// the net is Symmetric, (2b − 1)·W + B, the 0/1 code mapped to ±1 by one
+// more elementwise node (its gradient is twice the incoming one).
+func (n *Net) Decode(b *G.Node) (*G.Node, error) {
+	if n.Symmetric {
+		dt := b.Dtype()
+		twice, err := G.Mul(b, G.NewConstant(scalarOf(dt, 2)))
+		if err != nil {
+			return nil, fmt.Errorf("dsnc: symmetric code 2b: %w", err)
+		}
+		if b, err = G.Sub(twice, G.NewConstant(scalarOf(dt, 1))); err != nil {
+			return nil, fmt.Errorf("dsnc: symmetric code 2b−1: %w", err)
+		}
+	}
+	return n.Decoder.Forward(b)
+}
 
 // SoftmaxLoss is the decoder's loss on a batch, built by NLL.
 type SoftmaxLoss struct {
@@ -357,7 +373,7 @@ func scalarOf(dt tensor.Dtype, v float64) interface{} {
 //
 //	Probs  = Net.Encode(X)                  φ(x)
 //	Bits   = Binarize(Probs, Sample, seed)  b ~ φ(x), straight-through
-//	Logits = Net.Decode(Bits)
+//	Logits = Net.Decode(Bits)               Bits·W + B, or (2·Bits − 1)·W + B if Config.Symmetric
 //	NLL    = CrossEntropy(Logits, Y).Loss
 //	Cost   = NLL + Reg.Cost                 (Reg is nil without the regulariser)
 //

@@ -40,6 +40,11 @@ type Config struct {
 	Bits int
 	// Classes is K, at least 2.
 	Classes int
+	// Symmetric makes the training graph decode the code as s = 2b − 1, in
+	// {−1, +1} per bit, instead of b in {0, 1} (WithSymmetricCodes); the
+	// Decoder's weights are then those of s. Inference keeps the {0, 1}
+	// form: predictors decode with BinaryDecoder, which folds them.
+	Symmetric bool
 }
 
 // Validate returns ErrConfig, wrapped, when a width is out of range.
@@ -205,6 +210,42 @@ func NewModel(cfg Config, dtype tensor.Dtype, seed uint64) (*Model, error) {
 	return m, nil
 }
 
+// BinaryDecoder returns the linear decoder as it applies to codes b in
+// {0, 1}: Decoder itself, unless Config.Symmetric, in which case the decoder
+// of s = 2b − 1 is folded into W′ = 2W and B′ = B − Σ_j W_j (W_j the row of
+// bit j), so that b·W′ + B′ = (2b − 1)·W + B. The folded sums are taken in
+// float64 and rounded once to the model's dtype. Predictors, ValidationAccuracy
+// and Fit's validation decode with it. Cost O(Bits·Classes) when folding.
+func (m *Model) BinaryDecoder() Layer {
+	if !m.Config.Symmetric {
+		return m.Decoder
+	}
+	in, out := m.Decoder.In(), m.Decoder.Out()
+	w, b := toFloat64(m.Decoder.W.Data()), toFloat64(m.Decoder.B.Data())
+	for j := range in {
+		row := w[j*out : (j+1)*out]
+		for k, v := range row {
+			b[k] -= v
+			row[k] = 2 * v
+		}
+	}
+	l := newLayer(m.Dtype, in, out)
+	switch d := l.W.Data().(type) {
+	case []float32:
+		for i, v := range w {
+			d[i] = float32(v)
+		}
+		bd := l.B.Data().([]float32)
+		for i, v := range b {
+			bd[i] = float32(v)
+		}
+	case []float64:
+		copy(d, w)
+		copy(l.B.Data().([]float64), b)
+	}
+	return l
+}
+
 // layers returns the encoder layers followed by the decoder.
 func (m *Model) layers() []Layer { return append(append([]Layer(nil), m.Encoder...), m.Decoder) }
 
@@ -279,7 +320,11 @@ func (m *Model) String() string {
 	for _, h := range m.Config.Hidden {
 		fmt.Fprintf(&b, "%d ReLU → ", h)
 	}
-	fmt.Fprintf(&b, "%d-bit code → %d classes\n", m.Config.Bits, m.Config.Classes)
+	fmt.Fprintf(&b, "%d-bit code → %d classes", m.Config.Bits, m.Config.Classes)
+	if m.Config.Symmetric {
+		b.WriteString(" (trained on symmetric codes 2b−1)")
+	}
+	b.WriteString("\n")
 	for i, l := range m.layers() {
 		name := "decoder"
 		switch {

@@ -15,10 +15,10 @@ import (
 	"github.com/labelcode/labelcode/hamming"
 )
 
-// File format (little-endian), version 1:
+// File format (little-endian), version 2:
 //
 //	magic    [8]byte  "DSNCMODL"
-//	version  uint32   1
+//	version  uint32   2
 //	length   uint64   length of body
 //	body     [length]byte
 //	checksum uint32   CRC-32C of everything before it
@@ -26,14 +26,20 @@ import (
 // body:
 //
 //	dtype uint8 (4: float32, 8: float64); features, bits, classes, hidden
-//	layers uint32; hidden widths uint32 each; for every encoder layer then
+//	layers uint32; hidden widths uint32 each; flags uint8 (bit 0:
+//	Config.Symmetric; other bits zero); for every encoder layer then
 //	the decoder: W (In×Out, row-major) then B, raw values of dtype; number
 //	of training codes uint64, their words uint64 each, their labels uint32
 //	each; decoding kind uint8, neighbours uint32, table source kind uint8.
+//
+// Version 1 is the same without the flags byte (Symmetric false); Load
+// still reads it. Files are written in version 2.
 const (
 	fileMagic   = "DSNCMODL"
-	fileVersion = 1
+	fileVersion = 2
 	headerLen   = 8 + 4 + 8
+
+	flagSymmetric = 1 << 0
 )
 
 var (
@@ -56,7 +62,7 @@ func (m *Model) MarshalBinary() ([]byte, error) { return marshal(m, Decoding{}) 
 
 // UnmarshalBinary replaces m with the model encoded in data. It returns
 // ErrFormat, ErrVersion, ErrTruncated or ErrCorrupt (wrapped) for data that
-// is not a valid model file of this version.
+// is not a valid model file of version 1 or 2.
 func (m *Model) UnmarshalBinary(data []byte) error {
 	nm, _, err := unmarshal(data)
 	if err != nil {
@@ -79,8 +85,9 @@ func (m *Model) Save(path string) error {
 
 // Load reads a model saved by Model.Save or Predictor.Save. It returns
 // ErrFormat, ErrVersion, ErrTruncated or ErrCorrupt (wrapped) for a file
-// that is not a valid model file of this version, and the errors of
-// os.ReadFile.
+// that is not a valid model file of version 1 or 2 (version 1, written
+// before Config.Symmetric existed, loads with Symmetric false), and the
+// errors of os.ReadFile.
 func Load(path string) (*Model, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -132,6 +139,11 @@ func marshal(m *Model, dec Decoding) ([]byte, error) {
 	for _, h := range c.Hidden {
 		put(uint32(h))
 	}
+	var flags uint8
+	if c.Symmetric {
+		flags |= flagSymmetric
+	}
+	put(flags)
 	for _, l := range m.layers() {
 		put(l.W.Data())
 		put(l.B.Data())
@@ -228,8 +240,9 @@ func unmarshal(data []byte) (*Model, Decoding, error) {
 	if len(data) < headerLen {
 		return nil, Decoding{}, fmt.Errorf("%w: %d bytes, header needs %d", ErrTruncated, len(data), headerLen)
 	}
-	if v := binary.LittleEndian.Uint32(data[8:]); v != fileVersion {
-		return nil, Decoding{}, fmt.Errorf("%w: version %d, this package reads %d", ErrVersion, v, fileVersion)
+	version := binary.LittleEndian.Uint32(data[8:])
+	if version != 1 && version != fileVersion {
+		return nil, Decoding{}, fmt.Errorf("%w: version %d, this package reads 1 and %d", ErrVersion, version, fileVersion)
 	}
 	n := binary.LittleEndian.Uint64(data[12:])
 	if n > uint64(len(data)) || uint64(len(data)) < uint64(headerLen)+n+4 {
@@ -260,6 +273,13 @@ func unmarshal(data []byte) (*Model, Decoding, error) {
 	}
 	for range nh {
 		c.Hidden = append(c.Hidden, r.u32())
+	}
+	if version >= 2 {
+		flags := r.u8()
+		if flags&^flagSymmetric != 0 {
+			return nil, Decoding{}, fmt.Errorf("%w: unknown flags %#x", ErrCorrupt, flags)
+		}
+		c.Symmetric = flags&flagSymmetric != 0
 	}
 	if r.err != nil {
 		return nil, Decoding{}, r.err

@@ -108,7 +108,7 @@ func TestLoadBadFiles(t *testing.T) {
 	}
 	// another version
 	v2 := append([]byte(nil), data...)
-	binary.LittleEndian.PutUint32(v2[8:], 2)
+	binary.LittleEndian.PutUint32(v2[8:], 3)
 	_, err = UnmarshalPredictor(v2)
 	require.True(t, errors.Is(err, ErrVersion), "%v", err)
 	// not a model file
