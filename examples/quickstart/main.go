@@ -63,6 +63,7 @@ type config struct {
 	out       string
 	quiet     bool
 	smoke     bool
+	symmetric bool
 }
 
 // setFlags defines the program's flags on fs, writing into c.
@@ -77,6 +78,7 @@ func setFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.width, "width", 287, "values per word of the random projection (-input random)")
 	fs.IntVar(&c.sites, "sites", 3, "sites of the mixed Label Mapping of the output (primes just above sqrt(7409))")
 	fs.IntVar(&c.bits, "bits", 32, "DSNC code length in bits")
+	fs.BoolVar(&c.symmetric, "dsnc-symmetric", false, "DSNC: train the decoder on symmetric codes 2b-1 (dsnc.WithSymmetricCodes)")
 	fs.IntVar(&c.trainRows, "train", 0, "training examples drawn from the first 90% of the text (0: all 106,812)")
 	fs.IntVar(&c.evalRows, "eval", 10000, "training examples on which training accuracy is measured")
 	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
@@ -217,7 +219,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	models = append(models, model{r, e})
 
 	r = report.Result{Model: "DSNC", Code: fmt.Sprintf("%d learned bits", c.bits)}
-	ds, err := report.FitDSNC(ctx, &r, c.bits, train, nil, tr)
+	ds, err := report.FitDSNC(ctx, &r, c.bits, train, nil, tr, dsnc.WithSymmetricCodes(c.symmetric))
 	if err != nil {
 		return err
 	}
