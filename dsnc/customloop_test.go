@@ -26,7 +26,7 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 		WithBatchSize(batch), WithLearnRate(lr), WithRegulariser(beta0, gamma0), WithSeed(seed), WithPatience(0))
 	require.NoError(t, err)
 
-	m, err := NewModel(Config{Features: tr.Features, Hidden: []int{10}, Bits: bits, Classes: tr.Classes}, tensor.Float32, seed)
+	m, err := NewModel(Config{Features: tr.Features, Hidden: []int{10}, Bits: bits, Classes: tr.Classes, Symmetric: true}, tensor.Float32, seed)
 	require.NoError(t, err)
 	tg, err := NewTrainingGraph(m, batch, true, seed)
 	require.NoError(t, err)
@@ -85,7 +85,7 @@ func TestBuilderLoopMatchesFitWithSchedule(t *testing.T) {
 		WithSchedule(sched), WithRegulariser(beta, gamma), WithAdaptiveRegulariser(false), WithSeed(seed), WithPatience(0))
 	require.NoError(t, err)
 
-	m, err := NewModel(Config{Features: tr.Features, Bits: bits, Classes: tr.Classes}, tensor.Float32, seed)
+	m, err := NewModel(Config{Features: tr.Features, Bits: bits, Classes: tr.Classes, Symmetric: true}, tensor.Float32, seed)
 	require.NoError(t, err)
 	g := G.NewGraph()
 	net, err := NewNet(g, m)

@@ -32,12 +32,19 @@ func trainedSmall(t testing.TB, nbits int) (*Model, *labelcode.Dataset, *labelco
 func refLinear(t *testing.T, m *Model, code []uint64) (int, float64) {
 	w, b := floats(t, m.Decoder.W), floats(t, m.Decoder.B)
 	k := m.Config.Classes
+	// The training decoder's own form: bit values b in {0, 1}, or 2b − 1
+	// for a Symmetric model (not the folded weights the predictor uses).
 	s := append([]float64(nil), b...)
 	for i := 0; i < m.Config.Bits; i++ {
-		if code[i/64]>>(i%64)&1 == 1 {
-			for j := range s {
-				s[j] += w[i*k+j]
-			}
+		v := float64(code[i/64] >> (i % 64) & 1)
+		if m.Config.Symmetric {
+			v = 2*v - 1
+		}
+		if v == 0 {
+			continue
+		}
+		for j := range s {
+			s[j] += v * w[i*k+j]
 		}
 	}
 	best, second := 0, math.Inf(-1)

@@ -194,7 +194,7 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	fs.Float64Var(&c.lr, "lr", 1e-3, "Adam learning rate")
 	fs.IntVar(&c.simplexP, "simplex-p", 181, "field of the simplex LM (the paper uses 181; 0: the smallest prime p with p^2 >= classes)")
 	fs.StringVar(&bitList, "dsnc-bits", "16,64,200", "DSNC code sizes, comma-separated")
-	fs.BoolVar(&c.symmetric, "dsnc-symmetric", false, "DSNC: train the decoder on symmetric codes 2b-1 (dsnc.WithSymmetricCodes)")
+	fs.BoolVar(&c.symmetric, "dsnc-symmetric", true, "DSNC: train the decoder on symmetric codes 2b-1 (dsnc.WithSymmetricCodes, the default); false: the paper's {0,1} codes")
 	fs.IntVar(&c.evalRows, "eval", 20000, "training images on which training accuracy is measured (drawn at random)")
 	fs.IntVar(&c.latRows, "latency", 1000, "test images predicted one at a time to measure latency")
 	fs.IntVar(&c.parallel, "parallel", 0, "sites trained at once with -arch ensemble (0: one per core)")

@@ -169,9 +169,10 @@ func warm(warmup, epoch, batch, batches int) float64 {
 // exactly what dsnc.Fit computes with WithSchedule(dsnc.CosineSchedule(LR,
 // MinLR, Epochs)), WithRegulariser(Beta, Gamma),
 // WithAdaptiveRegulariser(false), WithPatience(0) and the same seed, batch
-// and rows per class.
+// and rows per class. The model decodes symmetric codes 2b − 1 as Fit's
+// default does (dsnc.WithSymmetricCodes).
 func trainLoop(ctx context.Context, train, val *labelcode.Dataset, s loopSettings) (*dsnc.Model, *dsnc.History, error) {
-	m, err := dsnc.NewModel(dsnc.Config{Features: train.Features, Hidden: s.Hidden, Bits: s.Bits, Classes: train.Classes},
+	m, err := dsnc.NewModel(dsnc.Config{Features: train.Features, Hidden: s.Hidden, Bits: s.Bits, Classes: train.Classes, Symmetric: true},
 		tensor.Float32, s.Seed)
 	if err != nil {
 		return nil, nil, err

@@ -78,7 +78,7 @@ func setFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.width, "width", 287, "values per word of the random projection (-input random)")
 	fs.IntVar(&c.sites, "sites", 3, "sites of the mixed Label Mapping of the output (primes just above sqrt(7409))")
 	fs.IntVar(&c.bits, "bits", 32, "DSNC code length in bits")
-	fs.BoolVar(&c.symmetric, "dsnc-symmetric", false, "DSNC: train the decoder on symmetric codes 2b-1 (dsnc.WithSymmetricCodes)")
+	fs.BoolVar(&c.symmetric, "dsnc-symmetric", true, "DSNC: train the decoder on symmetric codes 2b-1 (dsnc.WithSymmetricCodes, the default); false: the paper's {0,1} codes")
 	fs.IntVar(&c.trainRows, "train", 0, "training examples drawn from the first 90% of the text (0: all 106,812)")
 	fs.IntVar(&c.evalRows, "eval", 10000, "training examples on which training accuracy is measured")
 	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
