@@ -21,8 +21,9 @@
 // bᵢ = 1[φᵢ(x) >= 0.5], and decoded by the linear decoder or by the label
 // of the nearest code seen in training.
 //
-// With WithSymmetricCodes (Config.Symmetric, saved with the model; default
-// off) the training decoder reads s = 2b − 1 in {−1, +1} instead of b.
+// By default (WithSymmetricCodes; Config.Symmetric, saved with the model)
+// the training decoder reads s = 2b − 1 in {−1, +1} instead of the
+// paper's b; WithSymmetricCodes(false) gives the paper's form.
 // With {0, 1} codes a set bit only adds its decoder row to the logits,
 // noise while no class is predictable, so the gradient pushes every bit
 // off (the all-zero code gives exactly log K) and, on many classes with

@@ -41,7 +41,8 @@ type Config struct {
 	// Classes is K, at least 2.
 	Classes int
 	// Symmetric makes the training graph decode the code as s = 2b − 1, in
-	// {−1, +1} per bit, instead of b in {0, 1} (WithSymmetricCodes); the
+	// {−1, +1} per bit, instead of b in {0, 1} (WithSymmetricCodes, Fit's
+	// default; the zero value here is the paper's {0, 1} form); the
 	// Decoder's weights are then those of s. Inference keeps the {0, 1}
 	// form: predictors decode with BinaryDecoder, which folds them.
 	Symmetric bool
