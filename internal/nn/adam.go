@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"fmt"
 	"math"
 	"sync"
 
@@ -63,8 +62,8 @@ func NewAdam64(params [][]float64, lr float64) (*Adam, error) {
 }
 
 func newAdam(lr float64) (*Adam, error) {
-	if !(lr > 0) || math.IsInf(lr, 0) {
-		return nil, fmt.Errorf("%w: learning rate %v", ErrSpec, lr)
+	if err := CheckRate(lr); err != nil {
+		return nil, err
 	}
 	return &Adam{LearningRate: lr, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8}, nil
 }

@@ -59,7 +59,7 @@ func Cosine(hi, lo float64, epochs, epoch, batch, batches int) float64 {
 }
 
 // CheckRate returns ErrSpec (wrapped) unless lr is positive and finite: the
-// check on every learning rate a schedule gives.
+// check NewAdam makes, and Train on every learning rate a schedule gives.
 func CheckRate(lr float64) error {
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return fmt.Errorf("%w: learning rate %v", ErrSpec, lr)
