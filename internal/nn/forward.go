@@ -19,9 +19,11 @@ type Workspace struct {
 
 var wsPool = sync.Pool{New: func() any { return new(Workspace) }}
 
-func grow(s []float32, n int) []float32 {
+// grow returns s resliced to length n, or a new zeroed slice of length n
+// when s is too short.
+func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]float32, n)
+		return make([]T, n)
 	}
 	return s[:n]
 }

@@ -132,7 +132,7 @@ func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 	rows, classes := xs[0], xs[1]
 	op.rows, op.classes = rows, classes
-	op.targets = growInts(op.targets, rows)
+	op.targets = grow(op.targets, rows)
 	// Targets are checked first, in row order, so that the error names the
 	// first bad row whatever the split between goroutines.
 	switch tv := t.(type) {
@@ -145,12 +145,9 @@ func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 		op.err = err
 		return nil, err
 	}
-	op.inv = growF64(op.inv, rows)
-	op.nll = growF64(op.nll, rows)
-	if cap(op.hit) < rows {
-		op.hit = make([]bool, rows)
-	}
-	op.hit = op.hit[:rows]
+	op.inv = grow(op.inv, rows)
+	op.nll = grow(op.nll, rows)
+	op.hit = grow(op.hit, rows)
 	switch xv := x.(type) {
 	case []float32:
 		if len(xv) != rows*classes {
@@ -166,7 +163,7 @@ func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 		if len(xv) != rows*classes {
 			return nil, fmt.Errorf("%w: %d logits for shape %v", ErrData, len(xv), xs)
 		}
-		op.e64 = growF64(op.e64, rows*classes)
+		op.e64 = grow(op.e64, rows*classes)
 		parallelFor(rows, rowGrain(classes), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				op.row64(xv[r*classes:(r+1)*classes], r)

@@ -60,17 +60,3 @@ func (b *buffer) get(dt tensor.Dtype, shape ...int) *tensor.Dense {
 	}
 	return b.t
 }
-
-func growF64(s []float64, n int) []float64 {
-	if cap(s) < n {
-		return make([]float64, n)
-	}
-	return s[:n]
-}
-
-func growInts(s []int, n int) []int {
-	if cap(s) < n {
-		return make([]int, n)
-	}
-	return s[:n]
-}
