@@ -60,7 +60,7 @@ func (n *Net) Forward(x []float32, ws *Workspace, dst []float32) []float32 {
 			out = ws.b
 		}
 		RowAffine(out, cur, l.W, l.B, &ws.rows)
-		relu(out)
+		Rectify(out)
 		cur = out
 	}
 	// The heads share their input: its nonzero entries are listed once.
@@ -119,7 +119,7 @@ func (n *Net) ForwardBatch(x []float32, rows int, ws *Workspace, dst []float32) 
 		}
 		out := blas32.General{Rows: rows, Cols: l.Out, Stride: l.Out, Data: buf}
 		gemm(l, cur, out)
-		relu(buf)
+		Rectify(buf)
 		cur = out
 	}
 	off := 0
@@ -143,8 +143,6 @@ func gemm(l *Dense, x, out blas32.General) {
 	w := blas32.General{Rows: l.In, Cols: l.Out, Stride: l.Out, Data: l.W}
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, x, w, 1, out)
 }
-
-func relu(v []float32) { Rectify(v) }
 
 // LogSoftmax replaces v by its log-softmax, v_j - log Σ_k exp(v_k), computed
 // stably (shifted by the maximum, summed in float64). A one-element v
