@@ -510,17 +510,3 @@ func (t *TrainingGraph) Loss() float64 {
 // their true class (on the sampled codes; the arg-max of the scores, ties
 // to the smallest class).
 func (t *TrainingGraph) Correct() int { return t.loss.Correct() }
-
-func floatOf(v G.Value) float64 {
-	switch d := v.Data().(type) {
-	case float32:
-		return float64(d)
-	case float64:
-		return d
-	case []float32:
-		return float64(d[0])
-	case []float64:
-		return d[0]
-	}
-	return math.NaN()
-}

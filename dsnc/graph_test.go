@@ -288,3 +288,19 @@ func TestModelErrors(t *testing.T) {
 	_, err = NewTrainingGraph(m, 4, false, 1)
 	require.True(t, errors.Is(err, ErrNonFinite))
 }
+
+// floatOf returns a scalar value (or the first element of a tensor) as a
+// float64, NaN for another type.
+func floatOf(v G.Value) float64 {
+	switch d := v.Data().(type) {
+	case float32:
+		return float64(d)
+	case float64:
+		return d
+	case []float32:
+		return float64(d[0])
+	case []float64:
+		return d[0]
+	}
+	return math.NaN()
+}
