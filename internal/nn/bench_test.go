@@ -122,16 +122,20 @@ func BenchmarkAdam(b *testing.B) {
 	}
 }
 
+// benchNets are the networks of the benchmark (bench/README.md): one-hot
+// and Label Mapping heads over 20000 classes.
+var benchNets = []struct {
+	name string
+	spec Spec
+}{
+	{"onehot", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{20000}}},
+	{"lm", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{149, 151, 157}}},
+}
+
 // BenchmarkTrainStep times one minibatch (Graph.Load, Run, Adam.Step) of
 // the benchmark's one-hot and Label Mapping networks.
 func BenchmarkTrainStep(b *testing.B) {
-	for _, c := range []struct {
-		name string
-		spec Spec
-	}{
-		{"onehot", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{20000}}},
-		{"lm", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{149, 151, 157}}},
-	} {
+	for _, c := range benchNets {
 		b.Run(c.name, func(b *testing.B) {
 			const rows = 256
 			n := mustNet(b, c.spec, 1)
@@ -171,13 +175,7 @@ func BenchmarkTrainStep(b *testing.B) {
 // BenchmarkForward times the graph-free forward pass of one example and of
 // a batch of 256, for the benchmark's networks.
 func BenchmarkForward(b *testing.B) {
-	for _, c := range []struct {
-		name string
-		spec Spec
-	}{
-		{"onehot", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{20000}}},
-		{"lm", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{149, 151, 157}}},
-	} {
+	for _, c := range benchNets {
 		n := mustNet(b, c.spec, 1)
 		x := randomF32(256*c.spec.Inputs, 5)
 		b.Run(c.name+"/rows=1", func(b *testing.B) {
