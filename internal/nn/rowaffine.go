@@ -92,7 +92,8 @@ func affineRows(y, w, b []float32, idx []int32, xv []float32) []float32 {
 // with FMA and len(y) >= 8, each y[j] gets one fused multiply-add per row,
 // in that order, so that the result does not depend on how the kernel
 // groups rows or blocks columns. Like RowAffine it uses the AVX2/FMA
-// kernel and blocks y for L1; it allocates nothing. It panics if a row
+// kernel and blocks y for L1; it allocates nothing, except a slice of
+// ones when xv is nil and len(idx) > 4096. It panics if a row
 // reaches past w or len(xv) is not len(idx).
 func SumRows(y, w []float32, stride int, idx []int32, xv []float32) {
 	for _, i := range idx {
