@@ -8,11 +8,11 @@ import (
 	"hash/crc32"
 	"math"
 	"os"
-	"path/filepath"
 
 	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/atomicfile"
 )
 
 // File format (little-endian), version 2:
@@ -100,27 +100,10 @@ func Load(path string) (*Model, error) {
 	return m, nil
 }
 
-func writeFileAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+// writeFileAtomic writes data to path through a synced temporary file
+// renamed over it.
+func writeFileAtomic(path string, data []byte) error {
+	return atomicfile.WriteFile(path, data, 0)
 }
 
 func marshal(m *Model, dec Decoding) ([]byte, error) {

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"os"
-	"path/filepath"
 
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/atomicfile"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
@@ -218,27 +218,8 @@ func writeLearner(w *writer, site int, l Learner) error {
 // writeFile writes data to a temporary file in path's directory, syncs it
 // and renames it over path, so that a reader sees the old file or the new
 // one, never a partial write.
-func writeFile(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("labelmap: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("labelmap: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("labelmap: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("labelmap: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
+func writeFile(path string, data []byte) error {
+	if err := atomicfile.WriteFile(path, data, 0); err != nil {
 		return fmt.Errorf("labelmap: %w", err)
 	}
 	return nil
