@@ -85,7 +85,7 @@ func (e *Encoder) Encode(x []float32, dst []uint64, ws *Workspace) []uint64 {
 		}
 		nn.RowAffine(out, in, l.w, l.b, &ws.rows)
 		if i < len(e.layers)-1 {
-			relu(out)
+			nn.Rectify(out)
 		}
 		in = out
 	}
@@ -121,7 +121,7 @@ func (e *Encoder) EncodeBatch(x []float32, rows int, dst []uint64, ws *Workspace
 		blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, in,
 			blas32.General{Rows: l.in, Cols: l.out, Stride: l.out, Data: l.w}, 1, out)
 		if i < len(e.layers)-1 {
-			relu(out.Data)
+			nn.Rectify(out.Data)
 		}
 		in = out
 	}
@@ -141,8 +141,6 @@ func packSigns(z []float32, dst []uint64) {
 		}
 	}
 }
-
-func relu(v []float32) { nn.Rectify(v) }
 
 func grow(s []float32, n int) []float32 {
 	if cap(s) < n {
