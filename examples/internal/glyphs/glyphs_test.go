@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -161,23 +162,11 @@ func TestRenderKnownGlyph(t *testing.T) {
 	}
 	for i := range imgs {
 		for j := range i {
-			if equalF32(imgs[i], imgs[j]) {
+			if slices.Equal(imgs[i], imgs[j]) {
 				t.Errorf("faces %d and %d render 永 identically", j, i)
 			}
 		}
 	}
-}
-
-func equalF32(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestScaleKeepsRelativeSize checks that one face transform serves all its
@@ -410,15 +399,7 @@ func testSet() *Set {
 }
 
 func equalSets(a, b *Set) bool {
-	if a.Face != b.Face || a.Size != b.Size || a.stamp != b.stamp || !bytes.Equal(a.Pix, b.Pix) || len(a.Labels) != len(b.Labels) {
-		return false
-	}
-	for i := range a.Labels {
-		if a.Labels[i] != b.Labels[i] {
-			return false
-		}
-	}
-	return true
+	return a.Face == b.Face && a.Size == b.Size && a.stamp == b.stamp && bytes.Equal(a.Pix, b.Pix) && slices.Equal(a.Labels, b.Labels)
 }
 
 func TestCacheRoundTrip(t *testing.T) {
@@ -548,11 +529,11 @@ func TestSetAccessors(t *testing.T) {
 		}
 	}
 	img := s.Image(1, nil)
-	if !equalF32(img, all[25:50]) {
+	if !slices.Equal(img, all[25:50]) {
 		t.Error("Image(1) differs from the matrix row")
 	}
 	batch, labels := s.Batch([]int{2, 0, 2}, nil, nil)
-	if !equalF32(batch[:25], all[50:75]) || !equalF32(batch[25:50], all[:25]) || !equalF32(batch[50:], all[50:75]) {
+	if !slices.Equal(batch[:25], all[50:75]) || !slices.Equal(batch[25:50], all[:25]) || !slices.Equal(batch[50:], all[50:75]) {
 		t.Error("Batch images differ from the matrix rows")
 	}
 	if labels[0] != 12 || labels[1] != 10 || labels[2] != 12 {
@@ -639,7 +620,7 @@ func TestBuildDeterministicAndCached(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !equalF32(s.Image(k, nil), want) {
+			if !slices.Equal(s.Image(k, nil), want) {
 				t.Fatalf("set %d: image %d differs from Font.Render", i, k)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -283,7 +284,7 @@ func TestRandomProjection(t *testing.T) {
 	a, _ := p1.Encode(5, nil)
 	b, _ := p2.Encode(5, nil)
 	c, _ := p3.Encode(5, nil)
-	if !equal(a, b) || equal(a, c) {
+	if !slices.Equal(a, b) || slices.Equal(a, c) {
 		t.Error("projection not determined by its seed")
 	}
 	// Mean squared length over the vocabulary is about scale² = 4.
@@ -300,18 +301,6 @@ func TestRandomProjection(t *testing.T) {
 	if _, err := p1.Encode(100, nil); !errors.Is(err, ErrWord) {
 		t.Errorf("word 100: %v", err)
 	}
-}
-
-func equal(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestWindowRows(t *testing.T) {
@@ -331,14 +320,14 @@ func TestWindowRows(t *testing.T) {
 	}
 	// Row 1: context words 5 and 6 -> (1, 0) and (0, 1) residues mod 2, 5.
 	want := []float32{0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0}
-	if !equal(d.Row(1), want) {
+	if !slices.Equal(d.Row(1), want) {
 		t.Errorf("row 1 = %v, want %v", d.Row(1), want)
 	}
 	all, err := WindowRows(w, nil, enc, 7)
 	if err != nil || all.Len() != w.Len() {
 		t.Fatalf("all windows: %v, %d rows", err, all.Len())
 	}
-	if !equal(all.Row(5), want) {
+	if !slices.Equal(all.Row(5), want) {
 		t.Error("nil idx does not mean all windows in order")
 	}
 	cut, _ := NewCutOff(3, 7)
@@ -360,21 +349,9 @@ func TestSample(t *testing.T) {
 	if got := Sample(5, 10, 1); len(got) != 5 || got[4] != 4 {
 		t.Errorf("Sample(5, 10) = %v", got)
 	}
-	if a, b := Sample(1000, 10, 3), Sample(1000, 10, 3); !slicesEqual(a, b) {
+	if a, b := Sample(1000, 10, 3), Sample(1000, 10, 3); !slices.Equal(a, b) {
 		t.Error("Sample not reproducible")
 	}
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestMachine(t *testing.T) {
