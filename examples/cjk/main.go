@@ -34,7 +34,6 @@ import (
 	"log"
 	"math"
 	"os"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,7 +91,7 @@ func mixed(n int) func(config, int) (codes.Mapping, string, error) {
 			return nil, "", err
 		}
 		m, err := codes.NewPrimeResidue(k, p)
-		return m, fmt.Sprintf("%d sites, mod %s", n, ints(p)), err
+		return m, fmt.Sprintf("%d sites, mod %s", n, report.Ints(p)), err
 	}
 }
 
@@ -141,11 +140,7 @@ type config struct {
 	smoke     bool
 }
 
-func main() {
-	log.SetFlags(0)
-	log.SetPrefix("cjk: ")
-	flag.CommandLine.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), `Usage: go run ./examples/cjk [flags]
+const usage = `Usage: go run ./examples/cjk [flags]
 
 Reproduces Tables I-III of the Label Mapping paper on 20,902 CJK glyphs
 rendered from 8 Debian font faces: train on 7 faces, test on the 8th, with
@@ -154,22 +149,14 @@ sites, and DSNC. Every row is a hidden layer of 512 on 32x32 images; a full
 run takes hours on two cores, so -rows and -epochs pick a part of it.
 
 Flags:
-`)
-		flag.CommandLine.PrintDefaults()
-	}
-	c, err := parseArgs(flag.CommandLine, os.Args[1:])
+`
+
+func main() {
+	c, err := parseArgs(report.CommandLine("cjk", usage), os.Args[1:])
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, c, os.Stdout, os.Stderr); err != nil {
-		if errors.Is(err, errSkip) {
-			fmt.Fprintln(os.Stderr, "cjk:", err)
-			return
-		}
-		log.Fatal(err)
-	}
+	report.Run(func(ctx context.Context, stdout, stderr io.Writer) error { return run(ctx, c, stdout, stderr) })
 }
 
 // parseArgs defines the program's flags on fs, parses args and returns the
@@ -208,7 +195,7 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 		return c, err
 	}
 	var err error
-	if c.rows, err = selectRows(rowList); err != nil {
+	if c.rows, err = report.SelectRows(rowList, keys); err != nil {
 		return c, err
 	}
 	if c.from, err = parseRune(fromS); err != nil {
@@ -231,9 +218,6 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	}
 	return c, report.CheckOut(c.out)
 }
-
-// errSkip ends a smoke run that cannot run here (fonts missing).
-var errSkip = errors.New("skipped")
 
 // smokeConfig shrinks c to a run of seconds that still goes through every
 // step: CI runs it so that the program cannot rot.
@@ -295,25 +279,6 @@ func parseFaces(s string) ([]int, error) {
 	return out, nil
 }
 
-func selectRows(list string) ([]string, error) {
-	if list == "all" || list == "" {
-		var all []string
-		for _, r := range rows {
-			all = append(all, r.key)
-		}
-		return all, nil
-	}
-	var out []string
-	for _, k := range strings.Split(list, ",") {
-		k = strings.TrimSpace(k)
-		if !slices.ContainsFunc(rows, func(r row) bool { return r.key == k }) {
-			return nil, fmt.Errorf("unknown row %q (see -h)", k)
-		}
-		out = append(out, k)
-	}
-	return out, nil
-}
-
 func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if len(c.testFaces) == 0 {
 		return errors.New("no test face")
@@ -338,7 +303,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		if len(have) < 2 {
 			// One message names every missing package.
 			return fmt.Errorf("%w: the smoke run needs two of the eight CJK faces and finds %d (%v)",
-				errSkip, len(have), glyphs.CheckFonts(faces))
+				report.ErrSkip, len(have), glyphs.CheckFonts(faces))
 		}
 		faces = have
 		testFaces = []int{len(have) - 1}
@@ -463,8 +428,7 @@ func runFace(ctx context.Context, c config, sets []*glyphs.Set, tf, offset, k in
 		for _, r := range results {
 			tab.Add(r)
 			if !c.quiet {
-				fmt.Fprintf(stderr, "  %s %s: test %s, train %s, %s params, %s\n", r.Model, r.Code, report.Acc(r.TestAcc),
-					report.Acc(r.TrainAcc), report.Count(r.Params), report.Dur(r.TrainTime))
+				fmt.Fprintf(stderr, "  %s\n", r.Summary())
 			}
 		}
 	}
@@ -564,19 +528,11 @@ func meanTable(tables []*report.Table) *report.Table {
 	return out
 }
 
-func ints(a []int) string {
-	s := make([]string, len(a))
-	for i, v := range a {
-		s[i] = fmt.Sprint(v)
-	}
-	return strings.Join(s, " ")
-}
-
 // layers describes the hidden layers: "one hidden ReLU layer of 512",
 // "hidden ReLU layers of 2048, 512".
 func layers(h []int) string {
 	if len(h) == 1 {
 		return fmt.Sprintf("one hidden ReLU layer of %d", h[0])
 	}
-	return "hidden ReLU layers of " + strings.ReplaceAll(ints(h), " ", ", ")
+	return "hidden ReLU layers of " + strings.ReplaceAll(report.Ints(h), " ", ", ")
 }

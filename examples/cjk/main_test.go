@@ -68,7 +68,12 @@ func TestParse(t *testing.T) {
 			t.Errorf("parseFaces(%q) accepted", bad)
 		}
 	}
-	if _, err := selectRows("onehot,simplex9"); err == nil {
+	if c := parse(t, "-rows", "simplex3, dsnc"); !slices.Equal(c.rows, []string{"simplex3", "dsnc"}) {
+		t.Errorf("-rows simplex3, dsnc: %q", c.rows)
+	}
+	fs := flag.NewFlagSet("cjk", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if _, err := parseArgs(fs, []string{"-rows", "onehot,simplex9"}); err == nil {
 		t.Error("unknown row accepted")
 	}
 }
@@ -85,8 +90,8 @@ func TestSmokeSkipsWithoutFonts(t *testing.T) {
 	c := parse(t, "-smoke", "-quiet", "-rows", "onehot")
 	c.faces = faces
 	err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{})
-	if !errors.Is(err, errSkip) {
-		t.Fatalf("got %v, want errSkip", err)
+	if !errors.Is(err, report.ErrSkip) {
+		t.Fatalf("got %v, want report.ErrSkip", err)
 	}
 	for _, pkg := range []string{"fonts-noto-cjk", "fonts-hanazono", "install-fonts.sh"} {
 		if !strings.Contains(err.Error(), pkg) {
@@ -95,7 +100,7 @@ func TestSmokeSkipsWithoutFonts(t *testing.T) {
 	}
 	// Without -smoke, missing fonts are an error (not a skip) naming them.
 	c.smoke = false
-	if err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || errors.Is(err, errSkip) ||
+	if err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || errors.Is(err, report.ErrSkip) ||
 		!errors.Is(err, glyphs.ErrFontMissing) {
 		t.Errorf("full run without fonts: %v", err)
 	}
@@ -111,7 +116,7 @@ func TestSmoke(t *testing.T) {
 	c := parse(t, "-smoke", "-quiet", "-arch", "ensemble", "-out", out, "-rows", "onehot,ecoc,simplex3,mixed2,dsnc")
 	var stdout bytes.Buffer
 	err := run(context.Background(), c, &stdout, &bytes.Buffer{})
-	if errors.Is(err, errSkip) {
+	if errors.Is(err, report.ErrSkip) {
 		t.Skip(err)
 	}
 	if err != nil {

@@ -37,7 +37,6 @@ import (
 	"log"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"time"
 
@@ -45,11 +44,8 @@ import (
 	"gorgonia.org/tensor"
 
 	labelcode "github.com/labelcode/labelcode"
-	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/dsnc"
-	"github.com/labelcode/labelcode/examples/internal/corpus"
 	"github.com/labelcode/labelcode/examples/internal/report"
-	"github.com/labelcode/labelcode/labelmap"
 )
 
 type config struct {
@@ -101,13 +97,7 @@ func setFlags(fs *flag.FlagSet, c *config) {
 	fs.BoolVar(&c.smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
 }
 
-func main() {
-	log.SetFlags(0)
-	log.SetPrefix("customloop: ")
-	var c config
-	setFlags(flag.CommandLine, &c)
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), `Usage: go run ./examples/customloop [flags]
+const usage = `Usage: go run ./examples/customloop [flags]
 
 Trains DSNC on the next word of Plato's Republic (shipped with the project;
 7,409 classes) with a hand-written loop over dsnc's exported parts: a cosine
@@ -116,21 +106,28 @@ results table against dsnc.Fit, the training history and the model, then
 saves the predictor and loads it back.
 
 Flags:
-`)
-		flag.PrintDefaults()
+`
+
+func main() {
+	c, err := parseArgs(report.CommandLine("customloop", usage), os.Args[1:])
+	if err != nil {
+		log.Fatal(err)
 	}
-	flag.Parse()
+	report.Run(func(ctx context.Context, stdout, stderr io.Writer) error { return run(ctx, c, stdout, stderr) })
+}
+
+// parseArgs defines the program's flags on fs, parses args and returns the
+// configuration (shrunk by -smoke).
+func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
+	var c config
+	setFlags(fs, &c)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
 	if c.smoke {
 		c = smokeConfig(c)
 	}
-	if err := report.CheckOut(c.out); err != nil {
-		log.Fatal(err)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, c, os.Stdout, os.Stderr); err != nil {
-		log.Fatal(err)
-	}
+	return c, report.CheckOut(c.out)
 }
 
 // smokeConfig shrinks c to a run of seconds that still goes through every
@@ -394,47 +391,21 @@ type dataset struct {
 // 3-hot vector of its residues modulo three primes (Label Mapping on the
 // input side, as in examples/quickstart).
 func load(c config) (*dataset, error) {
-	text, err := corpus.Republic()
+	text, trainW, testW, err := report.RepublicWindows(c.context)
 	if err != nil {
 		return nil, err
 	}
 	k := text.Vocab.Len()
-	trainW, testW, err := corpus.Split(text.IDs, c.context, 0.1)
+	enc, primes, err := report.LMInput(k, 3)
 	if err != nil {
 		return nil, err
 	}
-	primes, err := codes.ChoosePrimes(k, 3, 2)
+	all, test, err := report.TextRows(trainW, testW, c.trainRows, c.testRows, enc, k, c.seed)
 	if err != nil {
 		return nil, err
 	}
-	inMap, err := codes.NewPrimeResidue(k, primes)
-	if err != nil {
-		return nil, err
-	}
-	enc, err := labelmap.NewInputEncoder(inMap)
-	if err != nil {
-		return nil, err
-	}
-	var idx []int
-	if c.trainRows > 0 && c.trainRows < trainW.Len() {
-		idx = report.Sample(trainW.Len(), c.trainRows, c.seed)
-	}
-	all, err := report.WindowRows(trainW, idx, enc, k)
-	if err != nil {
-		return nil, err
-	}
-	d := &dataset{primes: primes}
+	d := &dataset{primes: primes, test: test}
 	if d.train, d.val, _, err = all.Split(c.valFrac, 0, c.seed); err != nil {
-		return nil, err
-	}
-	var testIdx []int
-	if c.testRows > 0 && c.testRows < testW.Len() {
-		testIdx = make([]int, c.testRows)
-		for i := range testIdx {
-			testIdx[i] = i
-		}
-	}
-	if d.test, err = report.WindowRows(testW, testIdx, enc, k); err != nil {
 		return nil, err
 	}
 	d.evalTrain = d.train.Subset(report.Sample(d.train.Len(), 10000, c.seed+1))

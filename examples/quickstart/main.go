@@ -32,7 +32,6 @@ import (
 	"log"
 	"math"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -40,7 +39,6 @@ import (
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/examples/internal/corpus"
 	"github.com/labelcode/labelcode/examples/internal/report"
-	"github.com/labelcode/labelcode/labelmap"
 )
 
 type config struct {
@@ -90,34 +88,35 @@ func setFlags(fs *flag.FlagSet, c *config) {
 	fs.BoolVar(&c.smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
 }
 
-func main() {
-	log.SetFlags(0)
-	log.SetPrefix("quickstart: ")
-	var c config
-	setFlags(flag.CommandLine, &c)
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), `Usage: go run ./examples/quickstart [flags]
+const usage = `Usage: go run ./examples/quickstart [flags]
 
 Trains a one-hot softmax, a mixed Label Mapping ensemble and DSNC to predict
 the next word of Plato's Republic (shipped with the project; 118,684 tokens,
-7,409 classes), tests them on the last 10%% of the text and prints a table.
+7,409 classes), tests them on the last 10% of the text and prints a table.
 
 Flags:
-`)
-		flag.PrintDefaults()
+`
+
+func main() {
+	c, err := parseArgs(report.CommandLine("quickstart", usage), os.Args[1:])
+	if err != nil {
+		log.Fatal(err)
 	}
-	flag.Parse()
+	report.Run(func(ctx context.Context, stdout, stderr io.Writer) error { return run(ctx, c, stdout, stderr) })
+}
+
+// parseArgs defines the program's flags on fs, parses args and returns the
+// configuration (shrunk by -smoke).
+func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
+	var c config
+	setFlags(fs, &c)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
 	if c.smoke {
 		c = smokeConfig(c)
 	}
-	if err := report.CheckOut(c.out); err != nil {
-		log.Fatal(err)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, c, os.Stdout, os.Stderr); err != nil {
-		log.Fatal(err)
-	}
+	return c, report.CheckOut(c.out)
 }
 
 // smokeConfig shrinks c to a run of seconds that still goes through every
@@ -140,35 +139,16 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		return errors.New("-context, -width, -input-sites, -hidden, -epochs, -bits must be positive, -batch >= 2, -sites >= 2, -train and -test >= 0")
 	}
 	start := time.Now()
-	text, err := corpus.Republic()
+	text, trainW, testW, err := report.RepublicWindows(c.context)
 	if err != nil {
 		return err
 	}
 	k := text.Vocab.Len()
-	trainW, testW, err := corpus.Split(text.IDs, c.context, 0.1)
-	if err != nil {
-		return err
-	}
 	enc, encDesc, err := inputEncoder(c, k)
 	if err != nil {
 		return err
 	}
-	var idx []int
-	if c.trainRows > 0 && c.trainRows < trainW.Len() {
-		idx = report.Sample(trainW.Len(), c.trainRows, c.seed)
-	}
-	train, err := report.WindowRows(trainW, idx, enc, k)
-	if err != nil {
-		return err
-	}
-	var testIdx []int // nil: all
-	if c.testRows > 0 && c.testRows < testW.Len() {
-		testIdx = make([]int, c.testRows)
-		for i := range testIdx {
-			testIdx[i] = i
-		}
-	}
-	test, err := report.WindowRows(testW, testIdx, enc, k)
+	train, test, err := report.TextRows(trainW, testW, c.trainRows, c.testRows, enc, k, c.seed)
 	if err != nil {
 		return err
 	}
@@ -212,7 +192,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r = report.Result{Model: "mixed Label Mapping", Code: fmt.Sprintf("%d sites, mod %s", c.sites, ints(lmPrimes))}
+	r = report.Result{Model: "mixed Label Mapping", Code: fmt.Sprintf("%d sites, mod %s", c.sites, report.Ints(lmPrimes))}
 	if e, err = report.FitEnsemble(ctx, &r, lm, 0, train, nil, tr); err != nil {
 		return err
 	}
@@ -270,17 +250,11 @@ func inputEncoder(c config, k int) (report.WordEncoder, string, error) {
 		enc, err := report.NewRandomProjection(c.width, k, math.Sqrt(3), c.seed)
 		return enc, fmt.Sprintf("a fixed random projection to %d values", c.width), err
 	case "lm":
-		sites := c.inSites
-		primes, err := codes.ChoosePrimes(k, sites, min(2, sites))
+		enc, primes, err := report.LMInput(k, c.inSites)
 		if err != nil {
 			return nil, "", err
 		}
-		m, err := codes.NewPrimeResidue(k, primes)
-		if err != nil {
-			return nil, "", err
-		}
-		enc, err := labelmap.NewInputEncoder(m)
-		return enc, fmt.Sprintf("the %d-hot vector of its residues mod %s (LM input encoding, %d values)", sites, ints(primes), enc.Width()), err
+		return enc, fmt.Sprintf("the %d-hot vector of its residues mod %s (LM input encoding, %d values)", c.inSites, report.Ints(primes), enc.Width()), nil
 	}
 	return nil, "", fmt.Errorf("-input %q: want random or lm", c.input)
 }
@@ -309,12 +283,4 @@ func showPredictions(w io.Writer, c config, v *corpus.Vocabulary, test corpus.Wi
 	}
 	fmt.Fprintf(w, "  (* = right)\n")
 	return nil
-}
-
-func ints(a []int) string {
-	s := make([]string, len(a))
-	for i, v := range a {
-		s[i] = fmt.Sprint(v)
-	}
-	return strings.Join(s, " ")
 }

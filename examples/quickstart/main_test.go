@@ -13,14 +13,9 @@ import (
 // parse returns the configuration the program gets from args.
 func parse(t *testing.T, args ...string) config {
 	t.Helper()
-	var c config
-	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
-	setFlags(fs, &c)
-	if err := fs.Parse(args); err != nil {
+	c, err := parseArgs(flag.NewFlagSet("quickstart", flag.ContinueOnError), args)
+	if err != nil {
 		t.Fatal(err)
-	}
-	if c.smoke {
-		c = smokeConfig(c)
 	}
 	return c
 }

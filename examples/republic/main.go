@@ -36,7 +36,6 @@ import (
 	"log"
 	"math"
 	"os"
-	"os/signal"
 	"runtime"
 	"slices"
 	"strings"
@@ -45,9 +44,7 @@ import (
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/dsnc"
-	"github.com/labelcode/labelcode/examples/internal/corpus"
 	"github.com/labelcode/labelcode/examples/internal/report"
-	"github.com/labelcode/labelcode/labelmap"
 )
 
 // row is one line of the experiment.
@@ -87,7 +84,7 @@ func mixed(n int) func(k int) (codes.Mapping, string, error) {
 			return nil, "", err
 		}
 		m, err := codes.NewPrimeResidue(k, p)
-		return m, fmt.Sprintf("%d sites, mod %s", n, ints(p)), err
+		return m, fmt.Sprintf("%d sites, mod %s", n, report.Ints(p)), err
 	}
 }
 
@@ -144,11 +141,7 @@ type config struct {
 	quiet      bool
 }
 
-func main() {
-	log.SetFlags(0)
-	log.SetPrefix("republic: ")
-	flag.CommandLine.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), `Usage: go run ./examples/republic [flags]
+const usage = `Usage: go run ./examples/republic [flags]
 
 Reproduces Table IV of the Label Mapping paper on Plato's Republic (shipped
 with the project; 118,684 tokens, 7,409 classes): next-word prediction with
@@ -156,18 +149,14 @@ one-hot softmax, binary ECOC, mixed and simplex Label Mapping, LM input
 encoding on and off, and DSNC. Prints a results table; -out writes it too.
 
 Flags:
-`)
-		flag.CommandLine.PrintDefaults()
-	}
-	c, err := parseArgs(flag.CommandLine, os.Args[1:])
+`
+
+func main() {
+	c, err := parseArgs(report.CommandLine("republic", usage), os.Args[1:])
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, c, os.Stdout, os.Stderr); err != nil {
-		log.Fatal(err)
-	}
+	report.Run(func(ctx context.Context, stdout, stderr io.Writer) error { return run(ctx, c, stdout, stderr) })
 }
 
 // parseArgs defines the program's flags on fs, parses args and returns the
@@ -208,7 +197,7 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 		c = smokeConfig(c)
 	}
 	var err error
-	if c.rows, err = selectRows(rowList); err != nil {
+	if c.rows, err = report.SelectRows(rowList, keys); err != nil {
 		return c, err
 	}
 	return c, report.CheckOut(c.out)
@@ -220,25 +209,6 @@ func smokeConfig(c config) config {
 	c.context, c.hidden, c.epochs, c.bits, c.patience = 2, 16, 1, 16, 0
 	c.trainRows, c.evalRows, c.testRows, c.latRows = 3000, 500, 2000, 50
 	return c
-}
-
-func selectRows(list string) ([]string, error) {
-	if list == "all" || list == "" {
-		var all []string
-		for _, r := range rows {
-			all = append(all, r.key)
-		}
-		return all, nil
-	}
-	var out []string
-	for _, k := range strings.Split(list, ",") {
-		k = strings.TrimSpace(k)
-		if !slices.ContainsFunc(rows, func(r row) bool { return r.key == k }) {
-			return nil, fmt.Errorf("unknown row %q (see -h)", k)
-		}
-		out = append(out, k)
-	}
-	return out, nil
 }
 
 // data holds the examples of one input encoding: training, validation
@@ -255,15 +225,11 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		return errors.New("bad flag value: -context, -hidden, -epochs, -bits, -input-sites must be positive, -batch >= 2, -val in [0, 0.5)")
 	}
 	start := time.Now()
-	text, err := corpus.Republic()
+	text, trainW, testW, err := report.RepublicWindows(c.context)
 	if err != nil {
 		return err
 	}
 	k := text.Vocab.Len()
-	trainW, testW, err := corpus.Split(text.IDs, c.context, 0.1)
-	if err != nil {
-		return err
-	}
 	// Validation: the end of the training text, by position, like the test
 	// set.
 	n := trainW.Len()
@@ -288,27 +254,13 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		evalIdx[j] = fit[i]
 	}
 
-	var testIdx []int // nil: all
-	if c.testRows > 0 && c.testRows < testW.Len() {
-		testIdx = make([]int, c.testRows)
-		for i := range testIdx {
-			testIdx[i] = i
-		}
-	}
+	testIdx := report.First(c.testRows, testW.Len()) // nil: all
 	nTest := testW.Len()
 	if testIdx != nil {
 		nTest = len(testIdx)
 	}
 
-	inPrimes, err := codes.ChoosePrimes(k, c.inputSites, min(2, c.inputSites))
-	if err != nil {
-		return err
-	}
-	inMap, err := codes.NewPrimeResidue(k, inPrimes)
-	if err != nil {
-		return err
-	}
-	lmIn, err := labelmap.NewInputEncoder(inMap)
+	lmIn, inPrimes, err := report.LMInput(k, c.inputSites)
 	if err != nil {
 		return err
 	}
@@ -316,7 +268,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	encoder := func(input string) (report.WordEncoder, string, error) {
 		switch input {
 		case "lm":
-			return lmIn, fmt.Sprintf("LM %d-hot (mod %s)", c.inputSites, ints(inPrimes)), nil
+			return lmIn, fmt.Sprintf("LM %d-hot (mod %s)", c.inputSites, report.Ints(inPrimes)), nil
 		case "cutoff":
 			enc, err := report.NewCutOff(width, k)
 			return enc, fmt.Sprintf("cut-off one-hot (%d most frequent words + other)", width-1), err
@@ -402,8 +354,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}
 		if !c.quiet {
 			for _, r := range results {
-				fmt.Fprintf(stderr, "  %s %s: test %s, train %s, %s params, %s\n", r.Model, r.Code, report.Acc(r.TestAcc),
-					report.Acc(r.TrainAcc), report.Count(r.Params), report.Dur(r.TrainTime))
+				fmt.Fprintf(stderr, "  %s\n", r.Summary())
 			}
 		}
 	}
@@ -471,12 +422,4 @@ func runRow(ctx context.Context, c config, rw row, d *data, k int, tr report.Tra
 		return nil, err
 	}
 	return []report.Result{r}, nil
-}
-
-func ints(a []int) string {
-	s := make([]string, len(a))
-	for i, v := range a {
-		s[i] = fmt.Sprint(v)
-	}
-	return strings.Join(s, " ")
 }

@@ -13,15 +13,20 @@ import (
 )
 
 func TestSelectRows(t *testing.T) {
-	all, err := selectRows("all")
-	if err != nil || len(all) != len(rows) {
-		t.Fatalf("all: %v, %d rows", err, len(all))
+	parse := func(args ...string) (config, error) {
+		fs := flag.NewFlagSet("republic", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		return parseArgs(fs, args)
 	}
-	got, err := selectRows("onehot, dsnc")
-	if err != nil || len(got) != 2 || got[1] != "dsnc" {
-		t.Errorf("got %v, %v", got, err)
+	all, err := parse("-rows", "all")
+	if err != nil || len(all.rows) != len(rows) {
+		t.Fatalf("all: %v, %d rows", err, len(all.rows))
 	}
-	if _, err := selectRows("onehot,nosuch"); err == nil {
+	got, err := parse("-rows", "onehot, dsnc")
+	if err != nil || len(got.rows) != 2 || got.rows[1] != "dsnc" {
+		t.Errorf("got %v, %v", got.rows, err)
+	}
+	if _, err := parse("-rows", "onehot,nosuch"); err == nil {
 		t.Error("unknown row accepted")
 	}
 	for _, args := range [][]string{{"-rows", "nosuch"}, {"-out", "r.txt"}, {"-epochs", "x"}} {

@@ -3,9 +3,11 @@
 // for the -out flag; a terminal progress bar (Bar) driven by the training
 // callbacks of labelmap and dsnc; training and measuring helpers that fill
 // a table row the same way for every model (FitEnsemble, FitMultiHead,
-// FitDSNC, Measure, Latency, Machine); and the input encodings of the text
-// task (WindowRows over a WordEncoder: labelmap.InputEncoder, CutOff,
-// RandomProjection).
+// FitDSNC, Measure, Latency, Machine); the input encodings and rows of the
+// text task (WindowRows over a WordEncoder: labelmap.InputEncoder through
+// LMInput, CutOff, RandomProjection; RepublicWindows and TextRows for the
+// -train and -test flags); and the command-line plumbing every program has
+// (CommandLine, Run with ErrSkip, SelectRows for -rows).
 //
 // # Conventions
 //

@@ -60,6 +60,14 @@ type Table struct {
 	Results []Result
 }
 
+// Summary returns r on one line, as the programs log each row when it is
+// done: "mixed LM 4 sites, mod 89 97 101 103: test 0.1712, train 0.2203,
+// 1,234,567 params, 4m05s".
+func (r Result) Summary() string {
+	return fmt.Sprintf("%s %s: test %s, train %s, %s params, %s", r.Model, r.Code, Acc(r.TestAcc), Acc(r.TrainAcc),
+		Count(r.Params), Dur(r.TrainTime))
+}
+
 // Add appends r to the table.
 func (t *Table) Add(r Result) { t.Results = append(t.Results, r) }
 

@@ -8,7 +8,9 @@ import (
 	"slices"
 
 	labelcode "github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/examples/internal/corpus"
+	"github.com/labelcode/labelcode/labelmap"
 )
 
 // ErrWord reports a word id outside a WordEncoder's vocabulary.
@@ -150,4 +152,68 @@ func Sample(n, k int, seed uint64) []int {
 	perm := r.Perm(n)[:k]
 	slices.Sort(perm)
 	return perm
+}
+
+// First returns the indices 0..n-1 of the first n of total rows, or nil
+// (every row, to WindowRows) when n <= 0 or n >= total.
+func First(n, total int) []int {
+	if n <= 0 || n >= total {
+		return nil
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+// RepublicWindows returns the Republic (corpus.Republic) and its next-word
+// windows of context words, split as in the Label Mapping paper's task:
+// the last 10% of the text held out for testing (corpus.Split).
+func RepublicWindows(context int) (text *corpus.Corpus, train, test corpus.Windows, err error) {
+	if text, err = corpus.Republic(); err != nil {
+		return nil, train, test, err
+	}
+	if train, test, err = corpus.Split(text.IDs, context, 0.1); err != nil {
+		return nil, train, test, err
+	}
+	return text, train, test, nil
+}
+
+// TextRows returns the rows a program's -train and -test flags ask for:
+// trainRows windows of train drawn from seed (Sample), every one when
+// trainRows is 0 or at least train.Len(), and the first testRows windows
+// of test (First), each word encoded by enc (WindowRows).
+func TextRows(train, test corpus.Windows, trainRows, testRows int, enc WordEncoder, classes int, seed uint64) (trainSet, testSet *labelcode.Dataset, err error) {
+	var idx []int // nil: all
+	if trainRows > 0 && trainRows < train.Len() {
+		idx = Sample(train.Len(), trainRows, seed)
+	}
+	if trainSet, err = WindowRows(train, idx, enc, classes); err != nil {
+		return nil, nil, err
+	}
+	if testSet, err = WindowRows(test, First(testRows, test.Len()), enc, classes); err != nil {
+		return nil, nil, err
+	}
+	return trainSet, testSet, nil
+}
+
+// LMInput returns the Label Mapping input encoding of a vocabulary of
+// words words (the LM paper, section V-C): a word is the sites-hot vector
+// of its residues modulo the primes codes.ChoosePrimes(words, sites,
+// min(2, sites)) chooses, which it also returns.
+func LMInput(words, sites int) (*labelmap.InputEncoder, []int, error) {
+	primes, err := codes.ChoosePrimes(words, sites, min(2, sites))
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := codes.NewPrimeResidue(words, primes)
+	if err != nil {
+		return nil, nil, err
+	}
+	enc, err := labelmap.NewInputEncoder(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return enc, primes, nil
 }
