@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"os"
-	"path/filepath"
+
+	"github.com/labelcode/labelcode/internal/atomicfile"
 )
 
 // Cache file format, version 1, little-endian:
@@ -162,30 +163,7 @@ func (s *Set) WriteFile(name string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(name, b)
-}
-
-func writeFileAtomic(name string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("glyphs: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return fmt.Errorf("glyphs: %w", err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("glyphs: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("glyphs: %w", err)
-	}
-	if err = os.Rename(f.Name(), name); err != nil {
+	if err := atomicfile.WriteFile(name, b, 0o644); err != nil {
 		return fmt.Errorf("glyphs: %w", err)
 	}
 	return nil

@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/labelcode/labelcode/internal/atomicfile"
 )
 
 // ErrFormat reports an -out file name whose extension is neither .csv nor
@@ -258,7 +259,10 @@ func (t *Table) WriteFile(name string) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(name, data)
+	if err := atomicfile.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
 }
 
 // CheckOut returns ErrFormat unless name is empty or ends in .csv or .json:
@@ -272,32 +276,6 @@ func CheckOut(name string) error {
 		return nil
 	}
 	return fmt.Errorf("%w: %q", ErrFormat, name)
-}
-
-func writeAtomic(name string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err = os.Rename(f.Name(), name); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return nil
 }
 
 // csvHeader names the CSV columns.
