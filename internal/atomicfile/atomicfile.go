@@ -9,11 +9,24 @@ import (
 	"path/filepath"
 )
 
+// DefaultPerm is the mode of a new file when the caller gives none.
+const DefaultPerm os.FileMode = 0o644
+
 // WriteFile writes data to path atomically. The temporary file is
 // "."+base(path)+".tmp*" in path's directory and is removed on failure.
-// perm, when non-zero, is the mode the file gets (os.CreateTemp makes it
-// 0600); zero leaves that mode.
+//
+// Mode: when path already names a regular file, the new file keeps that
+// file's permission bits, so saving over a file never changes who can read
+// it; otherwise it gets perm, or DefaultPerm (0644) when perm is zero. The
+// mode is set explicitly, so the process umask does not apply.
 func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
+	mode := perm.Perm()
+	if mode == 0 {
+		mode = DefaultPerm
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -27,10 +40,8 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	if _, err = f.Write(data); err != nil {
 		return err
 	}
-	if perm != 0 {
-		if err = f.Chmod(perm); err != nil {
-			return err
-		}
+	if err = f.Chmod(mode); err != nil {
+		return err
 	}
 	if err = f.Sync(); err != nil {
 		return err

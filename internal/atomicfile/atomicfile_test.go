@@ -9,28 +9,38 @@ import (
 func TestWriteFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f.bin")
-	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+	if err := WriteFile(path, []byte("first"), 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(path, []byte("new content"), 0o644); err != nil {
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != DefaultPerm {
+		t.Fatalf("new file mode %v, %v; want %v", fi.Mode().Perm(), err, DefaultPerm)
+	}
+	if err := os.Chmod(path, 0o640); err != nil {
 		t.Fatal(err)
+	}
+	// Saving over an existing file keeps its mode, whatever perm says.
+	for _, perm := range []os.FileMode{0, 0o600, 0o644} {
+		if err := WriteFile(path, []byte("new content"), perm); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
+			t.Fatalf("perm %v: mode %v, %v; want the existing 0640", perm, fi.Mode().Perm(), err)
+		}
 	}
 	got, err := os.ReadFile(path)
 	if err != nil || string(got) != "new content" {
 		t.Fatalf("read %q, %v", got, err)
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
-		t.Fatalf("mode %v, %v; want 0644", fi.Mode().Perm(), err)
-	}
-	if err := WriteFile(path, []byte("x"), 0); err != nil {
+	other := filepath.Join(dir, "g.bin")
+	if err := WriteFile(other, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("mode %v, %v; want CreateTemp's 0600", fi.Mode().Perm(), err)
+	if fi, err := os.Stat(other); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, %v; want the asked 0600", fi.Mode().Perm(), err)
 	}
 	entries, err := os.ReadDir(dir)
-	if err != nil || len(entries) != 1 {
-		t.Fatalf("directory holds %d entries (%v), want only the file", len(entries), err)
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("directory holds %d entries (%v), want only the two files", len(entries), err)
 	}
 }
 
