@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Sentinel errors. Functions that return them say so in their doc; they are
@@ -26,11 +28,25 @@ var (
 	// ErrTooMany reports an index that would hold more codes than it can
 	// number (MaxLen for MultiIndex and Table).
 	ErrTooMany = errors.New("hamming: too many codes")
+	// ErrTooLarge reports a size read from saved data that exceeds a
+	// documented limit (MaxEmptyCodes, MaxLen, 2^31−1 bits) or whose
+	// arithmetic would overflow; the error names the field and the limit.
+	// It is the same value in every package of this module, so errors.Is
+	// matches it under any package's name.
+	ErrTooLarge = limits.ErrTooLarge
 )
 
 // MaxLen is the largest number of codes a MultiIndex or a Table holds: their
 // hash tables store IDs as uint32. Linear has no such limit.
 const MaxLen = 1<<32 - 1
+
+// MaxEmptyCodes is the largest number of codes of 0 bits that
+// UnmarshalBinary accepts and MarshalBinary writes. Such codes take no
+// bytes in the saved form, so the data's length cannot bound their number
+// as it bounds every other count; 2^16 of them keep what a search of the
+// loaded index returns to 1 MiB. An index built in memory by Add has no
+// such limit.
+const MaxEmptyCodes = 1 << 16
 
 // Words returns the number of uint64 words that hold a code of the given
 // number of bits: ceil(bits/64). It is 0 for bits == 0 and panics if bits

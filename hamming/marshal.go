@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Errors of UnmarshalBinary.
@@ -81,62 +83,104 @@ type saved struct {
 }
 
 // unmarshal checks data and decodes it. maxBits and maxLen bound the header
-// fields for the kind.
+// fields for the kind. Every declared size is checked, without overflow,
+// against the data's length and those limits before anything is
+// allocated, so decoding allocates no more than len(data) bytes.
 func unmarshal(data []byte, kind byte, maxBits, maxLen int) (saved, error) {
 	name := kindNames[kind]
+	fail := func(format string, args ...any) (saved, error) {
+		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: "+format, append([]any{name}, args...)...)
+	}
 	if len(data) < len(magic) || string(data[:len(magic)]) != magic {
 		if len(data) < len(magic) && string(data) == magic[:len(data)] {
-			return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: %d bytes", name, ErrTruncated, len(data))
+			return fail("%w: %d bytes", ErrTruncated, len(data))
 		}
-		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: bad magic", name, ErrFormat)
+		return fail("%w: bad magic", ErrFormat)
 	}
 	if len(data) < headerSize+trailerSize {
-		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: %d bytes, header needs %d", name, ErrTruncated, len(data), headerSize+trailerSize)
+		return fail("%w: %d bytes, header needs %d", ErrTruncated, len(data), headerSize+trailerSize)
 	}
 	if k := data[4]; k != kind {
 		what := "an unknown kind"
 		if int(k) < len(kindNames) && kindNames[k] != "" {
 			what = "a " + kindNames[k]
 		}
-		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: data holds %s", name, ErrFormat, what)
+		return fail("%w: data holds %s", ErrFormat, what)
 	}
 	if v := data[5]; v != formatVersion {
-		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: version %d, want %d", name, ErrFormat, v, formatVersion)
+		return fail("%w: version %d, want %d", ErrFormat, v, formatVersion)
+	}
+	if data[6] != 0 || data[7] != 0 {
+		return fail("%w: reserved header bytes %#x %#x are not zero", ErrFormat, data[6], data[7])
 	}
 	nbits64 := uint64(binary.LittleEndian.Uint32(data[8:]))
 	param := int(int32(binary.LittleEndian.Uint32(data[12:])))
 	n64 := binary.LittleEndian.Uint64(data[16:])
-	if data[6] != 0 || data[7] != 0 || nbits64 > uint64(maxBits) || n64 > uint64(maxLen) {
-		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: header has %d bits, %d codes", name, ErrFormat, nbits64, n64)
+	if nbits64 > uint64(maxBits) {
+		if nbits64 > limits.MaxDim {
+			return fail("%w: %w: %w: %d bits exceed the limit %d", ErrFormat, ErrBits, ErrTooLarge, nbits64, limits.MaxDim)
+		}
+		return fail("%w: %w: %d bits, want at most %d", ErrFormat, ErrBits, nbits64, maxBits)
 	}
-	nbits, n := int(nbits64), int(n64)
+	nbits := int(nbits64)
 	w := Words(nbits)
 	body := len(data) - headerSize - trailerSize
-	if w > 0 && n > body/(8*w) {
-		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: %d codes of %d bits need %d more bytes",
-			name, ErrTruncated, n, nbits, uint64(n)*uint64(8*w)-uint64(body))
+	if w == 0 {
+		// Codes of 0 bits take no bytes, so the data's length cannot vouch
+		// for their number: a fixed limit bounds what searching them
+		// returns.
+		if n64 > MaxEmptyCodes {
+			return fail("%w: %w: %d codes of 0 bits exceed the limit MaxEmptyCodes = %d", ErrFormat, ErrTooLarge, n64, MaxEmptyCodes)
+		}
+	} else {
+		size, ok := limits.Mul(int(min(n64, math.MaxInt64)), 8*w)
+		if !ok || n64 > math.MaxInt64 {
+			return fail("%w: %w: %d codes of %d bits overflow the size of the data", ErrFormat, ErrTooLarge, n64, nbits)
+		}
+		if size > body {
+			return fail("%w: %d codes of %d bits need %d bytes, the data has %d", ErrTruncated, n64, nbits, size, body)
+		}
 	}
+	n := int(n64)
 	if body != 8*w*n {
-		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: %d bytes after %d codes of %d bits",
-			name, ErrFormat, body-8*w*n, n, nbits)
+		return fail("%w: %d bytes after %d codes of %d bits", ErrFormat, body-8*w*n, n, nbits)
+	}
+	if n > maxLen {
+		return fail("%w: %w: %w: %d codes exceed the limit %d", ErrFormat, ErrTooMany, ErrTooLarge, n, maxLen)
 	}
 	end := len(data) - trailerSize
 	if got, want := crc32.Checksum(data[:end], castagnoli), binary.LittleEndian.Uint32(data[end:]); got != want {
-		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: CRC-32C %#08x, stored %#08x", name, ErrChecksum, got, want)
+		return fail("%w: CRC-32C %#08x, stored %#08x", ErrChecksum, got, want)
 	}
 	s := saved{nbits: nbits, param: param, n: n, codes: make([]uint64, n*w)}
 	for i := range s.codes {
 		s.codes[i] = binary.LittleEndian.Uint64(data[headerSize+8*i:])
 	}
 	if _, err := checkPacked(nbits, s.codes); err != nil {
-		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: %w: %w", name, ErrFormat, err)
+		return fail("%w: %w", ErrFormat, err)
 	}
 	return s, nil
 }
 
+// checkEmpty returns an error wrapping ErrTooLarge if an index of n codes
+// of nbits bits cannot be saved: more than MaxEmptyCodes codes of 0 bits,
+// which UnmarshalBinary would refuse.
+func checkEmpty(name string, nbits, n int) error {
+	if nbits == 0 && n > MaxEmptyCodes {
+		return fmt.Errorf("hamming: %s.MarshalBinary: %w: %d codes of 0 bits exceed the limit MaxEmptyCodes = %d",
+			name, ErrTooLarge, n, MaxEmptyCodes)
+	}
+	return nil
+}
+
 // MarshalBinary returns the codes in the format described in the package
-// documentation: a header, the packed codes and a CRC-32C. It never fails.
+// documentation: a header, the packed codes and a CRC-32C. It fails, with
+// an error wrapping ErrTooLarge, only for more than MaxEmptyCodes codes of
+// 0 bits, which UnmarshalBinary would refuse.
 func (l *Linear) MarshalBinary() ([]byte, error) {
+	if err := checkEmpty("Linear", l.nbits, l.n); err != nil {
+		return nil, err
+	}
 	return marshal(kindLinear, l.nbits, 0, l.n, l.codes), nil
 }
 
@@ -144,10 +188,18 @@ func (l *Linear) MarshalBinary() ([]byte, error) {
 // MarshalBinary. It returns an error wrapping ErrTruncated if data is cut
 // short, ErrChecksum if its checksum does not match, or ErrFormat if it is
 // not a saved Linear of this version (or holds codes with unused bits set),
-// and leaves l unchanged then. It must not run concurrently with any other
+// and leaves l unchanged then.
+//
+// It allocates no more than len(data) bytes: before allocating, the
+// declared number of codes times their size must equal the bytes that
+// follow the header, computed without overflow. Codes of 0 bits take no
+// bytes, so their number is bounded by MaxEmptyCodes instead. A declared
+// size that breaks a limit (more than 2^31−1 bits, more than MaxEmptyCodes
+// codes of 0 bits, a byte count that overflows) is an error wrapping both
+// ErrFormat and ErrTooLarge. It must not run concurrently with any other
 // method.
 func (l *Linear) UnmarshalBinary(data []byte) error {
-	s, err := unmarshal(data, kindLinear, math.MaxInt32, math.MaxInt)
+	s, err := unmarshal(data, kindLinear, limits.MaxDim, math.MaxInt)
 	if err != nil {
 		return err
 	}
@@ -157,18 +209,29 @@ func (l *Linear) UnmarshalBinary(data []byte) error {
 
 // MarshalBinary returns the codes and the requested number of substrings,
 // in the format of Linear.MarshalBinary; the tables are rebuilt after
-// loading. It never fails.
+// loading. It fails, with an error wrapping ErrTooLarge, only for more
+// than MaxEmptyCodes codes of 0 bits.
 func (mi *MultiIndex) MarshalBinary() ([]byte, error) {
+	if err := checkEmpty("MultiIndex", mi.nbits, mi.n); err != nil {
+		return nil, err
+	}
 	return marshal(kindMultiIndex, mi.nbits, mi.want, mi.n, mi.codes), nil
 }
 
 // UnmarshalBinary replaces mi with the index saved in data by
 // MarshalBinary; the tables are built by the first search or by Build. It
 // returns an error wrapping ErrTruncated, ErrChecksum or ErrFormat (see
-// Linear.UnmarshalBinary; also for a bad number of substrings), and leaves
-// mi unchanged then. It must not run concurrently with any other method.
+// Linear.UnmarshalBinary; also for a bad number of substrings, with
+// ErrSubstrings), and leaves mi unchanged then.
+//
+// It allocates no more than len(data) bytes, under the rule of
+// Linear.UnmarshalBinary; more than MaxLen codes is also an error wrapping
+// ErrFormat, ErrTooMany and ErrTooLarge. The tables that the first search
+// builds take the memory the MultiIndex documentation states, which the
+// number of substrings bounds (see MultiIndex.Substrings). It must not run
+// concurrently with any other method.
 func (mi *MultiIndex) UnmarshalBinary(data []byte) error {
-	s, err := unmarshal(data, kindMultiIndex, math.MaxInt32, MaxLen)
+	s, err := unmarshal(data, kindMultiIndex, limits.MaxDim, MaxLen)
 	if err != nil {
 		return err
 	}
@@ -184,17 +247,28 @@ func (mi *MultiIndex) UnmarshalBinary(data []byte) error {
 }
 
 // MarshalBinary returns the codes, in the format of Linear.MarshalBinary;
-// the table is rebuilt after loading (O(2^bits·bits)). It never fails.
+// the table is rebuilt after loading (O(2^bits·bits)). It fails, with an
+// error wrapping ErrTooLarge, only for more than MaxEmptyCodes codes of 0
+// bits.
 func (t *Table) MarshalBinary() ([]byte, error) {
+	if err := checkEmpty("Table", t.nbits, t.mi.n); err != nil {
+		return nil, err
+	}
 	return marshal(kindTable, t.nbits, 0, t.mi.n, t.mi.codes), nil
 }
 
 // UnmarshalBinary replaces t with the table saved in data by
 // MarshalBinary; the table is built by the first search or by Build. It
 // returns an error wrapping ErrTruncated, ErrChecksum or ErrFormat (see
-// Linear.UnmarshalBinary; also for more than MaxTableBits bits), and
-// leaves t unchanged then. It must not run concurrently with any other
-// method.
+// Linear.UnmarshalBinary; also for more than MaxTableBits bits, with
+// ErrBits), and leaves t unchanged then.
+//
+// It allocates no more than len(data) bytes, under the rule of
+// Linear.UnmarshalBinary; more than MaxLen codes is also an error wrapping
+// ErrFormat, ErrTooMany and ErrTooLarge. The lookup table that the first
+// search builds takes 5·2^bits bytes whatever the data's length, at most
+// 80 MiB by MaxTableBits, as the format intends. It must not run
+// concurrently with any other method.
 func (t *Table) UnmarshalBinary(data []byte) error {
 	s, err := unmarshal(data, kindTable, MaxTableBits, MaxLen)
 	if err != nil {

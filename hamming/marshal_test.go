@@ -2,10 +2,12 @@ package hamming
 
 import (
 	"encoding"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -145,4 +147,131 @@ func marshalRaw(body []byte) []byte {
 	b := slices.Clone(body)
 	sum := crc32.Checksum(b, castagnoli)
 	return append(b, byte(sum), byte(sum>>8), byte(sum>>16), byte(sum>>24))
+}
+
+// header returns a saved index's header and checksum around body, with
+// whatever counts it is given: what a hostile writer can make.
+func header(kind byte, nbits uint32, param int32, n uint64, body []byte) []byte {
+	b := []byte(magic)
+	b = append(b, kind, formatVersion, 0, 0)
+	b = binary.LittleEndian.AppendUint32(b, nbits)
+	b = binary.LittleEndian.AppendUint32(b, uint32(param))
+	b = binary.LittleEndian.AppendUint64(b, n)
+	return marshalRaw(append(b, body...))
+}
+
+// TestUnmarshalZeroBitsHugeCount loads the 28-byte Linear of codes of 0
+// bits that declares 2^40 codes: it must be refused, not give an index
+// whose SearchRadius runs for ever.
+func TestUnmarshalZeroBitsHugeCount(t *testing.T) {
+	blob := header(kindLinear, 0, 0, 1<<40, nil)
+	if len(blob) != 28 {
+		t.Fatalf("blob of %d bytes, want 28", len(blob))
+	}
+	l := NewLinear(3)
+	err := l.UnmarshalBinary(blob)
+	if !errors.Is(err, ErrTooLarge) || !errors.Is(err, ErrFormat) {
+		t.Fatalf("28-byte Linear of 2^40 codes of 0 bits: %v, want ErrTooLarge and ErrFormat", err)
+	}
+	if l.Bits() != 3 || l.Len() != 0 {
+		t.Fatalf("a failed load changed the index: %d bits, %d codes", l.Bits(), l.Len())
+	}
+	// The same for the other kinds, at their own limit MaxLen.
+	for _, kind := range []byte{kindMultiIndex, kindTable} {
+		x := newOfKind(kind, 3)
+		for _, n := range []uint64{MaxEmptyCodes + 1, MaxLen, 1 << 40, 1<<64 - 1} {
+			if err := x.UnmarshalBinary(header(kind, 0, 0, n, nil)); !errors.Is(err, ErrTooLarge) {
+				t.Errorf("%s of %d codes of 0 bits: %v, want ErrTooLarge", name(x), n, err)
+			}
+		}
+	}
+}
+
+// TestUnmarshalCounts checks every declared size against the data's
+// length and the limits, without overflow and before allocating.
+func TestUnmarshalCounts(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, tc := range []struct {
+		what  string
+		kind  byte
+		nbits uint32
+		n     uint64
+		body  int
+		want  []error
+	}{
+		{"n·8 overflows", kindLinear, 64, 1 << 61, 8, []error{ErrFormat, ErrTooLarge}},
+		{"n·8·w overflows", kindLinear, 1 << 20, 1 << 50, 8, []error{ErrFormat, ErrTooLarge}},
+		{"n above MaxInt64", kindLinear, 64, 1 << 63, 0, []error{ErrFormat, ErrTooLarge}},
+		{"n of uint64 max", kindMultiIndex, 1, 1<<64 - 1, 0, []error{ErrFormat, ErrTooLarge}},
+		{"2^40 codes in 8 bytes", kindLinear, 64, 1 << 40, 8, []error{ErrTruncated}},
+		{"MaxLen+1 codes in 8 bytes", kindMultiIndex, 8, MaxLen + 1, 8, []error{ErrTruncated}},
+		{"2^32−1 bits", kindLinear, 1<<32 - 1, 0, 0, []error{ErrFormat, ErrBits, ErrTooLarge}},
+		{"2^31 bits", kindMultiIndex, 1 << 31, 1, 0, []error{ErrFormat, ErrBits, ErrTooLarge}},
+		{"Table of 25 bits", kindTable, 25, 1, 8, []error{ErrFormat, ErrBits}},
+		{"1 code of 2^31−1 bits in 8 bytes", kindLinear, 1<<31 - 1, 1, 8, []error{ErrTruncated}},
+		{"codes of 0 bits with a body", kindLinear, 0, 1, 8, []error{ErrFormat}},
+		{"MaxEmptyCodes+1 codes of 0 bits", kindLinear, 0, MaxEmptyCodes + 1, 0, []error{ErrFormat, ErrTooLarge}},
+	} {
+		x := newOfKind(tc.kind, 1)
+		err := x.UnmarshalBinary(header(tc.kind, tc.nbits, 0, tc.n, make([]byte, tc.body)))
+		for _, want := range tc.want {
+			if !errors.Is(err, want) {
+				t.Errorf("%s: %v, want %v", tc.what, err, want)
+			}
+		}
+		if x.Len() != 0 || x.Bits() != 1 {
+			t.Errorf("%s: a failed load changed the index", tc.what)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if d := after.TotalAlloc - before.TotalAlloc; d > 1<<20 {
+		t.Errorf("refusing bad headers allocated %d bytes", d)
+	}
+}
+
+// TestMarshalEmptyCodesLimit checks that MaxEmptyCodes codes of 0 bits
+// save and load, and one more is refused when saving, so that every saved
+// index loads.
+func TestMarshalEmptyCodesLimit(t *testing.T) {
+	for _, kind := range []byte{kindLinear, kindMultiIndex, kindTable} {
+		x := newOfKind(kind, 0)
+		for x.Len() < MaxEmptyCodes {
+			x.Add(nil)
+		}
+		data, err := x.MarshalBinary()
+		if err != nil {
+			t.Fatalf("%s of MaxEmptyCodes codes of 0 bits: %v", name(x), err)
+		}
+		y := newOfKind(kind, 0)
+		if err := y.UnmarshalBinary(data); err != nil || y.Len() != MaxEmptyCodes {
+			t.Fatalf("%s: loading MaxEmptyCodes codes of 0 bits: %v, %d codes", name(x), err, y.Len())
+		}
+		if got := y.(RadiusSearcher).SearchRadius(nil, 0, nil); len(got) != MaxEmptyCodes {
+			t.Fatalf("%s: SearchRadius found %d of %d codes", name(x), len(got), MaxEmptyCodes)
+		}
+		x.Add(nil)
+		if _, err := x.MarshalBinary(); !errors.Is(err, ErrTooLarge) {
+			t.Errorf("%s of MaxEmptyCodes+1 codes of 0 bits: %v, want ErrTooLarge", name(x), err)
+		}
+	}
+}
+
+// newOfKind returns an empty index of the given saved kind and bits.
+func newOfKind(kind byte, bits int) savable {
+	switch kind {
+	case kindMultiIndex:
+		mi, err := NewMultiIndex(bits, 0)
+		if err != nil {
+			panic(err)
+		}
+		return mi
+	case kindTable:
+		tb, err := NewTable(bits)
+		if err != nil {
+			panic(err)
+		}
+		return tb
+	}
+	return NewLinear(bits)
 }
