@@ -65,7 +65,6 @@ func newField(p int) field {
 }
 
 func (f field) mul(a, b uint64) uint64 { return f.reduce(a * b) }
-func (f field) add(a, b uint64) uint64 { return f.reduce(a + b) }
 func (f field) sub(a, b uint64) uint64 { return f.reduce(a + f.p - b) }
 
 // invert returns a^-1 for a in [1, p).
