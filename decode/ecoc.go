@@ -7,6 +7,7 @@ import (
 
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Loss is a margin loss for loss-based decoding of error-correcting output
@@ -85,11 +86,21 @@ type ecocScratch struct {
 	res  []Scored
 }
 
-// NewECOC returns the decoder of m. It returns ErrParam if m is nil or a
-// site of m does not have exactly 2 classes. Cost: O(K·c) time to pack the
-// codes, K·ceil(c/64)·16 bytes (the codes and a hamming.Linear copy).
+// MaxECOCWords bounds the packed codes of an ECOC decoder: K·ceil(c/64)
+// words of 8 bytes for K labels of c bits, at most 2^28 (2 GiB, twice that
+// with the hamming.Linear copy), so that a mapping with a mistaken class
+// count is an error rather than an out-of-memory crash. Every mapping of
+// package codes whose own tables fit its limits fits this one except
+// codes.Binary above 2^28 labels, which MaxProduct decodes without tables.
+const MaxECOCWords = limits.DefaultMaxWeights
+
+// NewECOC returns the decoder of m. It returns ErrParam if m is nil (or a
+// typed nil pointer) or a site of m does not have exactly 2 classes, and
+// ErrTooLarge if its K·ceil(c/64) packed words exceed MaxECOCWords. Cost:
+// O(K·c) time to pack the codes, K·ceil(c/64)·16 bytes (the codes and a
+// hamming.Linear copy).
 func NewECOC(m codes.Mapping) (*ECOC, error) {
-	if m == nil {
+	if isNil(m) {
 		return nil, fmt.Errorf("decode: NewECOC: nil mapping: %w", ErrParam)
 	}
 	c := m.Sites()
@@ -97,6 +108,9 @@ func NewECOC(m codes.Mapping) (*ECOC, error) {
 		if q := m.SiteClasses(i); q != 2 {
 			return nil, fmt.Errorf("decode: NewECOC: site %d has %d classes, want 2: %w", i, q, ErrParam)
 		}
+	}
+	if _, err := limits.Product("classes × words of the packed codes", MaxECOCWords, m.Classes(), hamming.Words(c)); err != nil {
+		return nil, fmt.Errorf("decode: NewECOC: %w (MaxECOCWords)", err)
 	}
 	e := &ECOC{m: m, classes: m.Classes(), nbits: c, words: hamming.Words(c)}
 	e.rows = make([]uint64, e.classes*e.words)

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Scored is a label with its score. For max-product decoding the score is
@@ -40,7 +43,26 @@ var (
 	// ErrParam: a bad constructor argument (k < 1, table too large, a
 	// mapping whose sites are not all binary, an unknown loss).
 	ErrParam = errors.New("decode: bad parameter")
+	// ErrTooLarge: a decoder's tables would exceed a documented limit
+	// (MaxECOCWords), or their size overflows; the error names the size
+	// and the limit. It is the same value in every package of this
+	// module, so errors.Is matches it under any package's name.
+	ErrTooLarge = limits.ErrTooLarge
 )
+
+// isNil reports whether x is nil or an interface holding a nil pointer
+// (or map, slice, func, channel): a typed nil that would panic on its
+// first method call, so constructors refuse it with an error instead.
+func isNil(x any) bool {
+	if x == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(x); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
 
 // hugeScore bounds the finite scores the bounded searches handle: with every
 // |score| < 2^1000 a sum of up to 2^20 of them cannot overflow, so rounding

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"fmt"
 	"math"
 	"sync"
 
@@ -54,9 +55,9 @@ func (sc *scratch) present(logp [][]float64) {
 // entry is a missing site and is left out of the sum. The score is summed in
 // ascending site order starting from 0.
 //
-// It returns ErrSiteCount if len(logp) != m.Sites(), ErrVectorLength for a
-// vector of the wrong length, ErrScore for a NaN or +Inf, and ErrNoSites if
-// every entry is nil. Cost: O(K·n) time (symbols are updated incrementally
+// It returns ErrParam if m is nil (or a typed nil pointer), ErrSiteCount if
+// len(logp) != m.Sites(), ErrVectorLength for a vector of the wrong length,
+// ErrScore for a NaN or +Inf, and ErrNoSites if every entry is nil. Cost: O(K·n) time (symbols are updated incrementally
 // for OneHot, Binary, PrimeResidue and ReedSolomon, taken from m.Encode for
 // other mappings) and O(n) memory.
 func Exhaustive(m codes.Mapping, logp [][]float64) (Scored, error) {
@@ -73,6 +74,9 @@ func Exhaustive(m codes.Mapping, logp [][]float64) (Scored, error) {
 // (min(k, K) entries; none for k <= 0). Errors as for Exhaustive. Cost:
 // O(K·(n + log k)).
 func ExhaustiveTopK(m codes.Mapping, logp [][]float64, k int, dst []Scored) ([]Scored, error) {
+	if isNil(m) {
+		return dst[:0], fmt.Errorf("decode: Exhaustive: nil mapping: %w", ErrParam)
+	}
 	l := newLayout(m)
 	if err := checkShape(l.q, logp); err != nil {
 		return dst[:0], err

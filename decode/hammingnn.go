@@ -42,11 +42,11 @@ type nnScratch struct {
 // Codes must not be added to index afterwards: Decode and Votes panic if
 // the index no longer holds len(labels) codes.
 //
-// It returns ErrShape if index is nil or empty or len(labels) !=
+// It returns ErrShape if index is nil (or a typed nil pointer) or empty or len(labels) !=
 // index.Len(), ErrLabel if a label is outside [0, classes), and ErrParam if
 // classes < 1 or k < 1. Cost: O(index.Len()).
 func NewHammingNN(index hamming.Index, labels []int, classes, k int) (*HammingNN, error) {
-	if index == nil || index.Len() == 0 {
+	if isNil(index) || index.Len() == 0 {
 		return nil, fmt.Errorf("decode: NewHammingNN: empty index: %w", ErrShape)
 	}
 	if len(labels) != index.Len() {

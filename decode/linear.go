@@ -31,11 +31,11 @@ type Linear struct {
 // columns, one per bit) and bias (length K; nil for zero). The arguments are
 // copied.
 //
-// It returns ErrShape if w has no rows or no columns or len(bias) is not K,
+// It returns ErrShape if w is nil (or a typed nil pointer), has no rows or no columns or len(bias) is not K,
 // and ErrScore if a weight or bias is NaN, ±Inf, or of magnitude 2^1000 or
 // more (so that no sum of them overflows). Cost: O(K·c).
 func NewLinear(w mat.Matrix, bias []float64) (*Linear, error) {
-	if w == nil {
+	if isNil(w) {
 		return nil, fmt.Errorf("decode: NewLinear: nil weights: %w", ErrShape)
 	}
 	k, c := w.Dims()

@@ -21,10 +21,10 @@ type MaxProduct struct {
 }
 
 // NewMaxProduct returns a max-product decoder for m. It returns an ErrParam
-// error if m is nil. Cost: O(n) plus a few dozen encodings to check the
+// error if m is nil (or a typed nil pointer). Cost: O(n) plus a few dozen encodings to check the
 // structure assumed for m.
 func NewMaxProduct(m codes.Mapping) (*MaxProduct, error) {
-	if m == nil {
+	if isNil(m) {
 		return nil, fmt.Errorf("decode: NewMaxProduct: nil mapping: %w", ErrParam)
 	}
 	d := &MaxProduct{l: newLayout(m)}

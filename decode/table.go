@@ -73,9 +73,12 @@ func NewTableFromIndex(ctx context.Context, index *hamming.Table, labels []int, 
 // and their total (2^min(c,6)) after each job; it must be safe for
 // concurrent use.
 //
-// It returns ErrParam if lin.Bits() > MaxTableBits, and ctx.Err() if ctx
-// is done first. Memory: 4·2^c bytes plus O(c·K) per core.
+// It returns ErrParam if lin is nil (or was not made by NewLinear) or
+// lin.Bits() > MaxTableBits, and ctx.Err() if ctx is done first. Memory: 4·2^c bytes plus O(c·K) per core.
 func NewTableFromLinear(ctx context.Context, lin *Linear, progress func(done, total int)) (*Table, error) {
+	if lin == nil || lin.wt == nil {
+		return nil, fmt.Errorf("decode: NewTableFromLinear: nil decoder: %w", ErrParam)
+	}
 	c, k := lin.nbits, lin.classes
 	if c > MaxTableBits {
 		return nil, fmt.Errorf("decode: NewTableFromLinear: %d bits, at most %d: %w", c, MaxTableBits, ErrParam)
