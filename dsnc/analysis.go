@@ -37,9 +37,13 @@ func (s CodeStats) String() string {
 // generalises. The mean distances are exact, computed from per-class bit
 // counts (the mean distance between two sets of codes is
 // Σ_bits (a₁·b₀ + a₀·b₁)/(|A|·|B|)), so the cost is O(N·(Σ In·Out) +
-// N log N + Classes·Bits) rather than quadratic in N. It returns the errors
-// of d.Validate and ErrShape when d does not match m.
+// N log N + Classes·Bits) rather than quadratic in N. It returns ErrConfig
+// for a nil m, the errors of d.Validate and ErrShape when d does not match
+// m.
 func Analyze(m *Model, d *labelcode.Dataset) (CodeStats, error) {
+	if m == nil {
+		return CodeStats{}, fmt.Errorf("%w: Analyze: nil model", ErrConfig)
+	}
 	if err := d.Validate(); err != nil {
 		return CodeStats{}, err
 	}

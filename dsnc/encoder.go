@@ -43,8 +43,8 @@ type Workspace struct {
 }
 
 // NewEncoder copies m's encoder weights to float32 (a float64 model is
-// rounded) for graph-free encoding. It returns ErrShape or ErrNonFinite
-// when m is inconsistent.
+// rounded) for graph-free encoding. It returns ErrConfig for a nil m or
+// an invalid m.Config, and ErrShape or ErrNonFinite when m is inconsistent.
 func NewEncoder(m *Model) (*Encoder, error) {
 	if err := m.check(); err != nil {
 		return nil, err
@@ -214,9 +214,12 @@ func distinctCodes(codes []uint64, labels []int, words int) ([]uint64, []int) {
 // threshold encoder and stores the distinct codes and their majority labels
 // in m.Codes and m.CodeLabels, for the nearest-neighbour and table
 // decoders. Fit calls it; a custom training loop calls it after training.
-// It returns ErrShape when d does not match the model and the errors of
-// d.Validate. Cost O(N·Σ In·Out + N log N).
+// It returns ErrConfig for a nil m, ErrShape when d does not match the
+// model and the errors of d.Validate. Cost O(N·Σ In·Out + N log N).
 func (m *Model) SetTrainingCodes(d *labelcode.Dataset) error {
+	if m == nil {
+		return fmt.Errorf("%w: SetTrainingCodes on a nil model", ErrConfig)
+	}
 	if err := d.Validate(); err != nil {
 		return err
 	}

@@ -33,6 +33,7 @@ type settings struct {
 	dtype      tensor.Dtype
 	schedule   Schedule
 	symmetric  bool
+	maxWeights int
 }
 
 func defaults() settings {
@@ -122,6 +123,16 @@ func WithFloat64() Option { return func(s *settings) { s.dtype = tensor.Float64 
 // Model.BinaryDecoder, so the scores are those of the training decoder.
 func WithSymmetricCodes(on bool) Option { return func(s *settings) { s.symmetric = on } }
 
+// WithMaxWeights sets the largest number of weights and biases the network
+// may have (Config.MaxWeights; default 0, meaning DefaultMaxWeights =
+// 2^28), so that a class count or a width far larger than meant is an
+// error wrapping ErrTooLarge before anything is allocated, not an
+// out-of-memory crash. Raise it for a larger model: training holds about
+// four times the weights (the weights, Adam's two moments and the
+// gradients) plus the activations of a minibatch. Fit returns ErrConfig
+// for a negative n.
+func WithMaxWeights(n int) Option { return func(s *settings) { s.maxWeights = n } }
+
 func (s *settings) validate() error {
 	switch {
 	case s.batch < 2:
@@ -136,6 +147,8 @@ func (s *settings) validate() error {
 		return fmt.Errorf("%w: %d rows per class", ErrConfig, s.perClass)
 	case s.patience < 0:
 		return fmt.Errorf("%w: patience %d", ErrConfig, s.patience)
+	case s.maxWeights < 0:
+		return fmt.Errorf("%w: weight limit %d", ErrConfig, s.maxWeights)
 	}
 	return nil
 }
@@ -240,9 +253,14 @@ func (h *History) Series() (epoch, loss, accuracy, valAccuracy []float64) {
 // has no training codes (call SetTrainingCodes to use it for nearest
 // decoding).
 //
-// Fit returns ErrConfig for a bad option, the errors of Dataset.Validate,
-// ErrShape when val does not match train, and ErrNonFinite when the loss
-// becomes NaN or infinite. Cost per epoch O(N·(Σ In·Out + Bits·Classes)).
+// Fit returns ErrConfig for a bad option, ErrConfig wrapping ErrTooLarge
+// when the network (train.Features, train.Classes and the widths of the
+// options) has a dimension above MaxDim or more weights than
+// WithMaxWeights allows (DefaultMaxWeights by default), or when a
+// minibatch's activations would (see NewTrainingGraph), the errors of
+// Dataset.Validate, ErrShape when val does not match train, and
+// ErrNonFinite when the loss becomes NaN or infinite. The sizes are
+// checked before anything is allocated. Cost per epoch O(N·(Σ In·Out + Bits·Classes)).
 func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*Model, *History, error) {
 	s := defaults()
 	for _, o := range opts {
@@ -263,7 +281,8 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 				ErrShape, val.Features, val.Classes, train.Features, train.Classes)
 		}
 	}
-	cfg := Config{Features: train.Features, Hidden: s.hidden, Bits: s.bits, Classes: train.Classes, Symmetric: s.symmetric}
+	cfg := Config{Features: train.Features, Hidden: s.hidden, Bits: s.bits, Classes: train.Classes, Symmetric: s.symmetric,
+		MaxWeights: s.maxWeights}
 	m, err := NewModel(cfg, s.dtype, s.seed)
 	if err != nil {
 		return nil, nil, err

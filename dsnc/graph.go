@@ -8,6 +8,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
@@ -47,7 +48,8 @@ type Net struct {
 }
 
 // NewNet adds m's parameters to g as learnable nodes bound to m's tensors
-// (no copy). It returns ErrShape or ErrNonFinite when m is inconsistent.
+// (no copy). It returns ErrConfig for a nil m or an invalid m.Config, and
+// ErrShape or ErrNonFinite when m is inconsistent.
 func NewNet(g *G.ExprGraph, m *Model) (*Net, error) {
 	if err := m.check(); err != nil {
 		return nil, err
@@ -409,7 +411,11 @@ type TrainingGraph struct {
 // size, with the regulariser when regularise is true; seed seeds the
 // Binarize node. Gradients of Cost with respect to Net.Learnables are
 // added too, ready for a TapeMachine. It returns ErrConfig for a batch size
-// below 2 and the errors of NewNet.
+// below 2, the errors of NewNet, and ErrConfig wrapping ErrTooLarge when
+// the activations of one batch, batch × the widest layer (and batch² for
+// the regulariser's masks), would exceed the model's weight limit
+// (Config.MaxWeights, DefaultMaxWeights when 0); that is checked before
+// the graph's tensors are allocated.
 func NewTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*TrainingGraph, error) {
 	if batch < 2 {
 		return nil, fmt.Errorf("%w: batch size %d, want at least 2", ErrConfig, batch)
@@ -420,6 +426,18 @@ func NewTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*Train
 		return nil, err
 	}
 	c := m.Config
+	widest := max(c.Features, c.Bits, c.Classes)
+	for _, h := range c.Hidden {
+		widest = max(widest, h)
+	}
+	if _, err := limits.Product("batch × widest layer", c.maxWeights(), batch, widest); err != nil {
+		return nil, fmt.Errorf("%w: activations: %w", ErrConfig, err)
+	}
+	if regularise {
+		if _, err := limits.Product("batch × batch", c.maxWeights(), batch, batch); err != nil {
+			return nil, fmt.Errorf("%w: regulariser masks: %w", ErrConfig, err)
+		}
+	}
 	t := &TrainingGraph{
 		Graph: g, Net: net, batch: batch,
 		x:      tensor.New(tensor.Of(m.Dtype), tensor.WithShape(batch, c.Features)),

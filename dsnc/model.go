@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 var (
@@ -22,10 +23,23 @@ var (
 	ErrNotFitted = errors.New("dsnc: model has no training codes")
 	// ErrNonFinite reports a NaN or infinite weight or loss.
 	ErrNonFinite = errors.New("dsnc: non-finite value")
+	// ErrTooLarge reports a size beyond a documented limit (a dimension
+	// above MaxDim, a model above its weight limit, a size in a file that
+	// the file cannot hold), wrapped with the field and the limit. It is
+	// the same value in every package of this module.
+	ErrTooLarge = limits.ErrTooLarge
 )
 
-// MaxBits is the largest supported code length.
-const MaxBits = 4096
+const (
+	// MaxBits is the largest supported code length.
+	MaxBits = 4096
+	// MaxDim is the largest Features, Classes and hidden width: 2^31 − 1.
+	MaxDim = limits.MaxDim
+	// DefaultMaxWeights is the number of weights and biases a model may
+	// have when Config.MaxWeights is 0: 2^28 (1 GiB of float32, 2 GiB of
+	// float64). Config.MaxWeights, or WithMaxWeights for Fit, raises it.
+	DefaultMaxWeights = limits.DefaultMaxWeights
+)
 
 // Config is the shape of a DSNC network: Features inputs, optional ReLU
 // hidden layers, a code layer of Bits sigmoid units φ(x), and a linear
@@ -46,10 +60,36 @@ type Config struct {
 	// Decoder's weights are then those of s. Inference keeps the {0, 1}
 	// form: predictors decode with BinaryDecoder, which folds them.
 	Symmetric bool
+	// MaxWeights bounds the number of weights and biases of the network
+	// (encoder layers and decoder, Model.Params): a shape beyond it is an
+	// error, not an allocation that takes the process down. 0 means
+	// DefaultMaxWeights (2^28).
+	MaxWeights int
 }
 
-// Validate returns ErrConfig, wrapped, when a width is out of range.
+// Validate returns ErrConfig, wrapped, when a width is out of range or
+// MaxWeights is negative. When Features, Classes or a hidden width exceeds
+// MaxDim (2^31 − 1), or the network's weights and biases,
+// Σ (In+1)·Out over the encoder layers and the decoder, exceed MaxWeights
+// (DefaultMaxWeights when 0), the error wraps ErrTooLarge as well. It
+// allocates only a slice of the widths, so it is safe to call on any
+// value before building anything. Cost O(len(Hidden)).
 func (c Config) Validate() error {
+	if err := c.validateShape(); err != nil {
+		return err
+	}
+	if c.MaxWeights < 0 {
+		return fmt.Errorf("%w: MaxWeights = %d is negative", ErrConfig, c.MaxWeights)
+	}
+	if _, err := c.weights(c.maxWeights()); err != nil {
+		return fmt.Errorf("%w: network weights: %w", ErrConfig, err)
+	}
+	return nil
+}
+
+// validateShape checks every width on its own: positive, and at most
+// MaxDim (MaxBits for the code).
+func (c Config) validateShape() error {
 	switch {
 	case c.Features <= 0:
 		return fmt.Errorf("%w: %d features", ErrConfig, c.Features)
@@ -63,7 +103,34 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%w: hidden layer %d has width %d", ErrConfig, i, h)
 		}
 	}
+	if err := limits.Check("features", c.Features, MaxDim); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if err := limits.Check("classes", c.Classes, MaxDim); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	for i, h := range c.Hidden {
+		if err := limits.Check(fmt.Sprintf("hidden layer %d width", i), h, MaxDim); err != nil {
+			return fmt.Errorf("%w: %w", ErrConfig, err)
+		}
+	}
 	return nil
+}
+
+// maxWeights returns the weight limit: MaxWeights, or DefaultMaxWeights
+// when it is 0.
+func (c Config) maxWeights() int {
+	if c.MaxWeights > 0 {
+		return c.MaxWeights
+	}
+	return DefaultMaxWeights
+}
+
+// weights returns the number of weights and biases of the network, the
+// chain Features → Hidden... → Bits → Classes, checked against limit
+// without overflow. The widths must have passed validateShape.
+func (c Config) weights(limit int) (int, error) {
+	return limits.Weights(limit, append(c.widths(), c.Classes)...)
 }
 
 // widths returns the input width followed by the output width of every
@@ -185,7 +252,10 @@ type Model struct {
 // NewModel returns a model of the given shape and dtype (tensor.Float32 or
 // tensor.Float64) with weights drawn from seed: He-uniform for the ReLU
 // layers, Glorot-uniform for the code and decoder layers, zero biases.
-// It returns ErrConfig for an invalid shape or dtype.
+// It returns ErrConfig for an invalid shape or dtype, wrapping ErrTooLarge
+// as well for a width above MaxDim or more weights than cfg.MaxWeights
+// (DefaultMaxWeights when 0): see Config.Validate, which runs before
+// anything is allocated.
 func NewModel(cfg Config, dtype tensor.Dtype, seed uint64) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -279,9 +349,12 @@ func (m *Model) copyWeights(src *Model) {
 	m.Decoder.copyFrom(src.Decoder)
 }
 
-// check verifies that the layers match the config and dtype and that every
-// weight is finite.
+// check verifies that m is not nil, that its config is valid, that the
+// layers match the config and dtype and that every weight is finite.
 func (m *Model) check() error {
+	if m == nil {
+		return fmt.Errorf("%w: nil model", ErrConfig)
+	}
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}

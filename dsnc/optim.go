@@ -56,8 +56,11 @@ type Adam struct {
 
 // NewAdam returns an optimizer of m's weights (encoder then decoder, W then
 // B of each layer: the order of Net.Learnables) with learning rate lr.
-// It returns ErrConfig unless lr is positive and finite.
+// It returns ErrConfig unless lr is positive and finite, and for a nil m.
 func NewAdam(m *Model, lr float64) (*Adam, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: NewAdam: nil model", ErrConfig)
+	}
 	if err := nn.CheckRate(lr); err != nil {
 		return nil, fmt.Errorf("%w: learning rate %v", ErrConfig, lr)
 	}

@@ -120,8 +120,11 @@ type scratch struct {
 // SetTrainingCodes) and return ErrNotFitted without them; TableDecoding
 // returns ErrConfig when Bits > MaxTableBits. Building costs O(number of
 // training codes) for NearestDecoding (the hash tables) and O(2^Bits·Bits)
-// for TableDecoding.
+// for TableDecoding. A nil m is ErrConfig.
 func NewPredictor(m *Model, dec Decoding) (*Predictor, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: NewPredictor: nil model", ErrConfig)
+	}
 	if err := dec.validate(); err != nil {
 		return nil, err
 	}
@@ -296,7 +299,10 @@ func (p *Predictor) MarshalBinary() ([]byte, error) { return marshal(p.model, p.
 
 // LoadPredictor reads a file written by Predictor.Save (or Model.Save, which
 // records LinearDecoding) and builds the predictor. It returns the errors
-// of Load and NewPredictor.
+// of Load and NewPredictor. Reading the file allocates no more than about
+// twice its size (see Load); the decoder then allocates what the decoding
+// recorded in the file needs, as NewPredictor says: at most 4·2^MaxTableBits
+// bytes (64 MiB) for a table, beyond the model itself.
 func LoadPredictor(path string) (*Predictor, error) {
 	b, err := readFile(path)
 	if err != nil {
@@ -307,7 +313,9 @@ func LoadPredictor(path string) (*Predictor, error) {
 
 // UnmarshalPredictor decodes data written by Predictor.MarshalBinary and
 // builds the predictor. It returns ErrFormat, ErrVersion, ErrTruncated or
-// ErrCorrupt for bad data and the errors of NewPredictor.
+// ErrCorrupt for bad data and the errors of NewPredictor. Decoding the data
+// allocates no more than about twice len(data), as Model.UnmarshalBinary
+// says; building the decoder is bounded as LoadPredictor says.
 func UnmarshalPredictor(data []byte) (*Predictor, error) {
 	m, dec, err := unmarshal(data)
 	if err != nil {

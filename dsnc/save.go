@@ -62,7 +62,15 @@ func (m *Model) MarshalBinary() ([]byte, error) { return marshal(m, Decoding{}) 
 
 // UnmarshalBinary replaces m with the model encoded in data. It returns
 // ErrFormat, ErrVersion, ErrTruncated or ErrCorrupt (wrapped) for data that
-// is not a valid model file of version 1 or 2.
+// is not a valid model file of version 1 or 2.//
+// Decoding allocates no more than about twice len(data): every size in
+// the data (the number of hidden layers, each layer's In×Out weights, the
+// number of training codes) is checked, without overflow, against the
+// bytes that remain before the slice it sizes is made. A size the data
+// cannot hold, or a width above MaxDim, is ErrCorrupt wrapping ErrTooLarge.
+// The decoded model's Config.MaxWeights is 0 unless it has more than
+// DefaultMaxWeights weights, in which case it is set to that count (the
+// data held them, so the model is kept valid).
 func (m *Model) UnmarshalBinary(data []byte) error {
 	nm, _, err := unmarshal(data)
 	if err != nil {
@@ -88,6 +96,11 @@ func (m *Model) Save(path string) error {
 // that is not a valid model file of version 1 or 2 (version 1, written
 // before Config.Symmetric existed, loads with Symmetric false), and the
 // errors of os.ReadFile.
+//
+// Load reads the whole file, then allocates no more than about twice its
+// size: each size in the file is checked against the bytes that remain,
+// as UnmarshalBinary describes, and one the file cannot hold is
+// ErrCorrupt wrapping ErrTooLarge.
 func Load(path string) (*Model, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -188,29 +201,32 @@ func (r *reader) u64() uint64 {
 	return 0
 }
 
+// floats reads n values of dt. It checks n against the bytes left before
+// making the slice, so a wrong count is an error, never a large allocation.
 func (r *reader) floats(dt tensor.Dtype, n int) any {
-	switch dt {
-	case tensor.Float32:
-		b := r.next(4 * n)
-		if b == nil {
-			return nil
-		}
+	size := 8
+	if dt == tensor.Float32 {
+		size = 4
+	}
+	if r.err == nil && (n < 0 || n > len(r.b)/size) {
+		r.err = fmt.Errorf("%w: %d values of %d bytes do not fit in the %d bytes left", ErrCorrupt, n, size, len(r.b))
+	}
+	b := r.next(size * n)
+	if b == nil {
+		return nil
+	}
+	if dt == tensor.Float32 {
 		v := make([]float32, n)
 		for i := range v {
 			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 		}
 		return v
-	default:
-		b := r.next(8 * n)
-		if b == nil {
-			return nil
-		}
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-		}
-		return v
 	}
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+	return v
 }
 
 func unmarshal(data []byte) (*Model, Decoding, error) {
@@ -252,7 +268,7 @@ func unmarshal(data []byte) (*Model, Decoding, error) {
 	c.Features, c.Bits, c.Classes = r.u32(), r.u32(), r.u32()
 	nh := r.u32()
 	if nh > len(r.b)/4 {
-		return nil, Decoding{}, fmt.Errorf("%w: %d hidden layers", ErrCorrupt, nh)
+		return nil, Decoding{}, fmt.Errorf("%w: %w: %d hidden layers do not fit in the %d bytes left", ErrCorrupt, ErrTooLarge, nh, len(r.b))
 	}
 	for range nh {
 		c.Hidden = append(c.Hidden, r.u32())
@@ -267,15 +283,28 @@ func unmarshal(data []byte) (*Model, Decoding, error) {
 	if r.err != nil {
 		return nil, Decoding{}, r.err
 	}
-	if err := c.Validate(); err != nil {
+	// Every size below is checked against the bytes left in the body,
+	// without overflow, before the slices it sizes are made, so a crafted
+	// header cannot make the reader allocate more than the file holds.
+	if err := c.validateShape(); err != nil {
 		return nil, Decoding{}, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	dsize := 4
+	if m.Dtype == tensor.Float64 {
+		dsize = 8
+	}
+	nw, err := c.weights(len(r.b) / dsize)
+	if err != nil {
+		return nil, Decoding{}, fmt.Errorf("%w: the weights do not fit in the %d bytes left: %w", ErrCorrupt, len(r.b), err)
+	}
+	if nw > DefaultMaxWeights {
+		// The file holds the weights, so the model may be larger than the
+		// default limit; record its size so that it validates.
+		c.MaxWeights = nw
 	}
 	w := c.widths()
 	layer := func(in, out int) Layer {
-		if in*out > len(r.b) { // cannot be there: avoid a huge allocation
-			r.err = fmt.Errorf("%w: layer %d×%d does not fit", ErrCorrupt, in, out)
-			return Layer{}
-		}
+		// in·out <= nw: no overflow, and the bytes are there or next fails.
 		wv, bv := r.floats(m.Dtype, in*out), r.floats(m.Dtype, out)
 		if r.err != nil {
 			return Layer{}
@@ -292,7 +321,7 @@ func unmarshal(data []byte) (*Model, Decoding, error) {
 	nc := r.u64()
 	words := hamming.Words(c.Bits)
 	if r.err == nil && nc > uint64(len(r.b))/uint64(8*words+4) {
-		return nil, Decoding{}, fmt.Errorf("%w: %d training codes do not fit", ErrCorrupt, nc)
+		return nil, Decoding{}, fmt.Errorf("%w: %w: %d training codes do not fit in the %d bytes left", ErrCorrupt, ErrTooLarge, nc, len(r.b))
 	}
 	if r.err != nil {
 		return nil, Decoding{}, r.err
