@@ -3,6 +3,7 @@ package glyphs
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"math"
@@ -494,17 +495,32 @@ func TestCacheCorrupt(t *testing.T) {
 	}
 }
 
+// FuzzUnmarshalBinary fuzzes the cache parser behind its checksum: with
+// seal set, the target rewrites the last four bytes as the CRC-32C of the
+// rest, so mutated headers and bodies reach the field checks.
 func FuzzUnmarshalBinary(f *testing.F) {
 	good, _ := testSet().MarshalBinary()
-	f.Add(good)
-	f.Add(good[:fixedHeader+10])
-	f.Add([]byte(cacheMagic))
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Add(good, false)
+	f.Add(good, true)
+	f.Add(good[:fixedHeader+10], true)
+	f.Add([]byte(cacheMagic), false)
+	// A header declaring the largest image count and size with no pixels.
+	huge := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(huge[16:], MaxSize)
+	binary.LittleEndian.PutUint32(huge[24:], uint32(NumClasses))
+	f.Add(huge, true)
+	f.Fuzz(func(t *testing.T, data []byte, seal bool) {
 		if len(data) > 1<<16 {
 			return
 		}
+		if seal && len(data) >= 4 {
+			data = reseal(append([]byte(nil), data...))
+		}
 		var s Set
 		if err := s.UnmarshalBinary(data); err != nil {
+			if !errors.Is(err, ErrCorruptCache) && !errors.Is(err, ErrCacheVersion) {
+				t.Fatalf("error %v wraps neither ErrCorruptCache nor ErrCacheVersion", err)
+			}
 			return
 		}
 		again, err := s.MarshalBinary()
