@@ -122,6 +122,9 @@ func unmarshal(data []byte, kind byte, maxBits, maxLen int) (saved, error) {
 		}
 		return fail("%w: %w: %d bits, want at most %d", ErrFormat, ErrBits, nbits64, maxBits)
 	}
+	if kind != kindMultiIndex && param != 0 {
+		return fail("%w: %d substrings in the header of a %s, want 0", ErrFormat, param, name)
+	}
 	nbits := int(nbits64)
 	w := Words(nbits)
 	body := len(data) - headerSize - trailerSize

@@ -128,6 +128,8 @@ func (s *substring) bucket(key uint64) []uint32 {
 // substrings <= 0 the index picks round(bits/log2 n) for the n codes it
 // holds when it builds its tables (at least ceil(bits/64), at most bits),
 // the choice of Norouzi et al., and picks again as it grows.
+// Either way a build uses at most max(n, ceil(bits/64)) substrings for
+// its n codes (see Substrings).
 // It returns an error wrapping ErrBits if bits is negative, or
 // ErrSubstrings if substrings > bits (substrings > 1 for bits == 0) or a
 // substring would be longer than 64 bits (substrings < ceil(bits/64)).
@@ -149,12 +151,17 @@ func (mi *MultiIndex) Bits() int { return mi.nbits }
 func (mi *MultiIndex) Len() int { return mi.n }
 
 // Substrings returns the number of substrings the next build uses: the
-// number given to NewMultiIndex, or the automatic choice for Len() codes.
+// number given to NewMultiIndex, or the automatic choice for Len() codes,
+// but never more than max(Len(), Words(Bits())). More tables than codes
+// would cost memory for nothing (a search would scan instead), and this
+// bound keeps the tables of a few long codes, as a crafted saved index
+// may hold, within a small multiple of the codes' own size.
 func (mi *MultiIndex) Substrings() int {
-	if mi.want > 0 {
-		return mi.want
+	m := mi.want
+	if m <= 0 {
+		m = autoSubstrings(mi.nbits, mi.n)
 	}
-	return autoSubstrings(mi.nbits, mi.n)
+	return min(m, max(mi.n, mi.w, 1))
 }
 
 // autoSubstrings is round(bits/log2 n), clamped so that substrings have
