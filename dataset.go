@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Sentinel errors returned by Dataset constructors, validation and readers.
@@ -19,6 +21,13 @@ var (
 	ErrNonFinite = errors.New("labelcode: non-finite feature value")
 	// ErrFraction reports split fractions that are negative or sum above 1.
 	ErrFraction = errors.New("labelcode: invalid split fraction")
+	// ErrTooLarge reports a size beyond a documented limit, or whose
+	// arithmetic would overflow: a LIBSVM file or option whose dense matrix
+	// exceeds LIBSVMOptions.MaxValues, a row wider than 2^31−1. It is
+	// the same value in every package of this module (codes, hamming,
+	// decode, dsnc and labelmap re-export it), so errors.Is(err,
+	// labelcode.ErrTooLarge) holds whichever package returned it.
+	ErrTooLarge = limits.ErrTooLarge
 )
 
 // Dataset is a dense classification dataset: Len() rows of Features float32
@@ -72,9 +81,16 @@ func (d *Dataset) Validate() error {
 		return fmt.Errorf("%w: %d features", ErrEmpty, d.Features)
 	case d.Classes < 2:
 		return fmt.Errorf("%w: %d classes, need at least 2", ErrLabelRange, d.Classes)
-	case len(d.X) != len(d.Y)*d.Features:
-		return fmt.Errorf("%w: %d feature values for %d rows of %d features (want %d)",
-			ErrShape, len(d.X), len(d.Y), d.Features, len(d.Y)*d.Features)
+	}
+	// The product is checked for overflow: a wrapped product could match a
+	// short X, and Row would then slice past it.
+	if n, ok := limits.Mul(len(d.Y), d.Features); !ok || len(d.X) != n {
+		want := "overflows an int"
+		if ok {
+			want = fmt.Sprintf("want %d", n)
+		}
+		return fmt.Errorf("%w: %d feature values for %d rows of %d features (%s)",
+			ErrShape, len(d.X), len(d.Y), d.Features, want)
 	}
 	for i, y := range d.Y {
 		if y < 0 || y >= d.Classes {

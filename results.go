@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // ErrResultsCSV reports a results CSV file that ReadResultsCSV cannot read:
@@ -93,10 +95,10 @@ func Latency(c Classifier, d *Dataset, rows int) (time.Duration, error) {
 	if rows <= 0 {
 		return 0, nil
 	}
-	switch {
-	case d == nil || d.Len() == 0 || d.Features <= 0:
+	if d == nil || d.Len() == 0 || d.Features <= 0 {
 		return 0, fmt.Errorf("%w: no rows to time", ErrEmpty)
-	case len(d.X) != d.Len()*d.Features:
+	}
+	if n, ok := limits.Mul(d.Len(), d.Features); !ok || len(d.X) != n {
 		return 0, fmt.Errorf("%w: %d feature values for %d rows of %d features", ErrShape, len(d.X), d.Len(), d.Features)
 	}
 	n := min(rows, d.Len())
