@@ -2,14 +2,12 @@ package nn
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
-)
 
-// maxLayerWidth bounds every size read from a file, so that a corrupt file
-// cannot make UnmarshalBinary allocate without bound before the length
-// check.
-const maxLayerWidth = 1 << 28
+	"github.com/labelcode/labelcode/internal/limits"
+)
 
 // MarshalBinary encodes the architecture and weights: little-endian uint32
 // Inputs, number of hidden layers, their widths, number of heads, their
@@ -43,6 +41,13 @@ func (n *Net) MarshalBinary() ([]byte, error) {
 // contents. It returns ErrSpec (wrapped) when the data are truncated, too
 // long, describe an invalid architecture or hold a non-finite weight; n is
 // then unchanged.
+//
+// It never allocates much more than len(data): every list length is
+// checked against the bytes left before its slice is made, and the weight
+// count of the architecture is computed without overflow (Spec.Weights)
+// and must equal the float32s left before any layer is allocated. An
+// architecture that needs more weights than the data hold, or whose size
+// overflows, is an error wrapping both ErrSpec and limits.ErrTooLarge.
 func (n *Net) UnmarshalBinary(data []byte) error {
 	p := data
 	u32 := func() (int, error) {
@@ -51,9 +56,6 @@ func (n *Net) UnmarshalBinary(data []byte) error {
 		}
 		v := binary.LittleEndian.Uint32(p)
 		p = p[4:]
-		if v > maxLayerWidth {
-			return 0, fmt.Errorf("%w: network size %d too large", ErrSpec, v)
-		}
 		return int(v), nil
 	}
 	var s Spec
@@ -86,20 +88,21 @@ func (n *Net) UnmarshalBinary(data []byte) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	want := 0
-	in := s.Inputs
-	for _, h := range s.Hidden {
-		want += in*h + h
-		in = h
+	// The data left must hold exactly the weights: compare counts of
+	// float32s, never 4·want, which could overflow.
+	have := len(p) / 4
+	want, err := s.Weights(have)
+	if err != nil {
+		if errors.Is(err, limits.ErrTooLarge) {
+			return fmt.Errorf("%w: %d bytes of weights: %w", ErrSpec, len(p), err)
+		}
+		return err
 	}
-	for _, h := range s.Heads {
-		want += in*h + h
-	}
-	if len(p) != 4*want {
+	if want != have || len(p)%4 != 0 {
 		return fmt.Errorf("%w: %d bytes of weights, architecture %d-%v-%v needs %d", ErrSpec, len(p), s.Inputs, s.Hidden, s.Heads, 4*want)
 	}
 	m := &Net{Spec: s}
-	in = s.Inputs
+	in := s.Inputs
 	for _, h := range s.Hidden {
 		m.Hidden = append(m.Hidden, NewDense(in, h))
 		in = h

@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Workspace holds the hidden activations of a forward pass, so that repeated
@@ -94,7 +96,7 @@ func (n *Net) Forward(x []float32, ws *Workspace, dst []float32) []float32 {
 // Cost: one matrix product per layer (gonum BLAS, which runs large products
 // on all cores), O(rows·Params()).
 func (n *Net) ForwardBatch(x []float32, rows int, ws *Workspace, dst []float32) []float32 {
-	if rows < 0 || len(x) != rows*n.Spec.Inputs {
+	if size, ok := limits.Mul(rows, n.Spec.Inputs); !ok || len(x) != size {
 		panic("nn: ForwardBatch: input length does not match rows×Spec.Inputs")
 	}
 	outs := n.Spec.Outputs()

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Sentinel errors of the package.
@@ -49,6 +51,48 @@ func (s Spec) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Weights returns the number of weights and biases of the architecture,
+// Σ (in+1)·out over its layers, computed without overflow. It returns
+// ErrSpec (wrapped) when s is invalid, and an error wrapping
+// limits.ErrTooLarge when a size exceeds limits.MaxDim or the count
+// overflows or exceeds limit. Cost O(layers); it allocates nothing.
+func (s Spec) Weights(limit int) (int, error) {
+	if err := s.Validate(); err != nil {
+		return 0, err
+	}
+	in := s.Inputs
+	if err := limits.Check("inputs", in, limits.MaxDim); err != nil {
+		return 0, err
+	}
+	total := 0
+	layer := func(out int) error {
+		n, err := limits.Weights(math.MaxInt, in, out)
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if total, ok = limits.Add(total, n); !ok {
+			return fmt.Errorf("%w: weight count of %d-%v-%v overflows", limits.ErrTooLarge, s.Inputs, s.Hidden, s.Heads)
+		}
+		if total > limit {
+			return fmt.Errorf("%w: network %d-%v-%v has more than %d weights", limits.ErrTooLarge, s.Inputs, s.Hidden, s.Heads, limit)
+		}
+		return nil
+	}
+	for i, h := range s.Hidden {
+		if err := layer(h); err != nil {
+			return 0, fmt.Errorf("hidden layer %d: %w", i, err)
+		}
+		in = h
+	}
+	for i, h := range s.Heads {
+		if err := layer(h); err != nil {
+			return 0, fmt.Errorf("head %d: %w", i, err)
+		}
+	}
+	return total, nil
 }
 
 // Outputs returns Σ Heads, the length of the concatenated log-probabilities
@@ -112,11 +156,16 @@ type Net struct {
 
 // NewNet returns a network of the given architecture, with He-initialised
 // hidden layers and Glorot-initialised heads drawn from a PCG source seeded
-// with seed: the same spec and seed give the same weights bit for bit.
+// with seed: the same spec and seed give the same weights bit for bit. It
+// allocates spec.Weights float32s, at most maxWeights, checked before
+// anything is allocated (training allocates about three times as much
+// again for the gradients and Adam's moments).
 //
-// It returns ErrSpec when spec is invalid.
-func NewNet(spec Spec, seed uint64) (*Net, error) {
-	if err := spec.Validate(); err != nil {
+// It returns ErrSpec when spec is invalid and an error wrapping
+// limits.ErrTooLarge when it has more than maxWeights weights (see
+// Spec.Weights).
+func NewNet(spec Spec, seed uint64, maxWeights int) (*Net, error) {
+	if _, err := spec.Weights(maxWeights); err != nil {
 		return nil, err
 	}
 	spec = spec.clone()
@@ -223,7 +272,7 @@ func (n *Net) Check() error {
 		} else {
 			out = n.Spec.Heads[i-len(n.Hidden)]
 		}
-		if l.In != in || l.Out != out || len(l.W) != in*out || len(l.B) != out {
+		if size, ok := limits.Mul(in, out); !ok || l.In != in || l.Out != out || len(l.W) != size || len(l.B) != out {
 			return fmt.Errorf("%w: layer %d is %d×%d with %d+%d weights, want %d×%d", ErrSpec, i, l.In, l.Out, len(l.W), len(l.B), in, out)
 		}
 		for _, v := range l.W {

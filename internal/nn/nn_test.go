@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // blobs returns rows noisy copies of classes random prototypes in dim
@@ -31,7 +33,7 @@ func blobs(classes, dim, rows int, noise float64, seed uint64) (x []float32, y [
 
 func mustNet(t testing.TB, spec Spec, seed uint64) *Net {
 	t.Helper()
-	n, err := NewNet(spec, seed)
+	n, err := NewNet(spec, seed, limits.DefaultMaxWeights)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,13 +302,13 @@ func TestProgress(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	if _, err := NewNet(Spec{Inputs: 0, Heads: []int{2}}, 1); !errors.Is(err, ErrSpec) {
+	if _, err := NewNet(Spec{Inputs: 0, Heads: []int{2}}, 1, limits.DefaultMaxWeights); !errors.Is(err, ErrSpec) {
 		t.Errorf("zero inputs: %v", err)
 	}
-	if _, err := NewNet(Spec{Inputs: 2}, 1); !errors.Is(err, ErrSpec) {
+	if _, err := NewNet(Spec{Inputs: 2}, 1, limits.DefaultMaxWeights); !errors.Is(err, ErrSpec) {
 		t.Errorf("no head: %v", err)
 	}
-	if _, err := NewNet(Spec{Inputs: 2, Hidden: []int{-1}, Heads: []int{2}}, 1); !errors.Is(err, ErrSpec) {
+	if _, err := NewNet(Spec{Inputs: 2, Hidden: []int{-1}, Heads: []int{2}}, 1, limits.DefaultMaxWeights); !errors.Is(err, ErrSpec) {
 		t.Errorf("negative width: %v", err)
 	}
 	n := mustNet(t, Spec{Inputs: 2, Heads: []int{3}}, 1)

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Data is training or validation data for a Net: X holds Rows() examples of
@@ -34,7 +36,7 @@ func (d *Data) Check(spec Spec) error {
 	if rows == 0 {
 		return fmt.Errorf("%w: no rows", ErrData)
 	}
-	if len(d.X) != rows*spec.Inputs {
+	if size, ok := limits.Mul(rows, spec.Inputs); !ok || len(d.X) != size {
 		return fmt.Errorf("%w: %d feature values for %d rows of %d inputs", ErrData, len(d.X), rows, spec.Inputs)
 	}
 	for h, t := range d.Targets {
