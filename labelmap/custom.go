@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	labelcode "github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
@@ -145,12 +146,16 @@ type TrainingGraph struct {
 // weights drawn from the Seed option exactly as Fit draws them (He for the
 // trunk, Glorot for the heads): the start of a custom training loop. The
 // previous network, if any, is dropped. It returns ErrInput for features <
-// 1.
+// 1 and ErrTooLarge (before allocating) when the network would exceed
+// MaxWeights.
 func (h *MultiHead) Init(features int) error {
 	if features < 1 {
 		return fmt.Errorf("%w: %d features", ErrInput, features)
 	}
-	net, err := nn.NewNet(h.spec(features), h.cfg.seed)
+	if _, err := h.weights(h.m, features); err != nil {
+		return err
+	}
+	net, err := nn.NewNet(h.spec(features), h.cfg.seed, h.cfg.maxWeights)
 	if err != nil {
 		return fmt.Errorf("labelmap: %w", err)
 	}
@@ -160,12 +165,16 @@ func (h *MultiHead) Init(features int) error {
 }
 
 // spec is the network shape of h for rows of features values.
-func (h *MultiHead) spec(features int) nn.Spec {
-	spec := nn.Spec{Inputs: features, Hidden: h.cfg.hidden, Heads: make([]int, h.m.Sites())}
-	for i := range spec.Heads {
-		spec.Heads[i] = h.m.SiteClasses(i)
+func (h *MultiHead) spec(features int) nn.Spec { return spec(h.m, h.cfg.hidden, features) }
+
+// spec is the shape of a network over m with the given hidden widths for
+// rows of features values: one head per site.
+func spec(m codes.Mapping, hidden []int, features int) nn.Spec {
+	s := nn.Spec{Inputs: features, Hidden: hidden, Heads: make([]int, m.Sites())}
+	for i := range s.Heads {
+		s.Heads[i] = m.SiteClasses(i)
 	}
-	return spec
+	return s
 }
 
 // NewTrainingGraph builds the training graph of h's network (made by Init,

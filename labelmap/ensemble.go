@@ -10,6 +10,7 @@ import (
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // LearnerFactory makes the untrained learner of a site. MLPFactory is the
@@ -78,10 +79,11 @@ func siteData(m codes.Mapping, d *labelcode.Dataset, sites []int) ([]*labelcode.
 // with predictions (FitSite on different sites may run concurrently).
 type Ensemble struct {
 	*decoder
-	factory  LearnerFactory
-	parallel int
-	mu       sync.Mutex
-	sites    []Learner
+	factory    LearnerFactory
+	parallel   int
+	maxWeights int
+	mu         sync.Mutex
+	sites      []Learner
 }
 
 // EnsembleOption sets an Ensemble setting.
@@ -99,6 +101,23 @@ func Parallelism(n int) EnsembleOption {
 	}
 }
 
+// EnsembleMaxWeights bounds the total weights of the learners Fit trains,
+// summed over the sites; default DefaultMaxWeights. Fit and FitSite check
+// it, with train's width, before training anything, for the learners that
+// can tell their size beforehand (MLP: see MaxWeights, which also bounds
+// each MLP alone); FitSite counts the site it trains plus the other
+// present sites' Params. They return ErrTooLarge (wrapped) beyond it.
+// n < 1 is ErrOption.
+func EnsembleMaxWeights(n int) EnsembleOption {
+	return func(e *Ensemble) error {
+		if n < 1 {
+			return fmt.Errorf("%w: max weights %d", ErrOption, n)
+		}
+		e.maxWeights = n
+		return nil
+	}
+}
+
 // NewEnsemble returns an untrained ensemble over m whose sites' learners
 // come from factory (nil is allowed for an ensemble assembled only from
 // saved or hand-set sites: Fit then returns ErrOption). It returns
@@ -108,7 +127,7 @@ func NewEnsemble(m codes.Mapping, factory LearnerFactory, opts ...EnsembleOption
 	if err != nil {
 		return nil, err
 	}
-	e := &Ensemble{decoder: d, factory: factory, parallel: runtime.GOMAXPROCS(0), sites: make([]Learner, m.Sites())}
+	e := &Ensemble{decoder: d, factory: factory, parallel: runtime.GOMAXPROCS(0), maxWeights: DefaultMaxWeights, sites: make([]Learner, m.Sites())}
 	for _, o := range opts {
 		if err := o(e); err != nil {
 			return nil, err
@@ -168,9 +187,14 @@ func (e *Ensemble) Params() int {
 // the previous ones only if all succeed. The first failure cancels the
 // other sites.
 //
+// Before any training, every site's learner is made by the factory and the
+// weights of those that can tell their size (MLP) are summed and checked
+// against EnsembleMaxWeights, each MLP against its own MaxWeights.
+//
 // It returns ErrOption without a factory, ErrLabelRange for a label
-// outside the mapping, the Dataset validation errors, the first site's
-// error (wrapped with its site number) and the context's error.
+// outside the mapping, the Dataset validation errors, ErrTooLarge when
+// the learners would exceed their limits, the first site's error (wrapped
+// with its site number) and the context's error.
 func (e *Ensemble) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
 	all := make([]int, len(e.sites))
 	for i := range all {
@@ -211,8 +235,22 @@ func (e *Ensemble) fitSites(ctx context.Context, sites []int, train, val *labelc
 	if train == nil {
 		return nil, fmt.Errorf("labelmap: %w", labelcode.ErrEmpty)
 	}
+	if err := train.Validate(); err != nil {
+		return nil, fmt.Errorf("training data: labelmap: %w", err)
+	}
 	if val != nil && val.Features != train.Features {
 		return nil, fmt.Errorf("%w: validation rows have %d features, training rows %d", ErrInput, val.Features, train.Features)
+	}
+	learners := make([]Learner, len(e.sites))
+	for _, i := range sites {
+		l, err := e.factory(i)
+		if err != nil {
+			return nil, fmt.Errorf("labelmap: site %d: %w", i, err)
+		}
+		learners[i] = l
+	}
+	if err := e.checkWeights(sites, learners, train.Features); err != nil {
+		return nil, err
 	}
 	tr, err := siteData(e.m, train, sites)
 	if err != nil {
@@ -224,7 +262,6 @@ func (e *Ensemble) fitSites(ctx context.Context, sites []int, train, val *labelc
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	learners := make([]Learner, len(e.sites))
 	errs := make([]error, len(e.sites))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -237,16 +274,10 @@ func (e *Ensemble) fitSites(ctx context.Context, sites []int, train, val *labelc
 					errs[i] = err
 					continue
 				}
-				l, err := e.factory(i)
-				if err == nil {
-					err = l.Fit(ctx, tr[i], va[i])
-				}
-				if err != nil {
+				if err := learners[i].Fit(ctx, tr[i], va[i]); err != nil {
 					errs[i] = fmt.Errorf("labelmap: site %d: %w", i, err)
 					cancel()
-					continue
 				}
-				learners[i] = l
 			}
 		}()
 	}
@@ -269,6 +300,55 @@ func (e *Ensemble) fitSites(ctx context.Context, sites []int, train, val *labelc
 		return nil, first
 	}
 	return learners, nil
+}
+
+// sizer is a learner that can tell, before training, how many weights Fit
+// will allocate for rows of features values and an alphabet of classes
+// symbols, and refuses (ErrTooLarge) beyond its own limit.
+type sizer interface {
+	weights(features, classes int) (int, error)
+}
+
+var _ sizer = (*MLP)(nil)
+
+// checkWeights sums the weights the new learners of sites will have and
+// the Params of the other present sites, and checks the total against
+// EnsembleMaxWeights. It allocates nothing.
+func (e *Ensemble) checkWeights(sites []int, learners []Learner, features int) error {
+	total := 0
+	add := func(i, n int) error {
+		var ok bool
+		if total, ok = limits.Add(total, n); !ok || total > e.maxWeights {
+			return fmt.Errorf("labelmap: site %d: %w: the sites' learners have more than %d weights (raise the limit with EnsembleMaxWeights)", i, ErrTooLarge, e.maxWeights)
+		}
+		return nil
+	}
+	fresh := make(map[int]bool, len(sites))
+	for _, i := range sites {
+		fresh[i] = true
+		s, ok := learners[i].(sizer)
+		if !ok {
+			continue
+		}
+		n, err := s.weights(features, e.m.SiteClasses(i))
+		if err != nil {
+			return fmt.Errorf("labelmap: site %d: %w", i, err)
+		}
+		if err := add(i, n); err != nil {
+			return err
+		}
+	}
+	for i, l := range e.sites {
+		if fresh[i] {
+			continue
+		}
+		if c, ok := l.(interface{ Params() int }); ok {
+			if err := add(i, c.Params()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // scoreRow implements siteScorer.

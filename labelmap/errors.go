@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Sentinel errors. They are wrapped with fmt.Errorf("...: %w", err); test
@@ -37,4 +38,10 @@ var (
 	// ErrNotSaveable: a learner that does not implement Saveable, or whose
 	// kind has no decoder at load time.
 	ErrNotSaveable = errors.New("labelmap: learner cannot be saved or loaded")
+	// ErrTooLarge: a network with more weights than its limit (MaxWeights,
+	// EnsembleMaxWeights), or a size in a model file or a caller's value
+	// whose arithmetic overflows or exceeds what the data hold; wrapped
+	// with the field and the limit. It is the same value in every package
+	// of this module.
+	ErrTooLarge = limits.ErrTooLarge
 )

@@ -16,6 +16,12 @@ import (
 // Saveable is a Learner that Save and SaveSite can write: Kind names its
 // decoder at load time ("mlp" for MLP; register others with
 // LearnerDecoder) and MarshalBinary gives its trained state.
+//
+// A loaded learner that reports its alphabet size (a Classes() int
+// method, as MLP has) must report its site's SiteClasses, and loaded
+// learners that report their input width (a Features() int method) must
+// all report the same: the loaders check both, so that a model that does
+// not fit its mapping fails at load, not at Predict.
 type Saveable interface {
 	Learner
 	Kind() string
@@ -194,6 +200,30 @@ func (r *reader) learner(c *loadConfig) Learner {
 	return l
 }
 
+// fitsSite checks that learner l (nil: missing, always fits) can serve
+// site i of m: its Classes(), if it has the method, is SiteClasses(i); and,
+// when width is not nil, its Features(), if it has the method, equals
+// *width unless *width is 0, in which case it sets *width.
+func fitsSite(m codes.Mapping, i int, l Learner, width *int) error {
+	if l == nil {
+		return nil
+	}
+	if c, ok := l.(interface{ Classes() int }); ok {
+		if q := m.SiteClasses(i); c.Classes() != q {
+			return fmt.Errorf("site %d: learner has %d classes, the site's alphabet has %d", i, c.Classes(), q)
+		}
+	}
+	if f, ok := l.(interface{ Features() int }); ok && width != nil {
+		switch {
+		case *width == 0:
+			*width = f.Features()
+		case f.Features() != *width:
+			return fmt.Errorf("site %d: learner takes %d features, other sites take %d", i, f.Features(), *width)
+		}
+	}
+	return nil
+}
+
 func (r *reader) end() error {
 	if r.err == nil && len(r.p) != 0 {
 		r.fail("%d unexpected bytes after the body", len(r.p))
@@ -278,9 +308,16 @@ func (e *Ensemble) Save(path string) error {
 
 // UnmarshalEnsemble decodes a model written by Ensemble.MarshalBinary. The
 // result has no learner factory. It returns ErrCorrupt for data that are
-// not such a model (truncated, damaged, inconsistent), ErrVersion for
-// another format version, ErrNotSaveable for a learner kind without a
-// decoder.
+// not such a model (truncated, damaged, inconsistent, a learner whose
+// alphabet is not its site's or whose input width differs from the other
+// sites'), ErrVersion for another format version, ErrNotSaveable for a
+// learner kind without a decoder. A size in the data that the data cannot
+// hold is ErrCorrupt wrapping ErrTooLarge.
+//
+// Decoding never allocates much more than len(data) (plus what the
+// mapping needs, see codes.Unmarshal): every length is checked against the
+// bytes left, and a network's weight count, computed without overflow,
+// must match its bytes before a layer is allocated.
 func UnmarshalEnsemble(data []byte, opts ...LoadOption) (*Ensemble, error) {
 	r, err := open(data, kindEnsemble)
 	if err != nil {
@@ -310,6 +347,12 @@ func UnmarshalEnsemble(data []byte, opts ...LoadOption) (*Ensemble, error) {
 	}
 	if err := r.end(); err != nil {
 		return nil, err
+	}
+	width := 0
+	for i, l := range sites {
+		if err := fitsSite(m, i, l, &width); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
 	}
 	e, err := NewEnsemble(m, nil)
 	if err != nil {
@@ -369,8 +412,10 @@ func (e *Ensemble) SaveSite(path string, i int) error {
 
 // UnmarshalSite installs the site encoded by MarshalSite and returns its
 // index. It returns ErrSite when the data's mapping differs from the
-// ensemble's or the site is out of range, and else the errors of
-// UnmarshalEnsemble.
+// ensemble's, the site is out of range, or the learner's input width
+// differs from the ensemble's other present sites'; ErrCorrupt when the
+// learner's alphabet is not the site's; and else the errors of
+// UnmarshalEnsemble, with its bound on allocation.
 func (e *Ensemble) UnmarshalSite(data []byte, opts ...LoadOption) (int, error) {
 	r, err := open(data, kindSite)
 	if err != nil {
@@ -392,6 +437,21 @@ func (e *Ensemble) UnmarshalSite(data []byte, opts ...LoadOption) (int, error) {
 			return -1, fmt.Errorf("%w: mapping: %w", ErrCorrupt, err)
 		}
 		return -1, fmt.Errorf("%w: site file for mapping %s, ensemble has %s", ErrSite, mb, own)
+	}
+	if site < 0 || site >= len(e.sites) {
+		return -1, fmt.Errorf("%w: site %d of %d", ErrSite, site, len(e.sites))
+	}
+	if err := fitsSite(e.m, site, l, nil); err != nil {
+		return -1, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	width := 0
+	for i, o := range e.sites {
+		if i != site {
+			fitsSite(e.m, i, o, &width)
+		}
+	}
+	if err := fitsSite(e.m, site, l, &width); err != nil {
+		return -1, fmt.Errorf("%w: %w", ErrSite, err)
 	}
 	if err := e.SetSite(site, l); err != nil {
 		return -1, err
@@ -445,8 +505,16 @@ func (h *MultiHead) Save(path string) error {
 
 // UnmarshalMultiHead decodes a model written by MultiHead.MarshalBinary;
 // opts set the training options used if it is fitted again. It returns
-// ErrCorrupt, ErrVersion as UnmarshalEnsemble, and ErrOption for a bad
-// option.
+// ErrCorrupt, ErrVersion as UnmarshalEnsemble (ErrCorrupt also for heads
+// that are not the mapping's sites), and ErrOption for a bad option. A
+// network that needs more weights than the data hold, or whose size
+// overflows, is ErrCorrupt wrapping ErrTooLarge.
+//
+// Decoding never allocates much more than len(data) (plus what the
+// mapping needs, see codes.Unmarshal): the network's weight count,
+// computed without overflow, must match its bytes before a layer is
+// allocated. MaxWeights in opts applies to later fits, not to the loaded
+// network, which the file's size bounds.
 func UnmarshalMultiHead(data []byte, opts ...Option) (*MultiHead, error) {
 	r, err := open(data, kindMultiHead)
 	if err != nil {
@@ -469,7 +537,7 @@ func UnmarshalMultiHead(data []byte, opts ...Option) (*MultiHead, error) {
 			return nil, fmt.Errorf("%w: head %d has %d classes, site has %d", ErrCorrupt, i, q, m.SiteClasses(i))
 		}
 	}
-	h, err := NewMultiHead(m, opts...)
+	h, err := newMultiHead(m, false, opts)
 	if err != nil {
 		return nil, err
 	}

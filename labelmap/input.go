@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // InputEncoder is Label Mapping used on the input side (LM paper, section
@@ -83,9 +84,13 @@ func (e *InputEncoder) Encode(value int, dst []float32) ([]float32, error) {
 // EncodeRows encodes a row of several categorical values (for example the
 // previous words of a language model), concatenating their n-hot vectors:
 // len(values)·Width() float32s appended to dst[:0]. It returns
-// ErrLabelRange (naming the position) for a value outside [0, K).
+// ErrLabelRange (naming the position) for a value outside [0, K), and
+// ErrTooLarge when len(values)·Width() overflows an int.
 func (e *InputEncoder) EncodeRows(values []int, dst []float32) ([]float32, error) {
-	need := len(values) * e.width
+	need, ok := limits.Mul(len(values), e.width)
+	if !ok {
+		return dst, fmt.Errorf("labelmap: %w: %d values of width %d", ErrTooLarge, len(values), e.width)
+	}
 	if cap(dst) < need {
 		dst = make([]float32, need)
 	}
@@ -104,7 +109,7 @@ func (e *InputEncoder) EncodeRows(values []int, dst []float32) ([]float32, error
 // ErrLabelRange for a value outside [0, K) and panics if len(table) is not
 // Width()·dim. Cost O(Sites()·dim).
 func (e *InputEncoder) Embed(value int, table []float32, dim int, dst []float32) ([]float32, error) {
-	if len(table) != e.width*dim {
+	if size, ok := limits.Mul(e.width, dim); !ok || len(table) != size {
 		panic("labelmap: Embed: table is not Width()×dim")
 	}
 	if cap(dst) < dim {

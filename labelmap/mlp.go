@@ -2,12 +2,14 @@ package labelmap
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
 	"time"
 
 	labelcode "github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
@@ -52,19 +54,20 @@ type Epoch struct {
 type ProgressFunc func(site, epoch, batch int, loss, accuracy float64)
 
 type mlpConfig struct {
-	hidden   []int
-	epochs   int
-	batch    int
-	lr       float64
-	patience int
-	seed     uint64
-	progress ProgressFunc
-	site     int
-	schedule Schedule
+	hidden     []int
+	maxWeights int
+	epochs     int
+	batch      int
+	lr         float64
+	patience   int
+	seed       uint64
+	progress   ProgressFunc
+	site       int
+	schedule   Schedule
 }
 
 func defaultConfig() mlpConfig {
-	return mlpConfig{hidden: []int{128}, epochs: 10, batch: 64, lr: 1e-3, seed: 1}
+	return mlpConfig{hidden: []int{128}, maxWeights: DefaultMaxWeights, epochs: 10, batch: 64, lr: 1e-3, seed: 1}
 }
 
 // Option sets a training setting of an MLP learner or a MultiHead model.
@@ -80,6 +83,31 @@ func Hidden(widths ...int) Option {
 			}
 		}
 		c.hidden = append([]int(nil), widths...)
+		return nil
+	}
+}
+
+// DefaultMaxWeights is the default bound on the weights and biases of one
+// network (an MLP learner or a MultiHead model) and on the total of an
+// Ensemble's MLP learners: 2^28 float32s, 1 GiB, about 25 times a one-hot
+// softmax over 20,902 classes from 512 hidden units. Training needs about
+// three times as much again (gradients and Adam's moments).
+const DefaultMaxWeights = limits.DefaultMaxWeights
+
+// MaxWeights bounds the number of weights and biases of the network, Σ
+// (in+1)·out over its layers; default DefaultMaxWeights. The bound is
+// checked before anything is allocated: by NewMultiHead for the part that
+// does not depend on the input width, then by Fit (and MultiHead.Init) once
+// the width is known; Fit returns ErrTooLarge (wrapped, naming the size
+// and the limit) for a larger network, so a typo in a class count is an
+// error rather than an out-of-memory crash. Loading a model is bounded by
+// the file's size instead. n < 1 is ErrOption.
+func MaxWeights(n int) Option {
+	return func(c *mlpConfig) error {
+		if n < 1 {
+			return fmt.Errorf("%w: max weights %d", ErrOption, n)
+		}
+		c.maxWeights = n
 		return nil
 	}
 }
@@ -257,10 +285,15 @@ func siteSeed(seed uint64, site int) uint64 {
 // success) on train; val, if not nil, is used for early stopping and to
 // keep the best epoch. It returns the Dataset validation errors
 // (labelcode.ErrShape, ...), ErrInput when val's width differs from train's,
-// and the context's error when ctx is cancelled.
+// ErrTooLarge (before allocating the network) when the network for
+// train's width and alphabet would have more weights than MaxWeights, and
+// the context's error when ctx is cancelled.
 func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
 	if err := train.Validate(); err != nil {
 		return fmt.Errorf("labelmap: MLP training data: %w", err)
+	}
+	if _, err := m.weights(train.Features, train.Classes); err != nil {
+		return err
 	}
 	tr := &nn.Data{X: train.X, Targets: [][]int{train.Y}}
 	var va *nn.Data
@@ -273,7 +306,7 @@ func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
 		}
 		va = &nn.Data{X: val.X, Targets: [][]int{val.Y}}
 	}
-	net, err := nn.NewNet(nn.Spec{Inputs: train.Features, Hidden: m.cfg.hidden, Heads: []int{train.Classes}}, m.cfg.seed)
+	net, err := nn.NewNet(m.spec(train.Features, train.Classes), m.cfg.seed, m.cfg.maxWeights)
 	if err != nil {
 		return fmt.Errorf("labelmap: %w", err)
 	}
@@ -283,6 +316,32 @@ func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
 	}
 	m.net, m.hist = net, history(h)
 	return nil
+}
+
+// spec is the network of m for rows of features values and an alphabet of
+// classes symbols.
+func (m *MLP) spec(features, classes int) nn.Spec {
+	return nn.Spec{Inputs: features, Hidden: m.cfg.hidden, Heads: []int{classes}}
+}
+
+// weights returns the number of weights Fit would allocate for rows of
+// features values and an alphabet of classes symbols: ErrTooLarge beyond
+// MaxWeights, ErrOption for a size below 1. It allocates nothing.
+func (m *MLP) weights(features, classes int) (int, error) {
+	n, err := m.spec(features, classes).Weights(m.cfg.maxWeights)
+	if err != nil {
+		return 0, networkError("MLP", err)
+	}
+	return n, nil
+}
+
+// networkError rewords an nn size error: ErrTooLarge stays itself, an
+// invalid size (nn.ErrSpec) becomes ErrOption.
+func networkError(model string, err error) error {
+	if errors.Is(err, ErrTooLarge) {
+		return fmt.Errorf("labelmap: %s network (raise the limit with MaxWeights): %w", model, err)
+	}
+	return fmt.Errorf("%w: %s network: %w", ErrOption, model, err)
 }
 
 // History returns the per-epoch record of the last Fit (nil before).
@@ -302,6 +361,15 @@ func (m *MLP) Classes() int {
 		return 0
 	}
 	return m.net.Spec.Heads[0]
+}
+
+// Features returns the input width the learner was trained on (0 before
+// Fit).
+func (m *MLP) Features() int {
+	if m.net == nil {
+		return 0
+	}
+	return m.net.Spec.Inputs
 }
 
 // String describes the network, e.g. "MLP 16-[64]-[47] (4143 params)".
@@ -348,7 +416,7 @@ func (m *MLP) LogProbaBatch(x []float32, rows int, dst []float64) ([]float64, er
 	if m.net == nil {
 		return dst, ErrNotFitted
 	}
-	if rows < 0 || len(x) != rows*m.net.Spec.Inputs {
+	if size, ok := limits.Mul(rows, m.net.Spec.Inputs); !ok || len(x) != size {
 		return dst, fmt.Errorf("%w: %d values for %d rows of %d features", ErrInput, len(x), rows, m.net.Spec.Inputs)
 	}
 	s, _ := m.scratch.Get().(*mlpScratch)
@@ -385,7 +453,14 @@ func (m *MLP) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary replaces the network by the one encoded in data; the
-// training options are kept. It returns ErrCorrupt for invalid data.
+// training options are kept. It returns ErrCorrupt for invalid data, also
+// wrapping ErrTooLarge when the architecture needs more weights than data
+// hold or its size overflows.
+//
+// It never allocates much more than len(data): the architecture's weight
+// count is computed without overflow and must match the bytes left before
+// any layer is allocated. MaxWeights does not apply: the data's own size
+// bounds the network.
 func (m *MLP) UnmarshalBinary(data []byte) error {
 	var n nn.Net
 	if err := n.UnmarshalBinary(data); err != nil {

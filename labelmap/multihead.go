@@ -44,19 +44,49 @@ func (p ParamCount) String() string {
 
 // NewMultiHead returns an untrained shared-trunk model over m with the MLP
 // options (Hidden, Epochs, BatchSize, LearningRate, Patience, Seed,
-// Progress; the progress callback gets site -1). It returns ErrOption for
-// a nil mapping or a bad option.
+// Progress, MaxWeights; the progress callback gets site -1). It returns
+// ErrOption for a nil mapping or a bad option, and ErrTooLarge when the
+// network would exceed MaxWeights whatever the input width (its heads and
+// hidden layers alone are too large); Fit checks the full network once
+// the width is known. Nothing is allocated for the network here.
 func NewMultiHead(m codes.Mapping, opts ...Option) (*MultiHead, error) {
-	d, err := newDecoder(m)
-	if err != nil {
-		return nil, err
+	return newMultiHead(m, true, opts)
+}
+
+// newMultiHead is NewMultiHead; bound says whether to check MaxWeights
+// (a loaded network is bounded by its file instead).
+func newMultiHead(m codes.Mapping, bound bool, opts []Option) (*MultiHead, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: nil mapping", ErrOption)
 	}
 	c, err := buildConfig(opts)
 	if err != nil {
 		return nil, err
 	}
 	c.site = -1
-	return &MultiHead{decoder: d, cfg: c}, nil
+	h := &MultiHead{cfg: c}
+	// One input is the smallest network of this shape: a lower bound of
+	// every network Fit can make, checked before the decoder is built.
+	if bound {
+		if _, err := h.weights(m, 1); err != nil {
+			return nil, err
+		}
+	}
+	if h.decoder, err = newDecoder(m); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// weights returns the number of weights of h's network over m for rows of
+// features values: ErrTooLarge beyond MaxWeights, ErrOption for a size
+// below 1. It allocates only the spec's list of heads.
+func (h *MultiHead) weights(m codes.Mapping, features int) (int, error) {
+	n, err := spec(m, h.cfg.hidden, features).Weights(h.cfg.maxWeights)
+	if err != nil {
+		return 0, networkError("MultiHead", err)
+	}
+	return n, nil
 }
 
 // Mapping returns the model's label mapping.
@@ -89,13 +119,18 @@ func (h *MultiHead) String() string {
 // stopping and best-epoch selection by decoded accuracy). The previous
 // network is replaced only on success. It returns ErrLabelRange for a label
 // outside the mapping, the Dataset validation errors, ErrInput when val's
-// width differs, and the context's error.
+// width differs, ErrTooLarge (before allocating anything for the network)
+// when the network for train's width would exceed MaxWeights, and the
+// context's error.
 func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
 	if train == nil {
 		return fmt.Errorf("labelmap: %w", labelcode.ErrEmpty)
 	}
 	if err := train.Validate(); err != nil {
 		return fmt.Errorf("labelmap: training data: %w", err)
+	}
+	if _, err := h.weights(h.m, train.Features); err != nil {
+		return err
 	}
 	ty, err := Relabel(h.m, train.Y, nil)
 	if err != nil {
@@ -121,7 +156,7 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) erro
 			})
 		}
 	}
-	net, err := nn.NewNet(h.spec(train.Features), h.cfg.seed)
+	net, err := nn.NewNet(h.spec(train.Features), h.cfg.seed, h.cfg.maxWeights)
 	if err != nil {
 		return fmt.Errorf("labelmap: %w", err)
 	}

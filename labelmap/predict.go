@@ -9,6 +9,7 @@ import (
 
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
@@ -160,7 +161,7 @@ const chunkRows = 128
 // (learners that score one row at a time) the rows are split over
 // GOMAXPROCS goroutines in contiguous ranges.
 func (d *decoder) predictBatch(s siteScorer, x []float32, rows, width int, dst []int) ([]int, error) {
-	if rows < 0 || len(x) != rows*width {
+	if size, ok := limits.Mul(rows, width); !ok || len(x) != size {
 		return dst, fmt.Errorf("%w: %d values for %d rows of %d features", ErrInput, len(x), rows, width)
 	}
 	if cap(dst) < rows {
