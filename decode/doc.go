@@ -101,4 +101,13 @@
 //
 // Every decoder is safe for concurrent use and allocates nothing with a
 // reused dst (HammingNN: as long as nothing is added to its index).
+//
+// Constructors and Exhaustive return an error (ErrParam or ErrShape, as
+// each documents) for a nil mapping, index, weights or decoder, including
+// a typed nil pointer in an interface, and never panic on one; the
+// methods of a nil *MaxProduct, *ECOC, *Linear, *HammingNN or *Table,
+// which no constructor returns without an error, panic. Decoders whose
+// tables grow with the mapping bound them before allocating: ECOC by
+// MaxECOCWords, Table by MaxTableBits, with an error wrapping ErrTooLarge
+// or ErrParam. This package reads no files.
 package decode

@@ -67,4 +67,14 @@
 // not saved but rebuilt. UnmarshalBinary returns an error wrapping
 // ErrTruncated, ErrChecksum or ErrFormat on data that is cut short,
 // damaged, or not what it expects.
+//
+// Loading never allocates more than the data's own size: the number of
+// codes times their size must equal the bytes after the header, computed
+// without overflow, before anything is allocated. Codes of 0 bits take
+// no bytes, so at most MaxEmptyCodes of them are accepted. A size beyond
+// a limit (more than 2^31−1 bits, MaxEmptyCodes codes of 0 bits or MaxLen
+// codes) is an error wrapping ErrTooLarge as well as ErrFormat. The
+// tables a search then builds are bounded as each index's documentation
+// says: a MultiIndex's by its codes (at most max(n, ceil(bits/64))
+// substrings), a Table's by MaxTableBits.
 package hamming

@@ -275,3 +275,33 @@ func newOfKind(kind byte, bits int) savable {
 	}
 	return NewLinear(bits)
 }
+
+// TestMultiIndexFewLongCodes loads a MultiIndex of one code of 2^20 bits
+// (128 KiB), asking for automatic substrings and for one substring per
+// bit: the first search must not build 2^20 tables (hundreds of MiB), only
+// as many as the codes need.
+func TestMultiIndexFewLongCodes(t *testing.T) {
+	const bits = 1 << 20
+	for _, param := range []int32{0, bits} {
+		data := header(kindMultiIndex, bits, param, 1, make([]byte, bits/8))
+		mi, _ := NewMultiIndex(1, 0)
+		if err := mi.UnmarshalBinary(data); err != nil {
+			t.Fatal(err)
+		}
+		if m := mi.Substrings(); m != Words(bits) {
+			t.Errorf("substrings=%d: %d substrings for 1 code of %d words, want %d", param, m, Words(bits), Words(bits))
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		q := make([]uint64, Words(bits))
+		q[0] = 1
+		got := mi.Search(q, 1, nil)
+		runtime.ReadMemStats(&after)
+		if len(got) != 1 || got[0] != (Neighbor{ID: 0, Distance: 1}) {
+			t.Errorf("substrings=%d: Search = %v", param, got)
+		}
+		if d := after.TotalAlloc - before.TotalAlloc; d > 16<<20 {
+			t.Errorf("substrings=%d: searching one code of %d bits allocated %d bytes", param, bits, d)
+		}
+	}
+}
