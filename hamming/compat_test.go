@@ -1,0 +1,64 @@
+package hamming
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/labelcode/labelcode/internal/compat"
+)
+
+// TestCompatFiles loads the index files written by an earlier release and
+// checks their size and a few searches.
+func TestCompatFiles(t *testing.T) {
+	_, exp, err := compat.Load("v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := compat.Dir("v1")
+	type index interface {
+		UnmarshalBinary([]byte) error
+		MarshalBinary() ([]byte, error)
+		Len() int
+		Bits() int
+		Search([]uint64, int, []Neighbor) []Neighbor
+		Code(int, []uint64) []uint64
+	}
+	for _, tc := range []struct {
+		file string
+		idx  index
+	}{
+		{"linear.hamming", new(Linear)},
+		{"multiindex.hamming", new(MultiIndex)},
+		{"table.hamming", new(Table)},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(dir, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.idx.UnmarshalBinary(b); err != nil {
+				t.Fatal(err)
+			}
+			e := exp[tc.file]
+			if tc.idx.Len() != e.Codes || tc.idx.Bits() != e.Bits {
+				t.Fatalf("%d codes of %d bits, want %d of %d", tc.idx.Len(), tc.idx.Bits(), e.Codes, e.Bits)
+			}
+			for q, want := range e.Nearest {
+				nb := tc.idx.Search(tc.idx.Code(q, nil), 3, nil)
+				if len(nb) != len(want) {
+					t.Fatalf("query %d: %d neighbours, want %d", q, len(nb), len(want))
+				}
+				for j := range nb {
+					if nb[j].ID != want[j] {
+						t.Fatalf("query %d: neighbours %v, want ids %v", q, nb, want)
+					}
+				}
+			}
+			again, err := tc.idx.MarshalBinary()
+			if err != nil || string(again) != string(b) {
+				t.Errorf("saving the loaded index does not give the release's bytes (%v)", err)
+			}
+		})
+	}
+}
