@@ -284,7 +284,8 @@ func (rs Results) grid() (heads []string, rows [][]string, left []bool) {
 // right-aligned, accuracies with four decimals, parameter counts with
 // thousands separators, "-" for what was not measured. The output code,
 // epochs and note columns appear only when some result has them. An empty
-// table prints as "no results".
+// table prints as "no results". Its length is rows × the sum of the column
+// widths, each the widest cell of its column.
 func (rs Results) String() string {
 	if len(rs) == 0 {
 		return "no results"
@@ -361,7 +362,9 @@ func (rs Results) Markdown() string {
 // -out files) and one line per result. Accuracies are written in full
 // (shortest exact form), a NaN one as an empty field; times are exact
 // decimals of their nanoseconds, so ReadResultsCSV gives back equal
-// Results.
+// Results, except that a "\r\n" inside a text field is read back as "\n"
+// (encoding/csv's line-break rule) and an infinite accuracy, not being one,
+// is refused.
 func (rs Results) CSV() string {
 	var b strings.Builder
 	w := csv.NewWriter(&b)
@@ -405,6 +408,11 @@ func decimal(n int64, digits int) string {
 // field stays zero, or NaN for an accuracy) and unknown columns are
 // ignored. An empty accuracy field is NaN; an empty number field is 0;
 // text fields are kept as written.
+//
+// Memory: the table read holds the file's text fields and a fixed size per
+// row, O(file size); no size is taken from the file. Printing it with
+// String pads every cell to its column's widest, so that text is
+// O(rows × widest cell).
 //
 // It returns ErrResultsCSV, wrapped with the line, for a file without a
 // header or model column, a ragged row or a field that is not a finite

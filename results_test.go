@@ -310,14 +310,44 @@ func TestReadResultsCSVErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "line 3")
 }
 
+// TestLatencyShapeOverflow checks that a row count and width whose product
+// wraps around to len(X) are a shape error, not a slice past X.
+func TestLatencyShapeOverflow(t *testing.T) {
+	d := &labelcode.Dataset{Y: []int{0, 1, 0, 1}, Features: 1 << 62, Classes: 2}
+	_, err := labelcode.Latency(&rowClassifier{}, d, 1)
+	require.ErrorIs(t, err, labelcode.ErrShape)
+}
+
+// resultsCSVSeeds are tables as Results.CSV and the example programs write
+// them, and the edge cases of the reader.
+func resultsCSVSeeds() []string {
+	extremes := labelcode.Results{
+		{Model: "quoted, \"model\"\nwith a newline", Code: " leading space", Note: "a|b",
+			TrainAcc: 1.0 / 3, TestAcc: math.SmallestNonzeroFloat64, TrainTime: 1, Latency: 999999999},
+		{Model: "extremes", Params: math.MaxInt64, Epochs: -1,
+			TrainTime: math.MaxInt64, Latency: math.MinInt64, TrainAcc: math.NaN(), TestAcc: math.NaN()},
+	}
+	return []string{
+		sampleResults().CSV(),
+		extremes.CSV(),
+		labelcode.Results{}.CSV(),
+		"model,output_code,input,params,train_accuracy,test_accuracy,epochs,train_seconds,latency_us,paper,note\n" +
+			"one-hot softmax,300 classes,words,741009,0.912345,,4,12.345,3.5,83.4%,best epoch 3\n",
+		"latency_us,model\n1e3,m\n0.0004,n\n",
+		"model,train_seconds,latency_us\nx,-9223372036.854775808,9223372036854775.807\n",
+		"model,train_seconds\nx,0.0000000005\n",
+		"model\n\"a\r\nb\"\n",
+		"",
+	}
+}
+
 // FuzzReadResultsCSV checks that the reader never panics and that what it
-// reads writes back to a CSV it reads the same.
+// reads writes back to a CSV it reads the same. It starts from tables
+// written by Results.CSV, so that mutations reach the field parsers.
 func FuzzReadResultsCSV(f *testing.F) {
-	f.Add(sampleResults().CSV())
-	f.Add("model,train_seconds,latency_us\nx,-9223372036.854775808,9223372036854775.807\n")
-	f.Add("model,train_seconds\nx,0.0000000005\n")
-	f.Add("model\n\"a\r\nb\"\n")
-	f.Add("")
+	for _, s := range resultsCSVSeeds() {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, text string) {
 		if len(text) > 1<<12 {
 			return
@@ -336,5 +366,39 @@ func FuzzReadResultsCSV(f *testing.F) {
 			t.Fatalf("rereading %q: %v", rs.CSV(), err)
 		}
 		equalResults(t, rs, again)
+	})
+}
+
+// FuzzResultsCSVFields writes a table of one fuzzed Result and a sample
+// one with Results.CSV and checks that ReadResultsCSV gives it back: every
+// field value reaches the writer and the reader's parsers, whatever the
+// text mutations would have had to guess.
+func FuzzResultsCSVFields(f *testing.F) {
+	for _, r := range sampleResults() {
+		f.Add(r.Model, r.Code, r.Note, r.Params, r.Epochs, r.TrainAcc, r.TestAcc, int64(r.TrainTime), int64(r.Latency))
+	}
+	f.Add("a\r\nb", "\"", " x ", math.MinInt64, math.MaxInt64, math.SmallestNonzeroFloat64, -0.0,
+		int64(math.MinInt64), int64(math.MaxInt64))
+	f.Add("", "#", "\\.", 0, 0, math.Inf(1), math.NaN(), int64(-1), int64(1))
+	f.Fuzz(func(t *testing.T, model, code, note string, params, epochs int, trainAcc, testAcc float64,
+		trainTime, latency int64) {
+		r := labelcode.Result{Model: model, Code: code, Note: note, Params: params, Epochs: epochs,
+			TrainAcc: trainAcc, TestAcc: testAcc, TrainTime: time.Duration(trainTime), Latency: time.Duration(latency)}
+		rs := labelcode.Results{sampleResults()[0], r}
+		got, err := labelcode.ReadResultsCSV(strings.NewReader(rs.CSV()))
+		if math.IsInf(trainAcc, 0) || math.IsInf(testAcc, 0) {
+			// An infinite accuracy is not one: the reader refuses it.
+			if !errors.Is(err, labelcode.ErrResultsCSV) {
+				t.Fatalf("infinite accuracy read back: %v", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("reading %q: %v", rs.CSV(), err)
+		}
+		// CSV reads a line break "\r\n" inside a quoted field as "\n".
+		crlf := strings.NewReplacer("\r\n", "\n")
+		rs[1].Model, rs[1].Code, rs[1].Note = crlf.Replace(model), crlf.Replace(code), crlf.Replace(note)
+		equalResults(t, rs, got)
 	})
 }
