@@ -1,6 +1,7 @@
 package dsnc
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"gorgonia.org/tensor"
+
+	"github.com/labelcode/labelcode/hamming"
 )
 
 func requireSameModel(t *testing.T, a, b *Model) {
@@ -135,32 +138,128 @@ func TestLoadBadFiles(t *testing.T) {
 	require.True(t, errors.Is(err, ErrTruncated), "%v", err)
 }
 
-func FuzzUnmarshal(f *testing.F) {
-	m, err := NewModel(Config{Features: 3, Hidden: []int{2}, Bits: 9, Classes: 3}, tensor.Float32, 1)
-	if err != nil {
-		f.Fatal(err)
-	}
-	m.Codes, m.CodeLabels = []uint64{3, 7}, []int{0, 2}
-	data, err := marshal(m, Decoding{Kind: NearestDecoding, Neighbors: 2})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(data)
-	f.Add(data[:30])
-	f.Add([]byte(fileMagic))
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if len(b) > 1<<16 {
-			return
-		}
-		p, err := UnmarshalPredictor(b)
+// fuzzModels returns small valid models and decoder choices that seed
+// FuzzUnmarshal: float32 and float64, symmetric or not, with and without
+// hidden layers and training codes, codes of one and of two words, every
+// decoder kind.
+func fuzzModels(f *testing.F) []*Predictor {
+	f.Helper()
+	var out []*Predictor
+	for i, tc := range []struct {
+		cfg   Config
+		dtype tensor.Dtype
+		codes []uint64
+		dec   Decoding
+	}{
+		{Config{Features: 3, Hidden: []int{2}, Bits: 9, Classes: 3}, tensor.Float32, []uint64{3, 7}, Decoding{Kind: NearestDecoding, Neighbors: 2}},
+		{Config{Features: 2, Bits: 5, Classes: 2, Symmetric: true}, tensor.Float32, nil, Decoding{}},
+		{Config{Features: 2, Bits: 4, Classes: 3, Symmetric: true}, tensor.Float64, []uint64{1, 2, 15}, Decoding{Kind: TableDecoding, TableOf: NearestDecoding}},
+		{Config{Features: 1, Hidden: []int{2, 1}, Bits: 3, Classes: 2}, tensor.Float64, nil, Decoding{Kind: TableDecoding}},
+		{Config{Features: 2, Bits: 65, Classes: 2, Symmetric: true}, tensor.Float32, []uint64{5, 1, 6, 0}, Decoding{Kind: NearestDecoding}},
+	} {
+		m, err := NewModel(tc.cfg, tc.dtype, uint64(i))
 		if err != nil {
+			f.Fatal(err)
+		}
+		w := hamming.Words(tc.cfg.Bits)
+		for j := 0; j+w <= len(tc.codes); j += w {
+			m.Codes = append(m.Codes, tc.codes[j:j+w]...)
+			m.CodeLabels = append(m.CodeLabels, (j/w)%tc.cfg.Classes)
+		}
+		p, err := NewPredictor(m, tc.dec)
+		if err != nil {
+			f.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// FuzzUnmarshal fuzzes the body of a model file: the target wraps it in a
+// valid header and checksum (version 1 when v1 is set, else 2), so the
+// parser behind the checksum is reached, and also reads the raw bytes as a
+// whole file, for the header checks. Whatever loads must predict, marshal
+// back to the same bytes (version 2) and hold no more weights than the
+// file had bytes for.
+func FuzzUnmarshal(f *testing.F) {
+	for _, p := range fuzzModels(f) {
+		data, err := p.MarshalBinary()
+		if err != nil {
+			f.Fatal(err)
+		}
+		body := data[headerLen : len(data)-4]
+		if !bytes.Equal(modelFile(fileVersion, body), data) {
+			f.Fatal("modelFile does not rebuild the file around its body")
+		}
+		f.Add(body, false)
+		f.Add(data, false)
+		f.Add(body[:len(body)/2], false)
+		// version 1: the same body without the flags byte
+		flagsAt := 1 + 4*(4+len(p.Model().Config.Hidden))
+		if !p.Model().Config.Symmetric {
+			old := append(append([]byte(nil), body[:flagsAt]...), body[flagsAt+1:]...)
+			if _, _, err := unmarshal(modelFile(1, old)); err != nil {
+				f.Fatalf("version 1 seed: %v", err)
+			}
+			f.Add(old, true)
+		}
+	}
+	f.Add(craftedBody(), false)
+	f.Add(hiddenCountBody(), false)
+	f.Add([]byte(fileMagic), false)
+	f.Add([]byte{}, false)
+	f.Fuzz(func(t *testing.T, body []byte, v1 bool) {
+		if len(body) > 1<<16 {
 			return
 		}
-		// whatever loads must predict without panicking
-		x := make([]float32, p.Model().Config.Features)
-		if _, err := p.Predict(x); err != nil {
+		version := uint32(fileVersion)
+		if v1 {
+			version = 1
+		}
+		checkUnmarshal(t, body, 0)
+		checkUnmarshal(t, modelFile(version, body), version)
+	})
+}
+
+// checkUnmarshal decodes data as a model file; when it loads, the model
+// must fit in data, predict, and (version 2) marshal back to data.
+func checkUnmarshal(t *testing.T, data []byte, version uint32) {
+	t.Helper()
+	m, dec, err := unmarshal(data)
+	if err != nil {
+		var back Model
+		if err2 := back.UnmarshalBinary(data); err2 == nil {
+			t.Fatalf("unmarshal fails (%v) but UnmarshalBinary loads", err)
+		}
+		return
+	}
+	size := 4
+	if m.Dtype == tensor.Float64 {
+		size = 8
+	}
+	if m.Params() > len(data)/size {
+		t.Fatalf("%d weights of %d bytes from %d bytes", m.Params(), size, len(data))
+	}
+	// A table of 2^Bits entries is built in O(2^Bits·Classes): bound the
+	// work per input, not what the format allows.
+	if dec.Kind == TableDecoding && m.Config.Bits > 12 {
+		return
+	}
+	p, err := NewPredictor(m, dec)
+	if err != nil {
+		return
+	}
+	x := make([]float32, m.Config.Features)
+	if _, err := p.Predict(x); err != nil {
+		t.Fatal(err)
+	}
+	if version == fileVersion {
+		out, err := p.MarshalBinary()
+		if err != nil {
 			t.Fatal(err)
 		}
-	})
+		if !bytes.Equal(out, data) {
+			t.Fatalf("marshal after unmarshal gives %d different bytes", len(out))
+		}
+	}
 }
