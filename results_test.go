@@ -382,6 +382,9 @@ func FuzzResultsCSVFields(f *testing.F) {
 	f.Add("", "#", "\\.", 0, 0, math.Inf(1), math.NaN(), int64(-1), int64(1))
 	f.Fuzz(func(t *testing.T, model, code, note string, params, epochs int, trainAcc, testAcc float64,
 		trainTime, latency int64) {
+		if len(model)+len(code)+len(note) > 1<<12 {
+			return
+		}
 		r := labelcode.Result{Model: model, Code: code, Note: note, Params: params, Epochs: epochs,
 			TrainAcc: trainAcc, TestAcc: testAcc, TrainTime: time.Duration(trainTime), Latency: time.Duration(latency)}
 		rs := labelcode.Results{sampleResults()[0], r}
