@@ -112,3 +112,30 @@ func ExampleSiteMutualInformation() {
 	// Output:
 	// I = 0.0006 bits, H = 4.95 bits
 }
+
+func ExampleLinear() {
+	// A decoder that knows only the Linear interface: it encodes with the
+	// generator and reconstructs with precomputed coefficients.
+	var m codes.Linear
+	m, err := codes.NewPrimeResidue(20000, []int{31, 37, 41})
+	if err != nil {
+		panic(err)
+	}
+	q := []int{31, 37, 41}
+	sym := m.Generator().Symbols(12345, q, nil)
+
+	// Sites 2 and 0: 41·31 = 1,271 < 20,000 does not determine the label.
+	fmt.Println(sym, m.Determines([]int{2, 0}))
+
+	// Sites 2, 0, 1 do: label = (Σ_t v_t·c_t) mod M, M = 41·31·37.
+	var r codes.Reconstruction
+	if err := m.Reconstruction([]int{2, 0, 1}, &r); err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Modulus, r.Digits, r.Coef)
+	fmt.Println(r.Value([]int{sym[2], sym[0], sym[1]}))
+	// Output:
+	// [7 24 4] false
+	// 47027 1 [45880 22755 25420]
+	// 12345
+}

@@ -230,39 +230,12 @@ func (m *ReedSolomon) interpolate(sites, symbols []int, coef []uint64) {
 			xs[i] = uint64(sites[i])
 		}
 	}
-	// master(x) = Π (x - xs[i]), degree k, master[k] = 1.
 	var master [maxDigits + 1]uint64
-	master[0] = 1
-	for i := range k {
-		a := f.p - xs[i]
-		for j := i + 1; j > 0; j-- {
-			master[j] = f.reduce(master[j-1] + master[j]*a)
-		}
-		master[0] = f.reduce(master[0] * a)
-	}
+	m.master(xs[:k], master[:k+1])
 	clear(coef)
 	for i := range k {
-		// w = y_i / Π_{j≠i} (x_i - x_j).
-		w := uint64(symbols[i])
-		if w == 0 {
-			continue
-		}
-		for j := range k {
-			if j == i {
-				continue
-			}
-			if xs[i] > xs[j] {
-				w = f.reduce(w * uint64(m.invDiff[xs[i]-xs[j]]))
-			} else {
-				w = f.reduce(w * (f.p - uint64(m.invDiff[xs[j]-xs[i]])))
-			}
-		}
-		// master / (x - x_i) by synthetic division, from the top.
-		q := uint64(1)
-		coef[k-1] = f.reduce(coef[k-1] + w)
-		for j := k - 1; j > 0; j-- {
-			q = f.reduce(master[j] + xs[i]*q)
-			coef[j-1] = f.reduce(coef[j-1] + w*q)
+		if symbols[i] != 0 {
+			m.basis(xs[:k], master[:k+1], i, uint64(symbols[i]), coef)
 		}
 	}
 }
