@@ -16,8 +16,8 @@ import (
 var ErrSyntax = errors.New("labelcode: malformed LIBSVM record")
 
 // DefaultMaxValues is the default bound on the size of the dense matrix
-// ReadLIBSVM returns: 2^26 float32 values (256 MiB), e.g. ALOI's 108,000
-// rows of 128 features ten times over. LIBSVMOptions.MaxValues raises it.
+// ReadLIBSVM returns: 2^26 float32 values (256 MiB), about five times
+// ALOI's 108,000 rows of 128 features. LIBSVMOptions.MaxValues raises it.
 const DefaultMaxValues = 1 << 26
 
 // maxLIBSVMLine bounds one line of a LIBSVM file (1 GiB).
@@ -26,7 +26,7 @@ const maxLIBSVMLine = 1 << 30
 // LIBSVMOptions controls ReadLIBSVM. The zero value reads a file of any
 // width and any number of classes within the default limits.
 type LIBSVMOptions struct {
-	// Features is the row width, in [0, limits.MaxDim = 2^31−1]. Zero
+	// Features is the row width, in [0, 2^31−1]. Zero
 	// means: one more than the largest feature index seen (after the index
 	// shift). A negative or larger value is an error wrapping ErrTooLarge.
 	Features int
@@ -64,8 +64,8 @@ type LIBSVMOptions struct {
 // That product, the number of pairs and the number of classes are each
 // bounded by opts.MaxValues (DefaultMaxValues when zero), checked without
 // overflow as the file is read, so a short file naming index 2^40 is an
-// error before anything large is allocated. The width is at most 2^31−1
-// (limits.MaxDim) whatever the limit.
+// error before anything large is allocated. A record without features
+// counts as one value. The width is at most 2^31−1 whatever the limit.
 //
 // It returns ErrTooLarge for options outside their documented ranges, for
 // a feature index, label or line (above 1 GiB) too large, and for a result
