@@ -9,6 +9,7 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
@@ -99,7 +100,7 @@ func (e *Encoder) Encode(x []float32, dst []uint64, ws *Workspace) []uint64 {
 // layer. It allocates nothing once dst and ws are large enough. It panics
 // if len(x) != rows·Features().
 func (e *Encoder) EncodeBatch(x []float32, rows int, dst []uint64, ws *Workspace) []uint64 {
-	if len(x) != rows*e.features {
+	if n, ok := limits.Mul(rows, e.features); !ok || n != len(x) { // a wrapped product must not pass
 		panic(fmt.Sprintf("dsnc: EncodeBatch %d values for %d rows of %d features", len(x), rows, e.features))
 	}
 	dst = growU(dst, rows*e.words)[:rows*e.words]

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -234,4 +235,38 @@ func TestNilModel(t *testing.T) {
 	check("SetTrainingCodes", m.SetTrainingCodes(d))
 	_, err = m.MarshalBinary()
 	check("MarshalBinary", err)
+}
+
+// TestBatchRowsOverflow passes a row count whose product with the width
+// wraps around to len(x): the documented panic on a length mismatch, not
+// an index out of range or a huge allocation.
+func TestBatchRowsOverflow(t *testing.T) {
+	m, err := NewModel(Config{Features: 4, Bits: 8, Classes: 2}, tensor.Float32, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPredictor(m, Decoding{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, 8)
+	rows := 1<<62 + 2 // rows·4 is 8 modulo 2^64
+	requirePanic := func(name string, f func()) {
+		t.Helper()
+		defer func() {
+			t.Helper()
+			r := recover()
+			msg, ok := r.(string)
+			if !ok || !strings.HasPrefix(msg, "dsnc: "+name) {
+				t.Fatalf("%s: recovered %v, want the length-mismatch panic", name, r)
+			}
+		}()
+		f()
+	}
+	requirePanic("PredictBatch", func() { p.PredictBatch(x, rows, nil) })
+	requirePanic("EncodeBatch", func() { p.Encoder().EncodeBatch(x, rows, nil, &Workspace{}) })
+	requirePanic("PredictBatch", func() { p.PredictBatch(x, -1, nil) })
+	if _, err := p.PredictBatch(x, 2, nil); err != nil {
+		t.Fatal(err)
+	}
 }

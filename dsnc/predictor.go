@@ -8,6 +8,7 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // DecoderKind names the decoder a Predictor maps codes to labels with.
@@ -205,7 +206,7 @@ func (p *Predictor) Code(x []float32, dst []uint64) ([]uint64, error) {
 // panics if len(x) != rows·Features.
 func (p *Predictor) PredictBatch(x []float32, rows int, dst []int) ([]int, error) {
 	f := p.enc.features
-	if len(x) != rows*f {
+	if n, ok := limits.Mul(rows, f); !ok || n != len(x) { // a wrapped product must not pass
 		panic(fmt.Sprintf("dsnc: PredictBatch %d values for %d rows of %d features", len(x), rows, f))
 	}
 	for r := 0; r < rows; r++ {
