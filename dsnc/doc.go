@@ -96,4 +96,23 @@
 // Predict allocates nothing in steady state; PredictBatch encodes blocks of
 // rows with one matrix product per layer on GOMAXPROCS goroutines.
 // Analyze costs O(N·E + N log N + K·c).
+//
+// # Limits
+//
+// Sizes are checked, without overflow, before anything is allocated, and a
+// size beyond a limit is an error wrapping ErrTooLarge (with ErrConfig for
+// a configuration, ErrCorrupt for a file), never an out-of-memory crash:
+//   - Features, Classes and every hidden width are at most MaxDim
+//     (2^31 − 1); Bits is at most MaxBits (4096), TableDecoding's Bits at
+//     most MaxTableBits (24).
+//   - A network has at most Config.MaxWeights weights and biases,
+//     DefaultMaxWeights (2^28) when 0; Fit takes WithMaxWeights. A training
+//     batch's activations (batch × the widest layer, batch² with the
+//     regulariser) are held to the same limit.
+//   - Reading a model file (Load, LoadPredictor, UnmarshalBinary,
+//     UnmarshalPredictor) allocates no more than about twice the file's
+//     size: every count in it is checked against the bytes that remain.
+//     Building a Predictor from it then takes a few copies of the weights
+//     (float32 for the encoder, float64 while folding the decoder) and
+//     what the decoder it names needs (4·2^Bits bytes for a table).
 package dsnc

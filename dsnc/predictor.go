@@ -301,9 +301,10 @@ func (p *Predictor) MarshalBinary() ([]byte, error) { return marshal(p.model, p.
 // LoadPredictor reads a file written by Predictor.Save (or Model.Save, which
 // records LinearDecoding) and builds the predictor. It returns the errors
 // of Load and NewPredictor. Reading the file allocates no more than about
-// twice its size (see Load); the decoder then allocates what the decoding
-// recorded in the file needs, as NewPredictor says: at most 4·2^MaxTableBits
-// bytes (64 MiB) for a table, beyond the model itself.
+// twice its size (see Load); building the predictor then takes a few
+// copies of the weights and what the decoding recorded in the file needs,
+// as NewPredictor says: at most 4·2^MaxTableBits bytes (64 MiB) for a
+// table.
 func LoadPredictor(path string) (*Predictor, error) {
 	b, err := readFile(path)
 	if err != nil {
