@@ -135,7 +135,7 @@ func NewECOC(m codes.Mapping) (*ECOC, error) {
 	if _, err := e.index.AddPacked(e.rows); err != nil {
 		return nil, fmt.Errorf("decode: NewECOC: %w", err)
 	}
-	if mp, err := NewMaxProduct(m); err == nil && mp.l.kind == kindBinary {
+	if mp, err := NewMaxProduct(m); err == nil && mp.l.lin != nil {
 		e.mp = mp
 	}
 	return e, nil

@@ -57,9 +57,9 @@ func (sc *scratch) present(logp [][]float64) {
 //
 // It returns ErrParam if m is nil (or a typed nil pointer), ErrSiteCount if
 // len(logp) != m.Sites(), ErrVectorLength for a vector of the wrong length,
-// ErrScore for a NaN or +Inf, and ErrNoSites if every entry is nil. Cost: O(K·n) time (symbols are updated incrementally
-// for OneHot, Binary, PrimeResidue and ReedSolomon, taken from m.Encode for
-// other mappings) and O(n) memory.
+// ErrScore for a NaN or +Inf, and ErrNoSites if every entry is nil. Cost: O(K·n) time (symbols are updated
+// incrementally from the generator of a codes.Linear mapping, taken from
+// m.Encode for other mappings) and O(n·digits) memory.
 func Exhaustive(m codes.Mapping, logp [][]float64) (Scored, error) {
 	var buf [1]Scored
 	out, err := ExhaustiveTopK(m, logp, 1, buf[:0])
@@ -102,16 +102,9 @@ func ExhaustiveTopK(m codes.Mapping, logp [][]float64, k int, dst []Scored) ([]S
 // scan offers every label with its score to t, in ascending label order,
 // over the present sites recorded in sc.rows / sc.idx.
 func (l *layout) scan(sc *scratch, t *topK) {
-	switch l.kind {
-	case kindOneHot:
-		l.scanOneHot(sc, t)
-	case kindBinary:
-		l.scanBinary(sc, t)
-	case kindPrimeResidue:
-		l.scanPrimeResidue(sc, t)
-	case kindReedSolomon:
-		l.scanReedSolomon(sc, t)
-	default:
+	if l.lin != nil {
+		l.scanLinear(sc, t)
+	} else {
 		l.scanGeneric(sc, t)
 	}
 }
@@ -137,103 +130,68 @@ func (o *offerer) take(y int, s float64) {
 	}
 }
 
-func (l *layout) scanOneHot(sc *scratch, t *topK) {
-	o := newOfferer(t)
-	r := sc.rows[0]
-	for y, s := range r[:l.classes] {
-		// 0 + s, as in every other scan: turns −0 into +0.
-		s = 0 + s
-		if s > o.thr || !o.full {
-			o.take(y, s)
-		}
-	}
-}
-
-func (l *layout) scanBinary(sc *scratch, t *topK) {
-	o := newOfferer(t)
-	pos := growInts(sc.sym, len(sc.idx))
-	sc.sym = pos
-	for j, i := range sc.idx {
-		pos[j] = l.pos[i]
-	}
-	rows := sc.rows
-	for y := 0; y < l.classes; y++ {
-		s := 0.0
-		for j, r := range rows {
-			s += r[(y>>pos[j])&1]
-		}
-		if s > o.thr || !o.full {
-			o.take(y, s)
-		}
-	}
-}
-
 // scanBlockLen is the longest run of labels a blocked scan scores at once.
 const scanBlockLen = 2048
 
-// scanPrimeResidue and scanReedSolomon score labels in runs over which
-// every present site's symbol goes up by one per label without wrapping, so
-// that each site adds a contiguous slice of its vector to a block of sums:
-// the adds are sequential, and each label's sum is still formed in site
-// order from 0, exactly as one label at a time.
-func (l *layout) scanPrimeResidue(sc *scratch, t *topK) {
-	n := len(sc.idx)
-	buf := growInts(sc.sym, 2*n)
-	sc.sym = buf
-	sym, mod := buf[:n], buf[n:2*n]
-	for j, i := range sc.idx {
-		sym[j] = 0
-		mod[j] = l.primes[i]
-	}
-	l.scanBlocked(sc, t, sym, mod)
-}
-
-func (l *layout) scanReedSolomon(sc *scratch, t *topK) {
-	n := len(sc.idx)
-	buf := growInts(sc.sym, 2*n)
-	sc.sym = buf
-	sym, mod := buf[:n], buf[n:2*n]
-	for j := range sym {
-		sym[j] = 0
-		mod[j] = l.p
-	}
-	l.scanBlocked(sc, t, sym, mod)
-}
-
-// scanBlocked scans all labels from 0, sym holding the symbols of label 0
-// at the present sites and mod their alphabet sizes. For Reed–Solomon the
-// symbols are recomputed whenever the constant digit wraps.
-func (l *layout) scanBlocked(sc *scratch, t *topK, sym, mod []int) {
+// scanLinear scores labels in runs over which only the lowest generator
+// digit changes, going up by one per label. Over such a run a site whose
+// coefficient of that digit is 1 steps through its symbols without
+// wrapping (the run also stops before it wraps), so it adds a contiguous
+// slice of its vector to a block of sums; a site whose coefficient is 0
+// adds one constant; any other site limits the run to one label. The adds
+// are sequential, and each label's sum is still formed in site order from
+// 0, exactly as one label at a time. When the lowest digit wraps, the
+// digits carry and the symbols are recomputed from them.
+func (l *layout) scanLinear(sc *scratch, t *topK) {
 	o := newOfferer(t)
+	n := len(sc.idx)
+	buf := growInts(sc.sym, 3*n)
+	sc.sym = buf
+	sym, step, mod := buf[:n], buf[n:2*n], buf[2*n:3*n]
+	for j, i := range sc.idx {
+		sym[j], step[j], mod[j] = 0, l.step[i], l.q[i]
+	}
+	d := growInts(sc.coef, l.digits)
+	sc.coef = d
+	clear(d)
 	if cap(sc.acc) < scanBlockLen {
 		sc.acc = make([]float64, scanBlockLen)
 	}
 	acc := sc.acc[:scanBlockLen]
-	rs := l.kind == kindReedSolomon
-	var d []int
-	if rs {
-		d = growInts(sc.coef, l.k)
-		sc.coef = d
-		clear(d)
-	}
 	rows := sc.rows
 	for y := 0; y < l.classes; {
-		run := min(l.classes-y, scanBlockLen)
-		if rs {
-			run = min(run, l.p-d[0])
-		}
+		run := min(l.classes-y, scanBlockLen, l.base-d[0])
 		for j, s := range sym {
-			run = min(run, mod[j]-s)
+			switch step[j] {
+			case 0:
+			case 1:
+				run = min(run, mod[j]-s)
+			default:
+				run = 1
+			}
 		}
 		a := acc[:run]
-		r0 := rows[0][sym[0] : sym[0]+run]
-		for x, v := range r0 {
-			a[x] = 0 + v
-		}
-		for j := 1; j < len(rows); j++ {
-			r := rows[j][sym[j] : sym[j]+run]
-			for x, v := range r {
-				a[x] += v
+		for j, r := range rows {
+			s := sym[j]
+			switch {
+			case step[j] == 1 && j == 0:
+				for x, v := range r[s : s+run] {
+					a[x] = 0 + v
+				}
+			case step[j] == 1:
+				for x, v := range r[s : s+run] {
+					a[x] += v
+				}
+			case j == 0:
+				v := 0 + r[s]
+				for x := range a {
+					a[x] = v
+				}
+			default:
+				v := r[s]
+				for x := range a {
+					a[x] += v
+				}
 			}
 		}
 		for x, s := range a {
@@ -242,22 +200,29 @@ func (l *layout) scanBlocked(sc *scratch, t *topK, sym, mod []int) {
 			}
 		}
 		y += run
-		for j := range sym {
-			if sym[j] += run; sym[j] == mod[j] {
-				sym[j] = 0
-			}
-		}
-		if rs {
-			if d[0] += run; d[0] == l.p {
-				d[0] = 0
-				for c := 1; c < len(d); c++ {
-					if d[c]++; d[c] < l.p {
-						break
-					}
-					d[c] = 0
+		if d[0] += run; d[0] == l.base {
+			d[0] = 0
+			for c := 1; c < len(d); c++ {
+				if d[c]++; d[c] < l.base {
+					break
 				}
-				for j, i := range sc.idx {
-					sym[j] = l.eval(d, l.points[i])
+				d[c] = 0
+			}
+			for j, i := range sc.idx {
+				sym[j] = l.symbol(i, d)
+			}
+			continue
+		}
+		for j := range sym {
+			switch step[j] {
+			case 0:
+			case 1:
+				if sym[j] += run; sym[j] == mod[j] {
+					sym[j] = 0
+				}
+			default:
+				if sym[j] += step[j]; sym[j] >= mod[j] {
+					sym[j] -= mod[j]
 				}
 			}
 		}

@@ -6,188 +6,282 @@ import (
 	"github.com/labelcode/labelcode/codes"
 )
 
-// kind says how a mapping's symbols are computed inside this package.
-type kind int
-
-const (
-	// kindGeneric: symbols come from the mapping's Encode; no structure is
-	// used (RandomBinary, mappings from other packages).
-	kindGeneric kind = iota
-	// kindOneHot: one site whose symbol is the label.
-	kindOneHot
-	// kindBinary: site i holds one bit of the label at position pos[i].
-	kindBinary
-	// kindPrimeResidue: site i holds label mod primes[i].
-	kindPrimeResidue
-	// kindReedSolomon: site i holds f(points[i]) mod p, f the polynomial
-	// of the label's k base-p digits (least significant = constant term).
-	kindReedSolomon
-)
-
-// layout is a mapping together with what this package knows about its
-// structure. It is immutable after newLayout.
+// layout is a mapping together with the structure this package uses: for
+// a codes.Linear mapping whose generator passes the checks of setGenerator,
+// symbols are computed from the generator's coefficients and labels are
+// reconstructed from codes.Reconstruction coefficients; for any other
+// mapping symbols come from Encode and only the exhaustive scan applies. It
+// is immutable after newLayout.
 type layout struct {
 	m       codes.Mapping
-	kind    kind
+	lin     codes.Linear // nil: no structure used
 	classes int
 	sites   int
 	q       []int // alphabet size of each site
 
-	primes []int     // kindPrimeResidue
-	pmod   []fastMod // kindPrimeResidue: reduction by each prime
-
-	p, k   int     // kindReedSolomon: field size and number of digits
-	points []int   // kindReedSolomon: evaluation point of each site
-	fp     fastMod // kindReedSolomon: reduction mod p
-
-	pos []int // kindBinary: bit position of each site
+	// Generator (lin != nil): label y has digits base `base`, `digits` of
+	// them; the symbol of site i is Σ gTerm[gOff[i]:gOff[i+1]] reduced
+	// modulo q[i] when gRed[i].
+	base, digits int
+	bmod         fastMod
+	shift        int // base = 1<<shift, or -1
+	gOff         []int
+	gTerm        []term
+	gRed         []bool
+	qmod         []fastMod
+	step         []int // coefficient of digit 0 at each site
 }
 
-// newLayout inspects m. The structure assumed for each known mapping type is
-// checked against m.Encode on a set of labels; a mapping that does not
-// match is treated as generic, which is always correct, only slower.
+// term is one nonzero coefficient of a linear form: c times digit (or
+// symbol) index ix, adding to output out.
+type term struct {
+	ix, out int
+	c       uint64
+}
+
+// newLayout inspects m: the structure of a codes.Linear mapping is used
+// when its generator is well formed, anything else is treated generically,
+// which is always correct, only slower. Cost: O(n·digits).
 func newLayout(m codes.Mapping) *layout {
 	l := &layout{m: m, classes: m.Classes(), sites: m.Sites()}
 	l.q = make([]int, l.sites)
 	for i := range l.q {
 		l.q[i] = m.SiteClasses(i)
 	}
-	switch t := m.(type) {
-	case *codes.OneHot:
-		if l.sites == 1 && l.q[0] == l.classes {
-			l.kind = kindOneHot
-		}
-	case *codes.Binary:
-		l.kind = kindBinary
-		l.pos = make([]int, l.sites)
-		for i := range l.pos {
-			l.pos[i] = i
-		}
-	case *codes.PrimeResidue:
-		l.kind = kindPrimeResidue
-		l.primes = t.Primes()
-	case *codes.ReedSolomon:
-		l.kind = kindReedSolomon
-		l.p, l.k, l.points = t.Prime(), t.Digits(), t.Points()
-	}
-	if l.kind != kindGeneric && !l.verify() {
-		l.kind = kindGeneric
-	}
-	switch l.kind {
-	case kindPrimeResidue:
-		l.pmod = make([]fastMod, len(l.primes))
-		for i, p := range l.primes {
-			l.pmod[i] = newFastMod(uint64(p))
-		}
-	case kindReedSolomon:
-		l.fp = newFastMod(uint64(l.p))
+	if lin, ok := m.(codes.Linear); ok && l.setGenerator(lin.Generator()) {
+		l.lin = lin
 	}
 	return l
 }
 
-// verify compares l.encode with m.Encode on labels 0, 1, K-1 and a dozen
-// others: a structure that differs from the mapping's differs on almost
-// every label.
-func (l *layout) verify() bool {
-	want := make([]int, l.sites)
-	got := make([]int, l.sites)
-	coef := make([]int, l.k)
-	check := func(y int) bool {
-		var err error
-		want, err = l.m.Encode(y, want)
-		if err != nil {
+// setGenerator checks g against the documented ranges (Base^(Digits−1) <
+// K <= Base^Digits, coefficients in [0, q_i), every site's sum of products
+// below 2^64) and stores it in sparse form, reporting whether it did.
+func (l *layout) setGenerator(g codes.Generator) bool {
+	if g.Base < 2 || g.Digits < 1 || g.Digits > 64 || len(g.Coef) != l.sites*g.Digits {
+		return false
+	}
+	if !powersBracket(uint64(g.Base), g.Digits, uint64(l.classes)) {
+		return false
+	}
+	l.base, l.digits = g.Base, g.Digits
+	l.bmod = newFastMod(uint64(g.Base))
+	l.shift = -1
+	if g.Base&(g.Base-1) == 0 {
+		l.shift = bits.TrailingZeros(uint(g.Base))
+	}
+	l.gOff = make([]int, l.sites+1)
+	l.gRed = make([]bool, l.sites)
+	l.qmod = make([]fastMod, l.sites)
+	l.step = make([]int, l.sites)
+	for i, q := range l.q {
+		if q < 1 {
 			return false
 		}
-		l.encode(y, got, coef)
-		for i := range want {
-			if want[i] != got[i] {
+		l.qmod[i] = newFastMod(uint64(q))
+		var sum uint64
+		for j, c := range g.Coef[i*g.Digits : (i+1)*g.Digits] {
+			if c < 0 || c >= q {
 				return false
 			}
+			if c == 0 {
+				continue
+			}
+			hi, lo := bits.Mul64(uint64(c), uint64(g.Base-1))
+			var carry uint64
+			sum, carry = bits.Add64(sum, lo, 0)
+			if hi != 0 || carry != 0 {
+				return false
+			}
+			l.gTerm = append(l.gTerm, term{ix: j, out: i, c: uint64(c)})
 		}
-		return true
-	}
-	s := uint64(0x9e3779b97f4a7c15)
-	for _, y := range []int{0, 1, l.classes - 1, l.classes / 2, l.classes / 3} {
-		if !check(y) {
-			return false
-		}
-	}
-	for range 11 {
-		s = splitmix(s)
-		if !check(int(s % uint64(l.classes))) {
-			return false
-		}
+		l.gOff[i+1] = len(l.gTerm)
+		l.gRed[i] = sum >= uint64(q)
+		l.step[i] = g.Coef[i*g.Digits]
 	}
 	return true
 }
 
-// splitmix is one step of the SplitMix64 generator (used only to pick
-// labels deterministically).
-func splitmix(s uint64) uint64 {
-	s += 0x9e3779b97f4a7c15
-	z := s
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
+// powersBracket reports whether b^(d−1) < k <= b^d.
+func powersBracket(b uint64, d int, k uint64) bool {
+	pw := uint64(1)
+	for range d - 1 {
+		hi, lo := bits.Mul64(pw, b)
+		if hi != 0 || lo >= k {
+			return false
+		}
+		pw = lo
+	}
+	hi, lo := bits.Mul64(pw, b)
+	return hi != 0 || lo >= k
 }
 
-// encode writes the symbols of label y (0 <= y < K) into dst (len = sites)
-// using the known structure; coef is scratch of length k for Reed–Solomon.
-// For kindGeneric it calls m.Encode.
-func (l *layout) encode(y int, dst []int, coef []int) {
-	switch l.kind {
-	case kindOneHot:
-		dst[0] = y
-	case kindBinary:
-		for i, b := range l.pos {
-			dst[i] = (y >> b) & 1
-		}
-	case kindPrimeResidue:
-		for i, p := range l.primes {
-			dst[i] = y % p
-		}
-	case kindReedSolomon:
-		l.digits(y, coef)
-		for i, x := range l.points {
-			dst[i] = l.eval(coef, x)
+// satMul returns min(a·q, k) for 0 <= a < k, q >= 1, without overflow.
+func satMul(a, q, k int) int {
+	if q >= k {
+		return k
+	}
+	return min(a*q, k)
+}
+
+// toDigits writes the l.digits base-l.base digits of y into d.
+func (l *layout) toDigits(y int, d []int) {
+	switch {
+	case l.digits == 1:
+		d[0] = y
+	case l.shift >= 0:
+		mask := l.base - 1
+		for j := range d[:l.digits] {
+			d[j] = (y >> (l.shift * j)) & mask
 		}
 	default:
+		v := uint64(y)
+		for j := range d[:l.digits] {
+			var r uint64
+			v, r = l.bmod.quoRem(v)
+			d[j] = int(r)
+		}
+	}
+}
+
+// symbol returns the symbol of site i of the label with digits d.
+func (l *layout) symbol(i int, d []int) int {
+	var acc uint64
+	for _, t := range l.gTerm[l.gOff[i]:l.gOff[i+1]] {
+		acc += uint64(d[t.ix]) * t.c
+	}
+	if l.gRed[i] {
+		acc = l.qmod[i].mod(acc)
+	}
+	return int(acc)
+}
+
+// encode writes the symbols of label y (0 <= y < K) into dst (len = sites),
+// dig being scratch of length l.digits; without structure it calls
+// m.Encode.
+func (l *layout) encode(y int, dst, dig []int) {
+	if l.lin == nil {
 		// Encode writes exactly Sites() symbols into a long enough dst.
 		_, _ = l.m.Encode(y, dst)
+		return
+	}
+	l.toDigits(y, dig)
+	for i := range dst {
+		dst[i] = l.symbol(i, dig)
 	}
 }
 
-// digits writes the k base-p digits of y, least significant first.
-func (l *layout) digits(y int, d []int) {
+// recon reconstructs a label from the symbols at a set of sites with the
+// coefficients of a codes.Reconstruction, in 64-bit arithmetic.
+type recon struct {
+	r    codes.Reconstruction // sites, modulus, digits, coefficients
+	fm   fastMod              // reduction by r.Modulus
+	nz   []term               // nonzero coefficients: symbol ix, digit out
+	red  []bool               // the digit's sum can reach the modulus
+	wide bool                 // some digit's sum can overflow 64 bits
+	same bool                 // the digits are the generator's
+}
+
+// prepare fills rc for sites (which the caller knows to determine the
+// label) from l.lin.Reconstruction, reusing rc's buffers. It reports false
+// if the reconstruction fails or is out of the documented ranges; the
+// caller then does without it.
+func (l *layout) prepare(sites []int, rc *recon) bool {
+	r := &rc.r
+	if l.lin.Reconstruction(sites, r) != nil {
+		return false
+	}
+	d := r.Digits
+	if len(r.Sites) != len(sites) || r.Modulus < 2 || d < 1 || d > 64 || len(r.Coef) != len(sites)*d {
+		return false
+	}
+	for t, i := range sites {
+		if r.Sites[t] != i {
+			return false
+		}
+	}
+	// Modulus^(d−1) < K keeps Horner's rule below 2^62 (see value).
+	if !powersAbove(r.Modulus, d, uint64(l.classes)) {
+		return false
+	}
+	rc.fm = newFastMod(r.Modulus)
+	rc.same = r.Modulus == uint64(l.base) && d == l.digits
+	rc.nz = rc.nz[:0]
+	if cap(rc.red) < d {
+		rc.red = make([]bool, d)
+	}
+	rc.red = rc.red[:d]
+	rc.wide = false
 	for j := range d {
-		d[j] = y % l.p
-		y /= l.p
+		var sum uint64
+		wide := false
+		for t, i := range sites {
+			c := r.Coef[t*d+j]
+			if c >= r.Modulus {
+				return false
+			}
+			if c == 0 {
+				continue
+			}
+			rc.nz = append(rc.nz, term{ix: t, out: j, c: c})
+			hi, lo := bits.Mul64(uint64(max(l.q[i]-1, 0)), c)
+			var carry uint64
+			sum, carry = bits.Add64(sum, lo, 0)
+			wide = wide || hi != 0 || carry != 0
+		}
+		rc.red[j] = wide || sum >= r.Modulus
+		rc.wide = rc.wide || wide
 	}
+	return true
 }
 
-// eval returns Σ_j coef[j]·x^j mod p (Horner). p < 2^31, so every product
-// fits in 62 bits.
-func (l *layout) eval(coef []int, x int) int {
-	v := 0
-	for j := len(coef) - 1; j >= 0; j-- {
-		v = (v*x + coef[j]) % l.p
+// powersAbove reports whether b^(d−1) < k.
+func powersAbove(b uint64, d int, k uint64) bool {
+	pw := uint64(1)
+	for range d - 1 {
+		hi, lo := bits.Mul64(pw, b)
+		if hi != 0 || lo >= k {
+			return false
+		}
+		pw = lo
 	}
-	return v
+	return true
 }
 
-// invMod returns a^-1 mod m for gcd(a, m) = 1, 0 < a < m.
-func invMod(a, m int) int {
-	t, nt := 0, 1
-	r, nr := m, a
-	for nr != 0 {
-		qq := r / nr
-		t, nt = nt, t-qq*nt
-		r, nr = nr, r-qq*nr
+// value writes into dig (len r.Digits) the digits reconstructed from vals,
+// the symbols at rc's sites, and returns the label they make, ok false
+// when it is not below classes.
+func (rc *recon) value(vals, dig []int, classes int) (y int, ok bool) {
+	m := rc.r.Modulus
+	clear(dig)
+	if !rc.wide {
+		for _, t := range rc.nz {
+			dig[t.out] += int(uint64(vals[t.ix]) * t.c)
+		}
+		for j, red := range rc.red {
+			if red {
+				dig[j] = int(rc.fm.mod(uint64(dig[j])))
+			}
+		}
+	} else {
+		for _, t := range rc.nz {
+			a := uint64(dig[t.out]) + mulMod(uint64(vals[t.ix]), t.c, m)
+			if a >= m {
+				a -= m
+			}
+			dig[t.out] = int(a)
+		}
 	}
-	if t < 0 {
-		t += m
+	// With Modulus^(Digits−1) < K <= 2^31, a value below K times the
+	// modulus plus a digit stays below 2^62.
+	v := uint64(0)
+	for j := len(dig) - 1; j >= 0; j-- {
+		v = v*m + uint64(dig[j])
+		if v >= uint64(classes) {
+			return 0, false
+		}
 	}
-	return t
+	return int(v), true
 }
 
 // mulMod returns a·b mod m for a, b < m < 2^63.
@@ -206,10 +300,17 @@ type fastMod struct {
 func newFastMod(p uint64) fastMod { return fastMod{p: p, m: ^uint64(0) / p} }
 
 func (f fastMod) mod(n uint64) uint64 {
-	q, _ := bits.Mul64(n, f.m)
-	r := n - q*f.p
+	_, r := f.quoRem(n)
+	return r
+}
+
+// quoRem returns n / p and n mod p.
+func (f fastMod) quoRem(n uint64) (q, r uint64) {
+	q, _ = bits.Mul64(n, f.m)
+	r = n - q*f.p
 	for r >= f.p {
 		r -= f.p
+		q++
 	}
-	return r
+	return q, r
 }

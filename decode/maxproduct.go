@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"math/bits"
 	"slices"
 
 	"github.com/labelcode/labelcode/codes"
@@ -21,8 +20,11 @@ type MaxProduct struct {
 }
 
 // NewMaxProduct returns a max-product decoder for m. It returns an ErrParam
-// error if m is nil (or a typed nil pointer). Cost: O(n) plus a few dozen encodings to check the
-// structure assumed for m.
+// error if m is nil (or a typed nil pointer). A mapping that implements
+// codes.Linear is searched; any other is decoded by the exhaustive scan.
+// Cost: O(n·digits) to read m's generator, plus, for codes.Linear mappings
+// of at most 16 sites, O(2^n·n) Determines calls and O(2^n·F) steps (F the
+// number of minimal key sets, at most 256) to plan the threshold algorithm.
 func NewMaxProduct(m codes.Mapping) (*MaxProduct, error) {
 	if isNil(m) {
 		return nil, fmt.Errorf("decode: NewMaxProduct: nil mapping: %w", ErrParam)
@@ -31,6 +33,11 @@ func NewMaxProduct(m codes.Mapping) (*MaxProduct, error) {
 	d.ta = newTAPlan(d.l)
 	return d, nil
 }
+
+// Structured reports whether d searches: its mapping implements
+// codes.Linear with a well-formed generator. Otherwise every call scans
+// all K labels (still exact, O(K·n)). O(1).
+func (d *MaxProduct) Structured() bool { return d.l.lin != nil }
 
 // Mapping returns the mapping d decodes.
 func (d *MaxProduct) Mapping() codes.Mapping { return d.l.m }
@@ -81,23 +88,7 @@ type part struct {
 	ranks []int32 // len(sites) ranks per node
 	t0    float64 // sum of the best combination
 
-	rc recon // how to reconstruct the label (read only)
-
-	// Buffers for rc in partition mode; in stream mode rc points into
-	// the MaxProduct's precomputed reconstructions instead.
-	coefBuf []uint64
-	lagBuf  []uint64
-}
-
-// recon reconstructs a label from the symbols of a part's sites.
-type recon struct {
-	// Prime residue: label = Σ_t v_t·coef[t] mod M, M the product of the
-	// part's primes; wide when that sum could overflow 64 bits.
-	fm   fastMod
-	coef []uint64
-	wide bool
-	// Reed–Solomon: digit j = Σ_t v_t·lag[t·d+j] mod p.
-	lag []uint64
+	rc recon // how to reconstruct the label from the part's symbols
 }
 
 type hent struct {
@@ -122,7 +113,6 @@ type searchScratch struct {
 	left  []int
 	tmp   []int32
 	vals  []int
-	poly  []int
 	lbls  []int
 
 	ta taScratch
@@ -388,67 +378,59 @@ func (d *MaxProduct) plan(sc *scratch, logp [][]float64, best int) bool {
 		p.sites = p.sites[:0]
 		return p
 	}
-	switch l.kind {
-	case kindOneHot:
-		newPart().sites = append(ss.parts[0].sites[:0], 0)
-	case kindBinary:
-		if len(sc.idx) != l.sites {
-			return false
-		}
-		p := newPart()
-		p.sites = append(p.sites, sc.idx...)
-	case kindPrimeResidue, kindReedSolomon:
-		// Most peaked sites first: their enumerations end soonest.
-		ss.gaps = ss.gaps[:0]
-		if best >= 0 {
-			sc.sym = growInts(sc.sym, l.sites)
-			sc.coef = growInts(sc.coef, l.k)
-			l.encode(best, sc.sym, sc.coef)
-		}
-		for _, i := range sc.idx {
-			o := ss.ord[i].order
-			g := math.Inf(1)
-			if len(o) > 1 {
-				g = logp[i][o[0]] - logp[i][o[1]]
-			}
-			drop := 0.0
-			if best >= 0 {
-				drop = logp[i][o[0]] - logp[i][sc.sym[i]]
-			}
-			ss.gaps = append(ss.gaps, gapSite{drop: drop, gap: g, site: i})
-		}
-		slices.SortFunc(ss.gaps, compareGap)
-		var cur *part
-		prod := 1
-		for _, g := range ss.gaps {
-			if cur == nil {
-				cur = newPart()
-				prod = 1
-			}
-			cur.sites = append(cur.sites, g.site)
-			if l.kind == kindPrimeResidue {
-				prod = min(prod*l.primes[g.site], l.classes)
-				if prod >= l.classes {
-					cur = nil
-				}
-			} else if len(cur.sites) == l.k {
-				cur = nil
-			}
-		}
-		if cur != nil {
-			ss.left = append(ss.left, cur.sites...)
-			np--
-		}
-	default:
+	if l.lin == nil {
 		return false
+	}
+	// Most peaked sites first: their enumerations end soonest.
+	ss.gaps = ss.gaps[:0]
+	if best >= 0 {
+		sc.sym = growInts(sc.sym, l.sites)
+		sc.coef = growInts(sc.coef, l.digits)
+		l.encode(best, sc.sym, sc.coef)
+	}
+	for _, i := range sc.idx {
+		o := ss.ord[i].order
+		g := math.Inf(1)
+		if len(o) > 1 {
+			g = logp[i][o[0]] - logp[i][o[1]]
+		}
+		drop := 0.0
+		if best >= 0 {
+			drop = logp[i][o[0]] - logp[i][sc.sym[i]]
+		}
+		ss.gaps = append(ss.gaps, gapSite{drop: drop, gap: g, site: i})
+	}
+	slices.SortFunc(ss.gaps, compareGap)
+	// A part closes as soon as its sites determine the label; a set whose
+	// alphabets multiply to less than K cannot, so Determines is asked
+	// only past that point.
+	var cur *part
+	prod := 1
+	for _, g := range ss.gaps {
+		if cur == nil {
+			cur = newPart()
+			prod = 1
+		}
+		cur.sites = append(cur.sites, g.site)
+		prod = satMul(prod, l.q[g.site], l.classes)
+		if prod >= l.classes && l.lin.Determines(cur.sites) {
+			cur = nil
+		}
+	}
+	if cur != nil {
+		ss.left = append(ss.left, cur.sites...)
+		np--
 	}
 	ss.parts = ss.parts[:np]
 	if np == 0 {
 		return false
 	}
 	for pi := range ss.parts {
-		slices.Sort(ss.parts[pi].sites)
-		d.prepare(ss, &ss.parts[pi])
+		p := &ss.parts[pi]
+		slices.Sort(p.sites)
+		if !l.prepare(p.sites, &p.rc) {
+			return false
+		}
 	}
 	d.startParts(ss, logp)
 	return true
@@ -472,88 +454,6 @@ func growInt32(s []int32, n int) []int32 {
 		return make([]int32, n, 2*n)
 	}
 	return s[:n]
-}
-
-// prepare computes the reconstruction of p into p's own buffers.
-func (d *MaxProduct) prepare(ss *searchScratch, p *part) {
-	p.rc, p.coefBuf, p.lagBuf = d.l.recon(p.sites, p.coefBuf, p.lagBuf, &ss.poly)
-}
-
-// recon returns the reconstruction for the given sites, using coef and lag
-// as storage (grown when short) and poly as scratch.
-func (l *layout) recon(sites []int, coef, lag []uint64, poly *[]int) (recon, []uint64, []uint64) {
-	dd := len(sites)
-	var rc recon
-	switch l.kind {
-	case kindPrimeResidue:
-		m, maxp := uint64(1), uint64(0)
-		for _, i := range sites {
-			m *= uint64(l.primes[i])
-			maxp = max(maxp, uint64(l.primes[i]))
-		}
-		if cap(coef) < dd {
-			coef = make([]uint64, dd, 2*dd)
-		}
-		coef = coef[:dd]
-		for t, i := range sites {
-			pi := uint64(l.primes[i])
-			rest := m / pi
-			inv := uint64(invMod(int(rest%pi), int(pi)))
-			coef[t] = mulMod(rest, inv, m)
-		}
-		rc.fm, rc.coef = newFastMod(m), coef
-		// v·coef < p·M per term, then a sum of d reduced terms < d·M.
-		hi, _ := bits.Mul64(maxp, m)
-		hi2, _ := bits.Mul64(uint64(dd), m)
-		rc.wide = hi != 0 || hi2 != 0 || maxp*m >= 1<<63
-	case kindReedSolomon:
-		// Lagrange basis L_t(x) = Π_{u≠t} (x − x_u)/(x_t − x_u), expanded
-		// into coefficients: digit j of the label is Σ_t v_t·lag[t·d+j].
-		pp := l.p
-		if cap(lag) < dd*dd {
-			lag = make([]uint64, dd*dd, 2*dd*dd)
-		}
-		lag = lag[:dd*dd]
-		*poly = growInts(*poly, dd+1)
-		pl := *poly
-		for t, i := range sites {
-			xt := l.points[i]
-			clear(pl)
-			pl[0] = 1
-			deg := 0
-			den := 1
-			for u, iu := range sites {
-				if u == t {
-					continue
-				}
-				xu := l.points[iu]
-				// pl *= (x − xu)
-				deg++
-				for j := deg; j >= 0; j-- {
-					c := 0
-					if j > 0 {
-						c = pl[j-1]
-					}
-					c = (c + (pp-xu%pp)*pl[j]) % pp
-					pl[j] = c
-				}
-				den = den * (((xt-xu)%pp + pp) % pp) % pp
-			}
-			inv := invMod(den, pp)
-			for j := range dd {
-				lag[t*dd+j] = uint64(pl[j] * inv % pp)
-			}
-		}
-		rc.lag = lag
-		// The unreduced sum Σ_t v_t·lag[t·d+j] is below d·(p−1)², which
-		// fits in 64 bits for every code of codes.ReedSolomon: K < 2^31
-		// gives p^(k−1) < 2^31, so either p < 2^16 and d <= 31, or d <= 2.
-		hi, sq := bits.Mul64(uint64(pp-1), uint64(pp-1))
-		if hi2, _ := bits.Mul64(sq, uint64(dd)); hi != 0 || hi2 != 0 {
-			panic(fmt.Sprintf("decode: Reed–Solomon code with p = %d and %d digits is out of range", pp, dd))
-		}
-	}
-	return rc, coef, lag
 }
 
 // sum returns the score of the combination ranks of p, summed in site order.
@@ -755,84 +655,29 @@ func (d *MaxProduct) expand(sc *scratch, logp [][]float64, p *part, t *topK) {
 	for j, i := range p.sites {
 		ss.vals[j] = int(ss.ord[i].order[r[j]])
 	}
-	if y, s, ok := d.candidate(sc, &p.rc, p.sites, ss.vals); ok {
+	if y, s, ok := d.candidate(sc, &p.rc, ss.vals); ok {
 		t.offer(Scored{Label: y, Score: s})
 	}
 }
 
-// candidate reconstructs with rc the label whose symbols on sites are vals and
-// scores it over all present sites in site order; ok is false when vals are
-// the symbols of no label.
-func (d *MaxProduct) candidate(sc *scratch, rc *recon, sites, vals []int) (y int, s float64, ok bool) {
+// candidate reconstructs with rc the label whose symbols at rc's sites are
+// vals and scores it over all present sites in site order; ok is false
+// when the value reconstructed is not a label.
+func (d *MaxProduct) candidate(sc *scratch, rc *recon, vals []int) (y int, s float64, ok bool) {
 	l := d.l
-	switch l.kind {
-	case kindOneHot:
-		y = vals[0]
-		return y, 0 + sc.rows[0][y], true
-	case kindBinary:
-		for j, i := range sites {
-			y |= vals[j] << l.pos[i]
-		}
-		if y >= l.classes {
-			return 0, 0, false
-		}
-		for j, r := range sc.rows {
-			s += r[(y>>l.pos[sc.idx[j]])&1]
-		}
-		return y, s, true
-	case kindPrimeResidue:
-		var acc uint64
-		if !rc.wide {
-			for j, v := range vals {
-				acc += rc.fm.mod(uint64(v) * rc.coef[j])
-			}
-			acc = rc.fm.mod(acc)
-		} else {
-			for j, v := range vals {
-				acc += mulMod(uint64(v), rc.coef[j], rc.fm.p)
-				if acc >= rc.fm.p {
-					acc -= rc.fm.p
-				}
-			}
-		}
-		if acc >= uint64(l.classes) {
-			return 0, 0, false
-		}
-		y = int(acc)
-		for j, r := range sc.rows {
-			s += r[l.pmod[sc.idx[j]].mod(acc)]
-		}
-		return y, s, true
-	default: // kindReedSolomon
-		dd := len(vals)
-		sc.coef = growInts(sc.coef, dd)
-		c := sc.coef
-		fp, lag := l.fp, rc.lag
-		for j := range dd {
-			// d products below p² each: the sum fits in 64 bits (see
-			// recon), so reduce once.
-			var a uint64
-			for t, v := range vals {
-				a += uint64(v) * lag[t*dd+j]
-			}
-			c[j] = int(fp.mod(a))
-		}
-		for j := dd - 1; j >= 0; j-- {
-			y = y*l.p + c[j]
-			if y >= l.classes {
-				return 0, 0, false
-			}
-		}
-		for j, r := range sc.rows {
-			x := uint64(l.points[sc.idx[j]])
-			e := uint64(c[dd-1])
-			for jj := dd - 2; jj >= 0; jj-- {
-				e = fp.mod(e*x + uint64(c[jj]))
-			}
-			s += r[e]
-		}
-		return y, s, true
+	sc.coef = growInts(sc.coef, max(rc.r.Digits, l.digits))
+	dig := sc.coef[:rc.r.Digits]
+	if y, ok = rc.value(vals, dig, l.classes); !ok {
+		return 0, 0, false
 	}
+	if !rc.same {
+		dig = sc.coef[:l.digits]
+		l.toDigits(y, dig)
+	}
+	for j, r := range sc.rows {
+		s += r[l.symbol(sc.idx[j], dig)]
+	}
+	return y, s, true
 }
 
 // fillNegInf finishes a search in which every label not kept with a finite

@@ -15,19 +15,25 @@ type reconstructor interface {
 	Reconstruct(sites, symbols []int) (int, error)
 }
 
-// TestReconstructMatchesCodes checks the CRT and Lagrange reconstruction
-// precomputed for every key set against the codes package's Reconstruct:
+// TestReconstructMatchesCodes checks the reconstruction prepared from
+// codes.Reconstruction for every key set, in 64-bit arithmetic, against
+// the codes package's Reconstruct:
 // same label for codewords and for random symbols, and "no label" exactly
 // when Reconstruct reports ErrLabelRange.
 func TestReconstructMatchesCodes(t *testing.T) {
 	ms := testMappings(t)
-	// A prime just below K with a small one: their product times the
-	// large prime overflows 64 bits, so the CRT takes the 128-bit path.
+	// Two primes just below K: a CRT coefficient (below their product,
+	// near 2^62) times a symbol (near 2^31) overflows 64 bits, so the
+	// reconstruction takes the 128-bit path.
 	p1 := codes.MaxClasses - 1
 	for !codes.IsPrime(p1) {
 		p1--
 	}
-	big, err := codes.NewPrimeResidue(codes.MaxClasses, []int{p1, 5})
+	p2 := p1 - 1
+	for !codes.IsPrime(p2) {
+		p2--
+	}
+	big, err := codes.NewPrimeResidue(codes.MaxClasses, []int{p1, p2, 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,14 +59,26 @@ func TestReconstructMatchesCodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.ta == nil {
+		if !d.Structured() {
 			continue
+		}
+		// The threshold algorithm's key sets, else the shortest prefix
+		// of the sites that determines the label.
+		keys := [][]int{{0}}
+		for !d.l.lin.Determines(keys[0]) {
+			keys[0] = append(keys[0], len(keys[0]))
+		}
+		recons := make([]recon, 1)
+		if d.ta != nil {
+			keys, recons = d.ta.keys, d.ta.recons
+		} else if !d.l.prepare(keys[0], &recons[0]) {
+			t.Fatalf("%s: no reconstruction from sites %v", name, keys[0])
 		}
 		// No present rows: candidate only reconstructs (the alphabets here
 		// reach 2^31 symbols, too many to allocate score vectors for).
 		sc := new(scratch)
-		for ki, key := range d.ta.keys {
-			wide = wide || d.ta.recons[ki].wide
+		for ki, key := range keys {
+			wide = wide || recons[ki].wide
 			vals := make([]int, len(key))
 			for trial := range 200 {
 				var y int
@@ -76,7 +94,7 @@ func TestReconstructMatchesCodes(t *testing.T) {
 					}
 				}
 				want, werr := rm.Reconstruct(key, vals)
-				got, _, ok := d.candidate(sc, &d.ta.recons[ki], key, vals)
+				got, _, ok := d.candidate(sc, &recons[ki], vals)
 				switch {
 				case werr == nil && (!ok || got != want):
 					t.Fatalf("%s key %v vals %v: got %d %v, want %d", name, key, vals, got, ok, want)

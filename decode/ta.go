@@ -2,7 +2,7 @@ package decode
 
 import (
 	"math"
-	"slices"
+	"math/bits"
 )
 
 // Threshold algorithm (Fagin, Lotem, Naor, "Optimal aggregation algorithms
@@ -29,6 +29,10 @@ import (
 // threshold algorithm works with; beyond that, the part search is used.
 const maxFamily = 256
 
+// maxTASites is the most sites for which the key sets are enumerated (over
+// all 2^n subsets); larger codes use the part search.
+const maxTASites = 16
+
 // taPlan is the precomputed structure of the threshold algorithm.
 type taPlan struct {
 	keys   [][]int // minimal key sets, sites ascending
@@ -38,66 +42,59 @@ type taPlan struct {
 }
 
 // newTAPlan returns the plan for l, or nil if the threshold algorithm does
-// not apply (no key structure, or families larger than maxFamily).
+// not apply: no structure, more than maxTASites sites, families larger
+// than maxFamily, or a single key set of several sites (its combinations
+// are searched better best first by the part search than by combining
+// every symbol read with all those read at the other sites).
 func newTAPlan(l *layout) *taPlan {
-	var keys, trans [][]int
-	switch l.kind {
-	case kindOneHot:
-		keys, trans = [][]int{{0}}, [][]int{{0}}
-	case kindReedSolomon:
-		// Any k sites are a key set; a set hits them all iff it has
-		// n−k+1 sites.
-		if binomialAbove(l.sites, l.k, maxFamily) || binomialAbove(l.sites, l.sites-l.k+1, maxFamily) {
-			return nil
-		}
-		keys = subsets(l.sites, l.k)
-		trans = subsets(l.sites, l.sites-l.k+1)
-	case kindPrimeResidue:
-		if l.sites > 16 {
-			return nil
-		}
-		n := l.sites
-		isKey := func(mask int) bool {
-			prod := 1
-			for i := range n {
-				if mask&(1<<i) != 0 {
-					prod = min(prod*l.primes[i], l.classes)
-				}
-			}
-			return prod >= l.classes
-		}
-		var keyMasks []int
-		for mask := 1; mask < 1<<n; mask++ {
-			if isKey(mask) && minimal(mask, n, isKey) {
-				keyMasks = append(keyMasks, mask)
-			}
-		}
-		hits := func(mask int) bool {
-			for _, k := range keyMasks {
-				if k&mask == 0 {
-					return false
-				}
-			}
-			return true
-		}
-		var transMasks []int
-		for mask := 1; mask < 1<<n; mask++ {
-			if hits(mask) && minimal(mask, n, hits) {
-				transMasks = append(transMasks, mask)
-			}
-		}
-		if len(keyMasks) == 0 || len(keyMasks) > maxFamily || len(transMasks) > maxFamily {
-			return nil
-		}
-		keys, trans = masksToSets(keyMasks, n), masksToSets(transMasks, n)
-	default:
+	if l.lin == nil || l.sites > maxTASites {
 		return nil
 	}
-	t := &taPlan{keys: keys, trans: trans, keysOf: make([][]int, l.sites)}
-	var poly []int
+	n := l.sites
+	buf := make([]int, 0, n)
+	isKey := func(mask int) bool {
+		prod := 1
+		buf = buf[:0]
+		for i := range n {
+			if mask&(1<<i) != 0 {
+				prod = satMul(prod, l.q[i], l.classes)
+				buf = append(buf, i)
+			}
+		}
+		return prod >= l.classes && l.lin.Determines(buf)
+	}
+	var keyMasks []int
+	for mask := 1; mask < 1<<n; mask++ {
+		if isKey(mask) && minimal(mask, n, isKey) {
+			keyMasks = append(keyMasks, mask)
+		}
+	}
+	hits := func(mask int) bool {
+		for _, k := range keyMasks {
+			if k&mask == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	var transMasks []int
+	for mask := 1; mask < 1<<n; mask++ {
+		if hits(mask) && minimal(mask, n, hits) {
+			transMasks = append(transMasks, mask)
+		}
+	}
+	if len(keyMasks) == 0 || len(keyMasks) > maxFamily || len(transMasks) > maxFamily {
+		return nil
+	}
+	if len(keyMasks) == 1 && bits.OnesCount(uint(keyMasks[0])) > 1 {
+		return nil
+	}
+	keys, trans := masksToSets(keyMasks, n), masksToSets(transMasks, n)
+	t := &taPlan{keys: keys, trans: trans, keysOf: make([][]int, l.sites), recons: make([]recon, len(keys))}
 	for ki, key := range keys {
-		rc, _, _ := l.recon(key, nil, nil, &poly)
-		t.recons = append(t.recons, rc)
+		if !l.prepare(key, &t.recons[ki]) {
+			return nil
+		}
 		for _, i := range key {
 			t.keysOf[i] = append(t.keysOf[i], ki)
 		}
@@ -125,39 +122,6 @@ func masksToSets(masks []int, n int) [][]int {
 		}
 	}
 	return out
-}
-
-// subsets returns the k-subsets of [0, n) in lexicographic order.
-func subsets(n, k int) [][]int {
-	var out [][]int
-	cur := make([]int, 0, k)
-	var rec func(from int)
-	rec = func(from int) {
-		if len(cur) == k {
-			out = append(out, slices.Clone(cur))
-			return
-		}
-		for i := from; i <= n-(k-len(cur)); i++ {
-			cur = append(cur, i)
-			rec(i + 1)
-			cur = cur[:len(cur)-1]
-		}
-	}
-	rec(0)
-	return out
-}
-
-// binomialAbove reports whether C(n, k) > limit.
-func binomialAbove(n, k, limit int) bool {
-	k = min(k, n-k)
-	c := 1
-	for i := range k {
-		c = c * (n - i) / (i + 1)
-		if c > limit {
-			return true
-		}
-	}
-	return false
 }
 
 // taScratch is the per-call state of the threshold algorithm.
@@ -311,7 +275,7 @@ func (d *MaxProduct) taRead(sc *scratch, logp [][]float64, t *topK, i int) {
 		// Odometer over the read ranks of the key set's other sites.
 		for {
 			ta.cands++
-			if y, s, ok := d.candidate(sc, &plan.recons[ki], key, vals); ok {
+			if y, s, ok := d.candidate(sc, &plan.recons[ki], vals); ok {
 				t.offer(Scored{Label: y, Score: s})
 			}
 			j := len(key) - 1
