@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/labelcode/labelcode"
-	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
@@ -108,7 +107,6 @@ type labeler interface {
 type scratch struct {
 	ws     Workspace
 	code   []uint64
-	top    []decode.Scored
 	scores []float32 // linear decoding: one code's class scores
 	idx    []int32   // linear decoding: the code's set bits
 	codeM  []float32 // linear decoding of a batch: codes as 0/1 rows
