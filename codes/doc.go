@@ -38,6 +38,20 @@
 //     use. Marshal and Unmarshal write and read a JSON envelope tagged by
 //     "kind"; Unmarshal validates as the constructors do.
 //
+// # Linear codes
+//
+// OneHot, Binary, PrimeResidue and ReedSolomon also implement Linear, the
+// structure a decoder needs to search labels without calling Encode or
+// Reconstruct per candidate: Generator gives each site's symbol as a
+// linear combination, modulo the site's alphabet size, of the label's
+// digits in a base (K, 2 or p); Determines tells whether a set of sites
+// fixes the label; Reconstruction precomputes, for such a set, the
+// coefficients that turn its symbols back into the label's digits (CRT
+// coefficients modulo the product of the primes used, Lagrange basis
+// coefficients modulo p, one bit per digit for Binary). A mapping from
+// another package that implements Linear is decoded by package decode as
+// fast as these. RandomBinary does not implement it.
+//
 // # Costs
 //
 // With n sites, k the number of sites that determine a label and s the
@@ -48,6 +62,7 @@
 //	PrimeResidue        Encode n remainders Decode, Reconstruct O(s·k) (Garner's CRT, precomputed inverses)
 //	ReedSolomon         Encode O(n·k)       Decode O(n·k), Reconstruct O(k² + s·k) (Lagrange, no inversions)
 //	ReedSolomon.Correct O(n²), allocates O(n)
+//	Reconstruction      O(s) inversions (PrimeResidue), O(k²) (ReedSolomon), O(n²) (Binary); no allocation once warm
 //	MeasureMinDistance  O(K²·n)             SiteMutualInformation O(K·n)
 //
 // # Guarantees

@@ -22,17 +22,23 @@
 //   - Ties go to the smallest label; TopK lists by descending score, then
 //     ascending label.
 //
-// Exhaustive scores every label: O(K·n). It updates symbols incrementally
-// and adds each site's scores to a block of labels at a time, so it runs at
+// Exhaustive scores every label: O(K·n). For a codes.Linear mapping it
+// updates symbols incrementally from the generator's digits and adds each
+// site's scores to a block of labels at a time, so it runs at
 // about 0.7 ns per label and site; it is the reference, and the fallback.
 //
-// MaxProduct gets the same answer without looking at most labels. A label is
-// fixed by its symbols on any key set of sites: any k sites of a
-// Reed–Solomon code, and any sites whose primes multiply to K or more for a
-// prime-residue code (CRT). It reads each site's symbols in descending score
-// and, whenever a symbol completes a key set with symbols already read,
-// reconstructs that label (CRT or Lagrange, with tables precomputed per key
-// set) and scores it over all present sites. A label not met yet has an
+// MaxProduct gets the same answer without looking at most labels. It uses
+// the structure a mapping exports through codes.Linear (OneHot, Binary,
+// PrimeResidue and ReedSolomon implement it, and so may a mapping from any
+// other package): a label is fixed by its symbols on any key set of sites
+// (Determines: any k sites of a Reed–Solomon code, any sites whose primes
+// multiply to K or more for a prime-residue code, all bits of Binary), and
+// is a linear function of them with coefficients precomputed per key set
+// (codes.Reconstruction: CRT, Lagrange). Symbols of a candidate label come
+// from the mapping's codes.Generator, without calling Encode. It reads each
+// site's symbols in descending score and, whenever a symbol completes a key
+// set with symbols already read, reconstructs that label and scores it over
+// all present sites. A label not met yet has an
 // unread symbol on every site of some minimal transversal T of the key sets
 // (a set meeting all of them: any n−k+1 sites for Reed–Solomon), so with M_i
 // the best score of site i and u_i that of its first unread symbol,
@@ -57,15 +63,19 @@
 //
 // The search falls back to the exhaustive scan, with the same result:
 //
-//   - when the mapping has no key structure this package knows
-//     (codes.RandomBinary, mappings from other packages);
+//   - when the mapping does not implement codes.Linear (codes.RandomBinary,
+//     most mappings from other packages; MaxProduct.Structured reports
+//     it), or its Generator or a Reconstruction is out of the documented
+//     ranges;
 //   - when the present sites fix no label (too many missing sites);
 //   - when some |score| >= 2^1000 (rounding bounds assume no overflow);
 //   - when it has met about K·n/32 labels (ties everywhere, e.g. all scores
 //     equal), so that it never costs much more than the scan.
 //
-// For codes.Binary, and prime-residue codes of more than 16 sites or
-// Reed–Solomon codes with more than 256 key sets or transversals, the sites
+// For codes of more than 16 sites, more than 256 minimal key sets or
+// transversals, or a single key set of several sites (codes.Binary, a
+// prime-residue code whose primes multiply to less than K without any one
+// of them), the sites
 // are instead partitioned into key sets (plus leftovers); each part
 // enumerates its symbol combinations best first with a heap, and a label
 // not met scores at most Σ_P (M_P − D_P) + Σ_leftover M_i, D_P being the drop
