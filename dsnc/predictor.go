@@ -283,8 +283,8 @@ func (p *Predictor) Accuracy(d *labelcode.Dataset) (float64, error) {
 }
 
 // Save writes the model and the decoder choice to path in one versioned
-// file (see Model.Save); LoadPredictor reads it back and rebuilds the
-// decoder.
+// file (see Model.Save: atomic, an existing file keeps its mode);
+// LoadPredictor reads it back and rebuilds the decoder.
 func (p *Predictor) Save(path string) error {
 	b, err := marshal(p.model, p.dec)
 	if err != nil {

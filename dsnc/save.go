@@ -82,7 +82,8 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 
 // Save writes the model to path through a temporary file in the same
 // directory, renamed over path once complete, so a reader never sees a
-// partial file.
+// partial file. Saving over an existing file keeps its mode; a new file
+// gets 0644.
 func (m *Model) Save(path string) error {
 	b, err := m.MarshalBinary()
 	if err != nil {

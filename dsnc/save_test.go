@@ -263,3 +263,28 @@ func checkUnmarshal(t *testing.T, data []byte, version uint32) {
 		}
 	}
 }
+
+// TestSaveKeepsMode checks that saving over a model file keeps the file's
+// mode, and that a new file is 0644.
+func TestSaveKeepsMode(t *testing.T) {
+	m, err := NewModel(Config{Features: 3, Bits: 4, Classes: 2}, tensor.Float32, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.dsnc")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("new file: mode %v, %v; want 0644", fi.Mode().Perm(), err)
+	}
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Fatalf("saved over: mode %v, %v; want the file's 0640", fi.Mode().Perm(), err)
+	}
+}
