@@ -670,6 +670,19 @@ func (d *MaxProduct) candidate(sc *scratch, rc *recon, vals []int) (y int, s flo
 	if y, ok = rc.value(vals, dig, l.classes); !ok {
 		return 0, 0, false
 	}
+	if l.digits == 1 {
+		// One generator digit, the label itself: site i holds
+		// step[i]·y mod q_i.
+		for j, r := range sc.rows {
+			i := sc.idx[j]
+			v := uint64(l.step[i]) * uint64(y)
+			if l.gRed[i] {
+				v = l.qmod[i].mod(v)
+			}
+			s += r[v]
+		}
+		return y, s, true
+	}
 	if !rc.same {
 		dig = sc.coef[:l.digits]
 		l.toDigits(y, dig)
