@@ -242,10 +242,11 @@ func TestLoadCraftedWeightCount(t *testing.T) {
 }
 
 // mlpFor returns an (untrained, randomly initialised) MLP learner for rows
-// of features values and an alphabet of classes symbols.
+// of features values and an alphabet of classes symbols, with one hidden
+// unit so that its file is small.
 func mlpFor(t testing.TB, features, classes int) *MLP {
 	t.Helper()
-	net, err := nn.NewNet(nn.Spec{Inputs: features, Hidden: []int{3}, Heads: []int{classes}}, 1, DefaultMaxWeights)
+	net, err := nn.NewNet(nn.Spec{Inputs: features, Hidden: []int{1}, Heads: []int{classes}}, 1, DefaultMaxWeights)
 	if err != nil {
 		t.Fatal(err)
 	}
