@@ -47,7 +47,7 @@
 // missing site), the form decode.MaxProduct takes. Hot paths take dst and
 // return it. Sentinel errors (ErrNotFitted, ErrLabelRange, ErrScoreCount,
 // ErrNaNScore, ErrInput, ErrSite, ErrOption, ErrCorrupt, ErrVersion,
-// ErrNotSaveable) are wrapped; test with errors.Is.
+// ErrNotSaveable, ErrTooLarge) are wrapped; test with errors.Is.
 //
 // Reproducibility: an MLP's weight initialisation and minibatch order come
 // from its seed, MLPFactory derives site i's seed from the base seed and i,
@@ -63,7 +63,21 @@
 // the mapping (codes.Marshal JSON), the learners (kind name and
 // MarshalBinary data, length-prefixed), and a CRC-32C of everything. Files
 // are written to a temporary file, synced and renamed. Truncated or damaged
-// files give ErrCorrupt, other versions ErrVersion.
+// files give ErrCorrupt, other versions ErrVersion. Learners that do not fit
+// the mapping (an alphabet other than their site's, input widths that
+// differ between sites) are refused at load, not at Predict.
+//
+// # Limits
+//
+// A network's size is bounded before anything is allocated for it: by
+// MaxWeights (default DefaultMaxWeights, 2^28 weights) for each MLP and
+// MultiHead network, and by EnsembleMaxWeights (same default) for the sum
+// over an Ensemble's sites. A larger model is ErrTooLarge, so a typo in a
+// class count is an error rather than an out-of-memory crash; the options
+// raise the limits. Loading never allocates much more than the file's own
+// size (plus what its mapping needs): every length is checked against the
+// bytes left, and a network's weight count, computed without overflow, must
+// match its bytes before a layer is made.
 //
 // # Cost
 //
