@@ -125,3 +125,32 @@ func BenchmarkMaxProduct(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNewMaxProduct measures construction, which for codes of at most
+// 16 sites plans the threshold algorithm over all subsets of the sites.
+func BenchmarkNewMaxProduct(b *testing.B) {
+	var cases []benchMapping
+	for _, c := range []struct{ classes, sites int }{{1_000_000, 4}, {10_000, 8}, {10_000, 16}} {
+		for _, bm := range benchMappings(b, c.classes, c.sites) {
+			bm.name = fmt.Sprintf("map=%s/K=%.0e/n=%d", bm.name, float64(c.classes), c.sites)
+			cases = append(cases, bm)
+		}
+	}
+	for _, classes := range []int{1 << 16, 1_000_000} {
+		m, err := codes.NewBinary(classes)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cases = append(cases, benchMapping{fmt.Sprintf("map=binary/K=%.0e/n=%d", float64(classes), m.Sites()), m})
+	}
+	for _, bm := range cases {
+		b.Run(bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := NewMaxProduct(bm.m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package decode
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Threshold algorithm (Fagin, Lotem, Naor, "Optimal aggregation algorithms
@@ -46,49 +47,112 @@ type taPlan struct {
 // than maxFamily, or a single key set of several sites (its combinations
 // are searched better best first by the part search than by combining
 // every symbol read with all those read at the other sites).
+//
+// The key sets are the minimal sets of sites that determine the label.
+// Determines is monotone (a superset of a determining set determines), so
+// the subsets are visited by increasing size, each marked as determining
+// if a one-smaller subset is, else asked about (when its alphabets
+// multiply to K or more) and then a key set if it determines. Once every
+// subset of some size determines, so do all larger ones and the visit
+// stops. A minimal transversal of the key sets is the complement of a
+// maximal non-determining set, read off the same marks. Cost: O(s·C(n,s))
+// steps summed over the sizes s visited (at most O(2^n·n)) and 2^n bits,
+// plus one Determines call per candidate key set.
 func newTAPlan(l *layout) *taPlan {
 	if l.lin == nil || l.sites > maxTASites {
 		return nil
 	}
 	n := l.sites
+	full := 1<<n - 1
 	buf := make([]int, 0, n)
-	isKey := func(mask int) bool {
-		prod := 1
+	sitesOf := func(mask int) []int {
 		buf = buf[:0]
+		for r := mask; r != 0; r &= r - 1 {
+			buf = append(buf, bits.TrailingZeros(uint(r)))
+		}
+		return buf
+	}
+	// Only the full set determines (codes.Binary): one key set of
+	// several sites, or none.
+	if n > 1 {
+		some := false
 		for i := range n {
-			if mask&(1<<i) != 0 {
-				prod = satMul(prod, l.q[i], l.classes)
-				buf = append(buf, i)
+			if l.lin.Determines(sitesOf(full &^ (1 << i))) {
+				some = true
+				break
 			}
 		}
-		return prod >= l.classes && l.lin.Determines(buf)
+		if !some {
+			return nil
+		}
 	}
+	det := make([]uint64, full>>6+1) // bit mask: the sites of mask determine
+	isDet := func(mask int) bool { return det[mask>>6]&(1<<(mask&63)) != 0 }
 	var keyMasks []int
-	for mask := 1; mask < 1<<n; mask++ {
-		if isKey(mask) && minimal(mask, n, isKey) {
-			keyMasks = append(keyMasks, mask)
+	top := n // every subset of this size (and larger) determines
+	for s := 1; s <= n && top == n; s++ {
+		all := true
+		for mask := 1<<s - 1; mask <= full; mask = nextSubset(mask) {
+			sub := false
+			for r := mask; r != 0; r &= r - 1 {
+				if isDet(mask &^ (r & -r)) {
+					sub = true
+					break
+				}
+			}
+			if !sub {
+				prod := 1
+				for r := mask; r != 0; r &= r - 1 {
+					prod = satMul(prod, l.q[bits.TrailingZeros(uint(r))], l.classes)
+				}
+				if prod < l.classes || !l.lin.Determines(sitesOf(mask)) {
+					all = false
+					continue
+				}
+				if keyMasks = append(keyMasks, mask); len(keyMasks) > maxFamily {
+					return nil
+				}
+			}
+			det[mask>>6] |= 1 << (mask & 63)
+		}
+		if all {
+			top = s
 		}
 	}
-	hits := func(mask int) bool {
-		for _, k := range keyMasks {
-			if k&mask == 0 {
-				return false
+	if len(keyMasks) == 0 || (len(keyMasks) == 1 && bits.OnesCount(uint(keyMasks[0])) > 1) {
+		return nil
+	}
+	// A set hits every key set iff its complement rest determines
+	// nothing; it is minimal iff adding any one of its sites to rest
+	// determines. Non-determining sets are smaller than top.
+	var transMasks []int
+	for s := 0; s < top; s++ {
+		for rest := 1<<s - 1; rest <= full; rest = nextSubset(rest) {
+			if isDet(rest) {
+				continue
+			}
+			mask := full &^ rest
+			minimal := true
+			for r := mask; r != 0; r &= r - 1 {
+				if !isDet(rest | r&-r) {
+					minimal = false
+					break
+				}
+			}
+			if minimal {
+				if transMasks = append(transMasks, mask); len(transMasks) > maxFamily {
+					return nil
+				}
+			}
+			if rest == 0 {
+				break
 			}
 		}
-		return true
 	}
-	var transMasks []int
-	for mask := 1; mask < 1<<n; mask++ {
-		if hits(mask) && minimal(mask, n, hits) {
-			transMasks = append(transMasks, mask)
-		}
-	}
-	if len(keyMasks) == 0 || len(keyMasks) > maxFamily || len(transMasks) > maxFamily {
-		return nil
-	}
-	if len(keyMasks) == 1 && bits.OnesCount(uint(keyMasks[0])) > 1 {
-		return nil
-	}
+	// Ascending masks, so that the plan does not depend on the visiting
+	// order.
+	slices.Sort(keyMasks)
+	slices.Sort(transMasks)
 	keys, trans := masksToSets(keyMasks, n), masksToSets(transMasks, n)
 	t := &taPlan{keys: keys, trans: trans, keysOf: make([][]int, l.sites), recons: make([]recon, len(keys))}
 	for ki, key := range keys {
@@ -102,14 +166,12 @@ func newTAPlan(l *layout) *taPlan {
 	return t
 }
 
-// minimal reports whether no set mask minus one element satisfies ok.
-func minimal(mask, n int, ok func(int) bool) bool {
-	for i := range n {
-		if mask&(1<<i) != 0 && ok(mask&^(1<<i)) {
-			return false
-		}
-	}
-	return true
+// nextSubset returns the next larger integer with as many bits set as
+// mask > 0 (Gosper's hack).
+func nextSubset(mask int) int {
+	low := mask & -mask
+	high := mask + low
+	return high | ((mask^high)>>2)/low
 }
 
 func masksToSets(masks []int, n int) [][]int {
