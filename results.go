@@ -362,7 +362,7 @@ func (rs Results) Markdown() string {
 // -out files) and one line per result. Accuracies are written in full
 // (shortest exact form), a NaN one as an empty field; times are exact
 // decimals of their nanoseconds, so ReadResultsCSV gives back equal
-// Results, except that a "\r\n" inside a text field is read back as "\n"
+// Results, except that every "\r\n" inside a text field is read back as "\n"
 // (encoding/csv's line-break rule) and an infinite accuracy, not being one,
 // is refused.
 func (rs Results) CSV() string {
@@ -445,7 +445,7 @@ func ReadResultsCSV(r io.Reader) (Results, error) {
 		line, _ := cr.FieldPos(0)
 		field := func(name string) string {
 			if i, ok := col[name]; ok {
-				return rec[i]
+				return normalizeNewlines(rec[i])
 			}
 			return ""
 		}
@@ -547,4 +547,16 @@ func parseDecimal(s string, digits int) (int64, error) {
 		return 0, errors.New("out of range")
 	}
 	return int64(v), nil
+}
+
+// normalizeNewlines replaces every CR LF in s by LF until none is left.
+// encoding/csv reads a CR LF inside a quoted field as LF, so a field that
+// still holds one after reading ("\r\r\n" reads as "\r\n") would not read
+// back the same after writing; with none left, reading what CSV writes
+// gives the same text.
+func normalizeNewlines(s string) string {
+	for strings.Contains(s, "\r\n") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	return s
 }
