@@ -377,7 +377,7 @@ func FuzzResultsCSVFields(f *testing.F) {
 	for _, r := range sampleResults() {
 		f.Add(r.Model, r.Code, r.Note, r.Params, r.Epochs, r.TrainAcc, r.TestAcc, int64(r.TrainTime), int64(r.Latency))
 	}
-	f.Add("a\r\nb", "\"", " x ", math.MinInt64, math.MaxInt64, math.SmallestNonzeroFloat64, -0.0,
+	f.Add("a\r\nb", "\"", " x ", math.MinInt64, math.MaxInt64, math.SmallestNonzeroFloat64, math.Copysign(0, -1),
 		int64(math.MinInt64), int64(math.MaxInt64))
 	f.Add("", "#", "\\.", 0, 0, math.Inf(1), math.NaN(), int64(-1), int64(1))
 	f.Fuzz(func(t *testing.T, model, code, note string, params, epochs int, trainAcc, testAcc float64,
