@@ -30,6 +30,22 @@ type layout struct {
 	gRed         []bool
 	qmod         []fastMod
 	step         []int // coefficient of digit 0 at each site
+
+	// Faster forms of the generator for scoring candidates (digits > 1).
+	// pow: every site's row is the powers 1, x, x², … of a point x =
+	// pts[i] modulo q[i] (Reed–Solomon's Vandermonde rows), so the
+	// symbol is the digit polynomial at x, by Horner's rule. dense: at
+	// least half the coefficients are nonzero, gDense[i·digits+j] being
+	// that of digit j at site i. uni: every site has the same alphabet
+	// size, reduced by umod; uRed: some site's sum of products needs
+	// reducing.
+	pow    bool
+	pts    []uint64
+	dense  bool
+	gDense []uint64
+	uni    bool
+	uRed   bool
+	umod   fastMod
 }
 
 // term is one nonzero coefficient of a linear form: c times digit (or
@@ -99,7 +115,53 @@ func (l *layout) setGenerator(g codes.Generator) bool {
 		l.gRed[i] = sum >= uint64(q)
 		l.step[i] = g.Coef[i*g.Digits]
 	}
+	l.uni = true
+	for i, q := range l.q {
+		l.uni = l.uni && q == l.q[0]
+		l.uRed = l.uRed || l.gRed[i]
+	}
+	if l.uni && l.sites > 0 {
+		l.umod = l.qmod[0]
+	}
+	if g.Digits > 1 && 2*len(l.gTerm) >= len(g.Coef) {
+		l.dense = true
+		l.gDense = make([]uint64, len(g.Coef))
+		for k, c := range g.Coef {
+			l.gDense[k] = uint64(c)
+		}
+	}
+	if g.Digits > 1 {
+		l.pts = powerPoints(g, l.q)
+		l.pow = l.pts != nil
+	}
 	return true
+}
+
+// powerPoints returns the point x_i of each site if every row of g is
+// 1, x_i, x_i², … modulo q_i and Horner's rule on digits below g.Base
+// keeps every step below 2^64: (max(q, Base)−1)·(q−1) + Base−1 < 2^64.
+// Otherwise it returns nil.
+func powerPoints(g codes.Generator, q []int) []uint64 {
+	d := g.Digits
+	pts := make([]uint64, len(q))
+	for i, qi := range q {
+		row := g.Coef[i*d : (i+1)*d]
+		if row[0] != 1%qi {
+			return nil
+		}
+		x := uint64(row[1])
+		for j := 2; j < d; j++ {
+			if uint64(row[j]) != mulMod(uint64(row[j-1]), x, uint64(qi)) {
+				return nil
+			}
+		}
+		hi, lo := bits.Mul64(uint64(max(qi, g.Base)-1), uint64(qi-1))
+		if _, carry := bits.Add64(lo, uint64(g.Base-1), 0); hi != 0 || carry != 0 {
+			return nil
+		}
+		pts[i] = x
+	}
+	return pts
 }
 
 // powersBracket reports whether b^(d−1) < k <= b^d.
@@ -180,6 +242,9 @@ type recon struct {
 	red  []bool               // the digit's sum can reach the modulus
 	wide bool                 // some digit's sum can overflow 64 bits
 	same bool                 // the digits are the generator's
+	// dense: at least half the coefficients are nonzero and no sum
+	// overflows, so value reads r.Coef row by row (Lagrange bases).
+	dense bool
 }
 
 // prepare fills rc for sites (which the caller knows to determine the
@@ -232,6 +297,7 @@ func (l *layout) prepare(sites []int, rc *recon) bool {
 		rc.red[j] = wide || sum >= r.Modulus
 		rc.wide = rc.wide || wide
 	}
+	rc.dense = !rc.wide && d > 1 && 2*len(rc.nz) >= len(r.Coef)
 	return true
 }
 
@@ -253,8 +319,22 @@ func powersAbove(b uint64, d int, k uint64) bool {
 // when it is not below classes.
 func (rc *recon) value(vals, dig []int, classes int) (y int, ok bool) {
 	m := rc.r.Modulus
-	clear(dig)
-	if !rc.wide {
+	switch {
+	case rc.dense:
+		d := len(dig)
+		coef := rc.r.Coef[:len(vals)*d]
+		for j := range dig {
+			var a uint64
+			for t, v := range vals {
+				a += uint64(v) * coef[t*d+j]
+			}
+			if rc.red[j] {
+				a = rc.fm.mod(a)
+			}
+			dig[j] = int(a)
+		}
+	case !rc.wide:
+		clear(dig)
 		for _, t := range rc.nz {
 			dig[t.out] += int(uint64(vals[t.ix]) * t.c)
 		}
@@ -263,7 +343,8 @@ func (rc *recon) value(vals, dig []int, classes int) (y int, ok bool) {
 				dig[j] = int(rc.fm.mod(uint64(dig[j])))
 			}
 		}
-	} else {
+	default:
+		clear(dig)
 		for _, t := range rc.nz {
 			a := uint64(dig[t.out]) + mulMod(uint64(vals[t.ix]), t.c, m)
 			if a >= m {
