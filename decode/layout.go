@@ -2,6 +2,7 @@ package decode
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/labelcode/labelcode/codes"
 )
@@ -31,21 +32,13 @@ type layout struct {
 	qmod         []fastMod
 	step         []int // coefficient of digit 0 at each site
 
-	// Faster forms of the generator for scoring candidates (digits > 1).
-	// pow: every site's row is the powers 1, x, x², … of a point x =
-	// pts[i] modulo q[i] (Reed–Solomon's Vandermonde rows), so the
-	// symbol is the digit polynomial at x, by Horner's rule. dense: at
-	// least half the coefficients are nonzero, gDense[i·digits+j] being
-	// that of digit j at site i. uni: every site has the same alphabet
-	// size, reduced by umod; uRed: some site's sum of products needs
-	// reducing.
-	pow    bool
-	pts    []uint64
-	dense  bool
-	gDense []uint64
-	uni    bool
-	uRed   bool
-	umod   fastMod
+	// pow (digits > 1): every site has the same alphabet size, reduced
+	// by umod, and its row is the powers 1, x, x², … of a point x =
+	// pts[i] (Reed–Solomon's Vandermonde rows), so that a candidate's
+	// symbol is its digit polynomial at x, by Horner's rule.
+	pow  bool
+	pts  []uint64
+	umod fastMod
 }
 
 // term is one nonzero coefficient of a linear form: c times digit (or
@@ -115,24 +108,9 @@ func (l *layout) setGenerator(g codes.Generator) bool {
 		l.gRed[i] = sum >= uint64(q)
 		l.step[i] = g.Coef[i*g.Digits]
 	}
-	l.uni = true
-	for i, q := range l.q {
-		l.uni = l.uni && q == l.q[0]
-		l.uRed = l.uRed || l.gRed[i]
-	}
-	if l.uni && l.sites > 0 {
-		l.umod = l.qmod[0]
-	}
-	if g.Digits > 1 && 2*len(l.gTerm) >= len(g.Coef) {
-		l.dense = true
-		l.gDense = make([]uint64, len(g.Coef))
-		for k, c := range g.Coef {
-			l.gDense[k] = uint64(c)
-		}
-	}
-	if g.Digits > 1 {
+	if g.Digits > 1 && l.sites > 0 && !slices.ContainsFunc(l.q, func(q int) bool { return q != l.q[0] }) {
 		l.pts = powerPoints(g, l.q)
-		l.pow = l.pts != nil
+		l.pow, l.umod = l.pts != nil, l.qmod[0]
 	}
 	return true
 }

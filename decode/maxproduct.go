@@ -687,52 +687,20 @@ func (d *MaxProduct) candidate(sc *scratch, rc *recon, vals []int) (y int, s flo
 		dig = sc.coef[:l.digits]
 		l.toDigits(y, dig)
 	}
-	nd := len(dig)
-	if l.pow && l.uni {
+	if l.pow {
 		// Horner's rule at each site's point.
-		fm, top := l.umod, uint64(dig[nd-1])
+		fm, top := l.umod, uint64(dig[len(dig)-1])
 		for j, r := range sc.rows {
 			x, v := l.pts[sc.idx[j]], top
-			for t := nd - 2; t >= 0; t-- {
+			for t := len(dig) - 2; t >= 0; t-- {
 				v = fm.mod(v*x + uint64(dig[t]))
 			}
 			s += r[v]
 		}
 		return y, s, true
 	}
-	if !l.dense {
-		for j, r := range sc.rows {
-			s += r[l.symbol(sc.idx[j], dig)]
-		}
-		return y, s, true
-	}
-	// Dense rows: one dot product per site, reduced once.
-	g := l.gDense
-	if l.uni {
-		fm, red := l.umod, l.uRed
-		for j, r := range sc.rows {
-			i := sc.idx[j]
-			var v uint64
-			for t, c := range g[i*nd : (i+1)*nd] {
-				v += uint64(dig[t]) * c
-			}
-			if red {
-				v = fm.mod(v)
-			}
-			s += r[v]
-		}
-		return y, s, true
-	}
 	for j, r := range sc.rows {
-		i := sc.idx[j]
-		var v uint64
-		for t, c := range g[i*nd : (i+1)*nd] {
-			v += uint64(dig[t]) * c
-		}
-		if l.gRed[i] {
-			v = l.qmod[i].mod(v)
-		}
-		s += r[v]
+		s += r[l.symbol(sc.idx[j], dig)]
 	}
 	return y, s, true
 }

@@ -265,6 +265,16 @@ func TestLayoutStructure(t *testing.T) {
 		if d.Structured() != want[prefix] {
 			t.Errorf("%s: Structured() = %v", name, d.Structured())
 		}
+		// Reed–Solomon codes of several digits are scored by Horner's
+		// rule at the points.
+		if wantPow := prefix == "rs" && l.digits > 1; l.pow != wantPow {
+			t.Errorf("%s: pow %v, want %v", name, l.pow, wantPow)
+		}
+		for i, x := range l.pts {
+			if x != uint64(i) {
+				t.Errorf("%s: site %d: point %d", name, i, x)
+			}
+		}
 		got := make([]int, l.sites)
 		dig := make([]int, max(l.digits, 1))
 		for y := range m.Classes() {
