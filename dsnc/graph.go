@@ -9,7 +9,7 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
-	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
 
 // Dense is a dense layer as two nodes of a graph: y = x·W + B, with W an
@@ -22,11 +22,11 @@ type Dense struct {
 // product onto the rows of B; its backward pass computes dW = xᵀ·dY,
 // dB = the column sums of dY and, unless x is a leaf such as the input
 // data, dx = dY·Wᵀ). x is a batch×In matrix. Cost O(batch·In·Out) per run.
-func (d Dense) Forward(x *G.Node) (*G.Node, error) { return d.apply(x, nn.Identity) }
+func (d Dense) Forward(x *G.Node) (*G.Node, error) { return d.apply(x, nntrain.Identity) }
 
 // apply adds act(x·W + B) as one op.
-func (d Dense) apply(x *G.Node, act nn.Activation) (*G.Node, error) {
-	y, err := nn.Affine(x, d.W, d.B, act)
+func (d Dense) apply(x *G.Node, act nntrain.Activation) (*G.Node, error) {
+	y, err := nntrain.Affine(x, d.W, d.B, act)
 	if err != nil {
 		return nil, fmt.Errorf("dsnc: dense layer: %w", err)
 	}
@@ -88,9 +88,9 @@ func (n *Net) Encode(x *G.Node) (*G.Node, error) {
 	}
 	h := x
 	for i, d := range n.Encoder {
-		act := nn.ReLU
+		act := nntrain.ReLU
 		if i == len(n.Encoder)-1 {
-			act = nn.Sigmoid
+			act = nntrain.Sigmoid
 		}
 		var err error
 		if h, err = d.apply(h, act); err != nil {
@@ -163,7 +163,7 @@ func NLL(logits, onehot *G.Node) (*SoftmaxLoss, error) {
 type CrossEntropyLoss struct {
 	// Loss is the mean negative log-likelihood, a scalar node.
 	Loss *G.Node
-	ce   *nn.CrossEntropy
+	ce   *nntrain.CrossEntropy
 }
 
 // CrossEntropy adds the mean negative log-likelihood of a softmax over the
@@ -179,7 +179,7 @@ type CrossEntropyLoss struct {
 // matrix, labels not a vector of as many rows, or their dtypes differ.
 // Cost O(batch·Classes) per run, one exp per logit.
 func CrossEntropy(logits, labels *G.Node) (*CrossEntropyLoss, error) {
-	ce, err := nn.SoftmaxCrossEntropy(logits, labels)
+	ce, err := nntrain.SoftmaxCrossEntropy(logits, labels)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrShape, err)
 	}

@@ -6,7 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
 
 // Schedule gives the learning rate of every Adam step of a training run:
@@ -27,7 +27,7 @@ type Schedule func(epoch, batch, batches int) float64
 // must be positive.
 func CosineSchedule(hi, lo float64, epochs int) Schedule {
 	return func(epoch, batch, batches int) float64 {
-		return nn.Cosine(hi, lo, epochs, epoch, batch, batches)
+		return nntrain.Cosine(hi, lo, epochs, epoch, batch, batches)
 	}
 }
 
@@ -47,7 +47,7 @@ func WithSchedule(s Schedule) Option { return func(st *settings) { st.schedule =
 // them untouched. A step costs O(Params()) on GOMAXPROCS goroutines and
 // allocates only the slice headers of the gradients.
 type Adam struct {
-	opt  *nn.Adam
+	opt  *nntrain.Adam
 	f64  bool
 	lens []int // lengths of the weight slices
 	g32  [][]float32
@@ -61,7 +61,7 @@ func NewAdam(m *Model, lr float64) (*Adam, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: NewAdam: nil model", ErrConfig)
 	}
-	if err := nn.CheckRate(lr); err != nil {
+	if err := nntrain.CheckRate(lr); err != nil {
 		return nil, fmt.Errorf("%w: learning rate %v", ErrConfig, lr)
 	}
 	var p32 [][]float32
@@ -80,10 +80,10 @@ func NewAdam(m *Model, lr float64) (*Adam, error) {
 		}
 	}
 	if m.Dtype == tensor.Float64 {
-		opt, err := nn.NewAdam64(p64, lr)
+		opt, err := nntrain.NewAdam64(p64, lr)
 		return &Adam{opt: opt, f64: true, lens: lens}, err
 	}
-	opt, err := nn.NewAdam(p32, lr)
+	opt, err := nntrain.NewAdam(p32, lr)
 	return &Adam{opt: opt, lens: lens}, err
 }
 
@@ -93,7 +93,7 @@ func (a *Adam) LearnRate() float64 { return a.opt.LearningRate }
 // SetLearnRate sets the rate of the following steps; the moment estimates
 // are kept. It returns ErrConfig unless lr is positive and finite.
 func (a *Adam) SetLearnRate(lr float64) error {
-	if err := nn.CheckRate(lr); err != nil {
+	if err := nntrain.CheckRate(lr); err != nil {
 		return fmt.Errorf("%w: learning rate %v", ErrConfig, lr)
 	}
 	a.opt.LearningRate = lr

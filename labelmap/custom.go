@@ -8,6 +8,7 @@ import (
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
 
 // This file holds the parts a custom training loop of a MultiHead model is
@@ -30,7 +31,7 @@ type Schedule func(epoch, batch, batches int) float64
 // rates.
 func CosineSchedule(hi, lo float64, epochs int) Schedule {
 	return func(epoch, batch, batches int) float64 {
-		return nn.Cosine(hi, lo, epochs, epoch, batch, batches)
+		return nntrain.Cosine(hi, lo, epochs, epoch, batch, batches)
 	}
 }
 
@@ -48,12 +49,12 @@ func LearningRateSchedule(s Schedule) Option {
 // left over sit out that epoch. A loop using a Sampler with Fit's seed and
 // batch size (capped at the number of rows, as Fit caps it) sees Fit's
 // batches.
-type Sampler struct{ s *nn.Sampler }
+type Sampler struct{ s *nntrain.Sampler }
 
 // NewSampler returns a sampler over rows rows in batches of batch rows.
 // It returns ErrOption unless 1 <= batch <= rows.
 func NewSampler(rows, batch int, seed uint64) (*Sampler, error) {
-	s, err := nn.NewSampler(rows, batch, seed)
+	s, err := nntrain.NewSampler(rows, batch, seed)
 	if err != nil {
 		return nil, fmt.Errorf("%w: batch size %d for %d rows", ErrOption, batch, rows)
 	}
@@ -73,12 +74,12 @@ func (s *Sampler) Epoch() [][]int { return s.s.Epoch() }
 // slices in place with exactly the arithmetic of gorgonia's AdamSolver,
 // its learning rate settable between steps. A step costs O(weights) on
 // GOMAXPROCS goroutines and allocates nothing but their start.
-type Adam struct{ opt *nn.Adam }
+type Adam struct{ opt *nntrain.Adam }
 
 // NewAdam returns an optimizer of params (TrainingGraph.Params) with rate
 // lr. It returns ErrOption unless lr is positive and finite.
 func NewAdam(params [][]float32, lr float64) (*Adam, error) {
-	opt, err := nn.NewAdam(params, lr)
+	opt, err := nntrain.NewAdam(params, lr)
 	if err != nil {
 		return nil, fmt.Errorf("%w: learning rate %v", ErrOption, lr)
 	}
@@ -91,7 +92,7 @@ func (a *Adam) LearnRate() float64 { return a.opt.LearningRate }
 // SetLearnRate sets the rate of the following steps (the moment estimates
 // are kept). It returns ErrOption unless lr is positive and finite.
 func (a *Adam) SetLearnRate(lr float64) error {
-	if err := nn.CheckRate(lr); err != nil {
+	if err := nntrain.CheckRate(lr); err != nil {
 		return fmt.Errorf("%w: learning rate %v", ErrOption, lr)
 	}
 	a.opt.LearningRate = lr
@@ -139,7 +140,7 @@ type TrainingGraph struct {
 	// then of the heads, in the order of Params.
 	Learnables G.Nodes
 
-	g *nn.Graph
+	g *nntrain.Graph
 }
 
 // Init gives h a fresh untrained network for rows of features values, its
@@ -187,7 +188,7 @@ func (h *MultiHead) NewTrainingGraph(batch int) (*TrainingGraph, error) {
 	if batch < 1 {
 		return nil, fmt.Errorf("%w: batch size %d", ErrOption, batch)
 	}
-	g, err := nn.NewGraph(h.net, batch)
+	g, err := nntrain.NewGraph(h.net, batch)
 	if err != nil {
 		return nil, fmt.Errorf("labelmap: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
 
 // Learner is a base learner for one site: a classifier over the site's
@@ -185,8 +186,8 @@ func buildConfig(opts []Option) (mlpConfig, error) {
 	return c, nil
 }
 
-func (c *mlpConfig) train(ctx context.Context, net *nn.Net, tr, va *nn.Data, score func(*nn.Net) (float64, error)) (*nn.History, error) {
-	cfg := nn.Config{Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Patience: c.patience, Seed: c.seed, Score: score}
+func (c *mlpConfig) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, score func(*nn.Net) (float64, error)) (*nntrain.History, error) {
+	cfg := nntrain.Config{Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Patience: c.patience, Seed: c.seed, Score: score}
 	if c.progress != nil {
 		site, f := c.site, c.progress
 		cfg.Progress = func(epoch, batch int, loss, acc float64) { f(site, epoch, batch, loss, acc) }
@@ -196,20 +197,20 @@ func (c *mlpConfig) train(ctx context.Context, net *nn.Net, tr, va *nn.Data, sco
 		s := c.schedule
 		cfg.Schedule = func(epoch, batch, batches int) float64 {
 			lr := s(epoch, batch, batches)
-			if nn.CheckRate(lr) != nil && badRate == nil {
+			if nntrain.CheckRate(lr) != nil && badRate == nil {
 				badRate = fmt.Errorf("%w: schedule gives learning rate %v at epoch %d, batch %d", ErrOption, lr, epoch, batch)
 			}
 			return lr
 		}
 	}
-	h, err := nn.Train(ctx, net, tr, va, cfg)
+	h, err := nntrain.Train(ctx, net, tr, va, cfg)
 	if badRate != nil {
 		return h, badRate
 	}
 	return h, err
 }
 
-func history(h *nn.History) History {
+func history(h *nntrain.History) History {
 	if h == nil {
 		return nil
 	}
@@ -295,8 +296,8 @@ func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
 	if _, err := m.weights(train.Features, train.Classes); err != nil {
 		return err
 	}
-	tr := &nn.Data{X: train.X, Targets: [][]int{train.Y}}
-	var va *nn.Data
+	tr := &nntrain.Data{X: train.X, Targets: [][]int{train.Y}}
+	var va *nntrain.Data
 	if val != nil {
 		if err := val.Validate(); err != nil {
 			return fmt.Errorf("labelmap: MLP validation data: %w", err)
@@ -304,7 +305,7 @@ func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
 		if val.Features != train.Features || val.Classes != train.Classes {
 			return fmt.Errorf("%w: validation data %d features × %d classes, training %d × %d", ErrInput, val.Features, val.Classes, train.Features, train.Classes)
 		}
-		va = &nn.Data{X: val.X, Targets: [][]int{val.Y}}
+		va = &nntrain.Data{X: val.X, Targets: [][]int{val.Y}}
 	}
 	net, err := nn.NewNet(m.spec(train.Features, train.Classes), m.cfg.seed, m.cfg.maxWeights)
 	if err != nil {

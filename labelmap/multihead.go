@@ -8,6 +8,7 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
 
 // MultiHead is the shared-trunk Label Mapping network (LM paper, Figure
@@ -136,7 +137,7 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) erro
 	if err != nil {
 		return fmt.Errorf("training data: %w", err)
 	}
-	var va *nn.Data
+	var va *nntrain.Data
 	var score func(*nn.Net) (float64, error)
 	if val != nil {
 		if err := val.Validate(); err != nil {
@@ -149,7 +150,7 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) erro
 		if err != nil {
 			return fmt.Errorf("validation data: %w", err)
 		}
-		va = &nn.Data{X: val.X, Targets: vy}
+		va = &nntrain.Data{X: val.X, Targets: vy}
 		score = func(n *nn.Net) (float64, error) {
 			return accuracy(val, func(x []float32, rows int, dst []int) ([]int, error) {
 				return h.decoder.predictBatch(&netScorer{h.m, n}, x, rows, train.Features, dst)
@@ -160,7 +161,7 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) erro
 	if err != nil {
 		return fmt.Errorf("labelmap: %w", err)
 	}
-	hist, err := h.cfg.train(ctx, net, &nn.Data{X: train.X, Targets: ty}, va, score)
+	hist, err := h.cfg.train(ctx, net, &nntrain.Data{X: train.X, Targets: ty}, va, score)
 	if err != nil {
 		return fmt.Errorf("labelmap: MultiHead: %w", err)
 	}

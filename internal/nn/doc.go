@@ -1,7 +1,12 @@
-// Package nn is the network machinery shared by labelmap and dsnc: MLP
-// weights as plain float32 slices, their gorgonia training graph built
-// from fused ops (Affine, SoftmaxCrossEntropy), an in-place Adam, a
-// minibatch trainer, and a graph-free forward pass for inference.
+// Package nn is the network representation and the graph-free forward
+// pass shared by labelmap, dsnc and the serving package infer: MLP weights
+// as plain float32 slices (Spec, Dense, Net), their binary encoding
+// (MarshalBinary, UnmarshalBinary), and inference (Forward, ForwardBatch,
+// LogSoftmax, RowAffine, SumRows) with the AVX2 kernels and parallel
+// helpers it needs. It imports neither gorgonia nor its tensor package, so
+// that a program which only loads a model and predicts does not link the
+// training engine; training (the gorgonia graph, its fused ops, Adam, the
+// minibatch loop) is package nntrain, built on this one.
 //
 // # Conventions
 //
@@ -9,44 +14,26 @@
 // Dense layer computes y = x·W + B with W stored In×Out row-major. Hidden
 // layers use ReLU; every head is a softmax over its classes. Several heads
 // on one trunk are the shared-trunk network of the Label Mapping paper
-// (Figure 4a), trained on the sum of the heads' mean negative
-// log-likelihoods. Examples are rows of a row-major []float32; targets are
-// ints, one slice per head. Outputs of Forward and ForwardBatch are
-// log-probabilities, heads concatenated in order, Spec.Outputs() per row.
+// (Figure 4a). Examples are rows of a row-major []float32. Outputs of
+// Forward and ForwardBatch are log-probabilities, heads concatenated in
+// order, Spec.Outputs() per row.
 //
-// # Training
-//
-// Train = NewGraph + (Graph.Load, Graph.Run, Adam.Step) per shuffled
-// minibatch, validation after each epoch, early stopping on the validation
-// score, best weights kept. The graph's weight nodes are backed by the
-// Net's own slices, so the Net is trained in place and Forward sees the
-// current weights without a copy.
-//
-// The graph is made of a few fused ops, each written for the profile of a
-// training step: Affine (x·W + b and its activation in one BLAS product;
-// its backward pass skips dx for the input layer), SoftmaxCrossEntropy
-// (softmax and negative log-likelihood in one op, no one-hot matrix), and
-// Adam updates the weights in one pass without temporaries, with exactly
-// the arithmetic of gorgonia's AdamSolver. Every op writes into buffers it
-// keeps from batch to batch (gorgonia's tape machine drops its registers at
-// each Reset), and the gradients are read from their nodes rather than
-// accumulated into dual values, so a step allocates almost nothing.
-// Elementwise passes (exponentials, ReLU, bias sums, Adam) split rows or
-// columns between GOMAXPROCS goroutines, and run eight lanes at a time in
-// AVX2 assembly when the CPU has it (simd_amd64.s; the purego tag or
-// another architecture selects the Go loops, which compute the same values
-// element by element). No result depends on the split or on GOMAXPROCS:
-// each element is computed by one goroutine, and row losses are summed in
-// row order. So the same seed and data give the same weights bit for bit,
-// and independent Graphs can train in parallel goroutines.
+// The elementwise kernels (Exp32, ExpShiftSum32, Max32, Scale32, Rectify,
+// FMA32) run eight lanes at a time in AVX2 assembly when the CPU has it
+// (simd_amd64.s; the purego tag or another architecture selects the Go
+// loops, which compute the same values element by element). ParallelFor
+// splits elementwise work between GOMAXPROCS goroutines; no result depends
+// on the split. nntrain's ops are built from these kernels, so training and
+// inference share one implementation of each.
 //
 // # BLAS
 //
-// Matrix products go through gonum's blas32 and blas64 and gorgonia's
-// BLAS. By default that is gonum's pure-Go implementation, which needs no C
-// toolchain. Built with the openblas tag (go build -tags openblas, with
-// libopenblas-dev installed), package openblas, imported here, switches
-// all three to OpenBLAS through cgo, process-wide; Backend says which.
+// Matrix products go through gonum's blas32 and blas64. By default that is
+// gonum's pure-Go implementation, which needs no C toolchain. Built with
+// the openblas tag (go build -tags openblas, with libopenblas-dev
+// installed), package openblas, imported here, switches both to OpenBLAS
+// through cgo, process-wide (nntrain switches gorgonia's BLAS the same
+// way); Backend says which.
 //
 // # Cost
 //
@@ -56,7 +43,7 @@
 // (half of a ReLU layer's outputs, typically). ForwardBatch is one BLAS
 // matrix product per layer (parallel inside the BLAS). Both are safe for
 // concurrent use, and allocation-free given a Workspace and a dst of
-// sufficient capacity. One training step costs about three times the
-// forward pass of its batch in matrix products (two for the input layer),
-// plus O(batch·outputs) for the loss and O(Params()) for Adam.
+// sufficient capacity. UnmarshalBinary checks every size, without
+// overflow, against the bytes left before allocating (limits.ErrTooLarge
+// beyond a limit).
 package nn

@@ -2,12 +2,12 @@ package nn
 
 import "math"
 
-// exp32 returns e^x for x <= 0 in float32, with a relative error below
+// Exp32 returns e^x for x <= 0 in float32, with a relative error below
 // 1e-7 (Cephes' expf: Cody–Waite reduction x = n·ln2 + r, |r| <= ln2/2,
 // and a degree-6 polynomial in r), and 0 below -87.33, where e^x leaves
 // the normal float32 range. It is about twice as fast as math.Exp and is
 // only used on max-shifted logits, which are never positive.
-func exp32(x float32) float32 {
+func Exp32(x float32) float32 {
 	if x < -87.33 {
 		return 0
 	}
@@ -28,10 +28,10 @@ func exp32(x float32) float32 {
 	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 
-// expShiftSum32 sets dst[j] = exp32(x[j]-shift) for shift >= max(x) and
+// ExpShiftSum32 sets dst[j] = exp32(x[j]-shift) for shift >= max(x) and
 // returns Σ dst[j] in float64 (eight partial sums with AVX2, else in index
 // order).
-func expShiftSum32(dst, x []float32, shift float32) float64 {
+func ExpShiftSum32(dst, x []float32, shift float32) float64 {
 	dst = dst[:len(x)]
 	var s float64
 	if n := len(x) &^ 7; haveAVX2 && n > 0 {
@@ -39,15 +39,15 @@ func expShiftSum32(dst, x []float32, shift float32) float64 {
 		dst, x = dst[n:], x[n:]
 	}
 	for j, v := range x {
-		e := exp32(v - shift)
+		e := Exp32(v - shift)
 		dst[j] = e
 		s += float64(e)
 	}
 	return s
 }
 
-// scale32 sets dst[j] = a·src[j].
-func scale32(dst, src []float32, a float32) {
+// Scale32 sets dst[j] = a·src[j].
+func Scale32(dst, src []float32, a float32) {
 	dst = dst[:len(src)]
 	if n := len(src) &^ 7; haveAVX2 && n > 0 {
 		scaleAVX2(&dst[0], &src[0], n, a)
@@ -58,8 +58,8 @@ func scale32(dst, src []float32, a float32) {
 	}
 }
 
-// expShiftSum64 is expShiftSum32 for float64, with math.Exp.
-func expShiftSum64(dst, x []float64, shift float64) float64 {
+// ExpShiftSum64 is expShiftSum32 for float64, with math.Exp.
+func ExpShiftSum64(dst, x []float64, shift float64) float64 {
 	dst = dst[:len(x)]
 	var s float64
 	for j, v := range x {

@@ -21,9 +21,9 @@ type Workspace struct {
 
 var wsPool = sync.Pool{New: func() any { return new(Workspace) }}
 
-// grow returns s resliced to length n, or a new zeroed slice of length n
+// Grow returns s resliced to length n, or a new zeroed slice of length n
 // when s is too short.
-func grow[T any](s []T, n int) []T {
+func Grow[T any](s []T, n int) []T {
 	if cap(s) < n {
 		return make([]T, n)
 	}
@@ -49,16 +49,16 @@ func (n *Net) Forward(x []float32, ws *Workspace, dst []float32) []float32 {
 		ws = wsPool.Get().(*Workspace)
 		defer wsPool.Put(ws)
 	}
-	dst = grow(dst, n.Spec.Outputs())
+	dst = Grow(dst, n.Spec.Outputs())
 	cur := x
 	for i := range n.Hidden {
 		l := &n.Hidden[i]
 		var out []float32
 		if i%2 == 0 {
-			ws.a = grow(ws.a, l.Out)
+			ws.a = Grow(ws.a, l.Out)
 			out = ws.a
 		} else {
-			ws.b = grow(ws.b, l.Out)
+			ws.b = Grow(ws.b, l.Out)
 			out = ws.b
 		}
 		RowAffine(out, cur, l.W, l.B, &ws.rows)
@@ -100,7 +100,7 @@ func (n *Net) ForwardBatch(x []float32, rows int, ws *Workspace, dst []float32) 
 		panic("nn: ForwardBatch: input length does not match rows×Spec.Inputs")
 	}
 	outs := n.Spec.Outputs()
-	dst = grow(dst, rows*outs)
+	dst = Grow(dst, rows*outs)
 	if rows == 0 {
 		return dst
 	}
@@ -113,10 +113,10 @@ func (n *Net) ForwardBatch(x []float32, rows int, ws *Workspace, dst []float32) 
 		l := &n.Hidden[i]
 		var buf []float32
 		if i%2 == 0 {
-			ws.a = grow(ws.a, rows*l.Out)
+			ws.a = Grow(ws.a, rows*l.Out)
 			buf = ws.a
 		} else {
-			ws.b = grow(ws.b, rows*l.Out)
+			ws.b = Grow(ws.b, rows*l.Out)
 			buf = ws.b
 		}
 		out := blas32.General{Rows: rows, Cols: l.Out, Stride: l.Out, Data: buf}
@@ -154,12 +154,12 @@ func LogSoftmax(v []float32) {
 	if len(v) == 0 {
 		return
 	}
-	m := max32(v)
+	m := Max32(v)
 	var buf [512]float32
 	var s float64
 	for lo := 0; lo < len(v); lo += len(buf) {
 		hi := min(lo+len(buf), len(v))
-		s += expShiftSum32(buf[:hi-lo], v[lo:hi], m)
+		s += ExpShiftSum32(buf[:hi-lo], v[lo:hi], m)
 	}
 	shift := m + float32(math.Log(s))
 	for i := range v {

@@ -55,7 +55,10 @@ func TestCraftedWeightCountOverflow(t *testing.T) {
 		t.Fatalf("crafted network: %v, want ErrSpec and ErrTooLarge", err)
 	}
 	// With one weight too many or too few for a small network, the same.
-	m := mustNet(t, Spec{Inputs: 3, Hidden: []int{2}, Heads: []int{4}}, 1)
+	m, err := NewNet(Spec{Inputs: 3, Hidden: []int{2}, Heads: []int{4}}, 1, limits.DefaultMaxWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
 	b, _ := m.MarshalBinary()
 	if err := n.UnmarshalBinary(b[:len(b)-4]); !errors.Is(err, ErrSpec) || !errors.Is(err, limits.ErrTooLarge) {
 		t.Errorf("one weight short: %v", err)
@@ -77,7 +80,7 @@ func TestSpecWeights(t *testing.T) {
 	if want := 5*3 + 4*2 + 3*5 + 3*2; err != nil || n != want {
 		t.Fatalf("Weights = %d, %v; want %d", n, err, want)
 	}
-	if net := mustNet(t, s, 1); net.Params() != n {
+	if net, err := NewNet(s, 1, limits.DefaultMaxWeights); err != nil || net.Params() != n {
 		t.Fatalf("Params %d, Weights %d", net.Params(), n)
 	}
 	if _, err := s.Weights(n); err != nil {

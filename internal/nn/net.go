@@ -13,11 +13,6 @@ import (
 var (
 	// ErrSpec reports an architecture with a non-positive size or no head.
 	ErrSpec = errors.New("nn: invalid network spec")
-	// ErrData reports training or validation data that do not fit the
-	// network: wrong lengths, a target outside its head, no rows.
-	ErrData = errors.New("nn: invalid data")
-	// ErrDiverged reports a loss that became NaN or infinite during training.
-	ErrDiverged = errors.New("nn: training diverged")
 )
 
 // Spec is the architecture of an MLP: Inputs features, a trunk of Hidden

@@ -5,12 +5,12 @@ import (
 	"sync"
 )
 
-// parallelMin is the amount of elementwise work (in elements) below which
+// ParallelMin is the amount of elementwise work (in elements) below which
 // an op runs on its caller's goroutine: starting goroutines costs about a
 // microsecond, the time of a few thousand element updates.
-const parallelMin = 1 << 15
+const ParallelMin = 1 << 15
 
-// parallelFor calls f on contiguous ranges [lo, hi) that cover [0, n) once,
+// ParallelFor calls f on contiguous ranges [lo, hi) that cover [0, n) once,
 // on up to GOMAXPROCS goroutines, each range holding at least grain items
 // (one range when n < 2·grain). It returns when every call has returned.
 //
@@ -18,7 +18,7 @@ const parallelMin = 1 << 15
 // item's result from that item alone (elementwise updates, one row or one
 // column per item): the ops of this package use it that way, so they are
 // bit-for-bit reproducible whatever GOMAXPROCS is.
-func parallelFor(n, grain int, f func(lo, hi int)) {
+func ParallelFor(n, grain int, f func(lo, hi int)) {
 	workers := runtime.GOMAXPROCS(0)
 	if grain < 1 {
 		grain = 1
@@ -52,5 +52,5 @@ func parallelFor(n, grain int, f func(lo, hi int)) {
 	wg.Wait()
 }
 
-// rowGrain returns how many rows of width cols make parallelMin elements.
-func rowGrain(cols int) int { return max(1, parallelMin/max(cols, 1)) }
+// RowGrain returns how many rows of width cols make parallelMin elements.
+func RowGrain(cols int) int { return max(1, ParallelMin/max(cols, 1)) }

@@ -98,7 +98,7 @@ func TestSumRowsChain(t *testing.T) {
 			for j := 0; j < out; j++ {
 				want := y0[j]
 				for t, i := range idx {
-					want = fma32(xv[t], w[int(i)*stride+j], want)
+					want = FMA32(xv[t], w[int(i)*stride+j], want)
 				}
 				if math.Float32bits(y[j]) != math.Float32bits(want) {
 					t.Fatalf("out %d k %d: y[%d] = %v, want the chain's %v", out, k, j, y[j], want)

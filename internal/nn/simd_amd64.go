@@ -19,9 +19,6 @@ func maxAVX2(x *float32, n int) float32
 //go:noescape
 func scaleAVX2(dst, src *float32, n int, a float32)
 
-//go:noescape
-func adamAVX2(p, grad, m, v *float32, n int, k *adamConsts32, fused bool)
-
 // haveFMA selects gaxpyAVX2, which fuses multiply-adds (graph-free
 // inference only: training never uses it, so that its results do not
 // depend on the CPU's features beyond the BLAS).
@@ -32,6 +29,3 @@ func gaxpyAVX2(y *float32, n int, w *float32, stride int, idx *int32, xv *float3
 
 //go:noescape
 func reluAVX2(x *float32, n int)
-
-//go:noescape
-func reluGradAVX2(dz, dy, y *float32, n int)

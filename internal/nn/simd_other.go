@@ -4,10 +4,9 @@ package nn
 
 const haveAVX2 = false
 
-func expShiftSumAVX2(dst, x *float32, n int, shift float32) float64       { panic("nn: no AVX2") }
-func maxAVX2(x *float32, n int) float32                                   { panic("nn: no AVX2") }
-func scaleAVX2(dst, src *float32, n int, a float32)                       { panic("nn: no AVX2") }
-func adamAVX2(p, grad, m, v *float32, n int, k *adamConsts32, fused bool) { panic("nn: no AVX2") }
+func expShiftSumAVX2(dst, x *float32, n int, shift float32) float64 { panic("nn: no AVX2") }
+func maxAVX2(x *float32, n int) float32                             { panic("nn: no AVX2") }
+func scaleAVX2(dst, src *float32, n int, a float32)                 { panic("nn: no AVX2") }
 
 const haveFMA = false
 
@@ -15,5 +14,4 @@ func gaxpyAVX2(y *float32, n int, w *float32, stride int, idx *int32, xv *float3
 	panic("nn: no FMA")
 }
 
-func reluAVX2(x *float32, n int)             { panic("nn: no AVX2") }
-func reluGradAVX2(dz, dy, y *float32, n int) { panic("nn: no AVX2") }
+func reluAVX2(x *float32, n int) { panic("nn: no AVX2") }

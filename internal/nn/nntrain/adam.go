@@ -1,6 +1,7 @@
-package nn
+package nntrain
 
 import (
+	"github.com/labelcode/labelcode/internal/nn"
 	"math"
 	"sync"
 
@@ -76,7 +77,7 @@ func (a *Adam) Steps() int { return a.t }
 // made by NewAdam64.
 func (a *Adam) Step(grads [][]float32) {
 	if len(grads) != len(a.p32) || a.p64 != nil {
-		panic("nn: Adam.Step: grads do not match params")
+		panic("nntrain: Adam.Step: grads do not match params")
 	}
 	a.t++
 	c1 := 1 - math.Pow(a.Beta1, float64(a.t))
@@ -92,9 +93,9 @@ func (a *Adam) Step(grads [][]float32) {
 	for i, p := range a.p32 {
 		g, m, v := grads[i], a.m32[i], a.v32[i]
 		if len(g) != len(p) {
-			panic("nn: Adam.Step: gradient length does not match its parameter")
+			panic("nntrain: Adam.Step: gradient length does not match its parameter")
 		}
-		parallelFor(len(p), parallelMin, func(lo, hi int) {
+		nn.ParallelFor(len(p), nn.ParallelMin, func(lo, hi int) {
 			adamUpdate32(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], k)
 		})
 	}
@@ -105,7 +106,7 @@ func (a *Adam) Step(grads [][]float32) {
 // optimizer was made by NewAdam.
 func (a *Adam) Step64(grads [][]float64) {
 	if len(grads) != len(a.p64) || a.p32 != nil {
-		panic("nn: Adam.Step64: grads do not match params")
+		panic("nntrain: Adam.Step64: grads do not match params")
 	}
 	a.t++
 	c1 := 1 - math.Pow(a.Beta1, float64(a.t))
@@ -118,9 +119,9 @@ func (a *Adam) Step64(grads [][]float64) {
 	for i, p := range a.p64 {
 		g, m, v := grads[i], a.m64[i], a.v64[i]
 		if len(g) != len(p) {
-			panic("nn: Adam.Step64: gradient length does not match its parameter")
+			panic("nntrain: Adam.Step64: gradient length does not match its parameter")
 		}
-		parallelFor(len(p), parallelMin, func(lo, hi int) {
+		nn.ParallelFor(len(p), nn.ParallelMin, func(lo, hi int) {
 			adamUpdate64(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], k)
 		})
 	}
@@ -163,8 +164,8 @@ func adamUpdate32(p, g, m, v []float32, k adamConsts32) {
 		g2 := float32(gj * gj)
 		g2 = float32(g2 * k.omb2)
 		if k.fused {
-			t1 = fma32(m[j], k.b1, t1)
-			g2 = fma32(v[j], k.b2, g2)
+			t1 = nn.FMA32(m[j], k.b1, t1)
+			g2 = nn.FMA32(v[j], k.b2, g2)
 		} else {
 			t1 += float32(m[j] * k.b1)
 			g2 += float32(v[j] * k.b2)
@@ -200,29 +201,6 @@ func adamUpdate64(p, g, m, v []float64, k adamConsts64) {
 	}
 }
 
-// fma32 returns a·b + c rounded once to float32, as a hardware fused
-// multiply-add does: the product is exact in float64, the sum is rounded
-// to odd in float64 (its exact error from Knuth's TwoSum decides), and
-// rounding that to float32 is then correct (Boldo and Melquiond 2008).
-func fma32(a, b, c float32) float32 {
-	p := float64(a) * float64(b)
-	s := p + float64(c)
-	if math.IsInf(s, 0) || math.IsNaN(s) {
-		return float32(s)
-	}
-	bv := s - p
-	e := (p - (s - bv)) + (float64(c) - bv)
-	if bits := math.Float64bits(s); e != 0 && bits&1 == 0 {
-		if (e > 0) == (s > 0) {
-			bits++
-		} else {
-			bits--
-		}
-		s = math.Float64frombits(bits)
-	}
-	return float32(s)
-}
-
 // gorgoniaFuses32 and gorgoniaFuses64 report whether this build compiles
 // gorgonia's MulIncr loops with fused multiply-adds, by running one on
 // values whose exact product 1 + 2^-11 + 2^-24 (1 + 2^-26 + 2^-54 for
@@ -232,7 +210,7 @@ var gorgoniaFuses32 = sync.OnceValue(func() bool {
 	a := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{1 + 1.0/(1<<12), 1 + 1.0/(1<<12)}))
 	incr := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{-(1 + 1.0/(1<<11)), -(1 + 1.0/(1<<11))}))
 	if _, err := tensor.Mul(a, float32(1+1.0/(1<<12)), tensor.WithIncr(incr), tensor.UseUnsafe()); err != nil {
-		panic("nn: probing gorgonia's arithmetic: " + err.Error())
+		panic("nntrain: probing gorgonia's arithmetic: " + err.Error())
 	}
 	return incr.Data().([]float32)[0] != 0
 })
@@ -241,7 +219,7 @@ var gorgoniaFuses64 = sync.OnceValue(func() bool {
 	a := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1 + 1.0/(1<<27), 1 + 1.0/(1<<27)}))
 	incr := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{-(1 + 1.0/(1<<26)), -(1 + 1.0/(1<<26))}))
 	if _, err := tensor.Mul(a, float64(1+1.0/(1<<27)), tensor.WithIncr(incr), tensor.UseUnsafe()); err != nil {
-		panic("nn: probing gorgonia's arithmetic: " + err.Error())
+		panic("nntrain: probing gorgonia's arithmetic: " + err.Error())
 	}
 	return incr.Data().([]float64)[0] != 0
 })

@@ -1,7 +1,8 @@
-package nn
+package nntrain
 
 import (
 	"fmt"
+	"github.com/labelcode/labelcode/internal/nn"
 	"hash"
 	"math"
 
@@ -60,22 +61,22 @@ func (a Activation) String() string {
 // dtypes, or an unknown activation.
 func Affine(x, w, b *G.Node, act Activation) (*G.Node, error) {
 	if act > Sigmoid {
-		return nil, fmt.Errorf("%w: activation %d", ErrSpec, act)
+		return nil, fmt.Errorf("%w: activation %d", nn.ErrSpec, act)
 	}
 	if x.Dims() != 2 || w.Dims() != 2 {
-		return nil, fmt.Errorf("%w: Affine wants matrices x and W, got shapes %v and %v", ErrSpec, x.Shape(), w.Shape())
+		return nil, fmt.Errorf("%w: Affine wants matrices x and W, got shapes %v and %v", nn.ErrSpec, x.Shape(), w.Shape())
 	}
 	in, out := w.Shape()[0], w.Shape()[1]
 	if x.Shape()[1] != in {
-		return nil, fmt.Errorf("%w: x is %v, W is %v", ErrSpec, x.Shape(), w.Shape())
+		return nil, fmt.Errorf("%w: x is %v, W is %v", nn.ErrSpec, x.Shape(), w.Shape())
 	}
 	bs := b.Shape()
 	if !(b.Dims() == 1 && bs[0] == out) && !(b.Dims() == 2 && bs[0] == 1 && bs[1] == out) {
-		return nil, fmt.Errorf("%w: bias of shape %v for %d outputs", ErrSpec, bs, out)
+		return nil, fmt.Errorf("%w: bias of shape %v for %d outputs", nn.ErrSpec, bs, out)
 	}
 	dt := x.Dtype()
 	if (dt != tensor.Float32 && dt != tensor.Float64) || w.Dtype() != dt || b.Dtype() != dt {
-		return nil, fmt.Errorf("%w: Affine of %v, %v and %v, want all float32 or all float64", ErrSpec, dt, w.Dtype(), b.Dtype())
+		return nil, fmt.Errorf("%w: Affine of %v, %v and %v, want all float32 or all float64", nn.ErrSpec, dt, w.Dtype(), b.Dtype())
 	}
 	op := &affineOp{id: opID.Add(1), act: act, inputGrad: x.Op() != nil, bShape: bs.Clone()}
 	return G.ApplyOp(op, x, w, b)
@@ -99,12 +100,12 @@ func (op *affineOp) Type() hm.Type {
 
 func (op *affineOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if len(in) != 3 {
-		return nil, fmt.Errorf("%w: Affine takes 3 inputs, got %d", ErrSpec, len(in))
+		return nil, fmt.Errorf("%w: Affine takes 3 inputs, got %d", nn.ErrSpec, len(in))
 	}
 	xs, ok1 := in[0].(tensor.Shape)
 	ws, ok2 := in[1].(tensor.Shape)
 	if !ok1 || !ok2 || len(xs) != 2 || len(ws) != 2 {
-		return nil, fmt.Errorf("%w: Affine input shapes %v and %v", ErrSpec, in[0], in[1])
+		return nil, fmt.Errorf("%w: Affine input shapes %v and %v", nn.ErrSpec, in[0], in[1])
 	}
 	return tensor.Shape{xs[0], ws[1]}, nil
 }
@@ -245,11 +246,11 @@ func activate(act Activation, y matrix) {
 	if act == Identity {
 		return
 	}
-	parallelFor(y.rows, rowGrain(y.cols), func(lo, hi int) {
+	nn.ParallelFor(y.rows, nn.RowGrain(y.cols), func(lo, hi int) {
 		a, b := lo*y.cols, hi*y.cols
 		switch {
 		case act == ReLU && y.f32 != nil:
-			Rectify(y.f32[a:b])
+			nn.Rectify(y.f32[a:b])
 		case act == ReLU:
 			for i, v := range y.f64[a:b] {
 				if v < 0 {
@@ -268,25 +269,11 @@ func activate(act Activation, y matrix) {
 	})
 }
 
-// Rectify replaces every negative element of v by 0 (NaNs stay NaN),
-// eight at a time with AVX2.
-func Rectify(v []float32) {
-	if n := len(v) &^ 7; haveAVX2 && n > 0 {
-		reluAVX2(&v[0], n)
-		v = v[n:]
-	}
-	for i, x := range v {
-		if x < 0 {
-			v[i] = 0
-		}
-	}
-}
-
 // activationGrad sets dz = dy·act'(z), from the activation's output y;
 // add accumulates into dz instead.
 func activationGrad(act Activation, dz, dy, y matrix, add bool) {
 	cols := y.cols
-	parallelFor(y.rows, rowGrain(cols), func(lo, hi int) {
+	nn.ParallelFor(y.rows, nn.RowGrain(cols), func(lo, hi int) {
 		a, b := lo*cols, hi*cols
 		if y.is64() {
 			z, d, o := dz.f64[a:b], dy.f64[a:b], y.f64[a:b]
@@ -343,7 +330,7 @@ func activationGrad(act Activation, dz, dy, y matrix, add bool) {
 // goroutines.
 func columnSums(db, dz matrix, add bool) {
 	cols := dz.cols
-	parallelFor(cols, max(64, parallelMin/max(dz.rows, 1)), func(lo, hi int) {
+	nn.ParallelFor(cols, max(64, nn.ParallelMin/max(dz.rows, 1)), func(lo, hi int) {
 		if dz.is64() {
 			s := db.f64[lo:hi]
 			if !add {
@@ -364,7 +351,7 @@ func columnSums(db, dz matrix, add bool) {
 		if haveFMA && hi-lo >= 8 {
 			// The FMA kernel with unit weights adds the rows in row order,
 			// each sum rounded once: the same bits as the loop below.
-			sumRows(s, dz.f32[lo:], cols, iota32(dz.rows), ones(dz.rows))
+			nn.SumRows(s, dz.f32[lo:], cols, iota32(dz.rows), nil)
 			return
 		}
 		for r := 0; r < dz.rows; r++ {
@@ -402,7 +389,7 @@ func (op *affineOp) DiffWRT(inputs int) []bool { return []bool{op.inputGrad, tru
 // SymDiff returns the gradient nodes of x (nil for a leaf x), W and b.
 func (op *affineOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	if len(inputs) != 3 {
-		return nil, fmt.Errorf("%w: Affine takes 3 inputs, got %d", ErrSpec, len(inputs))
+		return nil, fmt.Errorf("%w: Affine takes 3 inputs, got %d", nn.ErrSpec, len(inputs))
 	}
 	dz := grad
 	if op.act != Identity {
@@ -433,7 +420,7 @@ func (op *affineOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, erro
 // values of x (when differentiable), W and b.
 func (op *affineOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
 	if len(inputs) != 3 {
-		return fmt.Errorf("%w: Affine takes 3 inputs, got %d", ErrSpec, len(inputs))
+		return fmt.Errorf("%w: Affine takes 3 inputs, got %d", nn.ErrSpec, len(inputs))
 	}
 	gv, err := output.Grad()
 	if err != nil {
@@ -534,13 +521,13 @@ func (op *affineGradOp) Type() hm.Type {
 
 func (op *affineGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if len(in) != op.Arity() {
-		return nil, fmt.Errorf("%w: %v takes %d inputs, got %d", ErrSpec, op, op.Arity(), len(in))
+		return nil, fmt.Errorf("%w: %v takes %d inputs, got %d", nn.ErrSpec, op, op.Arity(), len(in))
 	}
 	var s [2]tensor.Shape
 	for i := range in {
 		sh, ok := in[i].(tensor.Shape)
 		if !ok || len(sh) != 2 {
-			return nil, fmt.Errorf("%w: %v input shape %v", ErrSpec, op, in[i])
+			return nil, fmt.Errorf("%w: %v input shape %v", nn.ErrSpec, op, in[i])
 		}
 		s[i] = sh
 	}

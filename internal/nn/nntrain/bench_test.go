@@ -1,9 +1,9 @@
-package nn
+package nntrain
 
 import (
 	"fmt"
+	"github.com/labelcode/labelcode/internal/nn"
 	"math/rand/v2"
-	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -126,10 +126,10 @@ func BenchmarkAdam(b *testing.B) {
 // and Label Mapping heads over 20000 classes.
 var benchNets = []struct {
 	name string
-	spec Spec
+	spec nn.Spec
 }{
-	{"onehot", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{20000}}},
-	{"lm", Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{149, 151, 157}}},
+	{"onehot", nn.Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{20000}}},
+	{"lm", nn.Spec{Inputs: 1024, Hidden: []int{512}, Heads: []int{149, 151, 157}}},
 }
 
 // BenchmarkTrainStep times one minibatch (Graph.Load, Run, Adam.Step) of
@@ -179,7 +179,7 @@ func BenchmarkForward(b *testing.B) {
 		n := mustNet(b, c.spec, 1)
 		x := randomF32(256*c.spec.Inputs, 5)
 		b.Run(c.name+"/rows=1", func(b *testing.B) {
-			var ws Workspace
+			var ws nn.Workspace
 			var dst []float32
 			b.ReportAllocs()
 			i := 0
@@ -189,7 +189,7 @@ func BenchmarkForward(b *testing.B) {
 			}
 		})
 		b.Run(c.name+"/rows=256", func(b *testing.B) {
-			var ws Workspace
+			var ws nn.Workspace
 			var dst []float32
 			b.ReportAllocs()
 			for b.Loop() {
@@ -213,51 +213,6 @@ func BenchmarkColumnSums(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				columnSums(db, dz, false)
-			}
-		})
-	}
-}
-
-// BenchmarkRowAffine times one example through RowAffine at the shapes of
-// the benchmark's networks: the 1024×512 trunk (a dense input) and, after
-// the ReLU (half of the inputs zero), the 512×64 code layer and one
-// 512×151 head. split=2 is the alternative RowAffine does not take: the
-// columns cut in two halves (at a multiple of 8, so the bits are the same),
-// the second half on a new goroutine, joined by a sync.WaitGroup.
-func BenchmarkRowAffine(b *testing.B) {
-	for _, sh := range [][2]int{{1024, 512}, {512, 64}, {512, 151}} {
-		in, out := sh[0], sh[1]
-		x, w, bias := randomF32(in, 1), randomF32(in*out, 2), randomF32(out, 3)
-		if in == 512 {
-			Rectify(x)
-		}
-		y := make([]float32, out)
-		b.Run(fmt.Sprintf("in=%d/out=%d/split=1", in, out), func(b *testing.B) {
-			var s RowScratch
-			b.SetBytes(4 * int64(in*out))
-			b.ReportAllocs()
-			for b.Loop() {
-				RowAffine(y, x, w, bias, &s)
-			}
-		})
-		if !haveFMA || out < 16 {
-			continue
-		}
-		b.Run(fmt.Sprintf("in=%d/out=%d/split=2", in, out), func(b *testing.B) {
-			var s RowScratch
-			h := out / 16 * 8
-			b.SetBytes(4 * int64(in*out))
-			for b.Loop() {
-				idx, xv := s.gather(x)
-				copy(y, bias)
-				var wg sync.WaitGroup
-				wg.Add(1)
-				go func() {
-					sumRows(y[h:], w[h:], out, idx, xv)
-					wg.Done()
-				}()
-				sumRows(y[:h], w, out, idx, xv)
-				wg.Wait()
 			}
 		})
 	}

@@ -1,7 +1,8 @@
-package nn
+package nntrain
 
 import (
 	"fmt"
+	"github.com/labelcode/labelcode/internal/nn"
 	"math"
 
 	G "gorgonia.org/gorgonia"
@@ -18,7 +19,7 @@ type DenseNodes struct {
 
 // DenseLayer adds the weights of d to g as learnable nodes named name+".W"
 // and name+".B", backed by d.W and d.B (not copied).
-func DenseLayer(g *G.ExprGraph, d *Dense, name string) DenseNodes {
+func DenseLayer(g *G.ExprGraph, d *nn.Dense, name string) DenseNodes {
 	w := tensor.New(tensor.WithShape(d.In, d.Out), tensor.WithBacking(d.W))
 	b := tensor.New(tensor.WithShape(1, d.Out), tensor.WithBacking(d.B))
 	return DenseNodes{
@@ -63,7 +64,7 @@ type Graph struct {
 	Layers  []DenseNodes    // trunk then heads, as Net.Layers
 	Batch   int
 
-	net     *Net
+	net     *nn.Net
 	xData   []float32
 	tData   [][]float32
 	params  G.Nodes
@@ -74,12 +75,12 @@ type Graph struct {
 // NewGraph builds the training graph of net for batches of batch rows and
 // its tape machine. Call Close when done. It returns ErrSpec for an invalid
 // net or batch < 1.
-func NewGraph(net *Net, batch int) (*Graph, error) {
+func NewGraph(net *nn.Net, batch int) (*Graph, error) {
 	if err := net.Check(); err != nil {
 		return nil, err
 	}
 	if batch < 1 {
-		return nil, fmt.Errorf("%w: batch size %d", ErrSpec, batch)
+		return nil, fmt.Errorf("%w: batch size %d", nn.ErrSpec, batch)
 	}
 	eg := G.NewGraph()
 	gr := &Graph{G: eg, net: net, Batch: batch}
@@ -125,14 +126,14 @@ func NewGraph(net *Net, batch int) (*Graph, error) {
 	}
 	var err error
 	if gr.grads, err = G.Grad(gr.Cost, gr.params...); err != nil {
-		return nil, fmt.Errorf("nn: gradient graph: %w", err)
+		return nil, fmt.Errorf("nntrain: gradient graph: %w", err)
 	}
 	gr.machine = G.NewTapeMachine(eg)
 	return gr, nil
 }
 
 // Net returns the network whose weights the graph trains.
-func (g *Graph) Net() *Net { return g.net }
+func (g *Graph) Net() *nn.Net { return g.net }
 
 // Params returns the weight slices in Net.Layers order (W then B of each
 // layer); they are the Net's own slices.
@@ -170,10 +171,10 @@ func (g *Graph) Grads() ([][]float32, error) {
 func (g *Graph) Load(x []float32, targets [][]int, rows []int) {
 	in := g.net.Spec.Inputs
 	if len(targets) != len(g.Targets) {
-		panic("nn: Graph.Load: one target slice per head needed")
+		panic("nntrain: Graph.Load: one target slice per head needed")
 	}
 	if rows != nil && len(rows) != g.Batch {
-		panic("nn: Graph.Load: len(rows) != Batch")
+		panic("nntrain: Graph.Load: len(rows) != Batch")
 	}
 	for r := 0; r < g.Batch; r++ {
 		src := r
@@ -199,7 +200,7 @@ func (g *Graph) Run() (float64, error) {
 				return 0, l.op.err
 			}
 		}
-		return 0, fmt.Errorf("nn: running graph: %w", err)
+		return 0, fmt.Errorf("nntrain: running graph: %w", err)
 	}
 	var loss float64
 	for _, l := range g.Losses {

@@ -1,7 +1,8 @@
-package nn
+package nntrain
 
 import (
 	"fmt"
+	"github.com/labelcode/labelcode/internal/nn"
 	"hash"
 	"hash/fnv"
 	"math"
@@ -41,13 +42,13 @@ type CrossEntropy struct {
 // with an ErrData error.
 func SoftmaxCrossEntropy(logits, targets *G.Node) (*CrossEntropy, error) {
 	if logits.Dims() != 2 || targets.Dims() != 1 {
-		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy wants a matrix of logits and a vector of targets, got shapes %v and %v", ErrSpec, logits.Shape(), targets.Shape())
+		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy wants a matrix of logits and a vector of targets, got shapes %v and %v", nn.ErrSpec, logits.Shape(), targets.Shape())
 	}
 	if logits.Shape()[0] != targets.Shape()[0] {
-		return nil, fmt.Errorf("%w: %d rows of logits and %d targets", ErrSpec, logits.Shape()[0], targets.Shape()[0])
+		return nil, fmt.Errorf("%w: %d rows of logits and %d targets", nn.ErrSpec, logits.Shape()[0], targets.Shape()[0])
 	}
 	if dt := logits.Dtype(); (dt != tensor.Float32 && dt != tensor.Float64) || targets.Dtype() != dt {
-		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy of %v logits and %v targets, want both float32 or both float64", ErrSpec, logits.Dtype(), targets.Dtype())
+		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy of %v logits and %v targets, want both float32 or both float64", nn.ErrSpec, logits.Dtype(), targets.Dtype())
 	}
 	op := &crossEntropyOp{id: opID.Add(1)}
 	loss, err := G.ApplyOp(op, logits, targets)
@@ -132,7 +133,7 @@ func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 	rows, classes := xs[0], xs[1]
 	op.rows, op.classes = rows, classes
-	op.targets = grow(op.targets, rows)
+	op.targets = nn.Grow(op.targets, rows)
 	// Targets are checked first, in row order, so that the error names the
 	// first bad row whatever the split between goroutines.
 	switch tv := t.(type) {
@@ -145,16 +146,16 @@ func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 		op.err = err
 		return nil, err
 	}
-	op.inv = grow(op.inv, rows)
-	op.nll = grow(op.nll, rows)
-	op.hit = grow(op.hit, rows)
+	op.inv = nn.Grow(op.inv, rows)
+	op.nll = nn.Grow(op.nll, rows)
+	op.hit = nn.Grow(op.hit, rows)
 	switch xv := x.(type) {
 	case []float32:
 		if len(xv) != rows*classes {
 			return nil, fmt.Errorf("%w: %d logits for shape %v", ErrData, len(xv), xs)
 		}
-		op.e32 = grow(op.e32, rows*classes)
-		parallelFor(rows, rowGrain(classes), func(lo, hi int) {
+		op.e32 = nn.Grow(op.e32, rows*classes)
+		nn.ParallelFor(rows, nn.RowGrain(classes), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				op.row32(xv[r*classes:(r+1)*classes], r)
 			}
@@ -163,8 +164,8 @@ func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 		if len(xv) != rows*classes {
 			return nil, fmt.Errorf("%w: %d logits for shape %v", ErrData, len(xv), xs)
 		}
-		op.e64 = grow(op.e64, rows*classes)
-		parallelFor(rows, rowGrain(classes), func(lo, hi int) {
+		op.e64 = nn.Grow(op.e64, rows*classes)
+		nn.ParallelFor(rows, nn.RowGrain(classes), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				op.row64(xv[r*classes:(r+1)*classes], r)
 			}
@@ -219,8 +220,8 @@ func (op *crossEntropyOp) setTargets64(t []float64) error {
 // row32 computes row r's exponentials, normaliser, loss and hit.
 func (op *crossEntropyOp) row32(x []float32, r int) {
 	k := op.targets[r]
-	m := max32(x)
-	s := expShiftSum32(op.e32[r*op.classes:(r+1)*op.classes], x, m)
+	m := nn.Max32(x)
+	s := nn.ExpShiftSum32(op.e32[r*op.classes:(r+1)*op.classes], x, m)
 	op.inv[r] = 1 / s
 	op.nll[r] = math.Log(s) - float64(x[k]-m)
 	op.hit[r] = firstMax32(x, k, m)
@@ -232,7 +233,7 @@ func (op *crossEntropyOp) row64(x []float64, r int) {
 	for _, v := range x[1:] {
 		m = max(m, v)
 	}
-	s := expShiftSum64(op.e64[r*op.classes:(r+1)*op.classes], x, m)
+	s := nn.ExpShiftSum64(op.e64[r*op.classes:(r+1)*op.classes], x, m)
 	op.inv[r] = 1 / s
 	op.nll[r] = math.Log(s) - (x[k] - m)
 	hit := x[k] == m
@@ -243,22 +244,6 @@ func (op *crossEntropyOp) row64(x []float64, r int) {
 		hit = v != m
 	}
 	op.hit[r] = hit
-}
-
-// max32 returns the largest value of x ignoring NaNs, -Inf if there is
-// none. (A NaN logit still makes the loss NaN, through its exponential.)
-func max32(x []float32) float32 {
-	m := float32(math.Inf(-1))
-	if n := len(x) &^ 7; haveAVX2 && n > 0 {
-		m = maxAVX2(&x[0], n)
-		x = x[n:]
-	}
-	for _, v := range x {
-		if v > m {
-			m = v
-		}
-	}
-	return m
 }
 
 // firstMax32 reports whether x[k] is the first occurrence of the maximum m.
@@ -285,7 +270,7 @@ func (op *crossEntropyOp) gradInto(dst any, g float64, add bool) error {
 		if len(d) != n || len(op.e32) != n {
 			return fmt.Errorf("%w: SoftmaxCrossEntropy gradient before its float32 forward pass", ErrData)
 		}
-		parallelFor(op.rows, rowGrain(c), func(lo, hi int) {
+		nn.ParallelFor(op.rows, nn.RowGrain(c), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				a := float32(scale * op.inv[r])
 				dr, er := d[r*c:(r+1)*c], op.e32[r*c:(r+1)*c]
@@ -294,7 +279,7 @@ func (op *crossEntropyOp) gradInto(dst any, g float64, add bool) error {
 						dr[j] += a * e
 					}
 				} else {
-					scale32(dr, er, a)
+					nn.Scale32(dr, er, a)
 				}
 				dr[op.targets[r]] -= float32(scale)
 			}
@@ -303,7 +288,7 @@ func (op *crossEntropyOp) gradInto(dst any, g float64, add bool) error {
 		if len(d) != n || len(op.e64) != n {
 			return fmt.Errorf("%w: SoftmaxCrossEntropy gradient before its float64 forward pass", ErrData)
 		}
-		parallelFor(op.rows, rowGrain(c), func(lo, hi int) {
+		nn.ParallelFor(op.rows, nn.RowGrain(c), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				a := scale * op.inv[r]
 				dr, er := d[r*c:(r+1)*c], op.e64[r*c:(r+1)*c]
@@ -381,7 +366,7 @@ func (op *crossEntropyGradOp) Type() hm.Type {
 func (op *crossEntropyGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, ok := in[0].(tensor.Shape)
 	if !ok {
-		return nil, fmt.Errorf("%w: logits shape is %T", ErrSpec, in[0])
+		return nil, fmt.Errorf("%w: logits shape is %T", nn.ErrSpec, in[0])
 	}
 	return s.Clone(), nil
 }

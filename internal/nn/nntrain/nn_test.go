@@ -1,8 +1,9 @@
-package nn
+package nntrain
 
 import (
 	"context"
 	"errors"
+	"github.com/labelcode/labelcode/internal/nn"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -31,9 +32,9 @@ func blobs(classes, dim, rows int, noise float64, seed uint64) (x []float32, y [
 	return x, y
 }
 
-func mustNet(t testing.TB, spec Spec, seed uint64) *Net {
+func mustNet(t testing.TB, spec nn.Spec, seed uint64) *nn.Net {
 	t.Helper()
-	n, err := NewNet(spec, seed, limits.DefaultMaxWeights)
+	n, err := nn.NewNet(spec, seed, limits.DefaultMaxWeights)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func mustNet(t testing.TB, spec Spec, seed uint64) *Net {
 }
 
 // referenceLoss computes Σ_h mean_r -logp_h[target] with ForwardBatch.
-func referenceLoss(n *Net, x []float32, targets [][]int) float64 {
+func referenceLoss(n *nn.Net, x []float32, targets [][]int) float64 {
 	rows := len(targets[0])
 	out := n.ForwardBatch(x, rows, nil, nil)
 	outs := n.Spec.Outputs()
@@ -57,7 +58,7 @@ func referenceLoss(n *Net, x []float32, targets [][]int) float64 {
 }
 
 func TestGraphMatchesForward(t *testing.T) {
-	spec := Spec{Inputs: 5, Hidden: []int{7, 6}, Heads: []int{4, 3}}
+	spec := nn.Spec{Inputs: 5, Hidden: []int{7, 6}, Heads: []int{4, 3}}
 	n := mustNet(t, spec, 1)
 	rows := 9
 	x, y := blobs(12, 5, rows, 0.5, 2)
@@ -100,10 +101,10 @@ func TestGraphMatchesForward(t *testing.T) {
 	out := n.ForwardBatch(x, rows, nil, nil)
 	want := []int{0, 0}
 	for r := 0; r < rows; r++ {
-		if ArgMax(out[r*7:r*7+4]) == targets[0][r] {
+		if nn.ArgMax(out[r*7:r*7+4]) == targets[0][r] {
 			want[0]++
 		}
-		if ArgMax(out[r*7+4:r*7+7]) == targets[1][r] {
+		if nn.ArgMax(out[r*7+4:r*7+7]) == targets[1][r] {
 			want[1]++
 		}
 	}
@@ -119,7 +120,7 @@ func TestGraphMatchesForward(t *testing.T) {
 // few optimizer steps (so that gradients left over from earlier runs would
 // show).
 func TestGradientCheck(t *testing.T) {
-	spec := Spec{Inputs: 3, Hidden: []int{5}, Heads: []int{4, 2}}
+	spec := nn.Spec{Inputs: 3, Hidden: []int{5}, Heads: []int{4, 2}}
 	n := mustNet(t, spec, 3)
 	rows := 6
 	x, y := blobs(8, 3, rows, 0.3, 4)
@@ -187,12 +188,12 @@ func TestGradientCheck(t *testing.T) {
 	}
 }
 
-func trainBlobs(t testing.TB, seed uint64) (*Net, *History, *Data) {
+func trainBlobs(t testing.TB, seed uint64) (*nn.Net, *History, *Data) {
 	t.Helper()
 	x, y := blobs(10, 8, 600, 0.6, 5)
 	tr := &Data{X: x[:500*8], Targets: [][]int{y[:500]}}
 	va := &Data{X: x[500*8:], Targets: [][]int{y[500:]}}
-	n := mustNet(t, Spec{Inputs: 8, Hidden: []int{32}, Heads: []int{10}}, seed)
+	n := mustNet(t, nn.Spec{Inputs: 8, Hidden: []int{32}, Heads: []int{10}}, seed)
 	h, err := Train(context.Background(), n, tr, va, Config{Epochs: 8, Batch: 32, LearningRate: 0.01, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
@@ -218,7 +219,7 @@ func TestTrainReproducible(t *testing.T) {
 	a, _, _ := trainBlobs(t, 11)
 	b, _, _ := trainBlobs(t, 11)
 	c, _, _ := trainBlobs(t, 12)
-	same := func(p, q *Net) bool {
+	same := func(p, q *nn.Net) bool {
 		pl, ql := p.Layers(), q.Layers()
 		for i := range pl {
 			for j := range pl[i].W {
@@ -246,11 +247,11 @@ func TestEarlyStopping(t *testing.T) {
 	x, y := blobs(5, 4, 200, 0.2, 9)
 	tr := &Data{X: x[:100*4], Targets: [][]int{y[:100]}}
 	va := &Data{X: x[100*4:], Targets: [][]int{y[100:]}}
-	n := mustNet(t, Spec{Inputs: 4, Hidden: []int{16}, Heads: []int{5}}, 1)
+	n := mustNet(t, nn.Spec{Inputs: 4, Hidden: []int{16}, Heads: []int{5}}, 1)
 	// A constant score never improves after the first epoch.
 	calls := 0
 	h, err := Train(context.Background(), n, tr, va, Config{Epochs: 50, Batch: 10, Patience: 3,
-		Score: func(*Net) (float64, error) { calls++; return 0.5, nil }})
+		Score: func(*nn.Net) (float64, error) { calls++; return 0.5, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +263,7 @@ func TestEarlyStopping(t *testing.T) {
 func TestTrainCancel(t *testing.T) {
 	x, y := blobs(5, 4, 200, 0.2, 9)
 	tr := &Data{X: x, Targets: [][]int{y}}
-	n := mustNet(t, Spec{Inputs: 4, Hidden: []int{8}, Heads: []int{5}}, 1)
+	n := mustNet(t, nn.Spec{Inputs: 4, Hidden: []int{8}, Heads: []int{5}}, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	seen := 0
 	_, err := Train(ctx, n, tr, nil, Config{Epochs: 5, Batch: 10, Progress: func(ep, b int, loss, acc float64) {
@@ -281,7 +282,7 @@ func TestTrainCancel(t *testing.T) {
 func TestProgress(t *testing.T) {
 	x, y := blobs(5, 4, 100, 0.2, 9)
 	tr := &Data{X: x, Targets: [][]int{y}}
-	n := mustNet(t, Spec{Inputs: 4, Heads: []int{5}}, 1)
+	n := mustNet(t, nn.Spec{Inputs: 4, Heads: []int{5}}, 1)
 	var batches, ends int
 	_, err := Train(context.Background(), n, tr, tr, Config{Epochs: 2, Batch: 30, Progress: func(ep, b int, loss, acc float64) {
 		if b < 0 {
@@ -302,16 +303,16 @@ func TestProgress(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	if _, err := NewNet(Spec{Inputs: 0, Heads: []int{2}}, 1, limits.DefaultMaxWeights); !errors.Is(err, ErrSpec) {
+	if _, err := nn.NewNet(nn.Spec{Inputs: 0, Heads: []int{2}}, 1, limits.DefaultMaxWeights); !errors.Is(err, nn.ErrSpec) {
 		t.Errorf("zero inputs: %v", err)
 	}
-	if _, err := NewNet(Spec{Inputs: 2}, 1, limits.DefaultMaxWeights); !errors.Is(err, ErrSpec) {
+	if _, err := nn.NewNet(nn.Spec{Inputs: 2}, 1, limits.DefaultMaxWeights); !errors.Is(err, nn.ErrSpec) {
 		t.Errorf("no head: %v", err)
 	}
-	if _, err := NewNet(Spec{Inputs: 2, Hidden: []int{-1}, Heads: []int{2}}, 1, limits.DefaultMaxWeights); !errors.Is(err, ErrSpec) {
+	if _, err := nn.NewNet(nn.Spec{Inputs: 2, Hidden: []int{-1}, Heads: []int{2}}, 1, limits.DefaultMaxWeights); !errors.Is(err, nn.ErrSpec) {
 		t.Errorf("negative width: %v", err)
 	}
-	n := mustNet(t, Spec{Inputs: 2, Heads: []int{3}}, 1)
+	n := mustNet(t, nn.Spec{Inputs: 2, Heads: []int{3}}, 1)
 	good := &Data{X: []float32{1, 2, 3, 4}, Targets: [][]int{{0, 2}}}
 	for name, d := range map[string]*Data{
 		"target range": {X: []float32{1, 2, 3, 4}, Targets: [][]int{{0, 3}}},
@@ -332,7 +333,7 @@ func TestBadInput(t *testing.T) {
 		"epochs": {Epochs: -1}, "batch": {Batch: -2}, "patience": {Patience: -1},
 		"lr": {LearningRate: math.NaN()}, "lr<0": {LearningRate: -1},
 	} {
-		if _, err := Train(context.Background(), n, good, nil, c); !errors.Is(err, ErrSpec) {
+		if _, err := Train(context.Background(), n, good, nil, c); !errors.Is(err, nn.ErrSpec) {
 			t.Errorf("config %s: %v, want ErrSpec", name, err)
 		}
 	}
@@ -350,13 +351,13 @@ func TestBadInput(t *testing.T) {
 	// returns NaN weights silently.
 	bad := n.Clone()
 	bad.Heads[0].W[0] = float32(math.Inf(1))
-	if err := bad.Check(); !errors.Is(err, ErrSpec) {
+	if err := bad.Check(); !errors.Is(err, nn.ErrSpec) {
 		t.Errorf("Inf weight: %v", err)
 	}
 }
 
 func TestForwardSingleMatchesBatch(t *testing.T) {
-	n := mustNet(t, Spec{Inputs: 6, Hidden: []int{9, 5, 7}, Heads: []int{3, 1, 8}}, 2)
+	n := mustNet(t, nn.Spec{Inputs: 6, Hidden: []int{9, 5, 7}, Heads: []int{3, 1, 8}}, 2)
 	rows := 11
 	x, _ := blobs(4, 6, rows, 1, 3)
 	batch := n.ForwardBatch(x, rows, nil, nil)
@@ -384,9 +385,9 @@ func TestForwardSingleMatchesBatch(t *testing.T) {
 }
 
 func TestForwardAllocs(t *testing.T) {
-	n := mustNet(t, Spec{Inputs: 6, Hidden: []int{9, 5}, Heads: []int{3, 8}}, 2)
+	n := mustNet(t, nn.Spec{Inputs: 6, Hidden: []int{9, 5}, Heads: []int{3, 8}}, 2)
 	x, _ := blobs(4, 6, 16, 1, 3)
-	var ws Workspace
+	var ws nn.Workspace
 	dst := n.Forward(x[:6], &ws, nil)
 	if a := testing.AllocsPerRun(100, func() { dst = n.Forward(x[:6], &ws, dst) }); a != 0 {
 		t.Errorf("Forward: %v allocs", a)
@@ -398,7 +399,7 @@ func TestForwardAllocs(t *testing.T) {
 }
 
 func TestForwardConcurrent(t *testing.T) {
-	n := mustNet(t, Spec{Inputs: 6, Hidden: []int{16}, Heads: []int{5, 7}}, 2)
+	n := mustNet(t, nn.Spec{Inputs: 6, Hidden: []int{16}, Heads: []int{5, 7}}, 2)
 	rows := 64
 	x, _ := blobs(4, 6, rows, 1, 3)
 	want := n.ForwardBatch(x, rows, nil, nil)
@@ -442,13 +443,13 @@ func TestAdamFirstStep(t *testing.T) {
 			t.Fatalf("after one step %v, want %v", p[0], want)
 		}
 	}
-	if _, err := NewAdam(p, 0); !errors.Is(err, ErrSpec) {
+	if _, err := NewAdam(p, 0); !errors.Is(err, nn.ErrSpec) {
 		t.Fatalf("zero learning rate: %v", err)
 	}
 }
 
 func TestCloneCopyParams(t *testing.T) {
-	n := mustNet(t, Spec{Inputs: 4, Hidden: []int{3}, Heads: []int{5, 2}}, 1)
+	n := mustNet(t, nn.Spec{Inputs: 4, Hidden: []int{3}, Heads: []int{5, 2}}, 1)
 	if got, want := n.Params(), 4*3+3+3*5+5+3*2+2; got != want {
 		t.Fatalf("Params = %d, want %d", got, want)
 	}
@@ -464,20 +465,20 @@ func TestCloneCopyParams(t *testing.T) {
 	if n.Heads[1].W[0] != c.Heads[1].W[0] {
 		t.Fatal("CopyFrom did not copy")
 	}
-	m := mustNet(t, Spec{Inputs: 4, Hidden: []int{3}, Heads: []int{5, 2}}, 1)
-	m2 := mustNet(t, Spec{Inputs: 4, Hidden: []int{3}, Heads: []int{5, 2}}, 1)
+	m := mustNet(t, nn.Spec{Inputs: 4, Hidden: []int{3}, Heads: []int{5, 2}}, 1)
+	m2 := mustNet(t, nn.Spec{Inputs: 4, Hidden: []int{3}, Heads: []int{5, 2}}, 1)
 	if m.Heads[0].W[3] != m2.Heads[0].W[3] || m.Hidden[0].W[1] != m2.Hidden[0].W[1] {
 		t.Fatal("NewNet is not reproducible")
 	}
 }
 
 func TestMarshalRoundTrip(t *testing.T) {
-	n := mustNet(t, Spec{Inputs: 4, Hidden: []int{3, 2}, Heads: []int{5, 2}}, 1)
+	n := mustNet(t, nn.Spec{Inputs: 4, Hidden: []int{3, 2}, Heads: []int{5, 2}}, 1)
 	b, err := n.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m Net
+	var m nn.Net
 	if err := m.UnmarshalBinary(b); err != nil {
 		t.Fatal(err)
 	}
@@ -486,21 +487,21 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Fatal("round trip changed the network")
 	}
 	for cut := 0; cut < len(b); cut += 7 {
-		if err := m.UnmarshalBinary(b[:cut]); !errors.Is(err, ErrSpec) {
+		if err := m.UnmarshalBinary(b[:cut]); !errors.Is(err, nn.ErrSpec) {
 			t.Fatalf("truncated at %d: %v", cut, err)
 		}
 	}
-	if err := m.UnmarshalBinary(append(b, 0, 0, 0, 0)); !errors.Is(err, ErrSpec) {
+	if err := m.UnmarshalBinary(append(b, 0, 0, 0, 0)); !errors.Is(err, nn.ErrSpec) {
 		t.Fatalf("trailing data: %v", err)
 	}
 	bad := append([]byte(nil), b...)
 	copy(bad[len(bad)-4:], []byte{0, 0, 0xc0, 0x7f}) // NaN
-	if err := m.UnmarshalBinary(bad); !errors.Is(err, ErrSpec) {
+	if err := m.UnmarshalBinary(bad); !errors.Is(err, nn.ErrSpec) {
 		t.Fatalf("NaN weight: %v", err)
 	}
 	huge := append([]byte(nil), b...)
 	copy(huge[4:8], []byte{0xff, 0xff, 0xff, 0x0f})
-	if err := m.UnmarshalBinary(huge); !errors.Is(err, ErrSpec) {
+	if err := m.UnmarshalBinary(huge); !errors.Is(err, nn.ErrSpec) {
 		t.Fatalf("huge layer count: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
-package nn
+package nntrain
 
 import (
+	"github.com/labelcode/labelcode/internal/nn"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -435,7 +436,7 @@ func TestCrossEntropyCorrect(t *testing.T) {
 // not depend on GOMAXPROCS, which sets how the rows and columns of the
 // elementwise passes are split.
 func TestOpsDeterministic(t *testing.T) {
-	spec := Spec{Inputs: 40, Hidden: []int{300}, Heads: []int{500, 7}}
+	spec := nn.Spec{Inputs: 40, Hidden: []int{300}, Heads: []int{500, 7}}
 	x, y := blobs(20, 40, 96, 0.5, 3)
 	targets := [][]int{make([]int, 96), make([]int, 96)}
 	for r, c := range y {
@@ -492,7 +493,7 @@ func TestAdamMatchesAdamSolver(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 		t.Run(dt.String(), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(3, 3))
-			sizes := []int{1, 17, 3 * parallelMin}
+			sizes := []int{1, 17, 3 * nn.ParallelMin}
 			var ours, theirs []*tensor.Dense
 			for _, n := range sizes {
 				w := randomDense(rng, dt, 1, n)

@@ -1,7 +1,8 @@
-package nn
+package nntrain
 
 import (
 	"fmt"
+	"github.com/labelcode/labelcode/internal/nn"
 	"math"
 	"math/rand/v2"
 )
@@ -20,7 +21,7 @@ type Sampler struct {
 // rows and seed. It returns ErrSpec unless 1 <= batch <= rows.
 func NewSampler(rows, batch int, seed uint64) (*Sampler, error) {
 	if batch < 1 || batch > rows {
-		return nil, fmt.Errorf("%w: batch size %d for %d rows", ErrSpec, batch, rows)
+		return nil, fmt.Errorf("%w: batch size %d for %d rows", nn.ErrSpec, batch, rows)
 	}
 	s := &Sampler{rng: rand.New(rand.NewPCG(seed, 0x6e6e2d7472616e)), perm: make([]int, rows), batch: batch} // "nn-tran"
 	for i := range s.perm {
@@ -62,7 +63,7 @@ func Cosine(hi, lo float64, epochs, epoch, batch, batches int) float64 {
 // check NewAdam makes, and Train on every learning rate a schedule gives.
 func CheckRate(lr float64) error {
 	if !(lr > 0) || math.IsInf(lr, 0) {
-		return fmt.Errorf("%w: learning rate %v", ErrSpec, lr)
+		return fmt.Errorf("%w: learning rate %v", nn.ErrSpec, lr)
 	}
 	return nil
 }

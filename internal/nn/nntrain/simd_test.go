@@ -1,6 +1,7 @@
-package nn
+package nntrain
 
 import (
+	"github.com/labelcode/labelcode/internal/nn"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -12,7 +13,7 @@ import (
 func TestExp32(t *testing.T) {
 	worst := 0.0
 	for x := float32(0); x > -87.3; x -= 0.00731 {
-		got, want := float64(exp32(x)), math.Exp(float64(x))
+		got, want := float64(nn.Exp32(x)), math.Exp(float64(x))
 		if e := math.Abs(got-want) / want; e > worst {
 			worst = e
 		}
@@ -20,15 +21,15 @@ func TestExp32(t *testing.T) {
 	if worst > 2e-7 {
 		t.Errorf("worst relative error %g", worst)
 	}
-	if exp32(0) != 1 {
-		t.Errorf("exp32(0) = %v", exp32(0))
+	if nn.Exp32(0) != 1 {
+		t.Errorf("exp32(0) = %v", nn.Exp32(0))
 	}
 	for _, x := range []float32{-87.34, -100, float32(math.Inf(-1))} {
-		if got := exp32(x); got != 0 {
+		if got := nn.Exp32(x); got != 0 {
 			t.Errorf("exp32(%v) = %v, want 0", x, got)
 		}
 	}
-	if got := exp32(float32(math.NaN())); got == got {
+	if got := nn.Exp32(float32(math.NaN())); got == got {
 		t.Errorf("exp32(NaN) = %v", got)
 	}
 }
@@ -56,15 +57,15 @@ func TestKernelsMatchScalar(t *testing.T) {
 				wantMax = v
 			}
 		}
-		if m := max32(x); m != wantMax {
+		if m := nn.Max32(x); m != wantMax {
 			t.Errorf("n=%d: max32 = %v, want %v", n, m, wantMax)
 		}
 		shift := float32(30)
 		dst := make([]float32, n)
-		s := expShiftSum32(dst, x, shift)
+		s := nn.ExpShiftSum32(dst, x, shift)
 		var want float64
 		for i, v := range x {
-			e := exp32(v - shift)
+			e := nn.Exp32(v - shift)
 			want += float64(e)
 			if math.Float32bits(dst[i]) != math.Float32bits(e) && !(e != e && dst[i] != dst[i]) {
 				t.Fatalf("n=%d: exp of x[%d]=%v: kernel %v, scalar %v", n, i, x[i], dst[i], e)
@@ -74,7 +75,7 @@ func TestKernelsMatchScalar(t *testing.T) {
 			t.Errorf("n=%d: sum %v, want %v", n, s, want)
 		}
 		sc := make([]float32, n)
-		scale32(sc, x, 0.37)
+		nn.Scale32(sc, x, 0.37)
 		for i, v := range x {
 			if w := 0.37 * v; math.Float32bits(sc[i]) != math.Float32bits(w) && w == w {
 				t.Fatalf("n=%d: scale of %v: %v, want %v", n, v, sc[i], w)
@@ -82,7 +83,7 @@ func TestKernelsMatchScalar(t *testing.T) {
 		}
 		// ReLU and its gradient.
 		r := append([]float32(nil), x...)
-		Rectify(r)
+		nn.Rectify(r)
 		dy := make([]float32, n)
 		for i := range dy {
 			dy[i] = float32(rng.NormFloat64())
@@ -138,11 +139,11 @@ func TestFMA32(t *testing.T) {
 		if i%3 == 0 {
 			c = -a * b // near cancellation
 		}
-		got := fma32(a, b, c)
+		got := nn.FMA32(a, b, c)
 		// The exact value a·b + c as a big float, rounded once to float32.
 		want := exactFMA32(a, b, c)
 		if math.Float32bits(got) != math.Float32bits(want) {
-			t.Fatalf("fma32(%v, %v, %v) = %v, want %v", a, b, c, got, want)
+			t.Fatalf("nn.FMA32(%v, %v, %v) = %v, want %v", a, b, c, got, want)
 		}
 	}
 }

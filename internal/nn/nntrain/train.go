@@ -1,13 +1,24 @@
-package nn
+package nntrain
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"github.com/labelcode/labelcode/internal/nn"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/labelcode/labelcode/internal/limits"
+)
+
+// Sentinel errors of training.
+var (
+	// ErrData reports training or validation data that do not fit the
+	// network: wrong lengths, a target outside its head, no rows.
+	ErrData = errors.New("nntrain: invalid data")
+	// ErrDiverged reports a loss that became NaN or infinite during training.
+	ErrDiverged = errors.New("nntrain: training diverged")
 )
 
 // Data is training or validation data for a Net: X holds Rows() examples of
@@ -28,7 +39,7 @@ func (d *Data) Rows() int {
 
 // Check returns ErrData (wrapped) when d does not fit spec: no rows, a
 // length mismatch, a target outside its head, a NaN or infinite feature.
-func (d *Data) Check(spec Spec) error {
+func (d *Data) Check(spec nn.Spec) error {
 	if d == nil || len(d.Targets) != len(spec.Heads) {
 		return fmt.Errorf("%w: want one target slice per head (%d)", ErrData, len(spec.Heads))
 	}
@@ -88,7 +99,7 @@ type Config struct {
 	// heads of the accuracy on the validation data) by a score of the
 	// network, higher is better; the multi-head Label Mapping model uses it
 	// to validate on decoded labels.
-	Score func(*Net) (float64, error)
+	Score func(*nn.Net) (float64, error)
 	// Schedule, if not nil, gives Adam's learning rate before every step,
 	// from the epoch and the batch (both from 0) and the number of batches
 	// of an epoch, in place of LearningRate; a rate that is not positive and
@@ -99,13 +110,13 @@ type Config struct {
 func (c Config) withDefaults() (Config, error) {
 	switch {
 	case c.Epochs < 0:
-		return c, fmt.Errorf("%w: %d epochs", ErrSpec, c.Epochs)
+		return c, fmt.Errorf("%w: %d epochs", nn.ErrSpec, c.Epochs)
 	case c.Batch < 0:
-		return c, fmt.Errorf("%w: batch size %d", ErrSpec, c.Batch)
+		return c, fmt.Errorf("%w: batch size %d", nn.ErrSpec, c.Batch)
 	case c.Patience < 0:
-		return c, fmt.Errorf("%w: patience %d", ErrSpec, c.Patience)
+		return c, fmt.Errorf("%w: patience %d", nn.ErrSpec, c.Patience)
 	case c.LearningRate < 0 || math.IsNaN(c.LearningRate) || math.IsInf(c.LearningRate, 0):
-		return c, fmt.Errorf("%w: learning rate %v", ErrSpec, c.LearningRate)
+		return c, fmt.Errorf("%w: learning rate %v", nn.ErrSpec, c.LearningRate)
 	}
 	if c.Epochs == 0 {
 		c.Epochs = 10
@@ -165,7 +176,7 @@ func (h *History) String() string {
 //
 // It returns ErrSpec for a bad Config or net, ErrData for data that do not
 // fit the net, ErrDiverged when the loss becomes NaN or infinite.
-func Train(ctx context.Context, net *Net, train, val *Data, cfg Config) (*History, error) {
+func Train(ctx context.Context, net *nn.Net, train, val *Data, cfg Config) (*History, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -194,7 +205,7 @@ func Train(ctx context.Context, net *Net, train, val *Data, cfg Config) (*Histor
 	}
 	score := cfg.Score
 	if score == nil && val != nil {
-		score = func(n *Net) (float64, error) { return Accuracy(n, val), nil }
+		score = func(n *nn.Net) (float64, error) { return Accuracy(n, val), nil }
 	}
 	validate := score != nil
 
@@ -204,7 +215,7 @@ func Train(ctx context.Context, net *Net, train, val *Data, cfg Config) (*Histor
 	}
 	batches := sampler.Batches()
 	hist := &History{Best: -1}
-	var best *Net
+	var best *nn.Net
 	bestScore := math.Inf(-1)
 	sinceBest := 0
 	restore := func() {
@@ -219,7 +230,7 @@ func Train(ctx context.Context, net *Net, train, val *Data, cfg Config) (*Histor
 		for b := 0; b < batches; b++ {
 			if err := ctx.Err(); err != nil {
 				restore()
-				return hist, fmt.Errorf("nn: training stopped: %w", err)
+				return hist, fmt.Errorf("nntrain: training stopped: %w", err)
 			}
 			if cfg.Schedule != nil {
 				lr := cfg.Schedule(ep, b, batches)
@@ -291,10 +302,10 @@ func Train(ctx context.Context, net *Net, train, val *Data, cfg Config) (*Histor
 // Accuracy returns the mean over heads of the fraction of rows of d whose
 // most probable symbol (first on ties) is the target, evaluated with
 // ForwardBatch in chunks of 256 rows. It panics if d does not fit n.
-func Accuracy(n *Net, d *Data) float64 {
+func Accuracy(n *nn.Net, d *Data) float64 {
 	const chunk = 256
 	rows, in, outs := d.Rows(), n.Spec.Inputs, n.Spec.Outputs()
-	var ws Workspace
+	var ws nn.Workspace
 	var buf []float32
 	hits := 0
 	for lo := 0; lo < rows; lo += chunk {
@@ -303,7 +314,7 @@ func Accuracy(n *Net, d *Data) float64 {
 		for r := lo; r < hi; r++ {
 			off := (r - lo) * outs
 			for h, k := range n.Spec.Heads {
-				if ArgMax(buf[off:off+k]) == d.Targets[h][r] {
+				if nn.ArgMax(buf[off:off+k]) == d.Targets[h][r] {
 					hits++
 				}
 				off += k
@@ -311,21 +322,4 @@ func Accuracy(n *Net, d *Data) float64 {
 		}
 	}
 	return float64(hits) / float64(rows*len(n.Spec.Heads))
-}
-
-// ArgMax returns the index of the largest value of v (the first on ties),
-// ignoring NaNs (0 when all are NaN), or -1 for an empty v. Cost: one pass
-// for the maximum (eight lanes at a time with AVX2) and one to its first
-// occurrence.
-func ArgMax(v []float32) int {
-	if len(v) == 0 {
-		return -1
-	}
-	m := max32(v)
-	for i, x := range v {
-		if x == m {
-			return i
-		}
-	}
-	return 0
 }

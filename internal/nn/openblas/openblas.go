@@ -11,18 +11,16 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/netlib/blas/netlib"
-	G "gorgonia.org/gorgonia"
 )
 
 // Enabled reports whether this build links OpenBLAS (the openblas tag).
 const Enabled = true
 
-// gorgonia's graphs (G.Use, process-wide) and gonum's blas32 and blas64
-// packages (which the graph-free forward passes of labelmap and dsnc call)
-// all run on OpenBLAS through cgo.
+// gonum's blas32 and blas64 packages (which the graph-free forward passes
+// of labelmap and dsnc call) run on OpenBLAS through cgo; package nntrain
+// switches gorgonia's graphs the same way in its openblas build.
 func init() {
 	impl := netlib.Implementation{}
-	G.Use(impl)
 	blas32.Use(impl)
 	blas64.Use(impl)
 }

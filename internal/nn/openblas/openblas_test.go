@@ -6,10 +6,9 @@ import (
 
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
-	G "gorgonia.org/gorgonia"
 )
 
-// TestSwitch checks which BLAS gorgonia, blas32 and blas64 use: netlib's
+// TestSwitch checks which BLAS blas32 and blas64 use: netlib's
 // (OpenBLAS) with the openblas tag, gonum's own without.
 func TestSwitch(t *testing.T) {
 	want := "gonum.Implementation"
@@ -19,7 +18,7 @@ func TestSwitch(t *testing.T) {
 			t.Errorf("OpenBLAS reports %d threads", Threads())
 		}
 	}
-	for name, impl := range map[string]any{"gorgonia": G.WhichBLAS(), "blas32": blas32.Implementation(), "blas64": blas64.Implementation()} {
+	for name, impl := range map[string]any{"blas32": blas32.Implementation(), "blas64": blas64.Implementation()} {
 		if got := fmt.Sprintf("%T", impl); got != want {
 			t.Errorf("%s uses %s, want %s", name, got, want)
 		}
