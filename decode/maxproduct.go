@@ -17,6 +17,9 @@ import (
 type MaxProduct struct {
 	l  *layout
 	ta *taPlan // nil when the threshold algorithm does not apply
+	// whole: all sites together determine the label and no fewer do
+	// (codes.Binary), so the search has one part, every site.
+	whole bool
 }
 
 // NewMaxProduct returns a max-product decoder for m. It returns an ErrParam
@@ -31,6 +34,13 @@ func NewMaxProduct(m codes.Mapping) (*MaxProduct, error) {
 	}
 	d := &MaxProduct{l: newLayout(m)}
 	d.ta = newTAPlan(d.l)
+	if l := d.l; l.lin != nil && l.sites > 1 && !someDropOneDetermines(l) {
+		all := make([]int, l.sites)
+		for i := range all {
+			all[i] = i
+		}
+		d.whole = l.lin.Determines(all)
+	}
 	return d, nil
 }
 
@@ -88,7 +98,8 @@ type part struct {
 	ranks []int32 // len(sites) ranks per node
 	t0    float64 // sum of the best combination
 
-	rc recon // how to reconstruct the label from the part's symbols
+	rc    recon   // how to reconstruct the label from the part's symbols
+	rcFor *layout // the layout rc was prepared for; nil if none
 }
 
 type hent struct {
@@ -381,6 +392,16 @@ func (d *MaxProduct) plan(sc *scratch, logp [][]float64, best int) bool {
 	if l.lin == nil {
 		return false
 	}
+	if d.whole {
+		// One part of every site, or none if some site is missing.
+		if len(sc.idx) != l.sites {
+			return false
+		}
+		p := newPart()
+		p.sites = append(p.sites, sc.idx...)
+		ss.parts = ss.parts[:np]
+		return d.prepareParts(ss, logp)
+	}
 	// Most peaked sites first: their enumerations end soonest.
 	ss.gaps = ss.gaps[:0]
 	if best >= 0 {
@@ -426,11 +447,26 @@ func (d *MaxProduct) plan(sc *scratch, logp [][]float64, best int) bool {
 		return false
 	}
 	for pi := range ss.parts {
+		slices.Sort(ss.parts[pi].sites)
+	}
+	return d.prepareParts(ss, logp)
+}
+
+// prepareParts prepares the reconstruction of every part (sites ascending)
+// and starts its enumeration, reporting false if some reconstruction
+// fails. A part whose scratch already holds the reconstruction of the same
+// sites of the same layout, from an earlier call, keeps it.
+func (d *MaxProduct) prepareParts(ss *searchScratch, logp [][]float64) bool {
+	for pi := range ss.parts {
 		p := &ss.parts[pi]
-		slices.Sort(p.sites)
-		if !l.prepare(p.sites, &p.rc) {
+		if p.rcFor == d.l && slices.Equal(p.rc.r.Sites, p.sites) {
+			continue
+		}
+		p.rcFor = nil
+		if !d.l.prepare(p.sites, &p.rc) {
 			return false
 		}
+		p.rcFor = d.l
 	}
 	d.startParts(ss, logp)
 	return true

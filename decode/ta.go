@@ -74,17 +74,8 @@ func newTAPlan(l *layout) *taPlan {
 	}
 	// Only the full set determines (codes.Binary): one key set of
 	// several sites, or none.
-	if n > 1 {
-		some := false
-		for i := range n {
-			if l.lin.Determines(sitesOf(full &^ (1 << i))) {
-				some = true
-				break
-			}
-		}
-		if !some {
-			return nil
-		}
+	if n > 1 && !someDropOneDetermines(l) {
+		return nil
 	}
 	det := make([]uint64, full>>6+1) // bit mask: the sites of mask determine
 	isDet := func(mask int) bool { return det[mask>>6]&(1<<(mask&63)) != 0 }
@@ -164,6 +155,24 @@ func newTAPlan(l *layout) *taPlan {
 		}
 	}
 	return t
+}
+
+// someDropOneDetermines reports whether the sites of l other than some one
+// site determine the label. n Determines calls.
+func someDropOneDetermines(l *layout) bool {
+	buf := make([]int, 0, l.sites)
+	for i := range l.sites {
+		buf = buf[:0]
+		for j := range l.sites {
+			if j != i {
+				buf = append(buf, j)
+			}
+		}
+		if l.lin.Determines(buf) {
+			return true
+		}
+	}
+	return false
 }
 
 // nextSubset returns the next larger integer with as many bits set as
