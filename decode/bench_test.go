@@ -154,3 +154,24 @@ func BenchmarkNewMaxProduct(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExhaustiveBinary scans the binary code of 10^5 labels on flat
+// inputs: two labels per run of the lowest digit, the worst case of the
+// blocked scan.
+func BenchmarkExhaustiveBinary(b *testing.B) {
+	m, err := codes.NewBinary(100_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	inputs := benchInputs(m, "flat", 16, 3)
+	b.Run(fmt.Sprintf("map=binary/K=1e+05/n=%d/input=flat", m.Sites()), func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := Exhaustive(m, inputs[i%len(inputs)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}

@@ -140,16 +140,19 @@ const scanBlockLen = 2048
 // slice of its vector to a block of sums; a site whose coefficient is 0
 // adds one constant; any other site limits the run to one label. The adds
 // are sequential, and each label's sum is still formed in site order from
-// 0, exactly as one label at a time. When the lowest digit wraps, the
-// digits carry and the symbols are recomputed from them.
+// 0, exactly as one label at a time. A run shorter than shortRun (small
+// alphabets, as in codes.Binary) is scored one label at a time instead,
+// the sum kept in a register rather than added into the block site by
+// site. When the lowest digit wraps, the digits carry and each symbol
+// moves by the site's carry step (see carry).
 func (l *layout) scanLinear(sc *scratch, t *topK) {
 	o := newOfferer(t)
 	n := len(sc.idx)
-	buf := growInts(sc.sym, 3*n)
+	buf := growInts(sc.sym, 4*n)
 	sc.sym = buf
-	sym, step, mod := buf[:n], buf[n:2*n], buf[2*n:3*n]
+	sym, step, mod, hi := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:4*n]
 	for j, i := range sc.idx {
-		sym[j], step[j], mod[j] = 0, l.step[i], l.q[i]
+		sym[j], step[j], mod[j], hi[j] = 0, l.step[i], l.q[i], 0
 	}
 	d := growInts(sc.coef, l.digits)
 	sc.coef = d
@@ -170,46 +173,46 @@ func (l *layout) scanLinear(sc *scratch, t *topK) {
 				run = 1
 			}
 		}
-		a := acc[:run]
-		for j, r := range rows {
-			s := sym[j]
-			switch {
-			case step[j] == 1 && j == 0:
-				for x, v := range r[s : s+run] {
-					a[x] = 0 + v
+		if run < shortRun {
+			for x := range run {
+				s := 0.0
+				// A step other than 0 and 1 makes the run one label.
+				for j, r := range rows {
+					s += r[sym[j]+x*step[j]]
 				}
-			case step[j] == 1:
-				for x, v := range r[s : s+run] {
-					a[x] += v
-				}
-			case j == 0:
-				v := 0 + r[s]
-				for x := range a {
-					a[x] = v
-				}
-			default:
-				v := r[s]
-				for x := range a {
-					a[x] += v
+				if s > o.thr || !o.full {
+					o.take(y+x, s)
 				}
 			}
-		}
-		for x, s := range a {
-			if s > o.thr || !o.full {
-				o.take(y+x, s)
+		} else {
+			scanBlock(acc[:run], rows, sym, step)
+			for x, s := range acc[:run] {
+				if s > o.thr || !o.full {
+					o.take(y+x, s)
+				}
 			}
 		}
 		y += run
 		if d[0] += run; d[0] == l.base {
 			d[0] = 0
-			for c := 1; c < len(d); c++ {
+			c := 1
+			for ; c < len(d); c++ {
 				if d[c]++; d[c] < l.base {
 					break
 				}
 				d[c] = 0
 			}
+			if c == len(d) {
+				break // past base^digits >= K
+			}
+			// Digits 1..c−1 went from base−1 to 0, digit c up by one.
+			cs := l.carry[c*l.sites:]
 			for j, i := range sc.idx {
-				sym[j] = l.symbol(i, d)
+				h := hi[j] + cs[i]
+				if h >= mod[j] {
+					h -= mod[j]
+				}
+				hi[j], sym[j] = h, h
 			}
 			continue
 		}
@@ -224,6 +227,40 @@ func (l *layout) scanLinear(sc *scratch, t *topK) {
 				if sym[j] += step[j]; sym[j] >= mod[j] {
 					sym[j] -= mod[j]
 				}
+			}
+		}
+	}
+}
+
+// shortRun is the run length below which scanLinear scores labels one at
+// a time.
+const shortRun = 4
+
+// scanBlock writes into a the scores of the len(a) labels of a run, given
+// the present sites' rows, their symbols at the run's first label and
+// their coefficients of the lowest digit (0 or 1 when len(a) > 1).
+func scanBlock(a []float64, rows [][]float64, sym, step []int) {
+	run := len(a)
+	for j, r := range rows {
+		s := sym[j]
+		switch {
+		case step[j] == 1 && j == 0:
+			for x, v := range r[s : s+run] {
+				a[x] = 0 + v
+			}
+		case step[j] == 1:
+			for x, v := range r[s : s+run] {
+				a[x] += v
+			}
+		case j == 0:
+			v := 0 + r[s]
+			for x := range a {
+				a[x] = v
+			}
+		default:
+			v := r[s]
+			for x := range a {
+				a[x] += v
 			}
 		}
 	}

@@ -31,6 +31,10 @@ type layout struct {
 	gRed         []bool
 	qmod         []fastMod
 	step         []int // coefficient of digit 0 at each site
+	// carry[c·sites+i] (1 <= c < digits): how the symbol of site i
+	// moves, modulo q[i], when digits 1..c−1 wrap from base−1 to 0 and
+	// digit c goes up by one: g_ic − (base−1)·Σ_{1<=j<c} g_ij.
+	carry []int
 
 	// pow (digits > 1): every site has the same alphabet size, reduced
 	// by umod, and its row is the powers 1, x, x², … of a point x =
@@ -107,6 +111,16 @@ func (l *layout) setGenerator(g codes.Generator) bool {
 		l.gOff[i+1] = len(l.gTerm)
 		l.gRed[i] = sum >= uint64(q)
 		l.step[i] = g.Coef[i*g.Digits]
+	}
+	l.carry = make([]int, g.Digits*l.sites)
+	for i, q := range l.q {
+		qq, bm := uint64(q), uint64(g.Base-1)%uint64(q)
+		var sum uint64 // Σ_{1<=j<c} g_ij mod q
+		for c := 1; c < g.Digits; c++ {
+			gc := uint64(g.Coef[i*g.Digits+c])
+			l.carry[c*l.sites+i] = int((gc + qq - mulMod(bm, sum, qq)) % qq)
+			sum = (sum + gc) % qq
+		}
 	}
 	if g.Digits > 1 && l.sites > 0 && !slices.ContainsFunc(l.q, func(q int) bool { return q != l.q[0] }) {
 		l.pts = powerPoints(g, l.q)
