@@ -56,7 +56,7 @@ func Analyze(m *Model, d *labelcode.Dataset) (CodeStats, error) {
 		return CodeStats{}, err
 	}
 	codes := e.encodeDataset(d)
-	return codeStats(codes, d.Y, d.Classes, e.bits), nil
+	return codeStats(codes, d.Y, d.Classes, e.Bits()), nil
 }
 
 func codeStats(codes []uint64, labels []int, classes, nbits int) CodeStats {

@@ -39,8 +39,9 @@ func TestLinearLabelerCrossCheck(t *testing.T) {
 				for _, i := range rng.Perm(nbits)[:pop] {
 					code[i/64] |= 1 << (i % 64)
 				}
-				got, err := l.label(code, &s)
+				got, err := l.Label(code, &s)
 				require.NoError(t, err)
+				scores := l.Scores(code, &s)
 				ref := make([]float64, classes)
 				scale := make([]float64, classes) // Σ |terms|, for the rounding bound
 				for j := range ref {
@@ -64,7 +65,7 @@ func TestLinearLabelerCrossCheck(t *testing.T) {
 				best, tol := 0, 0.0
 				for j := range ref {
 					e := float64(nbits+2) * 0x1p-24 * scale[j]
-					require.InDelta(t, ref[j], float64(s.scores[j]), e, "bits %d popcount %d class %d", nbits, pop, j)
+					require.InDelta(t, ref[j], float64(scores[j]), e, "bits %d popcount %d class %d", nbits, pop, j)
 					tol = max(tol, e)
 					if ref[j] > ref[best] {
 						best = j
@@ -109,7 +110,7 @@ func TestLinearLabelerTies(t *testing.T) {
 			for i := 0; i < pop; i++ {
 				code[i/64] |= 1 << (i % 64)
 			}
-			got, err := l.label(code, &s)
+			got, err := l.Label(code, &s)
 			require.NoError(t, err)
 			require.Equal(t, 3, got, "bits %d popcount %d", nbits, pop)
 		}
@@ -126,8 +127,8 @@ func TestLinearLabelerAllocs(t *testing.T) {
 	few := []uint64{0b1011, 0}
 	most := []uint64{^uint64(0), 0b0111}
 	for _, code := range [][]uint64{few, most} {
-		_, err := l.label(code, &s)
+		_, err := l.Label(code, &s)
 		require.NoError(t, err)
-		require.Zero(t, testing.AllocsPerRun(50, func() { _, _ = l.label(code, &s) }))
+		require.Zero(t, testing.AllocsPerRun(50, func() { _, _ = l.Label(code, &s) }))
 	}
 }

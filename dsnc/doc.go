@@ -65,6 +65,10 @@
 //   - Save, Load, Predictor.Save, LoadPredictor: one versioned,
 //     checksummed file with the configuration, weights, training codes and
 //     decoder choice.
+//   - The encoder, the decoders, the predictor and the file format live in
+//     a graph-free core (internal/dsnccore) that Encoder, Predictor, Save
+//     and Load wrap: package infer loads the same files and predicts the
+//     same labels without linking gorgonia.
 //   - Analyze: the latent-space statistics of the paper's Table 3.
 //
 // A model trained by a custom loop (NewTrainingGraph or the builders, Adam

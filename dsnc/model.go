@@ -1,7 +1,6 @@
 package dsnc
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -9,20 +8,22 @@ import (
 
 	"gorgonia.org/tensor"
 
-	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/dsnccore"
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
+// The sentinel errors are those of the graph-free core (internal/dsnccore),
+// so that errors.Is matches whichever package returned them.
 var (
 	// ErrConfig reports an invalid network shape or training option.
-	ErrConfig = errors.New("dsnc: invalid configuration")
+	ErrConfig = dsnccore.ErrConfig
 	// ErrShape reports data whose width or class count does not match the model.
-	ErrShape = errors.New("dsnc: shape mismatch")
+	ErrShape = dsnccore.ErrShape
 	// ErrNotFitted reports a model without training codes where they are needed
 	// (a nearest-neighbour or table decoder, Analysis of the training codes).
-	ErrNotFitted = errors.New("dsnc: model has no training codes")
+	ErrNotFitted = dsnccore.ErrNotFitted
 	// ErrNonFinite reports a NaN or infinite weight or loss.
-	ErrNonFinite = errors.New("dsnc: non-finite value")
+	ErrNonFinite = dsnccore.ErrNonFinite
 	// ErrTooLarge reports a size beyond a documented limit (a dimension
 	// above MaxDim, a model above its weight limit, a size in a file that
 	// the file cannot hold), wrapped with the field and the limit. It is
@@ -32,7 +33,7 @@ var (
 
 const (
 	// MaxBits is the largest supported code length.
-	MaxBits = 4096
+	MaxBits = dsnccore.MaxBits
 	// MaxDim is the largest Features, Classes and hidden width: 2^31 − 1.
 	MaxDim = limits.MaxDim
 	// DefaultMaxWeights is the number of weights and biases a model may
@@ -74,71 +75,19 @@ type Config struct {
 // (DefaultMaxWeights when 0), the error wraps ErrTooLarge as well. It
 // allocates only a slice of the widths, so it is safe to call on any
 // value before building anything. Cost O(len(Hidden)).
-func (c Config) Validate() error {
-	if err := c.validateShape(); err != nil {
-		return err
-	}
-	if c.MaxWeights < 0 {
-		return fmt.Errorf("%w: MaxWeights = %d is negative", ErrConfig, c.MaxWeights)
-	}
-	if _, err := c.weights(c.maxWeights()); err != nil {
-		return fmt.Errorf("%w: network weights: %w", ErrConfig, err)
-	}
-	return nil
-}
+func (c Config) Validate() error { return c.core().Validate() }
 
-// validateShape checks every width on its own: positive, and at most
-// MaxDim (MaxBits for the code).
-func (c Config) validateShape() error {
-	switch {
-	case c.Features <= 0:
-		return fmt.Errorf("%w: %d features", ErrConfig, c.Features)
-	case c.Bits <= 0 || c.Bits > MaxBits:
-		return fmt.Errorf("%w: %d bits, want 1..%d", ErrConfig, c.Bits, MaxBits)
-	case c.Classes < 2:
-		return fmt.Errorf("%w: %d classes, want at least 2", ErrConfig, c.Classes)
-	}
-	for i, h := range c.Hidden {
-		if h <= 0 {
-			return fmt.Errorf("%w: hidden layer %d has width %d", ErrConfig, i, h)
-		}
-	}
-	if err := limits.Check("features", c.Features, MaxDim); err != nil {
-		return fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	if err := limits.Check("classes", c.Classes, MaxDim); err != nil {
-		return fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	for i, h := range c.Hidden {
-		if err := limits.Check(fmt.Sprintf("hidden layer %d width", i), h, MaxDim); err != nil {
-			return fmt.Errorf("%w: %w", ErrConfig, err)
-		}
-	}
-	return nil
+// core returns c as the graph-free core's configuration (Hidden shared).
+func (c Config) core() dsnccore.Config {
+	return dsnccore.Config{Features: c.Features, Hidden: c.Hidden, Bits: c.Bits, Classes: c.Classes, Symmetric: c.Symmetric, MaxWeights: c.MaxWeights}
 }
 
 // maxWeights returns the weight limit: MaxWeights, or DefaultMaxWeights
 // when it is 0.
-func (c Config) maxWeights() int {
-	if c.MaxWeights > 0 {
-		return c.MaxWeights
-	}
-	return DefaultMaxWeights
-}
+func (c Config) maxWeights() int { return c.core().Limit() }
 
-// weights returns the number of weights and biases of the network, the
-// chain Features → Hidden... → Bits → Classes, checked against limit
-// without overflow. The widths must have passed validateShape.
-func (c Config) weights(limit int) (int, error) {
-	return limits.Weights(limit, append(c.widths(), c.Classes)...)
-}
-
-// widths returns the input width followed by the output width of every
-// encoder layer: Features, Hidden..., Bits.
-func (c Config) widths() []int {
-	w := append([]int{c.Features}, c.Hidden...)
-	return append(w, c.Bits)
-}
+// widths returns Features, Hidden..., Bits.
+func (c Config) widths() []int { return c.core().Widths() }
 
 // Layer is one dense layer's parameters, y = x·W + B, with W an In×Out
 // matrix and B a vector of Out, both of the model's dtype.
@@ -157,18 +106,26 @@ func (l Layer) Float32() (w, b []float32) {
 	return toFloat32(l.W.Data()), toFloat32(l.B.Data())
 }
 
-func toFloat32(d interface{}) []float32 {
-	switch v := d.(type) {
-	case []float32:
-		return append([]float32(nil), v...)
-	case []float64:
-		out := make([]float32, len(v))
-		for i, x := range v {
-			out[i] = float32(x)
-		}
-		return out
+func toFloat32(d any) []float32 {
+	w, _ := dsnccore.Layer{W: d, B: d}.Float32()
+	return w
+}
+
+// core returns l as a graph-free layer sharing its backing slices; a
+// layer that is not a matrix gets In = -1, which Check rejects.
+func (l Layer) core() dsnccore.Layer {
+	if l.W == nil || l.B == nil || len(l.W.Shape()) != 2 {
+		return dsnccore.Layer{In: -1}
 	}
-	panic(fmt.Sprintf("dsnc: unsupported weight type %T", d))
+	return dsnccore.Layer{In: l.In(), Out: l.Out(), W: l.W.Data(), B: l.B.Data()}
+}
+
+// layerOf wraps a graph-free layer's slices as tensors, without a copy.
+func layerOf(l dsnccore.Layer) Layer {
+	return Layer{
+		W: tensor.New(tensor.WithShape(l.In, l.Out), tensor.WithBacking(l.W)),
+		B: tensor.New(tensor.WithShape(l.Out), tensor.WithBacking(l.B)),
+	}
 }
 
 func newLayer(dt tensor.Dtype, in, out int) Layer {
@@ -202,26 +159,6 @@ func (l Layer) clone() Layer {
 func (l Layer) copyFrom(src Layer) {
 	tensor.Copy(l.W, src.W)
 	tensor.Copy(l.B, src.B)
-}
-
-func (l Layer) finite() bool {
-	for _, t := range []*tensor.Dense{l.W, l.B} {
-		switch d := t.Data().(type) {
-		case []float32:
-			for _, v := range d {
-				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-					return false
-				}
-			}
-		case []float64:
-			for _, v := range d {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return false
-				}
-			}
-		}
-	}
-	return true
 }
 
 // Model is a DSNC network's parameters: the encoder layers (hidden ReLU
@@ -291,30 +228,7 @@ func (m *Model) BinaryDecoder() Layer {
 	if !m.Config.Symmetric {
 		return m.Decoder
 	}
-	in, out := m.Decoder.In(), m.Decoder.Out()
-	w, b := toFloat64(m.Decoder.W.Data()), toFloat64(m.Decoder.B.Data())
-	for j := range in {
-		row := w[j*out : (j+1)*out]
-		for k, v := range row {
-			b[k] -= v
-			row[k] = 2 * v
-		}
-	}
-	l := newLayer(m.Dtype, in, out)
-	switch d := l.W.Data().(type) {
-	case []float32:
-		for i, v := range w {
-			d[i] = float32(v)
-		}
-		bd := l.B.Data().([]float32)
-		for i, v := range b {
-			bd[i] = float32(v)
-		}
-	case []float64:
-		copy(d, w)
-		copy(l.B.Data().([]float64), b)
-	}
-	return l
+	return layerOf(m.core().BinaryDecoder())
 }
 
 // layers returns the encoder layers followed by the decoder.
@@ -352,38 +266,36 @@ func (m *Model) copyWeights(src *Model) {
 // check verifies that m is not nil, that its config is valid, that the
 // layers match the config and dtype and that every weight is finite.
 func (m *Model) check() error {
+	if m != nil && m.Dtype != tensor.Float32 && m.Dtype != tensor.Float64 {
+		return fmt.Errorf("%w: dtype %v, want float32 or float64", ErrShape, m.Dtype)
+	}
+	return m.core().Check()
+}
+
+// core returns m as a graph-free model sharing its slices (nil for nil).
+func (m *Model) core() *dsnccore.Model {
 	if m == nil {
-		return fmt.Errorf("%w: nil model", ErrConfig)
+		return nil
 	}
-	if err := m.Config.Validate(); err != nil {
-		return err
+	c := &dsnccore.Model{Config: m.Config.core(), Float64: m.Dtype == tensor.Float64, Decoder: m.Decoder.core(), Codes: m.Codes, CodeLabels: m.CodeLabels}
+	for _, l := range m.Encoder {
+		c.Encoder = append(c.Encoder, l.core())
 	}
-	w := m.Config.widths()
-	if len(m.Encoder) != len(w)-1 {
-		return fmt.Errorf("%w: %d encoder layers for %d hidden widths", ErrShape, len(m.Encoder), len(m.Config.Hidden))
+	return c
+}
+
+// modelOf wraps a graph-free model as a Model sharing its slices.
+func modelOf(c *dsnccore.Model) *Model {
+	cfg := c.Config
+	m := &Model{Config: Config{Features: cfg.Features, Hidden: cfg.Hidden, Bits: cfg.Bits, Classes: cfg.Classes, Symmetric: cfg.Symmetric, MaxWeights: cfg.MaxWeights},
+		Dtype: tensor.Float32, Decoder: layerOf(c.Decoder), Codes: c.Codes, CodeLabels: c.CodeLabels}
+	if c.Float64 {
+		m.Dtype = tensor.Float64
 	}
-	for i, l := range m.layers() {
-		in, out := m.Config.Bits, m.Config.Classes
-		if i < len(m.Encoder) {
-			in, out = w[i], w[i+1]
-		}
-		if l.W == nil || l.B == nil || l.In() != in || l.Out() != out || l.B.Shape().TotalSize() != out ||
-			l.W.Dtype() != m.Dtype || l.B.Dtype() != m.Dtype {
-			return fmt.Errorf("%w: layer %d is not %d×%d of %v", ErrShape, i, in, out, m.Dtype)
-		}
-		if !l.finite() {
-			return fmt.Errorf("%w: layer %d has a NaN or infinite weight", ErrNonFinite, i)
-		}
+	for _, l := range c.Encoder {
+		m.Encoder = append(m.Encoder, layerOf(l))
 	}
-	if len(m.CodeLabels)*hamming.Words(m.Config.Bits) != len(m.Codes) {
-		return fmt.Errorf("%w: %d code words for %d code labels", ErrShape, len(m.Codes), len(m.CodeLabels))
-	}
-	for _, y := range m.CodeLabels {
-		if y < 0 || y >= m.Config.Classes {
-			return fmt.Errorf("%w: code label %d outside [0, %d)", ErrShape, y, m.Config.Classes)
-		}
-	}
-	return nil
+	return m
 }
 
 // String summarises the model: shape, dtype, parameter counts per layer and

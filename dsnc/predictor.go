@@ -1,13 +1,10 @@
 package dsnc
 
 import (
-	"errors"
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/labelcode/labelcode"
-	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/internal/dsnccore"
 )
 
 // DecoderKind names the decoder a Predictor maps codes to labels with.
@@ -42,20 +39,10 @@ const (
 )
 
 // MaxTableBits is the longest code TableDecoding accepts.
-const MaxTableBits = 24
+const MaxTableBits = dsnccore.MaxTableBits
 
 // String returns "linear", "nearest" or "table".
-func (k DecoderKind) String() string {
-	switch k {
-	case LinearDecoding:
-		return "linear"
-	case NearestDecoding:
-		return "nearest"
-	case TableDecoding:
-		return "table"
-	}
-	return fmt.Sprintf("DecoderKind(%d)", uint8(k))
-}
+func (k DecoderKind) String() string { return dsnccore.DecoderKind(k).String() }
 
 // Decoding chooses a Predictor's decoder. The zero value is LinearDecoding.
 type Decoding struct {
@@ -69,48 +56,32 @@ type Decoding struct {
 	TableOf DecoderKind
 }
 
-func (d Decoding) validate() error {
-	if d.Kind > TableDecoding {
-		return fmt.Errorf("%w: decoder kind %d", ErrConfig, d.Kind)
-	}
-	if d.Kind == TableDecoding && d.TableOf != LinearDecoding && d.TableOf != NearestDecoding {
-		return fmt.Errorf("%w: a table of %v decoding", ErrConfig, d.TableOf)
-	}
-	if d.Neighbors < 0 || d.Neighbors > 1<<16 {
-		return fmt.Errorf("%w: %d neighbours", ErrConfig, d.Neighbors)
-	}
-	return nil
+func (d Decoding) validate() error { return d.core().Validate() }
+
+// core returns d as the graph-free core's decoder choice.
+func (d Decoding) core() dsnccore.Decoding {
+	return dsnccore.Decoding{Kind: dsnccore.DecoderKind(d.Kind), Neighbors: d.Neighbors, TableOf: dsnccore.DecoderKind(d.TableOf)}
+}
+
+// decodingOf converts the core's decoder choice.
+func decodingOf(d dsnccore.Decoding) Decoding {
+	return Decoding{Kind: DecoderKind(d.Kind), Neighbors: d.Neighbors, TableOf: DecoderKind(d.TableOf)}
 }
 
 // ErrInput reports an input row of the wrong width or with a NaN or
 // infinite value.
-var ErrInput = errors.New("dsnc: bad input row")
+var ErrInput = dsnccore.ErrInput
 
 // Predictor classifies examples without the gorgonia graph: the encoder
 // with float32 BLAS, the threshold to a packed code, then the chosen
 // decoder. It is safe for concurrent use; scratch buffers come from a pool,
-// so Predict allocates nothing in steady state.
+// so Predict allocates nothing in steady state. It wraps the graph-free
+// core's predictor (internal/dsnccore), which package infer serves.
 type Predictor struct {
 	model *Model
 	enc   *Encoder
 	dec   Decoding
-	lab   labeler
-	pool  sync.Pool
-}
-
-// labeler maps a code to a label using per-call scratch.
-type labeler interface {
-	label(code []uint64, s *scratch) (int, error)
-}
-
-// scratch is one goroutine's buffers.
-type scratch struct {
-	ws     Workspace
-	code   []uint64
-	scores []float32 // linear decoding: one code's class scores
-	idx    []int32   // linear decoding: the code's set bits
-	codeM  []float32 // linear decoding of a batch: codes as 0/1 rows
-	scoreM []float32 // linear decoding of a batch: their scores
+	p     *dsnccore.Predictor
 }
 
 // NewPredictor returns a predictor for m with the given decoder. The
@@ -127,20 +98,14 @@ func NewPredictor(m *Model, dec Decoding) (*Predictor, error) {
 	if err := dec.validate(); err != nil {
 		return nil, err
 	}
-	enc, err := NewEncoder(m)
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	p, err := dsnccore.NewPredictor(m.core(), dec.core())
 	if err != nil {
 		return nil, err
 	}
-	if err := checkCodes(m); err != nil {
-		return nil, err
-	}
-	lab, err := newLabeler(m, dec)
-	if err != nil {
-		return nil, err
-	}
-	p := &Predictor{model: m, enc: enc, dec: dec, lab: lab}
-	p.pool.New = func() any { return new(scratch) }
-	return p, nil
+	return &Predictor{model: m, enc: &Encoder{p.Encoder()}, dec: dec, p: p}, nil
 }
 
 // Model returns the predictor's model.
@@ -152,50 +117,15 @@ func (p *Predictor) Decoding() Decoding { return p.dec }
 // Encoder returns the predictor's graph-free encoder.
 func (p *Predictor) Encoder() *Encoder { return p.enc }
 
-// checkRow returns ErrInput when x has the wrong width or a non-finite value.
-func (p *Predictor) checkRow(x []float32) error {
-	if len(x) != p.enc.features {
-		return fmt.Errorf("%w: %d values, model has %d features", ErrInput, len(x), p.enc.features)
-	}
-	for j, v := range x {
-		if v != v || v > maxFloat32 || v < -maxFloat32 {
-			return fmt.Errorf("%w: feature %d is %v", ErrInput, j, v)
-		}
-	}
-	return nil
-}
-
-const maxFloat32 = 3.40282346638528859811704183484516925440e+38
-
 // Predict returns the label of one example x (Features values). It
 // allocates nothing in steady state. It returns ErrInput for a row of the
 // wrong width or with a NaN or infinite value. Cost: the encoder
 // (O(Σ In·Out)) plus the decoder (see DecoderKind).
-func (p *Predictor) Predict(x []float32) (int, error) {
-	if err := p.checkRow(x); err != nil {
-		return 0, err
-	}
-	s := p.pool.Get().(*scratch)
-	s.code = p.enc.Encode(x, s.code, &s.ws)
-	y, err := p.lab.label(s.code, s)
-	p.pool.Put(s)
-	if err != nil {
-		return 0, fmt.Errorf("dsnc: decoding: %w", err)
-	}
-	return y, nil
-}
+func (p *Predictor) Predict(x []float32) (int, error) { return p.p.Predict(x) }
 
 // Code writes the threshold code of x into dst (grown if needed) and
 // returns it. It returns ErrInput like Predict.
-func (p *Predictor) Code(x []float32, dst []uint64) ([]uint64, error) {
-	if err := p.checkRow(x); err != nil {
-		return dst, err
-	}
-	s := p.pool.Get().(*scratch)
-	dst = p.enc.Encode(x, dst, &s.ws)
-	p.pool.Put(s)
-	return dst, nil
-}
+func (p *Predictor) Code(x []float32, dst []uint64) ([]uint64, error) { return p.p.Code(x, dst) }
 
 // PredictBatch writes the labels of rows examples (x row-major,
 // rows×Features) into dst[:rows] (grown if needed) and returns it. Rows are
@@ -203,59 +133,7 @@ func (p *Predictor) Code(x []float32, dst []uint64) ([]uint64, error) {
 // goroutines. It returns ErrInput, naming the row, for a bad row, and
 // panics if len(x) != rows·Features.
 func (p *Predictor) PredictBatch(x []float32, rows int, dst []int) ([]int, error) {
-	f := p.enc.features
-	if n, ok := limits.Mul(rows, f); !ok || n != len(x) { // a wrapped product must not pass
-		panic(fmt.Sprintf("dsnc: PredictBatch %d values for %d rows of %d features", len(x), rows, f))
-	}
-	for r := 0; r < rows; r++ {
-		if err := p.checkRow(x[r*f : (r+1)*f]); err != nil {
-			return dst, fmt.Errorf("row %d: %w", r, err)
-		}
-	}
-	if cap(dst) < rows {
-		dst = make([]int, rows)
-	}
-	dst = dst[:rows]
-	const block = 256
-	blocks := (rows + block - 1) / block
-	workers := min(runtime.GOMAXPROCS(0), blocks)
-	errs := make([]error, workers)
-	run := func(w int) {
-		s := p.pool.Get().(*scratch)
-		defer p.pool.Put(s)
-		for b := w; b < blocks; b += workers {
-			lo, hi := b*block, min((b+1)*block, rows)
-			codes := p.enc.EncodeBatch(x[lo*f:hi*f], hi-lo, s.code, &s.ws)
-			s.code = codes
-			words := p.enc.words
-			if l, ok := p.lab.(*linearLabeler); ok {
-				l.labelBatch(codes, words, hi-lo, dst[lo:hi], s)
-				continue
-			}
-			for r := lo; r < hi; r++ {
-				y, err := p.lab.label(codes[(r-lo)*words:(r-lo+1)*words], s)
-				if err != nil {
-					errs[w] = fmt.Errorf("dsnc: decoding row %d: %w", r, err)
-					return
-				}
-				dst[r] = y
-			}
-		}
-	}
-	if workers <= 1 {
-		run(0)
-	} else {
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				run(w)
-			}()
-		}
-		wg.Wait()
-	}
-	return dst, errors.Join(errs...)
+	return p.p.PredictBatch(x, rows, dst)
 }
 
 // Accuracy returns the fraction of d's rows that Predict labels correctly,

@@ -124,14 +124,14 @@ func TestPredictorVotes(t *testing.T) {
 	var s scratch
 	l1, err := newLabeler(m, Decoding{Kind: NearestDecoding})
 	require.NoError(t, err)
-	require.Equal(t, 5, first(l1.label([]uint64{0}, &s)))
+	require.Equal(t, 5, first(l1.Label([]uint64{0}, &s)))
 	l3, err := newLabeler(m, Decoding{Kind: NearestDecoding, Neighbors: 3})
 	require.NoError(t, err)
-	require.Equal(t, 7, first(l3.label([]uint64{0}, &s)))
+	require.Equal(t, 7, first(l3.Label([]uint64{0}, &s)))
 	m.CodeLabels = []int{5, 7, 5, 7}
 	l4, err := newLabeler(m, Decoding{Kind: NearestDecoding, Neighbors: 4})
 	require.NoError(t, err)
-	require.Equal(t, 5, first(l4.label([]uint64{0}, &s)))
+	require.Equal(t, 5, first(l4.Label([]uint64{0}, &s)))
 }
 
 func TestPredictorConcurrent(t *testing.T) {

@@ -1,60 +1,29 @@
 package dsnc
 
 import (
-	"bytes"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"hash/crc32"
-	"math"
 	"os"
 
-	"gorgonia.org/tensor"
-
-	"github.com/labelcode/labelcode/hamming"
 	"github.com/labelcode/labelcode/internal/atomicfile"
+	"github.com/labelcode/labelcode/internal/dsnccore"
 )
 
-// File format (little-endian), version 2:
-//
-//	magic    [8]byte  "DSNCMODL"
-//	version  uint32   2
-//	length   uint64   length of body
-//	body     [length]byte
-//	checksum uint32   CRC-32C of everything before it
-//
-// body:
-//
-//	dtype uint8 (4: float32, 8: float64); features, bits, classes, hidden
-//	layers uint32; hidden widths uint32 each; flags uint8 (bit 0:
-//	Config.Symmetric; other bits zero); for every encoder layer then
-//	the decoder: W (In×Out, row-major) then B, raw values of dtype; number
-//	of training codes uint64, their words uint64 each, their labels uint32
-//	each; decoding kind uint8, neighbours uint32, table source kind uint8.
-//
-// Version 1 is the same without the flags byte (Symmetric false); Load
-// still reads it. Files are written in version 2.
-const (
-	fileMagic   = "DSNCMODL"
-	fileVersion = 2
-	headerLen   = 8 + 4 + 8
-
-	flagSymmetric = 1 << 0
-)
+// The file format is the graph-free core's (internal/dsnccore/file.go):
+// magic "DSNCMODL", version, body length, body (configuration, weights,
+// training codes, decoder choice), CRC-32C. Version 1 (no flags byte) is
+// still read; files are written in version 2.
 
 var (
 	// ErrFormat reports data that is not a DSNC model file (wrong magic).
-	ErrFormat = errors.New("dsnc: not a DSNC model file")
+	ErrFormat = dsnccore.ErrFormat
 	// ErrVersion reports a DSNC model file of a version this package does
 	// not read.
-	ErrVersion = errors.New("dsnc: unsupported model file version")
+	ErrVersion = dsnccore.ErrVersion
 	// ErrTruncated reports a model file that ends early.
-	ErrTruncated = errors.New("dsnc: truncated model file")
+	ErrTruncated = dsnccore.ErrTruncated
 	// ErrCorrupt reports a model file whose checksum or content is wrong.
-	ErrCorrupt = errors.New("dsnc: corrupt model file")
+	ErrCorrupt = dsnccore.ErrCorrupt
 )
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // MarshalBinary encodes the model (configuration, weights, training codes)
 // in the versioned file format; the decoding recorded is Linear.
@@ -124,248 +93,13 @@ func marshal(m *Model, dec Decoding) ([]byte, error) {
 	if err := m.check(); err != nil {
 		return nil, err
 	}
-	var body bytes.Buffer
-	put := func(v any) { binary.Write(&body, binary.LittleEndian, v) } // bytes.Buffer writes do not fail
-	c := m.Config
-	dsize := uint8(4)
-	if m.Dtype == tensor.Float64 {
-		dsize = 8
-	}
-	put(dsize)
-	put([]uint32{uint32(c.Features), uint32(c.Bits), uint32(c.Classes), uint32(len(c.Hidden))})
-	for _, h := range c.Hidden {
-		put(uint32(h))
-	}
-	var flags uint8
-	if c.Symmetric {
-		flags |= flagSymmetric
-	}
-	put(flags)
-	for _, l := range m.layers() {
-		put(l.W.Data())
-		put(l.B.Data())
-	}
-	put(uint64(len(m.CodeLabels)))
-	put(m.Codes)
-	for _, y := range m.CodeLabels {
-		put(uint32(y))
-	}
-	put(uint8(dec.Kind))
-	put(uint32(dec.Neighbors))
-	put(uint8(dec.TableOf))
-
-	out := make([]byte, 0, headerLen+body.Len()+4)
-	out = append(out, fileMagic...)
-	out = binary.LittleEndian.AppendUint32(out, fileVersion)
-	out = binary.LittleEndian.AppendUint64(out, uint64(body.Len()))
-	out = append(out, body.Bytes()...)
-	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli)), nil
-}
-
-// reader decodes the body, turning a short read into ErrTruncated.
-type reader struct {
-	b   []byte
-	err error
-}
-
-func (r *reader) next(n int) []byte {
-	if r.err != nil {
-		return nil
-	}
-	if n < 0 || n > len(r.b) {
-		r.err = fmt.Errorf("%w: body ends early", ErrCorrupt)
-		return nil
-	}
-	v := r.b[:n]
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) u8() uint8 {
-	if b := r.next(1); b != nil {
-		return b[0]
-	}
-	return 0
-}
-
-func (r *reader) u32() int {
-	if b := r.next(4); b != nil {
-		return int(binary.LittleEndian.Uint32(b))
-	}
-	return 0
-}
-
-func (r *reader) u64() uint64 {
-	if b := r.next(8); b != nil {
-		return binary.LittleEndian.Uint64(b)
-	}
-	return 0
-}
-
-// floats reads n values of dt. It checks n against the bytes left before
-// making the slice, so a wrong count is an error, never a large allocation.
-func (r *reader) floats(dt tensor.Dtype, n int) any {
-	size := 8
-	if dt == tensor.Float32 {
-		size = 4
-	}
-	if r.err == nil && (n < 0 || n > len(r.b)/size) {
-		r.err = fmt.Errorf("%w: %d values of %d bytes do not fit in the %d bytes left", ErrCorrupt, n, size, len(r.b))
-	}
-	b := r.next(size * n)
-	if b == nil {
-		return nil
-	}
-	if dt == tensor.Float32 {
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-		}
-		return v
-	}
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	return v
+	return dsnccore.Marshal(m.core(), dec.core())
 }
 
 func unmarshal(data []byte) (*Model, Decoding, error) {
-	if len(data) < len(fileMagic) || string(data[:len(fileMagic)]) != fileMagic {
-		if len(data) < len(fileMagic) && string(data) == fileMagic[:len(data)] {
-			return nil, Decoding{}, fmt.Errorf("%w: %d bytes", ErrTruncated, len(data))
-		}
-		return nil, Decoding{}, ErrFormat
-	}
-	if len(data) < headerLen {
-		return nil, Decoding{}, fmt.Errorf("%w: %d bytes, header needs %d", ErrTruncated, len(data), headerLen)
-	}
-	version := binary.LittleEndian.Uint32(data[8:])
-	if version != 1 && version != fileVersion {
-		return nil, Decoding{}, fmt.Errorf("%w: version %d, this package reads 1 and %d", ErrVersion, version, fileVersion)
-	}
-	n := binary.LittleEndian.Uint64(data[12:])
-	if n > uint64(len(data)) || uint64(len(data)) < uint64(headerLen)+n+4 {
-		return nil, Decoding{}, fmt.Errorf("%w: %d bytes, header announces %d", ErrTruncated, len(data), uint64(headerLen)+n+4)
-	}
-	if uint64(len(data)) != headerLen+n+4 {
-		return nil, Decoding{}, fmt.Errorf("%w: %d trailing bytes", ErrCorrupt, uint64(len(data))-headerLen-n-4)
-	}
-	end := headerLen + int(n)
-	if crc32.Checksum(data[:end], castagnoli) != binary.LittleEndian.Uint32(data[end:]) {
-		return nil, Decoding{}, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
-	}
-	r := &reader{b: data[headerLen:end]}
-	m := &Model{}
-	switch r.u8() {
-	case 4:
-		m.Dtype = tensor.Float32
-	case 8:
-		m.Dtype = tensor.Float64
-	default:
-		return nil, Decoding{}, fmt.Errorf("%w: unknown dtype", ErrCorrupt)
-	}
-	c := &m.Config
-	c.Features, c.Bits, c.Classes = r.u32(), r.u32(), r.u32()
-	nh := r.u32()
-	if nh > len(r.b)/4 {
-		return nil, Decoding{}, fmt.Errorf("%w: %w: %d hidden layers do not fit in the %d bytes left", ErrCorrupt, ErrTooLarge, nh, len(r.b))
-	}
-	for range nh {
-		c.Hidden = append(c.Hidden, r.u32())
-	}
-	if version >= 2 {
-		flags := r.u8()
-		if flags&^flagSymmetric != 0 {
-			return nil, Decoding{}, fmt.Errorf("%w: unknown flags %#x", ErrCorrupt, flags)
-		}
-		c.Symmetric = flags&flagSymmetric != 0
-	}
-	if r.err != nil {
-		return nil, Decoding{}, r.err
-	}
-	// Every size below is checked against the bytes left in the body,
-	// without overflow, before the slices it sizes are made, so a crafted
-	// header cannot make the reader allocate more than the file holds.
-	if err := c.validateShape(); err != nil {
-		return nil, Decoding{}, fmt.Errorf("%w: %w", ErrCorrupt, err)
-	}
-	dsize := 4
-	if m.Dtype == tensor.Float64 {
-		dsize = 8
-	}
-	nw, err := c.weights(len(r.b) / dsize)
+	c, dec, err := dsnccore.Unmarshal(data)
 	if err != nil {
-		return nil, Decoding{}, fmt.Errorf("%w: the weights do not fit in the %d bytes left: %w", ErrCorrupt, len(r.b), err)
+		return nil, Decoding{}, err
 	}
-	if nw > DefaultMaxWeights {
-		// The file holds the weights, so the model may be larger than the
-		// default limit; record its size so that it validates.
-		c.MaxWeights = nw
-	}
-	w := c.widths()
-	layer := func(in, out int) Layer {
-		// in·out <= nw: no overflow, and the bytes are there or next fails.
-		wv, bv := r.floats(m.Dtype, in*out), r.floats(m.Dtype, out)
-		if r.err != nil {
-			return Layer{}
-		}
-		return Layer{
-			W: tensor.New(tensor.WithShape(in, out), tensor.WithBacking(wv)),
-			B: tensor.New(tensor.WithShape(out), tensor.WithBacking(bv)),
-		}
-	}
-	for i := 0; i+1 < len(w); i++ {
-		m.Encoder = append(m.Encoder, layer(w[i], w[i+1]))
-	}
-	m.Decoder = layer(c.Bits, c.Classes)
-	nc := r.u64()
-	words := hamming.Words(c.Bits)
-	if r.err == nil && nc > uint64(len(r.b))/uint64(8*words+4) {
-		return nil, Decoding{}, fmt.Errorf("%w: %w: %d training codes do not fit in the %d bytes left", ErrCorrupt, ErrTooLarge, nc, len(r.b))
-	}
-	if r.err != nil {
-		return nil, Decoding{}, r.err
-	}
-	if nc > 0 {
-		b := r.next(int(nc) * words * 8)
-		m.Codes = make([]uint64, int(nc)*words)
-		for i := range m.Codes {
-			m.Codes[i] = binary.LittleEndian.Uint64(b[8*i:])
-		}
-		m.CodeLabels = make([]int, nc)
-		for i := range m.CodeLabels {
-			m.CodeLabels[i] = r.u32()
-		}
-	}
-	dec := Decoding{Kind: DecoderKind(r.u8()), Neighbors: r.u32(), TableOf: DecoderKind(r.u8())}
-	if r.err != nil {
-		return nil, Decoding{}, r.err
-	}
-	if len(r.b) != 0 {
-		return nil, Decoding{}, fmt.Errorf("%w: %d unread body bytes", ErrCorrupt, len(r.b))
-	}
-	if err := m.check(); err != nil {
-		return nil, Decoding{}, fmt.Errorf("%w: %w", ErrCorrupt, err)
-	}
-	if err := checkCodes(m); err != nil {
-		return nil, Decoding{}, fmt.Errorf("%w: %w", ErrCorrupt, err)
-	}
-	if err := dec.validate(); err != nil {
-		return nil, Decoding{}, fmt.Errorf("%w: %w", ErrCorrupt, err)
-	}
-	return m, dec, nil
-}
-
-// checkCodes verifies that no training code has its unused high bits set.
-func checkCodes(m *Model) error {
-	words := hamming.Words(m.Config.Bits)
-	if r := m.Config.Bits % 64; r != 0 {
-		for i := words - 1; i < len(m.Codes); i += words {
-			if m.Codes[i]>>r != 0 {
-				return fmt.Errorf("%w: training code %d has bits set beyond %d", ErrShape, i/words, m.Config.Bits)
-			}
-		}
-	}
-	return nil
+	return modelOf(c), decodingOf(dec), nil
 }

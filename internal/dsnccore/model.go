@@ -1,0 +1,294 @@
+package dsnccore
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/limits"
+)
+
+// Sentinel errors; package dsnc exports the same values under the same
+// names, so errors.Is works across both.
+var (
+	// ErrConfig reports an invalid configuration or option.
+	ErrConfig = errors.New("dsnc: invalid configuration")
+	// ErrShape reports data or parameters whose shapes do not match.
+	ErrShape = errors.New("dsnc: shape mismatch")
+	// ErrNotFitted reports a decoder that needs the training codes of a
+	// model that has none.
+	ErrNotFitted = errors.New("dsnc: model has no training codes")
+	// ErrNonFinite reports a NaN or infinite weight.
+	ErrNonFinite = errors.New("dsnc: non-finite value")
+	// ErrInput reports an input row of the wrong width or with a NaN or
+	// infinite value.
+	ErrInput = errors.New("dsnc: bad input row")
+	// ErrFormat reports data that is not a DSNC model file (wrong magic).
+	ErrFormat = errors.New("dsnc: not a DSNC model file")
+	// ErrVersion reports a DSNC model file of a version this package does
+	// not read.
+	ErrVersion = errors.New("dsnc: unsupported model file version")
+	// ErrTruncated reports a model file that ends early.
+	ErrTruncated = errors.New("dsnc: truncated model file")
+	// ErrCorrupt reports a model file whose checksum or content is wrong.
+	ErrCorrupt = errors.New("dsnc: corrupt model file")
+)
+
+const (
+	// MaxBits is the longest code.
+	MaxBits = 4096
+	// MaxTableBits is the longest code TableDecoding accepts.
+	MaxTableBits = 24
+)
+
+// Config is the shape of a DSNC network (the fields of dsnc.Config).
+type Config struct {
+	Features  int
+	Hidden    []int
+	Bits      int
+	Classes   int
+	Symmetric bool
+	// MaxWeights bounds the weights and biases; 0 means
+	// limits.DefaultMaxWeights.
+	MaxWeights int
+}
+
+// Validate returns ErrConfig, wrapped, when a width is out of range or
+// MaxWeights is negative, with ErrTooLarge when a width exceeds MaxDim or
+// the weights exceed the limit. Cost O(len(Hidden)).
+func (c Config) Validate() error {
+	if err := c.ValidateShape(); err != nil {
+		return err
+	}
+	if c.MaxWeights < 0 {
+		return fmt.Errorf("%w: MaxWeights = %d is negative", ErrConfig, c.MaxWeights)
+	}
+	if _, err := c.Weights(c.Limit()); err != nil {
+		return fmt.Errorf("%w: network weights: %w", ErrConfig, err)
+	}
+	return nil
+}
+
+// ValidateShape checks every width on its own: positive, and at most
+// MaxDim (MaxBits for the code).
+func (c Config) ValidateShape() error {
+	switch {
+	case c.Features <= 0:
+		return fmt.Errorf("%w: %d features", ErrConfig, c.Features)
+	case c.Bits <= 0 || c.Bits > MaxBits:
+		return fmt.Errorf("%w: %d bits, want 1..%d", ErrConfig, c.Bits, MaxBits)
+	case c.Classes < 2:
+		return fmt.Errorf("%w: %d classes, want at least 2", ErrConfig, c.Classes)
+	}
+	for i, h := range c.Hidden {
+		if h <= 0 {
+			return fmt.Errorf("%w: hidden layer %d has width %d", ErrConfig, i, h)
+		}
+	}
+	if err := limits.Check("features", c.Features, limits.MaxDim); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if err := limits.Check("classes", c.Classes, limits.MaxDim); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	for i, h := range c.Hidden {
+		if err := limits.Check(fmt.Sprintf("hidden layer %d width", i), h, limits.MaxDim); err != nil {
+			return fmt.Errorf("%w: %w", ErrConfig, err)
+		}
+	}
+	return nil
+}
+
+// Limit returns the weight limit: MaxWeights, or limits.DefaultMaxWeights
+// when it is 0.
+func (c Config) Limit() int {
+	if c.MaxWeights > 0 {
+		return c.MaxWeights
+	}
+	return limits.DefaultMaxWeights
+}
+
+// Weights returns the number of weights and biases of the network, the
+// chain Features → Hidden... → Bits → Classes, checked against limit
+// without overflow. The widths must have passed ValidateShape.
+func (c Config) Weights(limit int) (int, error) {
+	return limits.Weights(limit, append(c.Widths(), c.Classes)...)
+}
+
+// Widths returns the input width followed by the output width of every
+// encoder layer: Features, Hidden..., Bits.
+func (c Config) Widths() []int {
+	w := append([]int{c.Features}, c.Hidden...)
+	return append(w, c.Bits)
+}
+
+// Layer is one dense layer, y = x·W + B, W In×Out row-major; W and B are
+// both []float32 or both []float64 (the model's dtype).
+type Layer struct {
+	In, Out int
+	W, B    any
+}
+
+// Float32 returns copies of W and B converted to float32.
+func (l Layer) Float32() (w, b []float32) { return toFloat32(l.W), toFloat32(l.B) }
+
+func toFloat32(d any) []float32 {
+	switch v := d.(type) {
+	case []float32:
+		return append([]float32(nil), v...)
+	case []float64:
+		out := make([]float32, len(v))
+		for i, x := range v {
+			out[i] = float32(x)
+		}
+		return out
+	}
+	panic(fmt.Sprintf("dsnc: unsupported weight type %T", d))
+}
+
+// ToFloat64 returns a float64 copy of a []float32 or []float64.
+func ToFloat64(d any) []float64 {
+	switch v := d.(type) {
+	case []float64:
+		return append([]float64(nil), v...)
+	case []float32:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out
+	}
+	panic(fmt.Sprintf("dsnc: unsupported weight type %T", d))
+}
+
+// size returns the length of a []float32 or []float64 of dtype (8 for
+// float64, else 4), or -1 for another type.
+func size(d any, float64s bool) int {
+	switch v := d.(type) {
+	case []float32:
+		if !float64s {
+			return len(v)
+		}
+	case []float64:
+		if float64s {
+			return len(v)
+		}
+	}
+	return -1
+}
+
+func (l Layer) finite() bool {
+	for _, t := range []any{l.W, l.B} {
+		switch d := t.(type) {
+		case []float32:
+			for _, v := range d {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					return false
+				}
+			}
+		case []float64:
+			for _, v := range d {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// Model is a DSNC network without the graph: its configuration, dtype
+// (Float64, else float32), encoder layers, decoder, and the distinct
+// training codes with their labels (hamming's packing, hamming.Words(Bits)
+// words per code).
+type Model struct {
+	Config     Config
+	Float64    bool
+	Encoder    []Layer
+	Decoder    Layer
+	Codes      []uint64
+	CodeLabels []int
+}
+
+// Layers returns the encoder layers followed by the decoder.
+func (m *Model) Layers() []Layer { return append(append([]Layer(nil), m.Encoder...), m.Decoder) }
+
+// Check verifies that m is not nil, that its config is valid, that the
+// layers match the config and dtype, that every weight is finite and that
+// the training codes fit the config.
+func (m *Model) Check() error {
+	if m == nil {
+		return fmt.Errorf("%w: nil model", ErrConfig)
+	}
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	w := m.Config.Widths()
+	if len(m.Encoder) != len(w)-1 {
+		return fmt.Errorf("%w: %d encoder layers for %d hidden widths", ErrShape, len(m.Encoder), len(m.Config.Hidden))
+	}
+	dtype := "float32"
+	if m.Float64 {
+		dtype = "float64"
+	}
+	for i, l := range m.Layers() {
+		in, out := m.Config.Bits, m.Config.Classes
+		if i < len(m.Encoder) {
+			in, out = w[i], w[i+1]
+		}
+		if l.In != in || l.Out != out || size(l.W, m.Float64) != in*out || size(l.B, m.Float64) != out {
+			return fmt.Errorf("%w: layer %d is not %d×%d of %v", ErrShape, i, in, out, dtype)
+		}
+		if !l.finite() {
+			return fmt.Errorf("%w: layer %d has a NaN or infinite weight", ErrNonFinite, i)
+		}
+	}
+	if len(m.CodeLabels)*hamming.Words(m.Config.Bits) != len(m.Codes) {
+		return fmt.Errorf("%w: %d code words for %d code labels", ErrShape, len(m.Codes), len(m.CodeLabels))
+	}
+	for _, y := range m.CodeLabels {
+		if y < 0 || y >= m.Config.Classes {
+			return fmt.Errorf("%w: code label %d outside [0, %d)", ErrShape, y, m.Config.Classes)
+		}
+	}
+	return nil
+}
+
+// CheckCodes verifies that no training code has its unused high bits set.
+func CheckCodes(m *Model) error {
+	words := hamming.Words(m.Config.Bits)
+	if r := m.Config.Bits % 64; r != 0 {
+		for i := words - 1; i < len(m.Codes); i += words {
+			if m.Codes[i]>>r != 0 {
+				return fmt.Errorf("%w: training code %d has bits set beyond %d", ErrShape, i/words, m.Config.Bits)
+			}
+		}
+	}
+	return nil
+}
+
+// BinaryDecoder returns the decoder that maps codes b in {0, 1} to class
+// scores: Decoder itself, unless Config.Symmetric, in which case the
+// decoder of s = 2b − 1 is folded into W′ = 2W and B′ = B − Σ_j W_j (W_j
+// the row of bit j), so that b·W′ + B′ = (2b − 1)·W + B. The folded sums
+// are taken in float64 and rounded once to the model's dtype. Cost
+// O(Bits·Classes) when folding.
+func (m *Model) BinaryDecoder() Layer {
+	if !m.Config.Symmetric {
+		return m.Decoder
+	}
+	in, out := m.Decoder.In, m.Decoder.Out
+	w, b := ToFloat64(m.Decoder.W), ToFloat64(m.Decoder.B)
+	for j := range in {
+		row := w[j*out : (j+1)*out]
+		for k, v := range row {
+			b[k] -= v
+			row[k] = 2 * v
+		}
+	}
+	if m.Float64 {
+		return Layer{In: in, Out: out, W: w, B: b}
+	}
+	return Layer{In: in, Out: out, W: toFloat32(w), B: toFloat32(b)}
+}
