@@ -1,0 +1,263 @@
+package infer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/internal/dsnccore"
+	"github.com/labelcode/labelcode/internal/limits"
+)
+
+// Sentinel errors. Errors from Load and Unmarshal also wrap the loader's
+// own error (its file-format sentinel and, for a size beyond what the data
+// hold, ErrTooLarge), so errors.Is finds both.
+var (
+	// ErrFormat reports data that are not a model file this package knows.
+	ErrFormat = errors.New("infer: not a known model file")
+	// ErrCorrupt reports a model file that is truncated, damaged,
+	// inconsistent or of an unsupported version.
+	ErrCorrupt = errors.New("infer: corrupt model file")
+	// ErrUnsupported reports a model or request that cannot be served: a
+	// Label Mapping ensemble with a learner that is not an MLP (its code
+	// is not here), or TopK of a DSNC decoder without per-class scores.
+	ErrUnsupported = errors.New("infer: not supported")
+	// ErrInput reports an input row of the wrong width or with a NaN or
+	// infinite value.
+	ErrInput = errors.New("infer: bad input row")
+	// ErrTooLarge reports a size beyond a limit; the same value as the
+	// other packages' ErrTooLarge.
+	ErrTooLarge = limits.ErrTooLarge
+)
+
+// Kind is the kind of a loaded model.
+type Kind int
+
+const (
+	// DSNC is a Deep Stochastic Neural Codes model or predictor file.
+	DSNC Kind = iota + 1
+	// Ensemble is a Label Mapping ensemble whose every site is an MLP.
+	Ensemble
+	// MultiHead is a Label Mapping shared-trunk (multi-head) network.
+	MultiHead
+)
+
+// String returns "dsnc", "ensemble" or "multihead".
+func (k Kind) String() string {
+	switch k {
+	case DSNC:
+		return "dsnc"
+	case Ensemble:
+		return "ensemble"
+	case MultiHead:
+		return "multihead"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Decoder chooses how a DSNC model maps a code to a label.
+type Decoder int
+
+const (
+	// SavedDecoder uses the decoder recorded in the file: linear for a
+	// file written by dsnc's Model.Save, the predictor's for one written
+	// by Predictor.Save.
+	SavedDecoder Decoder = iota
+	// LinearDecoder scores every class with the trained linear decoder.
+	LinearDecoder
+	// NearestDecoder returns the label of the nearest training code.
+	NearestDecoder
+	// TableDecoder looks the code up in a table of all 2^Bits codes
+	// labelled by the linear decoder (Bits <= 24).
+	TableDecoder
+)
+
+// Option sets a loading option.
+type Option func(*options) error
+
+type options struct {
+	decoder Decoder
+}
+
+// WithDecoder chooses a DSNC model's decoder (SavedDecoder by default);
+// other kinds ignore it. An unknown Decoder makes Load and Unmarshal
+// return ErrUnsupported.
+func WithDecoder(d Decoder) Option {
+	return func(o *options) error {
+		if d < SavedDecoder || d > TableDecoder {
+			return fmt.Errorf("%w: decoder %d", ErrUnsupported, int(d))
+		}
+		o.decoder = d
+		return nil
+	}
+}
+
+// predictor is what every kind of model serves through.
+type predictor interface {
+	Predict(x []float32) (int, error)
+	PredictBatch(x []float32, rows int, dst []int) ([]int, error)
+	TopK(x []float32, k int, dst []decode.Scored) ([]decode.Scored, error)
+}
+
+// Model is a loaded model, ready to predict. It is read-only after Load
+// and safe for concurrent use; Predict and TopK allocate nothing in steady
+// state (TopK given a dst of capacity k).
+type Model struct {
+	kind     Kind
+	p        predictor
+	features int
+	classes  int
+	desc     string
+}
+
+// Load reads a model file written by dsnc (Model.Save, Predictor.Save) or
+// labelmap (Ensemble.Save with MLP learners, MultiHead.Save) and returns
+// it ready to predict. Errors as Unmarshal, plus the file system's.
+func Load(path string, opts ...Option) (*Model, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("infer: %w", err)
+	}
+	m, err := Unmarshal(data, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Unmarshal recognises the kind of model in data by its magic and decodes
+// it with that kind's loader. It returns ErrFormat for data of no known
+// kind, ErrCorrupt (wrapping the loader's error, and ErrTooLarge for a
+// size beyond what the data hold) for a bad file, and ErrUnsupported for a
+// Label Mapping ensemble with a learner other than an MLP. Loading
+// allocates no more than about twice len(data), plus what the model's
+// decoder needs (a DSNC table: 4·2^Bits bytes).
+func Unmarshal(data []byte, opts ...Option) (*Model, error) {
+	var o options
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte(dsnccore.FileMagic)):
+		return loadDSNC(data, o)
+	case isLabelMap(data):
+		return loadLabelMap(data)
+	}
+	return nil, ErrFormat
+}
+
+func loadDSNC(data []byte, o options) (*Model, error) {
+	m, dec, err := dsnccore.Unmarshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	switch o.decoder {
+	case LinearDecoder:
+		dec = dsnccore.Decoding{Kind: dsnccore.LinearDecoding}
+	case NearestDecoder:
+		dec = dsnccore.Decoding{Kind: dsnccore.NearestDecoding}
+	case TableDecoder:
+		dec = dsnccore.Decoding{Kind: dsnccore.TableDecoding}
+	}
+	p, err := dsnccore.NewPredictor(m, dec)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
+	}
+	desc := fmt.Sprintf("DSNC model, %d features → %d-bit code → %d classes, %v decoding",
+		m.Config.Features, m.Config.Bits, m.Config.Classes, dec.Kind)
+	return &Model{kind: DSNC, p: dsncPredictor{p}, features: m.Config.Features, classes: m.Config.Classes, desc: desc}, nil
+}
+
+// dsncPredictor maps the DSNC core's errors to this package's.
+type dsncPredictor struct{ p *dsnccore.Predictor }
+
+func (d dsncPredictor) Predict(x []float32) (int, error) { return d.p.Predict(x) }
+func (d dsncPredictor) PredictBatch(x []float32, rows int, dst []int) ([]int, error) {
+	return d.p.PredictBatch(x, rows, dst)
+}
+func (d dsncPredictor) TopK(x []float32, k int, dst []decode.Scored) ([]decode.Scored, error) {
+	dst, err := d.p.TopK(x, k, dst)
+	if errors.Is(err, dsnccore.ErrUnsupported) {
+		err = fmt.Errorf("%w: %w", ErrUnsupported, err)
+	}
+	return dst, err
+}
+
+// Kind returns the model's kind.
+func (m *Model) Kind() Kind { return m.kind }
+
+// Features returns the input width.
+func (m *Model) Features() int { return m.features }
+
+// Classes returns the number of classes.
+func (m *Model) Classes() int { return m.classes }
+
+// String describes the model: kind, shape and decoder.
+func (m *Model) String() string { return m.desc }
+
+// checkRow returns ErrInput for a row of the wrong width or with a NaN or
+// infinite value.
+func (m *Model) checkRow(x []float32) error {
+	if len(x) != m.features {
+		return fmt.Errorf("%w: %d values, model has %d features", ErrInput, len(x), m.features)
+	}
+	for j, v := range x {
+		if v != v || v > maxFloat32 || v < -maxFloat32 {
+			return fmt.Errorf("%w: feature %d is %v", ErrInput, j, v)
+		}
+	}
+	return nil
+}
+
+const maxFloat32 = 3.40282346638528859811704183484516925440e+38
+
+// Predict returns the label of one example x (Features values). It
+// allocates nothing in steady state. It returns ErrInput for a row of the
+// wrong width or with a NaN or infinite value, and the decoder's error,
+// wrapped, if decoding fails.
+func (m *Model) Predict(x []float32) (int, error) {
+	if err := m.checkRow(x); err != nil {
+		return 0, err
+	}
+	return m.p.Predict(x)
+}
+
+// PredictBatch writes the labels of rows examples (x row-major,
+// rows×Features) into dst[:rows], grown if needed, and returns it, with
+// one matrix product per layer for a block of rows, on GOMAXPROCS
+// goroutines. It returns ErrInput, naming the row, for a bad row, and
+// panics if len(x) != rows·Features.
+func (m *Model) PredictBatch(x []float32, rows int, dst []int) ([]int, error) {
+	if n, ok := limits.Mul(rows, m.features); !ok || n != len(x) {
+		panic(fmt.Sprintf("infer: PredictBatch %d values for %d rows of %d features", len(x), rows, m.features))
+	}
+	for r := 0; r < rows; r++ {
+		if err := m.checkRow(x[r*m.features : (r+1)*m.features]); err != nil {
+			return dst, fmt.Errorf("row %d: %w", r, err)
+		}
+	}
+	return m.p.PredictBatch(x, rows, dst)
+}
+
+// TopK writes the k best labels of x (k is capped at Classes; k < 1 gives
+// none) into dst[:k], best first, and returns it; dst is grown when short.
+// The scores are, for Label Mapping models, the log-probability sums
+// Σ_i log p_i(f_i(label)) of max-product decoding; for a DSNC model with
+// the linear decoder, the decoder's float32 score B + W·b of the code b
+// (higher is better; not a probability). DSNC's nearest and table decoders
+// give no per-class score: TopK returns ErrUnsupported. It allocates
+// nothing in steady state when cap(dst) >= k. It returns ErrInput for a
+// bad row.
+func (m *Model) TopK(x []float32, k int, dst []decode.Scored) ([]decode.Scored, error) {
+	if err := m.checkRow(x); err != nil {
+		return dst[:0], err
+	}
+	if k < 1 {
+		return dst[:0], nil
+	}
+	return m.p.TopK(x, min(k, m.classes), dst)
+}
