@@ -36,6 +36,11 @@
 //     LearningRateSchedule), MultiHead.Clone (to keep the best epoch). A
 //     hand-written loop over them reproduces Fit bit for bit, and the model
 //     it trains predicts (decode.MaxProduct) and saves as a fitted one.
+//   - Serving: the file format, the max-product prediction and the network
+//     scorers live in a graph-free core (internal/lmcore) that Ensemble,
+//     MultiHead and the loaders use; package infer loads the same files
+//     (MLP ensembles, MultiHead models) and predicts the same labels
+//     without linking gorgonia.
 //   - Printing: mappings, ensembles, MLPs and MultiHead models have String
 //     methods; a training History prints as a table, as CSV and as
 //     plot-ready Series.

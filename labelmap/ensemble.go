@@ -351,23 +351,23 @@ func (e *Ensemble) checkWeights(sites []int, learners []Learner, features int) e
 	return nil
 }
 
-// scoreRow implements siteScorer.
+// scoreRow fills sc.LogP for row x (lmcore.SiteScorer.ScoreRow).
 func (e *Ensemble) scoreRow(x []float32, sc *scratch) error {
 	present := 0
 	for i, l := range e.sites {
 		if l == nil {
-			sc.logp[i] = nil
+			sc.LogP[i] = nil
 			continue
 		}
-		v, err := l.LogProba(x, sc.site[i][:0])
+		v, err := l.LogProba(x, sc.Site[i][:0])
 		if err != nil {
 			return fmt.Errorf("labelmap: site %d: %w", i, err)
 		}
-		sc.site[i] = v
+		sc.Site[i] = v
 		if err := checkScores(i, v, e.m.SiteClasses(i)); err != nil {
 			return err
 		}
-		sc.logp[i] = v
+		sc.LogP[i] = v
 		present++
 	}
 	if present == 0 {
@@ -376,7 +376,7 @@ func (e *Ensemble) scoreRow(x []float32, sc *scratch) error {
 	return nil
 }
 
-// parallelChunks implements siteScorer: true when every present site is
+// parallelChunks is lmcore.SiteScorer.ParallelChunks: true when every present site is
 // an MLP, which scores a chunk with parallel matrix products (a learner of
 // unknown kind may be serial: its rows are better split over goroutines).
 func (e *Ensemble) parallelChunks() bool {
@@ -391,34 +391,34 @@ func (e *Ensemble) parallelChunks() bool {
 	return true
 }
 
-// scoreChunk implements siteScorer.
+// scoreChunk fills sc.Batch for the rows of x (lmcore.SiteScorer.ScoreChunk).
 func (e *Ensemble) scoreChunk(x []float32, rows int, sc *scratch) error {
 	present := 0
 	width := len(x) / max(rows, 1)
 	for i, l := range e.sites {
 		if l == nil {
-			sc.batch[i] = nil
+			sc.Batch[i] = nil
 			continue
 		}
 		q := e.m.SiteClasses(i)
 		var err error
 		if bl, ok := l.(BatchLearner); ok {
-			sc.batch[i], err = bl.LogProbaBatch(x, rows, sc.batch[i][:0])
-			if err == nil && len(sc.batch[i]) != rows*q {
-				err = fmt.Errorf("%w: site %d gave %d scores for %d rows of %d symbols", ErrScoreCount, i, len(sc.batch[i]), rows, q)
+			sc.Batch[i], err = bl.LogProbaBatch(x, rows, sc.Batch[i][:0])
+			if err == nil && len(sc.Batch[i]) != rows*q {
+				err = fmt.Errorf("%w: site %d gave %d scores for %d rows of %d symbols", ErrScoreCount, i, len(sc.Batch[i]), rows, q)
 			}
 		} else {
-			b := sc.batch[i][:0]
+			b := sc.Batch[i][:0]
 			for r := 0; r < rows && err == nil; r++ {
 				var v []float64
-				v, err = l.LogProba(x[r*width:(r+1)*width], sc.site[i][:0])
-				sc.site[i] = v
+				v, err = l.LogProba(x[r*width:(r+1)*width], sc.Site[i][:0])
+				sc.Site[i] = v
 				if err == nil && len(v) != q {
 					err = fmt.Errorf("%w: site %d gave %d scores for an alphabet of %d", ErrScoreCount, i, len(v), q)
 				}
 				b = append(b, v...)
 			}
-			sc.batch[i] = b
+			sc.Batch[i] = b
 		}
 		if err != nil {
 			if errors.Is(err, ErrScoreCount) {
@@ -427,7 +427,7 @@ func (e *Ensemble) scoreChunk(x []float32, rows int, sc *scratch) error {
 			return fmt.Errorf("labelmap: site %d: %w", i, err)
 		}
 		for r := 0; r < rows; r++ {
-			if err := checkScores(i, sc.batch[i][r*q:(r+1)*q], q); err != nil {
+			if err := checkScores(i, sc.Batch[i][r*q:(r+1)*q], q); err != nil {
 				return err
 			}
 		}
@@ -446,19 +446,19 @@ func (e *Ensemble) scoreChunk(x []float32, rows int, sc *scratch) error {
 // and the learner's error (e.g. ErrInput for a row of the wrong width).
 // Cost: one LogProba per site plus the decoder's search.
 func (e *Ensemble) Predict(x []float32) (int, error) {
-	r, err := e.decoder.predict(e, x)
+	r, err := e.decoder.predict(ensembleScorer{e}, x)
 	return r.Label, err
 }
 
 // PredictScored is Predict returning the label's joint log score too.
 func (e *Ensemble) PredictScored(x []float32) (decode.Scored, error) {
-	return e.decoder.predict(e, x)
+	return e.decoder.predict(ensembleScorer{e}, x)
 }
 
 // TopK appends to dst[:0] the k labels with the largest joint log scores,
 // best first (ties by ascending label), and returns it. Errors as Predict.
 func (e *Ensemble) TopK(x []float32, k int, dst []decode.Scored) ([]decode.Scored, error) {
-	return e.decoder.topK(e, x, k, dst)
+	return e.decoder.topK(ensembleScorer{e}, x, k, dst)
 }
 
 // LogScores returns the per-site log-probabilities of row x, the
@@ -466,14 +466,14 @@ func (e *Ensemble) TopK(x []float32, k int, dst []decode.Scored) ([]decode.Score
 // is nil for a missing site. dst and its rows are reused when large
 // enough. Errors as Predict.
 func (e *Ensemble) LogScores(x []float32, dst [][]float64) ([][]float64, error) {
-	return e.decoder.logScores(e, x, dst)
+	return e.decoder.logScores(ensembleScorer{e}, x, dst)
 }
 
 // LogScore returns the joint log score of label for row x, Σ_i log
 // p_i(f_i(label)) over the present sites: the quantity Predict maximises.
 // It returns ErrLabelRange for a label outside [0, K), else as Predict.
 func (e *Ensemble) LogScore(x []float32, label int) (float64, error) {
-	return e.decoder.logScore(e, x, label)
+	return e.decoder.logScore(ensembleScorer{e}, x, label)
 }
 
 // PredictBatch predicts the rows of x (row-major, rows rows) into dst
@@ -488,7 +488,7 @@ func (e *Ensemble) PredictBatch(x []float32, rows int, dst []int) ([]int, error)
 	if rows < 0 || len(x)%rows != 0 {
 		return dst, fmt.Errorf("%w: %d values for %d rows", ErrInput, len(x), rows)
 	}
-	return e.decoder.predictBatch(e, x, rows, len(x)/rows, dst)
+	return e.decoder.predictBatch(ensembleScorer{e}, x, rows, len(x)/rows, dst)
 }
 
 // Accuracy returns the fraction of the rows of d that PredictBatch labels

@@ -3,14 +3,12 @@ package labelmap
 import (
 	"bytes"
 	"encoding"
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"os"
 
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/internal/atomicfile"
-	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/lmcore"
 )
 
 // Saveable is a Learner that Save and SaveSite can write: Kind names its
@@ -50,152 +48,28 @@ func newLoadConfig(opts []LoadOption) *loadConfig {
 	return c
 }
 
-// File format (all integers little-endian):
-//
-//	magic "LABELMAP" | version uint16 | kind uint8 | 0 uint8 | body | CRC-32C uint32
-//
-// where the CRC covers everything before it, and the body is, by kind,
-//
-//	ensemble:  mapping | sites uint32 | per site: present uint8 [, learner kind, learner data]
-//	site:      mapping | site uint32 | learner kind | learner data
-//	multihead: mapping | network
-//
-// with every variable-length field (mapping = codes.Marshal JSON, learner
-// kind, learner data, network = nn.Net.MarshalBinary) written as a uint64
-// length and its bytes.
-const (
-	fileMagic   = "LABELMAP"
-	fileVersion = 1
-
-	kindEnsemble  = 1
-	kindSite      = 2
-	kindMultiHead = 3
-
-	headerLen = len(fileMagic) + 4
-)
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
-var kindNames = map[byte]string{kindEnsemble: "ensemble", kindSite: "site", kindMultiHead: "multi-head model"}
-
-type writer struct{ buf []byte }
-
-func newWriter(kind byte) *writer {
-	w := &writer{buf: append([]byte(fileMagic), 0, 0, kind, 0)}
-	binary.LittleEndian.PutUint16(w.buf[len(fileMagic):], fileVersion)
-	return w
-}
-
-func (w *writer) u8(v byte) { w.buf = append(w.buf, v) }
-func (w *writer) u32(v int) { w.buf = binary.LittleEndian.AppendUint32(w.buf, uint32(v)) }
-func (w *writer) bytes(b []byte) {
-	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(len(b)))
-	w.buf = append(w.buf, b...)
-}
-func (w *writer) finish() []byte {
-	return binary.LittleEndian.AppendUint32(w.buf, crc32.Checksum(w.buf, castagnoli))
-}
-
-type reader struct {
-	p   []byte
-	err error
-}
-
-func (r *reader) fail(format string, a ...any) {
-	if r.err == nil {
-		r.err = fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, a...))
-	}
-}
-
-func (r *reader) u8() byte {
-	if len(r.p) < 1 {
-		r.fail("truncated")
-		return 0
-	}
-	v := r.p[0]
-	r.p = r.p[1:]
-	return v
-}
-
-func (r *reader) u32() int {
-	if len(r.p) < 4 {
-		r.fail("truncated")
-		return 0
-	}
-	v := binary.LittleEndian.Uint32(r.p)
-	r.p = r.p[4:]
-	return int(v)
-}
-
-func (r *reader) bytes() []byte {
-	if len(r.p) < 8 {
-		r.fail("truncated")
-		return nil
-	}
-	n := binary.LittleEndian.Uint64(r.p)
-	r.p = r.p[8:]
-	if n > uint64(len(r.p)) {
-		r.fail("field of %d bytes with %d left", n, len(r.p))
-		return nil
-	}
-	b := r.p[:n]
-	r.p = r.p[n:]
-	return b
-}
-
-// open checks magic, version, kind and checksum and returns a reader on
-// the body.
-func open(data []byte, kind byte) (*reader, error) {
-	if len(data) < headerLen || string(data[:len(fileMagic)]) != fileMagic {
-		return nil, fmt.Errorf("%w: not a labelmap model file", ErrCorrupt)
-	}
-	if v := binary.LittleEndian.Uint16(data[len(fileMagic):]); v != fileVersion {
-		return nil, fmt.Errorf("%w: file version %d, this package reads version %d", ErrVersion, v, fileVersion)
-	}
-	if len(data) < headerLen+4 {
-		return nil, fmt.Errorf("%w: truncated", ErrCorrupt)
-	}
-	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
-	if crc32.Checksum(body, castagnoli) != sum {
-		return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged file)", ErrCorrupt)
-	}
-	if k := data[len(fileMagic)+2]; k != kind {
-		name := kindNames[k]
-		if name == "" {
-			name = fmt.Sprintf("unknown kind %d", k)
-		}
-		return nil, fmt.Errorf("%w: file holds a %s, want a %s", ErrCorrupt, name, kindNames[kind])
-	}
-	return &reader{p: body[headerLen:]}, nil
-}
-
-func (r *reader) mapping() codes.Mapping {
-	b := r.bytes()
-	if r.err != nil {
-		return nil
-	}
-	m, err := codes.Unmarshal(b)
-	if err != nil {
-		r.err = fmt.Errorf("%w: mapping: %w", ErrCorrupt, err)
-		return nil
-	}
-	return m
-}
-
-func (r *reader) learner(c *loadConfig) Learner {
-	kind, data := string(r.bytes()), r.bytes()
-	if r.err != nil {
-		return nil
-	}
-	dec := c.decoders[kind]
+// decodeLearner decodes a saved learner with c's decoders.
+func decodeLearner(raw *lmcore.Learner, c *loadConfig) (Learner, error) {
+	dec := c.decoders[raw.Kind]
 	if dec == nil {
-		r.err = fmt.Errorf("%w: no decoder for learner kind %q", ErrNotSaveable, kind)
+		return nil, fmt.Errorf("%w: no decoder for learner kind %q", ErrNotSaveable, raw.Kind)
+	}
+	l, err := dec(raw.Data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: learner of kind %q: %w", ErrCorrupt, raw.Kind, err)
+	}
+	return l, nil
+}
+
+// learner reads a learner (kind, data) and decodes it with c's decoders.
+func learner(r *lmcore.Reader, c *loadConfig) Learner {
+	kind, data := string(r.Bytes()), r.Bytes()
+	if r.Err != nil {
 		return nil
 	}
-	l, err := dec(data)
+	l, err := decodeLearner(&lmcore.Learner{Kind: kind, Data: data}, c)
 	if err != nil {
-		r.err = fmt.Errorf("%w: learner of kind %q: %w", ErrCorrupt, kind, err)
-		return nil
+		r.Err = err
 	}
 	return l
 }
@@ -224,14 +98,7 @@ func fitsSite(m codes.Mapping, i int, l Learner, width *int) error {
 	return nil
 }
 
-func (r *reader) end() error {
-	if r.err == nil && len(r.p) != 0 {
-		r.fail("%d unexpected bytes after the body", len(r.p))
-	}
-	return r.err
-}
-
-func writeLearner(w *writer, site int, l Learner) error {
+func writeLearner(w *lmcore.Writer, site int, l Learner) error {
 	s, ok := l.(Saveable)
 	if !ok {
 		return fmt.Errorf("%w: site %d learner %T", ErrNotSaveable, site, l)
@@ -240,8 +107,8 @@ func writeLearner(w *writer, site int, l Learner) error {
 	if err != nil {
 		return fmt.Errorf("labelmap: site %d: %w", site, err)
 	}
-	w.bytes([]byte(s.Kind()))
-	w.bytes(data)
+	w.Bytes([]byte(s.Kind()))
+	w.Bytes(data)
 	return nil
 }
 
@@ -279,20 +146,20 @@ func (e *Ensemble) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := newWriter(kindEnsemble)
-	w.bytes(mb)
-	w.u32(len(e.sites))
+	w := lmcore.NewWriter(lmcore.KindEnsemble)
+	w.Bytes(mb)
+	w.U32(len(e.sites))
 	for i, l := range e.sites {
 		if l == nil {
-			w.u8(0)
+			w.U8(0)
 			continue
 		}
-		w.u8(1)
+		w.U8(1)
 		if err := writeLearner(w, i, l); err != nil {
 			return nil, err
 		}
 	}
-	return w.finish(), nil
+	return w.Finish(), nil
 }
 
 // Save writes the whole ensemble to path atomically (temporary file, sync,
@@ -319,34 +186,19 @@ func (e *Ensemble) Save(path string) error {
 // bytes left, and a network's weight count, computed without overflow,
 // must match its bytes before a layer is allocated.
 func UnmarshalEnsemble(data []byte, opts ...LoadOption) (*Ensemble, error) {
-	r, err := open(data, kindEnsemble)
+	m, raw, err := lmcore.ParseEnsemble(data)
 	if err != nil {
 		return nil, err
 	}
 	c := newLoadConfig(opts)
-	m := r.mapping()
-	n := r.u32()
-	if r.err == nil && (m == nil || n != m.Sites()) {
-		r.fail("%d sites recorded for a mapping of %d", n, m.Sites())
-	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	sites := make([]Learner, n)
-	for i := range sites {
-		switch r.u8() {
-		case 0:
-		case 1:
-			sites[i] = r.learner(c)
-		default:
-			r.fail("site %d: bad presence flag", i)
+	sites := make([]Learner, len(raw))
+	for i, rl := range raw {
+		if rl == nil {
+			continue
 		}
-		if r.err != nil {
-			return nil, fmt.Errorf("site %d: %w", i, r.err)
+		if sites[i], err = decodeLearner(rl, c); err != nil {
+			return nil, fmt.Errorf("site %d: %w", i, err)
 		}
-	}
-	if err := r.end(); err != nil {
-		return nil, err
 	}
 	width := 0
 	for i, l := range sites {
@@ -390,13 +242,13 @@ func (e *Ensemble) MarshalSite(i int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := newWriter(kindSite)
-	w.bytes(mb)
-	w.u32(i)
+	w := lmcore.NewWriter(lmcore.KindSite)
+	w.Bytes(mb)
+	w.U32(i)
 	if err := writeLearner(w, i, e.sites[i]); err != nil {
 		return nil, err
 	}
-	return w.finish(), nil
+	return w.Finish(), nil
 }
 
 // SaveSite writes site i alone (with the mapping) to path atomically, the
@@ -417,15 +269,15 @@ func (e *Ensemble) SaveSite(path string, i int) error {
 // learner's alphabet is not the site's; and else the errors of
 // UnmarshalEnsemble, with its bound on allocation.
 func (e *Ensemble) UnmarshalSite(data []byte, opts ...LoadOption) (int, error) {
-	r, err := open(data, kindSite)
+	r, err := lmcore.Open(data, lmcore.KindSite)
 	if err != nil {
 		return -1, err
 	}
 	c := newLoadConfig(opts)
-	mb := r.bytes()
-	site := r.u32()
-	l := r.learner(c)
-	if err := r.end(); err != nil {
+	mb := r.Bytes()
+	site := r.U32()
+	l := learner(r, c)
+	if err := r.End(); err != nil {
 		return -1, err
 	}
 	own, err := marshalMapping(e.m)
@@ -487,10 +339,10 @@ func (h *MultiHead) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := newWriter(kindMultiHead)
-	w.bytes(mb)
-	w.bytes(nb)
-	return w.finish(), nil
+	w := lmcore.NewWriter(lmcore.KindMultiHead)
+	w.Bytes(mb)
+	w.Bytes(nb)
+	return w.Finish(), nil
 }
 
 // Save writes the model to path atomically. Errors as MarshalBinary, plus
@@ -516,32 +368,15 @@ func (h *MultiHead) Save(path string) error {
 // allocated. MaxWeights in opts applies to later fits, not to the loaded
 // network, which the file's size bounds.
 func UnmarshalMultiHead(data []byte, opts ...Option) (*MultiHead, error) {
-	r, err := open(data, kindMultiHead)
+	m, n, err := lmcore.ParseMultiHead(data)
 	if err != nil {
 		return nil, err
-	}
-	m := r.mapping()
-	nb := r.bytes()
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	var n nn.Net
-	if err := n.UnmarshalBinary(nb); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
-	}
-	if len(n.Spec.Heads) != m.Sites() {
-		return nil, fmt.Errorf("%w: %d heads for %d sites", ErrCorrupt, len(n.Spec.Heads), m.Sites())
-	}
-	for i, q := range n.Spec.Heads {
-		if q != m.SiteClasses(i) {
-			return nil, fmt.Errorf("%w: head %d has %d classes, site has %d", ErrCorrupt, i, q, m.SiteClasses(i))
-		}
 	}
 	h, err := newMultiHead(m, false, opts)
 	if err != nil {
 		return nil, err
 	}
-	h.setNet(&n)
+	h.setNet(n)
 	return h, nil
 }
 

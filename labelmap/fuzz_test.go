@@ -19,8 +19,8 @@ const maxFuzzBody = 1 << 16
 // valid checksum.
 func wrapBody(kind byte, body []byte) []byte {
 	w := newWriter(kind)
-	w.buf = append(w.buf, body...)
-	return w.finish()
+	w.Raw(body)
+	return w.Finish()
 }
 
 // bodyOf returns the body of a model file.

@@ -10,6 +10,7 @@ import (
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/internal/lmcore"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
@@ -404,7 +405,7 @@ func (m *MLP) LogProba(x []float32, dst []float64) ([]float64, error) {
 		s = new(mlpScratch)
 	}
 	s.out = m.net.Forward(x, &s.ws, s.out)
-	dst = toFloat64(s.out, dst)
+	dst = lmcore.ToFloat64(s.out, dst)
 	m.scratch.Put(s)
 	return dst, nil
 }
@@ -425,20 +426,9 @@ func (m *MLP) LogProbaBatch(x []float32, rows int, dst []float64) ([]float64, er
 		s = new(mlpScratch)
 	}
 	s.out = m.net.ForwardBatch(x, rows, &s.ws, s.out)
-	dst = toFloat64(s.out, dst)
+	dst = lmcore.ToFloat64(s.out, dst)
 	m.scratch.Put(s)
 	return dst, nil
-}
-
-func toFloat64(src []float32, dst []float64) []float64 {
-	if cap(dst) < len(src) {
-		dst = make([]float64, len(src))
-	}
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] = float64(v)
-	}
-	return dst
 }
 
 // Kind returns "mlp", the name under which MLP learners are saved.
@@ -463,14 +453,11 @@ func (m *MLP) MarshalBinary() ([]byte, error) {
 // any layer is allocated. MaxWeights does not apply: the data's own size
 // bounds the network.
 func (m *MLP) UnmarshalBinary(data []byte) error {
-	var n nn.Net
-	if err := n.UnmarshalBinary(data); err != nil {
-		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	n, err := lmcore.DecodeMLP(data)
+	if err != nil {
+		return err
 	}
-	if len(n.Spec.Heads) != 1 {
-		return fmt.Errorf("%w: an MLP learner has one head, the data have %d", ErrCorrupt, len(n.Spec.Heads))
-	}
-	m.net, m.hist = &n, nil
+	m.net, m.hist = n, nil
 	return nil
 }
 

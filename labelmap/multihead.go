@@ -7,6 +7,7 @@ import (
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/internal/lmcore"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
@@ -25,7 +26,7 @@ type MultiHead struct {
 	*decoder
 	cfg  mlpConfig
 	net  *nn.Net
-	ns   netScorer
+	ns   lmcore.NetScorer
 	hist History
 }
 
@@ -153,7 +154,7 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) erro
 		va = &nntrain.Data{X: val.X, Targets: vy}
 		score = func(n *nn.Net) (float64, error) {
 			return accuracy(val, func(x []float32, rows int, dst []int) ([]int, error) {
-				return h.decoder.predictBatch(&netScorer{h.m, n}, x, rows, train.Features, dst)
+				return h.decoder.predictBatch(&lmcore.NetScorer{Net: n}, x, rows, train.Features, dst)
 			})
 		}
 	}
@@ -170,67 +171,12 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) erro
 	return nil
 }
 
-// netScorer scores with a multi-head network, one head per site.
-type netScorer struct {
-	m   codes.Mapping
-	net *nn.Net
-}
-
-func (s *netScorer) scoreRow(x []float32, sc *scratch) error {
-	if s.net == nil {
-		return ErrNotFitted
-	}
-	if len(x) != s.net.Spec.Inputs {
-		return fmt.Errorf("%w: %d features, the model takes %d", ErrInput, len(x), s.net.Spec.Inputs)
-	}
-	sc.f32 = s.net.Forward(x, &sc.ws, sc.f32)
-	off := 0
-	for i, q := range s.net.Spec.Heads {
-		sc.site[i] = toFloat64(sc.f32[off:off+q], sc.site[i])
-		sc.logp[i] = sc.site[i]
-		off += q
-	}
-	return nil
-}
-
-func (s *netScorer) scoreChunk(x []float32, rows int, sc *scratch) error {
-	if s.net == nil {
-		return ErrNotFitted
-	}
-	if len(x) != rows*s.net.Spec.Inputs {
-		return fmt.Errorf("%w: %d values for %d rows of %d features", ErrInput, len(x), rows, s.net.Spec.Inputs)
-	}
-	sc.f32 = s.net.ForwardBatch(x, rows, &sc.ws, sc.f32)
-	outs := s.net.Spec.Outputs()
-	off := 0
-	for i, q := range s.net.Spec.Heads {
-		b := sc.batch[i]
-		if cap(b) < rows*q {
-			b = make([]float64, rows*q)
-		}
-		b = b[:rows*q]
-		for r := 0; r < rows; r++ {
-			src := sc.f32[r*outs+off : r*outs+off+q]
-			for j, v := range src {
-				b[r*q+j] = float64(v)
-			}
-		}
-		sc.batch[i] = b
-		off += q
-	}
-	return nil
-}
-
-// parallelChunks implements siteScorer: a network scores a chunk with one
-// parallel matrix product per layer.
-func (s *netScorer) parallelChunks() bool { return true }
-
 func (h *MultiHead) setNet(n *nn.Net) {
 	h.net = n
-	h.ns = netScorer{h.m, n}
+	h.ns = lmcore.NetScorer{Net: n}
 }
 
-func (h *MultiHead) scorer() *netScorer { return &h.ns }
+func (h *MultiHead) scorer() *lmcore.NetScorer { return &h.ns }
 
 // Predict returns the label of row x with the largest joint log score over
 // the heads (ties: the smallest label), by decode.MaxProduct. It returns

@@ -1,0 +1,29 @@
+package lmcore
+
+import "errors"
+
+// Sentinel errors; package labelmap exports the same values under the same
+// names, so errors.Is works across both.
+var (
+	// ErrNotFitted: predicting with a model (or a site) that has not been
+	// trained or loaded.
+	ErrNotFitted = errors.New("labelmap: not fitted")
+	// ErrScoreCount: a learner returned a number of scores other than its
+	// site's alphabet size.
+	ErrScoreCount = errors.New("labelmap: learner returned the wrong number of scores")
+	// ErrNaNScore: a learner returned a NaN or +Inf log-probability.
+	ErrNaNScore = errors.New("labelmap: learner returned a NaN or +Inf score")
+	// ErrInput: an input row of the wrong width, or data whose width
+	// differs from what the model was trained on.
+	ErrInput = errors.New("labelmap: input has the wrong width")
+	// ErrOption: a bad option value.
+	ErrOption = errors.New("labelmap: bad option")
+	// ErrCorrupt: a model file that is not one, is truncated, fails its
+	// checksum, or holds inconsistent data.
+	ErrCorrupt = errors.New("labelmap: corrupt model file")
+	// ErrVersion: a model file written by another format version.
+	ErrVersion = errors.New("labelmap: unsupported model file version")
+	// ErrNotSaveable: a learner that does not implement Saveable, or whose
+	// kind has no decoder at load time.
+	ErrNotSaveable = errors.New("labelmap: learner cannot be saved or loaded")
+)

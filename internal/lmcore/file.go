@@ -1,0 +1,265 @@
+package lmcore
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+
+	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/nn"
+)
+
+// File format (all integers little-endian):
+//
+//	magic "LABELMAP" | version uint16 | kind uint8 | 0 uint8 | body | CRC-32C uint32
+//
+// where the CRC covers everything before it, and the body is, by kind,
+//
+//	ensemble:  mapping | sites uint32 | per site: present uint8 [, learner kind, learner data]
+//	site:      mapping | site uint32 | learner kind | learner data
+//	multihead: mapping | network
+//
+// with every variable-length field (mapping = codes.Marshal JSON, learner
+// kind, learner data, network = nn.Net.MarshalBinary) written as a uint64
+// length and its bytes.
+const (
+	FileMagic   = "LABELMAP"
+	FileVersion = 1
+
+	KindEnsemble  = 1
+	KindSite      = 2
+	KindMultiHead = 3
+
+	headerLen = len(FileMagic) + 4
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+var kindNames = map[byte]string{KindEnsemble: "ensemble", KindSite: "site", KindMultiHead: "multi-head model"}
+
+// Writer builds a file: header, fields, checksum.
+type Writer struct{ buf []byte }
+
+// NewWriter starts a file of the given kind.
+func NewWriter(kind byte) *Writer {
+	w := &Writer{buf: append([]byte(FileMagic), 0, 0, kind, 0)}
+	binary.LittleEndian.PutUint16(w.buf[len(FileMagic):], FileVersion)
+	return w
+}
+
+// U8 appends a byte.
+func (w *Writer) U8(v byte) { w.buf = append(w.buf, v) }
+
+// U32 appends a uint32.
+func (w *Writer) U32(v int) { w.buf = binary.LittleEndian.AppendUint32(w.buf, uint32(v)) }
+
+// Bytes appends a uint64 length and b.
+func (w *Writer) Bytes(b []byte) {
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(len(b)))
+	w.buf = append(w.buf, b...)
+}
+
+// Raw appends b as it is (a body crafted by hand).
+func (w *Writer) Raw(b []byte) { w.buf = append(w.buf, b...) }
+
+// Finish appends the checksum and returns the file.
+func (w *Writer) Finish() []byte {
+	return binary.LittleEndian.AppendUint32(w.buf, crc32.Checksum(w.buf, castagnoli))
+}
+
+// Reader reads a file's body; the first error is kept in Err and every
+// later read returns a zero value.
+type Reader struct {
+	p   []byte
+	Err error
+}
+
+// Fail records ErrCorrupt with a message unless an error is recorded.
+func (r *Reader) Fail(format string, a ...any) {
+	if r.Err == nil {
+		r.Err = fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, a...))
+	}
+}
+
+// U8 reads a byte.
+func (r *Reader) U8() byte {
+	if len(r.p) < 1 {
+		r.Fail("truncated")
+		return 0
+	}
+	v := r.p[0]
+	r.p = r.p[1:]
+	return v
+}
+
+// U32 reads a uint32.
+func (r *Reader) U32() int {
+	if len(r.p) < 4 {
+		r.Fail("truncated")
+		return 0
+	}
+	v := binary.LittleEndian.Uint32(r.p)
+	r.p = r.p[4:]
+	return int(v)
+}
+
+// Bytes reads a length-prefixed field, checking the length against the
+// bytes left before slicing (no allocation).
+func (r *Reader) Bytes() []byte {
+	if len(r.p) < 8 {
+		r.Fail("truncated")
+		return nil
+	}
+	n := binary.LittleEndian.Uint64(r.p)
+	r.p = r.p[8:]
+	if n > uint64(len(r.p)) {
+		r.Fail("field of %d bytes with %d left", n, len(r.p))
+		return nil
+	}
+	b := r.p[:n]
+	r.p = r.p[n:]
+	return b
+}
+
+// Open checks magic, version, kind and checksum and returns a Reader on
+// the body (ErrCorrupt, ErrVersion).
+func Open(data []byte, kind byte) (*Reader, error) {
+	if len(data) < headerLen || string(data[:len(FileMagic)]) != FileMagic {
+		return nil, fmt.Errorf("%w: not a labelmap model file", ErrCorrupt)
+	}
+	if v := binary.LittleEndian.Uint16(data[len(FileMagic):]); v != FileVersion {
+		return nil, fmt.Errorf("%w: file version %d, this package reads version %d", ErrVersion, v, FileVersion)
+	}
+	if len(data) < headerLen+4 {
+		return nil, fmt.Errorf("%w: truncated", ErrCorrupt)
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, castagnoli) != sum {
+		return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged file)", ErrCorrupt)
+	}
+	if k := data[len(FileMagic)+2]; k != kind {
+		name := kindNames[k]
+		if name == "" {
+			name = fmt.Sprintf("unknown kind %d", k)
+		}
+		return nil, fmt.Errorf("%w: file holds a %s, want a %s", ErrCorrupt, name, kindNames[kind])
+	}
+	return &Reader{p: body[headerLen:]}, nil
+}
+
+// Mapping reads a length-prefixed codes.Marshal mapping.
+func (r *Reader) Mapping() codes.Mapping {
+	b := r.Bytes()
+	if r.Err != nil {
+		return nil
+	}
+	m, err := codes.Unmarshal(b)
+	if err != nil {
+		r.Err = fmt.Errorf("%w: mapping: %w", ErrCorrupt, err)
+		return nil
+	}
+	return m
+}
+
+// End returns the recorded error, or ErrCorrupt if bytes are left.
+func (r *Reader) End() error {
+	if r.Err == nil && len(r.p) != 0 {
+		r.Fail("%d unexpected bytes after the body", len(r.p))
+	}
+	return r.Err
+}
+
+// Kind returns the kind byte of a labelmap file, and false when data does
+// not start with a labelmap header.
+func Kind(data []byte) (byte, bool) {
+	if len(data) < headerLen || string(data[:len(FileMagic)]) != FileMagic {
+		return 0, false
+	}
+	return data[len(FileMagic)+2], true
+}
+
+// Learner is a saved learner: its kind name and MarshalBinary data.
+type Learner struct {
+	Kind string
+	Data []byte
+}
+
+// ParseEnsemble reads an ensemble file: the mapping and one saved learner
+// per site (nil for a missing site), not yet decoded. Errors as Open, and
+// ErrCorrupt for a body that does not parse. It allocates the mapping and
+// the slice of sites, whose count is checked against the bytes left.
+func ParseEnsemble(data []byte) (codes.Mapping, []*Learner, error) {
+	r, err := Open(data, KindEnsemble)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := r.Mapping()
+	n := r.U32()
+	if r.Err == nil && (m == nil || n != m.Sites()) {
+		r.Fail("%d sites recorded for a mapping of %d", n, m.Sites())
+	}
+	if r.Err != nil {
+		return nil, nil, r.Err
+	}
+	sites := make([]*Learner, n)
+	for i := range sites {
+		switch r.U8() {
+		case 0:
+		case 1:
+			kind, data := string(r.Bytes()), r.Bytes()
+			sites[i] = &Learner{Kind: kind, Data: data}
+		default:
+			r.Fail("site %d: bad presence flag", i)
+		}
+		if r.Err != nil {
+			return nil, nil, fmt.Errorf("site %d: %w", i, r.Err)
+		}
+	}
+	if err := r.End(); err != nil {
+		return nil, nil, err
+	}
+	return m, sites, nil
+}
+
+// DecodeMLP decodes an MLP learner's data (its one-head network). It
+// returns ErrCorrupt for invalid data, wrapping limits.ErrTooLarge when
+// the network needs more weights than the data hold.
+func DecodeMLP(data []byte) (*nn.Net, error) {
+	var n nn.Net
+	if err := n.UnmarshalBinary(data); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if len(n.Spec.Heads) != 1 {
+		return nil, fmt.Errorf("%w: an MLP learner has one head, the data have %d", ErrCorrupt, len(n.Spec.Heads))
+	}
+	return &n, nil
+}
+
+// ParseMultiHead reads a shared-trunk model file: the mapping and the
+// network, whose heads must be the mapping's sites. Errors as Open, and
+// ErrCorrupt (wrapping limits.ErrTooLarge for a network larger than its
+// bytes) for bad data.
+func ParseMultiHead(data []byte) (codes.Mapping, *nn.Net, error) {
+	r, err := Open(data, KindMultiHead)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := r.Mapping()
+	nb := r.Bytes()
+	if err := r.End(); err != nil {
+		return nil, nil, err
+	}
+	var n nn.Net
+	if err := n.UnmarshalBinary(nb); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if len(n.Spec.Heads) != m.Sites() {
+		return nil, nil, fmt.Errorf("%w: %d heads for %d sites", ErrCorrupt, len(n.Spec.Heads), m.Sites())
+	}
+	for i, q := range n.Spec.Heads {
+		if q != m.SiteClasses(i) {
+			return nil, nil, fmt.Errorf("%w: head %d has %d classes, site has %d", ErrCorrupt, i, q, m.SiteClasses(i))
+		}
+	}
+	return m, &n, nil
+}
