@@ -9,6 +9,7 @@ import (
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/internal/dsnccore"
 	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/internal/nn"
 )
 
 // Sentinel errors. Errors from Load and Unmarshal also wrap the loader's
@@ -205,15 +206,11 @@ func (m *Model) checkRow(x []float32) error {
 	if len(x) != m.features {
 		return fmt.Errorf("%w: %d values, model has %d features", ErrInput, len(x), m.features)
 	}
-	for j, v := range x {
-		if v != v || v > maxFloat32 || v < -maxFloat32 {
-			return fmt.Errorf("%w: feature %d is %v", ErrInput, j, v)
-		}
+	if j := nn.FirstNonFinite(x); j >= 0 {
+		return fmt.Errorf("%w: feature %d is %v", ErrInput, j, x[j])
 	}
 	return nil
 }
-
-const maxFloat32 = 3.40282346638528859811704183484516925440e+38
 
 // Predict returns the label of one example x (Features values). It
 // allocates nothing in steady state. It returns ErrInput for a row of the

@@ -160,15 +160,11 @@ func (p *Predictor) checkRow(x []float32) error {
 	if len(x) != p.enc.features {
 		return fmt.Errorf("%w: %d values, model has %d features", ErrInput, len(x), p.enc.features)
 	}
-	for j, v := range x {
-		if v != v || v > maxFloat32 || v < -maxFloat32 {
-			return fmt.Errorf("%w: feature %d is %v", ErrInput, j, v)
-		}
+	if j := nn.FirstNonFinite(x); j >= 0 {
+		return fmt.Errorf("%w: feature %d is %v", ErrInput, j, x[j])
 	}
 	return nil
 }
-
-const maxFloat32 = 3.40282346638528859811704183484516925440e+38
 
 // Predict returns the label of one example x (Features values). It
 // allocates nothing in steady state. It returns ErrInput for a row of the

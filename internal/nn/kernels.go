@@ -71,3 +71,15 @@ func FMA32(a, b, c float32) float32 {
 	}
 	return float32(s)
 }
+
+// FirstNonFinite returns the index of the first NaN or infinite value of
+// x, or -1 when every value is finite: the check of an input row before
+// prediction.
+func FirstNonFinite(x []float32) int {
+	for j, v := range x {
+		if v != v || v > math.MaxFloat32 || v < -math.MaxFloat32 {
+			return j
+		}
+	}
+	return -1
+}
