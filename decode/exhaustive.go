@@ -17,6 +17,8 @@ type scratch struct {
 	coef []int       // Reed–Solomon digits / coefficients
 	res  []Scored    // top-k buffer
 	acc  []float64   // block of label scores
+	pre  []float64   // table scan: partial sums of the leading sites
+	tab  []int       // table scan: low-digit symbol tables
 
 	search searchScratch
 }
@@ -57,9 +59,11 @@ func (sc *scratch) present(logp [][]float64) {
 //
 // It returns ErrParam if m is nil (or a typed nil pointer), ErrSiteCount if
 // len(logp) != m.Sites(), ErrVectorLength for a vector of the wrong length,
-// ErrScore for a NaN or +Inf, and ErrNoSites if every entry is nil. Cost: O(K·n) time (symbols are updated
-// incrementally from the generator of a codes.Linear mapping, taken from
-// m.Encode for other mappings) and O(n·digits) memory.
+// ErrScore for a NaN or +Inf, and ErrNoSites if every entry is nil. Cost:
+// O(K·n) time (symbols are updated incrementally from the generator of a
+// codes.Linear mapping, taken from m.Encode for other mappings) and
+// O(n·digits) memory, plus symbol tables of at most 2^15 entries when the
+// generator's base is small (as for codes.Binary), kept in pooled scratch.
 func Exhaustive(m codes.Mapping, logp [][]float64) (Scored, error) {
 	var buf [1]Scored
 	out, err := ExhaustiveTopK(m, logp, 1, buf[:0])
@@ -100,11 +104,16 @@ func ExhaustiveTopK(m codes.Mapping, logp [][]float64, k int, dst []Scored) ([]S
 }
 
 // scan offers every label with its score to t, in ascending label order,
-// over the present sites recorded in sc.rows / sc.idx.
+// over the present sites recorded in sc.rows / sc.idx: by table when the
+// generator's base is small and the tables fit (scanTable), otherwise by
+// runs of the lowest digit (scanLinear), and through Encode for a mapping
+// without structure.
 func (l *layout) scan(sc *scratch, t *topK) {
-	if l.lin != nil {
+	switch {
+	case l.lin != nil && l.low >= 2 && l.scanTable(sc, t):
+	case l.lin != nil:
 		l.scanLinear(sc, t)
-	} else {
+	default:
 		l.scanGeneric(sc, t)
 	}
 }
@@ -141,7 +150,7 @@ const scanBlockLen = 2048
 // adds one constant; any other site limits the run to one label. The adds
 // are sequential, and each label's sum is still formed in site order from
 // 0, exactly as one label at a time. A run shorter than shortRun (small
-// alphabets, as in codes.Binary) is scored one label at a time instead,
+// alphabets that scanTable leaves) is scored one label at a time instead,
 // the sum kept in a register rather than added into the block site by
 // site. When the lowest digit wraps, the digits carry and each symbol
 // moves by the site's carry step (see carry).
@@ -263,6 +272,200 @@ func scanBlock(a []float64, rows [][]float64, sym, step []int) {
 				a[x] += v
 			}
 		}
+	}
+}
+
+// tableBlockLen bounds the block of a table scan: lowLen = base^low
+// labels.
+const tableBlockLen = 2048
+
+// maxTableEntries bounds the symbol tables of a table scan, so that their
+// memory stays a small multiple of a block's.
+const maxTableEntries = 1 << 15
+
+// scanTable scores labels in blocks of lowLen = base^low labels, over
+// which only the low `low` digits change: they form one digit x, the label
+// modulo lowLen. The symbol of site i at label h·lowLen + x is (tab_i[x] +
+// off_i(h)) mod q_i, tab_i holding the contribution of the low digits
+// (built once per call) and off_i that of the high digits (once per
+// block). The leading present sites that depend on no high digit give the
+// same partial sums pre[x] in every block, summed once per call; each
+// further site adds to a block of sums either a constant (it depends on
+// no low digit) or a table lookup. Each label's sum is thus formed in site
+// order from 0, exactly as one label at a time. For base 2 (codes.Binary)
+// this turns runs of two labels into blocks of 2048, most of whose sites
+// are summed once per call. It reports false, having offered nothing,
+// when the tables would exceed maxTableEntries.
+func (l *layout) scanTable(sc *scratch, t *topK) bool {
+	n, bl := len(sc.idx), l.lowLen
+	m := 0 // leading sites on low digits only
+	for m < n && !l.highDep[sc.idx[m]] {
+		m++
+	}
+	nt := 0 // further sites with tables
+	for _, i := range sc.idx[m:] {
+		if l.lowDep[i] {
+			nt++
+		}
+	}
+	if (nt+1)*bl > maxTableEntries {
+		return false
+	}
+	tabs := growInts(sc.tab, (nt+1)*bl)
+	sc.tab = tabs
+	tmp, tabs := tabs[:bl], tabs[bl:]
+	for _, i := range sc.idx[m:] {
+		if l.lowDep[i] {
+			l.lowTable(i, tabs[:bl])
+			tabs = tabs[bl:]
+		}
+	}
+	tabs = sc.tab[bl:]
+	if cap(sc.pre) < bl {
+		sc.pre = make([]float64, bl)
+	}
+	if cap(sc.acc) < max(bl, scanBlockLen) {
+		sc.acc = make([]float64, max(bl, scanBlockLen))
+	}
+	pre, acc := sc.pre[:min(bl, l.classes)], sc.acc[:bl]
+	rows := sc.rows
+	for j, i := range sc.idx[:m] {
+		l.lowTable(i, tmp)
+		r := rows[j]
+		if j == 0 {
+			for x := range pre {
+				pre[x] = 0 + r[tmp[x]]
+			}
+		} else {
+			for x := range pre {
+				pre[x] += r[tmp[x]]
+			}
+		}
+	}
+
+	o := newOfferer(t)
+	off := growInts(sc.sym, n-m)
+	sc.sym = off
+	hd := growInts(sc.coef, l.digits) // high digits of the block; low ones 0
+	sc.coef = hd
+	clear(hd)
+	for y := 0; y < l.classes; y += bl {
+		run := min(bl, l.classes-y)
+		a := pre[:run]
+		if m < n {
+			a = acc[:run]
+			src := pre[:run]
+			if m == 0 {
+				clear(a)
+				src = a
+			}
+			for j, i := range sc.idx[m:] {
+				var v uint64
+				for _, tm := range l.gTerm[l.gOff[i]:l.gOff[i+1]] {
+					if tm.ix >= l.low {
+						v += uint64(hd[tm.ix]) * tm.c
+					}
+				}
+				if l.gRed[i] {
+					v = l.qmod[i].mod(v)
+				}
+				off[j] = int(v)
+			}
+			tb := tabs
+			for j := m; j < n; src = a {
+				if i := sc.idx[j]; l.lowDep[i] {
+					r, tab := rows[j], tb[:run]
+					q, c := uint(l.q[i]), uint(off[j-m])
+					tb = tb[bl:]
+					src = src[:len(tab)]
+					for x, s := range tab {
+						u := uint(s) + c
+						if u >= q {
+							u -= q
+						}
+						a[x] = src[x] + r[u]
+					}
+					j++
+					continue
+				}
+				// Up to four sites of constant symbols at once.
+				var v [4]float64
+				c := 0
+				for ; c < len(v) && j < n && !l.lowDep[sc.idx[j]]; c, j = c+1, j+1 {
+					v[c] = rows[j][off[j-m]]
+				}
+				addConsts(a, src, v[:c])
+			}
+		}
+		for x, s := range a {
+			if s > o.thr || !o.full {
+				o.take(y+x, s)
+			}
+		}
+		for c := l.low; c < len(hd); c++ {
+			if hd[c]++; hd[c] < l.base {
+				break
+			}
+			hd[c] = 0
+		}
+	}
+	return true
+}
+
+// addConsts sets a[x] = src[x] + v[0] + v[1] + … (1 <= len(v) <= 4),
+// adding in that order; src may be a.
+func addConsts(a, src, v []float64) {
+	src = src[:len(a)]
+	switch len(v) {
+	case 1:
+		for x, s := range src {
+			a[x] = s + v[0]
+		}
+	case 2:
+		v0, v1 := v[0], v[1]
+		for x, s := range src {
+			a[x] = s + v0 + v1
+		}
+	case 3:
+		v0, v1, v2 := v[0], v[1], v[2]
+		for x, s := range src {
+			a[x] = s + v0 + v1 + v2
+		}
+	default:
+		v0, v1, v2, v3 := v[0], v[1], v[2], v[3]
+		for x, s := range src {
+			a[x] = s + v0 + v1 + v2 + v3
+		}
+	}
+}
+
+// lowTable writes into tab (len lowLen) the contribution of the low
+// digits to the symbol of site i: tab[x] = Σ_{j<low} g_ij·x_j mod q_i, x_j
+// the digits of x. It builds digit by digit, x_j·base^j + x' from x' <
+// base^j, by one modular addition per entry.
+func (l *layout) lowTable(i int, tab []int) {
+	q := uint(l.q[i])
+	terms := l.gTerm[l.gOff[i]:l.gOff[i+1]]
+	tab[0] = 0
+	stride := 1
+	for j := range l.low {
+		c := uint(0)
+		for _, t := range terms {
+			if t.ix == j {
+				c = uint(t.c)
+			}
+		}
+		for d := 1; d < l.base; d++ {
+			prev, cur := tab[(d-1)*stride:d*stride], tab[d*stride:(d+1)*stride]
+			for x, v := range prev {
+				u := uint(v) + c
+				if u >= q {
+					u -= q
+				}
+				cur[x] = int(u)
+			}
+		}
+		stride *= l.base
 	}
 }
 

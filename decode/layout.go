@@ -35,6 +35,12 @@ type layout struct {
 	// moves, modulo q[i], when digits 1..c−1 wrap from base−1 to 0 and
 	// digit c goes up by one: g_ic − (base−1)·Σ_{1<=j<c} g_ij.
 	carry []int
+	// low >= 2: a label's low `low` digits form one digit x < lowLen =
+	// base^low, scanned by table (see scanTable); 0 otherwise. lowDep[i]
+	// (highDep[i]): site i has a nonzero coefficient of a low (high)
+	// digit.
+	low, lowLen     int
+	lowDep, highDep []bool
 
 	// pow (digits > 1): every site has the same alphabet size, reduced
 	// by umod, and its row is the powers 1, x, x², … of a point x =
@@ -111,6 +117,23 @@ func (l *layout) setGenerator(g codes.Generator) bool {
 		l.gOff[i+1] = len(l.gTerm)
 		l.gRed[i] = sum >= uint64(q)
 		l.step[i] = g.Coef[i*g.Digits]
+	}
+	l.low, l.lowLen = 0, 1
+	for l.low < g.Digits && l.lowLen*g.Base <= tableBlockLen {
+		l.low++
+		l.lowLen *= g.Base
+	}
+	if l.low < 2 {
+		l.low, l.lowLen = 0, 1
+	}
+	dep := make([]bool, 2*l.sites)
+	l.lowDep, l.highDep = dep[:l.sites:l.sites], dep[l.sites:]
+	for _, t := range l.gTerm {
+		if t.ix < l.low {
+			l.lowDep[t.out] = true
+		} else {
+			l.highDep[t.out] = true
+		}
 	}
 	l.carry = make([]int, g.Digits*l.sites)
 	for i, q := range l.q {

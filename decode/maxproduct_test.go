@@ -93,6 +93,14 @@ func testMappings(t testing.TB) map[string]codes.Mapping {
 		add(fmt.Sprintf("binary/K=%d", k), b, err)
 	}
 	{
+		// Several blocks of the table scan: high digits beyond the
+		// block's.
+		b, err := codes.NewBinary(5000)
+		add("binary/K=5000", b, err)
+		m, err := codes.NewReedSolomon(5000, 7, 6)
+		add("rs/K=5000/p=7/n=6", m, err)
+	}
+	{
 		m, err := codes.NewRandomBinary(300, 16, 1)
 		add("randombinary/K=300/c=16", m, err)
 	}
