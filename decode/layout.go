@@ -41,6 +41,10 @@ type layout struct {
 	// digit.
 	low, lowLen     int
 	lowDep, highDep []bool
+	// one (digits == 1): the symbol of site i at label y is
+	// one[i].fm.mod(one[i].step·y), in one array so that scoring a label
+	// reads one entry per site.
+	one []siteStep
 
 	// pow (digits > 1): every site has the same alphabet size, reduced
 	// by umod, and its row is the powers 1, x, x², … of a point x =
@@ -49,6 +53,13 @@ type layout struct {
 	pow  bool
 	pts  []uint64
 	umod fastMod
+}
+
+// siteStep is a site's coefficient of a one-digit generator and the
+// reduction by its alphabet size.
+type siteStep struct {
+	fm   fastMod
+	step uint64
 }
 
 // term is one nonzero coefficient of a linear form: c times digit (or
@@ -117,6 +128,13 @@ func (l *layout) setGenerator(g codes.Generator) bool {
 		l.gOff[i+1] = len(l.gTerm)
 		l.gRed[i] = sum >= uint64(q)
 		l.step[i] = g.Coef[i*g.Digits]
+	}
+	if g.Digits == 1 {
+		// step·y <= step·(Base−1) < 2^64, as checked above.
+		l.one = make([]siteStep, l.sites)
+		for i := range l.one {
+			l.one[i] = siteStep{fm: l.qmod[i], step: uint64(l.step[i])}
+		}
 	}
 	l.low, l.lowLen = 0, 1
 	for l.low < g.Digits && l.lowLen*g.Base <= tableBlockLen {
@@ -335,6 +353,20 @@ func powersAbove(b uint64, d int, k uint64) bool {
 func (rc *recon) value(vals, dig []int, classes int) (y int, ok bool) {
 	m := rc.r.Modulus
 	switch {
+	case len(dig) == 1 && !rc.wide:
+		// One digit, the label itself (as for CRT reconstruction).
+		var a uint64
+		for _, t := range rc.nz {
+			a += uint64(vals[t.ix]) * t.c
+		}
+		if rc.red[0] {
+			a = rc.fm.mod(a)
+		}
+		if a >= uint64(classes) {
+			return 0, false
+		}
+		dig[0] = int(a)
+		return int(a), true
 	case rc.dense:
 		d := len(dig)
 		coef := rc.r.Coef[:len(vals)*d]
@@ -395,8 +427,14 @@ type fastMod struct {
 
 func newFastMod(p uint64) fastMod { return fastMod{p: p, m: ^uint64(0) / p} }
 
+// mod is quoRem without the quotient, which the correction loop then
+// does not update.
 func (f fastMod) mod(n uint64) uint64 {
-	_, r := f.quoRem(n)
+	q, _ := bits.Mul64(n, f.m)
+	r := n - q*f.p
+	for r >= f.p {
+		r -= f.p
+	}
 	return r
 }
 

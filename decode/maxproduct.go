@@ -701,8 +701,12 @@ func (d *MaxProduct) expand(sc *scratch, logp [][]float64, p *part, t *topK) {
 // when the value reconstructed is not a label.
 func (d *MaxProduct) candidate(sc *scratch, rc *recon, vals []int) (y int, s float64, ok bool) {
 	l := d.l
-	sc.coef = growInts(sc.coef, max(rc.r.Digits, l.digits))
-	dig := sc.coef[:rc.r.Digits]
+	var one [1]int
+	dig := one[:]
+	if l.digits > 1 || rc.r.Digits > 1 {
+		sc.coef = growInts(sc.coef, max(rc.r.Digits, l.digits))
+		dig = sc.coef[:rc.r.Digits]
+	}
 	if y, ok = rc.value(vals, dig, l.classes); !ok {
 		return 0, 0, false
 	}
@@ -710,12 +714,8 @@ func (d *MaxProduct) candidate(sc *scratch, rc *recon, vals []int) (y int, s flo
 		// One generator digit, the label itself: site i holds
 		// step[i]·y mod q_i.
 		for j, r := range sc.rows {
-			i := sc.idx[j]
-			v := uint64(l.step[i]) * uint64(y)
-			if l.gRed[i] {
-				v = l.qmod[i].mod(v)
-			}
-			s += r[v]
+			st := &l.one[sc.idx[j]]
+			s += r[st.fm.mod(st.step*uint64(y))]
 		}
 		return y, s, true
 	}
