@@ -202,15 +202,7 @@ func (m *Model) String() string { return m.desc }
 
 // checkRow returns ErrInput for a row of the wrong width or with a NaN or
 // infinite value.
-func (m *Model) checkRow(x []float32) error {
-	if len(x) != m.features {
-		return fmt.Errorf("%w: %d values, model has %d features", ErrInput, len(x), m.features)
-	}
-	if j := nn.FirstNonFinite(x); j >= 0 {
-		return fmt.Errorf("%w: feature %d is %v", ErrInput, j, x[j])
-	}
-	return nil
-}
+func (m *Model) checkRow(x []float32) error { return nn.CheckRow(x, m.features, ErrInput) }
 
 // Predict returns the label of one example x (Features values). It
 // allocates nothing in steady state. It returns ErrInput for a row of the
@@ -229,13 +221,8 @@ func (m *Model) Predict(x []float32) (int, error) {
 // goroutines. It returns ErrInput, naming the row, for a bad row, and
 // panics if len(x) != rows·Features.
 func (m *Model) PredictBatch(x []float32, rows int, dst []int) ([]int, error) {
-	if n, ok := limits.Mul(rows, m.features); !ok || n != len(x) {
-		panic(fmt.Sprintf("infer: PredictBatch %d values for %d rows of %d features", len(x), rows, m.features))
-	}
-	for r := 0; r < rows; r++ {
-		if err := m.checkRow(x[r*m.features : (r+1)*m.features]); err != nil {
-			return dst, fmt.Errorf("row %d: %w", r, err)
-		}
+	if err := nn.CheckRows(x, rows, m.features, ErrInput, "infer: PredictBatch"); err != nil {
+		return dst, err
 	}
 	return m.p.PredictBatch(x, rows, dst)
 }

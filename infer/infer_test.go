@@ -3,6 +3,7 @@ package infer_test
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -101,24 +102,20 @@ func checkModel(t *testing.T, m *infer.Model, x []float32, rows int, want []int)
 
 func nanValue() float64 { z := 0.0; return z / z }
 
-// clusters returns k classes of 30 rows each around random centres in 12
-// dimensions.
+// clusters returns k classes of 30 rows each in 12 dimensions: class c
+// lies around the point whose feature j is 2·cos(c·(j+1)), with Gaussian
+// noise of 0.3.
 func clusters(t testing.TB, k int, seed uint64) *labelcode.Dataset {
 	t.Helper()
-	r := rand.New(rand.NewPCG(seed, 1))
 	const f = 12
-	centres := make([]float64, k*f)
-	for i := range centres {
-		centres[i] = 2 * r.NormFloat64()
-	}
-	var x []float32
-	var y []int
-	for i := 0; i < 30*k; i++ {
-		c := i % k
-		for j := 0; j < f; j++ {
-			x = append(x, float32(centres[c*f+j]+0.5*r.NormFloat64()))
+	noise := rand.New(rand.NewPCG(seed, 7))
+	x := make([]float32, 0, 30*k*f)
+	y := make([]int, 30*k)
+	for r := range y {
+		y[r] = r % k
+		for j := range f {
+			x = append(x, float32(2*math.Cos(float64(y[r]*(j+1)))+0.3*noise.NormFloat64()))
 		}
-		y = append(y, c)
 	}
 	d, err := labelcode.NewDataset(x, y, f, k)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/hamming"
-	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
@@ -156,15 +155,7 @@ func (p *Predictor) Decoding() Decoding { return p.dec }
 func (p *Predictor) Encoder() *Encoder { return p.enc }
 
 // checkRow returns ErrInput when x has the wrong width or a non-finite value.
-func (p *Predictor) checkRow(x []float32) error {
-	if len(x) != p.enc.features {
-		return fmt.Errorf("%w: %d values, model has %d features", ErrInput, len(x), p.enc.features)
-	}
-	if j := nn.FirstNonFinite(x); j >= 0 {
-		return fmt.Errorf("%w: feature %d is %v", ErrInput, j, x[j])
-	}
-	return nil
-}
+func (p *Predictor) checkRow(x []float32) error { return nn.CheckRow(x, p.enc.features, ErrInput) }
 
 // Predict returns the label of one example x (Features values). It
 // allocates nothing in steady state. It returns ErrInput for a row of the
@@ -203,13 +194,8 @@ func (p *Predictor) Code(x []float32, dst []uint64) ([]uint64, error) {
 // panics if len(x) != rows·Features.
 func (p *Predictor) PredictBatch(x []float32, rows int, dst []int) ([]int, error) {
 	f := p.enc.features
-	if n, ok := limits.Mul(rows, f); !ok || n != len(x) { // a wrapped product must not pass
-		panic(fmt.Sprintf("dsnc: PredictBatch %d values for %d rows of %d features", len(x), rows, f))
-	}
-	for r := 0; r < rows; r++ {
-		if err := p.checkRow(x[r*f : (r+1)*f]); err != nil {
-			return dst, fmt.Errorf("row %d: %w", r, err)
-		}
+	if err := nn.CheckRows(x, rows, f, ErrInput, "dsnc: PredictBatch"); err != nil {
+		return dst, err
 	}
 	if cap(dst) < rows {
 		dst = make([]int, rows)

@@ -1,6 +1,11 @@
 package nn
 
-import "math"
+import (
+	"fmt"
+	"math"
+
+	"github.com/labelcode/labelcode/internal/limits"
+)
 
 // Rectify replaces every negative element of v by 0 (NaNs stay NaN),
 // eight at a time with AVX2.
@@ -72,14 +77,32 @@ func FMA32(a, b, c float32) float32 {
 	return float32(s)
 }
 
-// FirstNonFinite returns the index of the first NaN or infinite value of
-// x, or -1 when every value is finite: the check of an input row before
-// prediction.
-func FirstNonFinite(x []float32) int {
+// CheckRow returns an error wrapping errInput when x does not have
+// features values or holds a NaN or infinite value (naming the feature):
+// the check of an input row before prediction.
+func CheckRow(x []float32, features int, errInput error) error {
+	if len(x) != features {
+		return fmt.Errorf("%w: %d values, model has %d features", errInput, len(x), features)
+	}
 	for j, v := range x {
 		if v != v || v > math.MaxFloat32 || v < -math.MaxFloat32 {
-			return j
+			return fmt.Errorf("%w: feature %d is %v", errInput, j, v)
 		}
 	}
-	return -1
+	return nil
+}
+
+// CheckRows is CheckRow for each of rows rows of x (row-major), naming the
+// first bad row. It panics if len(x) != rows·features (a wrapped product
+// never passes): that is the caller's mistake, not the data's.
+func CheckRows(x []float32, rows, features int, errInput error, caller string) error {
+	if n, ok := limits.Mul(rows, features); !ok || n != len(x) {
+		panic(fmt.Sprintf("%s %d values for %d rows of %d features", caller, len(x), rows, features))
+	}
+	for r := 0; r < rows; r++ {
+		if err := CheckRow(x[r*features:(r+1)*features], features, errInput); err != nil {
+			return fmt.Errorf("row %d: %w", r, err)
+		}
+	}
+	return nil
 }
