@@ -2,8 +2,9 @@
 // pass shared by labelmap, dsnc and the serving package infer: MLP weights
 // as plain float32 slices (Spec, Dense, Net), their binary encoding
 // (MarshalBinary, UnmarshalBinary), and inference (Forward, ForwardBatch,
-// LogSoftmax, RowAffine, SumRows) with the AVX2 kernels and parallel
-// helpers it needs. It imports neither gorgonia nor its tensor package, so
+// LogSoftmax, RowAffine, SumRows, ArgMax, and CheckRow/CheckRows, the one
+// check of an input row) with the AVX2 kernels and parallel helpers it
+// needs. It imports neither gorgonia nor its tensor package, so
 // that a program which only loads a model and predicts does not link the
 // training engine; training (the gorgonia graph, its fused ops, Adam, the
 // minibatch loop) is package nntrain, built on this one.
