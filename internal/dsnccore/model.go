@@ -42,16 +42,15 @@ const (
 	MaxTableBits = 24
 )
 
-// Config is the shape of a DSNC network (the fields of dsnc.Config).
+// Config is the shape of a DSNC network, field for field dsnc.Config:
+// Features inputs, Hidden ReLU widths, a code of Bits bits, Classes
+// classes; Symmetric says the decoder was trained on 2b − 1; MaxWeights
+// bounds the weights and biases (0: limits.DefaultMaxWeights).
 type Config struct {
-	Features  int
-	Hidden    []int
-	Bits      int
-	Classes   int
-	Symmetric bool
-	// MaxWeights bounds the weights and biases; 0 means
-	// limits.DefaultMaxWeights.
-	MaxWeights int
+	Features, Bits, Classes int
+	Hidden                  []int
+	Symmetric               bool
+	MaxWeights              int
 }
 
 // Validate returns ErrConfig, wrapped, when a width is out of range or
