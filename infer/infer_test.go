@@ -145,17 +145,7 @@ func TestFreshDSNC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(dir, dec.Kind.String())
-			if err := p.Save(path); err != nil {
-				t.Fatal(err)
-			}
-			im, err := infer.Load(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if im.Kind() != infer.DSNC || im.Classes() != 20 || im.Features() != 12 {
-				t.Errorf("%v: kind %v, %d classes, %d features", im, im.Kind(), im.Classes(), im.Features())
-			}
+			im := saveAndLoad(t, p, filepath.Join(dir, dec.Kind.String()), infer.DSNC, 20, 12)
 			checkModel(t, im, d.X, d.Len(), want)
 			checkConcurrent(t, im, d.X, d.Len(), want)
 			checkAllocs(t, im, d.X[:12])
@@ -185,6 +175,23 @@ func TestFreshDSNC(t *testing.T) {
 	if _, err := infer.Load(path, infer.WithDecoder(infer.Decoder(9))); !errors.Is(err, infer.ErrUnsupported) {
 		t.Errorf("unknown decoder: %v, want ErrUnsupported", err)
 	}
+}
+
+// saveAndLoad saves a model with its package's Save, loads it with infer
+// and checks its kind and shape.
+func saveAndLoad(t *testing.T, saver interface{ Save(string) error }, path string, kind infer.Kind, classes, features int) *infer.Model {
+	t.Helper()
+	if err := saver.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	im, err := infer.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Kind() != kind || im.Classes() != classes || im.Features() != features {
+		t.Errorf("%v: kind %v, %d classes, %d features", im, im.Kind(), im.Classes(), im.Features())
+	}
+	return im
 }
 
 // checkConcurrent predicts from 8 goroutines at once and checks every

@@ -83,21 +83,11 @@ func TestFreshLabelMap(t *testing.T) {
 			if err := c.model.Fit(context.Background(), d, nil); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(dir, c.name)
-			if err := c.model.Save(path); err != nil {
-				t.Fatal(err)
-			}
 			want, err := c.model.PredictBatch(d.X, d.Len(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			im, err := infer.Load(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if im.Kind() != c.kind || im.Classes() != 15 || im.Features() != 12 {
-				t.Errorf("%v: kind %v, %d classes, %d features", im, im.Kind(), im.Classes(), im.Features())
-			}
+			im := saveAndLoad(t, c.model, filepath.Join(dir, c.name), c.kind, 15, 12)
 			checkModel(t, im, d.X, d.Len(), want)
 			for r := 0; r < d.Len(); r += 17 {
 				x := d.X[r*12 : (r+1)*12]
