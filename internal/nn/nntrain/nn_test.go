@@ -41,6 +41,22 @@ func mustNet(t testing.TB, spec nn.Spec, seed uint64) *nn.Net {
 	return n
 }
 
+// graphAndAdam returns a training graph of n for batches of rows and an
+// Adam with rate 0.01 over its parameters; the graph closes with the test.
+func graphAndAdam(t *testing.T, n *nn.Net, rows int) (*Graph, *Adam) {
+	t.Helper()
+	gr, err := NewGraph(n, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gr.Close() })
+	opt, err := NewAdam(gr.Params(), 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gr, opt
+}
+
 // referenceLoss computes Σ_h mean_r -logp_h[target] with ForwardBatch.
 func referenceLoss(n *nn.Net, x []float32, targets [][]int) float64 {
 	rows := len(targets[0])
@@ -66,15 +82,7 @@ func TestGraphMatchesForward(t *testing.T) {
 	for r, c := range y {
 		targets[0][r], targets[1][r] = c%4, c%3
 	}
-	gr, err := NewGraph(n, rows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gr.Close()
-	opt, err := NewAdam(gr.Params(), 0.01)
-	if err != nil {
-		t.Fatal(err)
-	}
+	gr, opt := graphAndAdam(t, n, rows)
 	// Several steps, so that the check also shows the graph and the Net keep
 	// sharing the weights after the optimizer moved them.
 	for step := 0; step < 5; step++ {
@@ -128,15 +136,7 @@ func TestGradientCheck(t *testing.T) {
 	for r, c := range y {
 		targets[0][r], targets[1][r] = c%4, c/4
 	}
-	gr, err := NewGraph(n, rows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gr.Close()
-	opt, err := NewAdam(gr.Params(), 0.01)
-	if err != nil {
-		t.Fatal(err)
-	}
+	gr, opt := graphAndAdam(t, n, rows)
 	gr.Load(x, targets, nil)
 	for step := 0; step < 4; step++ {
 		if _, err := gr.Run(); err != nil {
