@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/internal/memtest"
 )
 
 func TestReadLIBSVM(t *testing.T) {
@@ -121,16 +121,6 @@ func TestReadLIBSVMHugeIndex(t *testing.T) {
 	}
 }
 
-// allocated returns the bytes f allocates on the heap in total.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestReadLIBSVMWideFile checks that a tiny file naming a huge feature index
 // (a 39-byte file asked for a 1 GiB matrix, index 2^40 for 8 TiB) is an
 // error wrapping ErrTooLarge, returned before anything large is allocated.
@@ -138,7 +128,7 @@ func TestReadLIBSVMWideFile(t *testing.T) {
 	for _, idx := range []int{1 << 27, 1 << 40, math.MaxInt32 - 1, labelcode.DefaultMaxValues/2 + 1} {
 		text := "1 " + strconv.Itoa(idx) + ":1\n0 1:1\n"
 		var err error
-		n := allocated(func() {
+		n := memtest.Allocated(func() {
 			_, err = labelcode.ReadLIBSVM(strings.NewReader(text), labelcode.LIBSVMOptions{})
 		})
 		require.ErrorIs(t, err, labelcode.ErrTooLarge, "index %d", idx)

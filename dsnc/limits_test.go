@@ -7,30 +7,17 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/labelcode/labelcode/internal/memtest"
 )
 
-// maxAlloc is how much a call that is refused for a size may allocate:
-// far less than any of the sizes it refuses.
-const maxAlloc = 64 << 20
-
-// allocated returns the bytes f allocates (runtime TotalAlloc delta).
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // requireTooLarge fails unless err wraps ErrTooLarge and every other given
-// sentinel, and the call allocated less than maxAlloc.
+// sentinel, and the call allocated less than memtest.MaxRefused.
 func requireTooLarge(t *testing.T, err error, alloc uint64, also ...error) {
 	t.Helper()
 	if !errors.Is(err, ErrTooLarge) {
@@ -41,8 +28,8 @@ func requireTooLarge(t *testing.T, err error, alloc uint64, also ...error) {
 			t.Fatalf("err = %v, want %v as well", err, s)
 		}
 	}
-	if alloc > maxAlloc {
-		t.Fatalf("allocated %d bytes before refusing, want < %d", alloc, maxAlloc)
+	if alloc > memtest.MaxRefused {
+		t.Fatalf("allocated %d bytes before refusing, want < %d", alloc, memtest.MaxRefused)
 	}
 }
 
@@ -63,7 +50,7 @@ func TestNewModelTooLarge(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var err error
-			alloc := allocated(func() { _, err = NewModel(tc.cfg, tensor.Float32, 1) })
+			alloc := memtest.Allocated(func() { _, err = NewModel(tc.cfg, tensor.Float32, 1) })
 			requireTooLarge(t, err, alloc, ErrConfig)
 			requireTooLarge(t, tc.cfg.Validate(), 0, ErrConfig)
 		})
@@ -100,7 +87,7 @@ func TestFitTooManyClasses(t *testing.T) {
 		t.Fatal(err)
 	}
 	var err error
-	alloc := allocated(func() { _, _, err = Fit(context.Background(), d, nil, WithEpochs(1)) })
+	alloc := memtest.Allocated(func() { _, _, err = Fit(context.Background(), d, nil, WithEpochs(1)) })
 	requireTooLarge(t, err, alloc, ErrConfig)
 
 	// WithMaxWeights lowers the limit (4+1)·8 + (8+1)·2 = 58 weights here,
@@ -128,7 +115,7 @@ func TestNewTrainingGraphTooLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tgErr error
-	alloc := allocated(func() { _, tgErr = NewTrainingGraph(m, 1<<40, false, 1) })
+	alloc := memtest.Allocated(func() { _, tgErr = NewTrainingGraph(m, 1<<40, false, 1) })
 	requireTooLarge(t, tgErr, alloc, ErrConfig)
 	_, err = NewTrainingGraph(m, 40, true, 1) // 40·8 activations fit, 40² masks do not
 	requireTooLarge(t, err, 0, ErrConfig)
@@ -188,16 +175,16 @@ func TestLoadCraftedHeader(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			data := modelFile(fileVersion, tc.body)
 			var err error
-			alloc := allocated(func() { _, err = UnmarshalPredictor(data) })
+			alloc := memtest.Allocated(func() { _, err = UnmarshalPredictor(data) })
 			requireTooLarge(t, err, alloc, ErrCorrupt)
 			var m Model
-			alloc = allocated(func() { err = m.UnmarshalBinary(data) })
+			alloc = memtest.Allocated(func() { err = m.UnmarshalBinary(data) })
 			requireTooLarge(t, err, alloc, ErrCorrupt)
 			path := filepath.Join(dir, "crafted.dsnc")
 			if err := os.WriteFile(path, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			alloc = allocated(func() { _, err = Load(path) })
+			alloc = memtest.Allocated(func() { _, err = Load(path) })
 			requireTooLarge(t, err, alloc, ErrCorrupt)
 			_, err = LoadPredictor(path)
 			requireTooLarge(t, err, 0, ErrCorrupt)

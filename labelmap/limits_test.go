@@ -6,26 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/memtest"
 	"github.com/labelcode/labelcode/internal/nn"
 )
-
-// maxAlloc bounds what a refused model may allocate: far below the GiB or
-// TiB the refused sizes would take.
-const maxAlloc = 64 << 20
-
-// allocated returns the bytes allocated while f runs.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // rows64 returns 64 rows of features values with labels r mod classes.
 func rows64(features, classes int) *labelcode.Dataset {
@@ -48,7 +35,7 @@ func TestFitOneHotMaxClassesTooLarge(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a := allocated(func() { err = e.Fit(context.Background(), train, nil) }); a > maxAlloc {
+		if a := memtest.Allocated(func() { err = e.Fit(context.Background(), train, nil) }); a > memtest.MaxRefused {
 			t.Errorf("Fit allocated %d bytes", a)
 		}
 		if !errors.Is(err, ErrTooLarge) {
@@ -63,7 +50,7 @@ func TestFitOneHotMaxClassesTooLarge(t *testing.T) {
 	})
 	t.Run("MLP", func(t *testing.T) {
 		l, _ := NewMLP(Epochs(1))
-		if a := allocated(func() { err = l.Fit(context.Background(), train, nil) }); a > maxAlloc {
+		if a := memtest.Allocated(func() { err = l.Fit(context.Background(), train, nil) }); a > memtest.MaxRefused {
 			t.Errorf("Fit allocated %d bytes", a)
 		}
 		if !errors.Is(err, ErrTooLarge) {
@@ -72,7 +59,7 @@ func TestFitOneHotMaxClassesTooLarge(t *testing.T) {
 	})
 	t.Run("MultiHead", func(t *testing.T) {
 		var h *MultiHead
-		if a := allocated(func() { h, err = NewMultiHead(m, Epochs(1)) }); a > maxAlloc {
+		if a := memtest.Allocated(func() { h, err = NewMultiHead(m, Epochs(1)) }); a > memtest.MaxRefused {
 			t.Errorf("NewMultiHead allocated %d bytes", a)
 		}
 		if !errors.Is(err, ErrTooLarge) || h != nil {
@@ -229,7 +216,7 @@ func TestLoadCraftedWeightCount(t *testing.T) {
 		"LoadMultiHead":      func() error { _, err := LoadMultiHead(mhPath); return err },
 	} {
 		var err error
-		if a := allocated(func() { err = load() }); a > maxAlloc {
+		if a := memtest.Allocated(func() { err = load() }); a > memtest.MaxRefused {
 			t.Errorf("%s allocated %d bytes", name, a)
 		}
 		if !errors.Is(err, ErrCorrupt) || !errors.Is(err, ErrTooLarge) {

@@ -4,10 +4,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
-	"runtime"
 	"testing"
 
 	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/internal/memtest"
 )
 
 // craftedNet returns the header of a network of 2^28−1 inputs, 64 hidden
@@ -28,15 +28,6 @@ func craftedNet() []byte {
 	return b
 }
 
-// allocated returns the bytes allocated by f.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 func TestCraftedWeightCountOverflow(t *testing.T) {
 	data := craftedNet()
 	s := Spec{Inputs: 1<<28 - 1, Hidden: make([]int, 64), Heads: []int{64}}
@@ -48,7 +39,7 @@ func TestCraftedWeightCountOverflow(t *testing.T) {
 	}
 	var n Net
 	var err error
-	if a := allocated(func() { err = n.UnmarshalBinary(data) }); a > 1<<20 {
+	if a := memtest.Allocated(func() { err = n.UnmarshalBinary(data) }); a > 1<<20 {
 		t.Errorf("decoding allocated %d bytes", a)
 	}
 	if !errors.Is(err, ErrSpec) || !errors.Is(err, limits.ErrTooLarge) {
@@ -109,7 +100,7 @@ func TestNewNetMaxWeights(t *testing.T) {
 	// allocation.
 	s := Spec{Inputs: 1 << 20, Heads: []int{1 << 20}}
 	var err error
-	if a := allocated(func() { _, err = NewNet(s, 1, limits.DefaultMaxWeights) }); a > 1<<20 {
+	if a := memtest.Allocated(func() { _, err = NewNet(s, 1, limits.DefaultMaxWeights) }); a > 1<<20 {
 		t.Errorf("NewNet allocated %d bytes", a)
 	}
 	if !errors.Is(err, limits.ErrTooLarge) {
