@@ -15,8 +15,10 @@ var (
 	ErrEmpty = errors.New("labelcode: empty dataset")
 	// ErrShape reports feature data whose length does not match rows × features.
 	ErrShape = errors.New("labelcode: data shape mismatch")
-	// ErrLabelRange reports a label outside [0, Classes).
-	ErrLabelRange = errors.New("labelcode: label out of range")
+	// ErrLabelRange reports a label outside [0, Classes). It is the same
+	// value as codes.ErrLabelRange, decode.ErrLabel and
+	// labelmap.ErrLabelRange.
+	ErrLabelRange = limits.ErrLabelRange
 	// ErrNonFinite reports a NaN or infinite feature value.
 	ErrNonFinite = errors.New("labelcode: non-finite feature value")
 	// ErrFraction reports split fractions that are negative or sum above 1.

@@ -3,6 +3,8 @@ package codes
 import (
 	"errors"
 	"fmt"
+
+	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Mapping is a label code: it maps a label y in [0, Classes()) to Sites()
@@ -54,8 +56,9 @@ const (
 // test for them with errors.Is.
 var (
 	// ErrLabelRange: a label is outside [0, K), or a value reconstructed
-	// from symbols is not a label (it is >= K).
-	ErrLabelRange = errors.New("codes: label out of range")
+	// from symbols is not a label (it is >= K). It is the same value as
+	// labelcode.ErrLabelRange, decode.ErrLabel and labelmap.ErrLabelRange.
+	ErrLabelRange = limits.ErrLabelRange
 	// ErrSymbolRange: a symbol is outside the alphabet of its site.
 	ErrSymbolRange = errors.New("codes: symbol out of range")
 	// ErrSiteRange: a site index is outside [0, n) or repeated.

@@ -38,8 +38,9 @@ var (
 	// codes, zero classes or bits).
 	ErrShape = errors.New("decode: parameters have mismatched shapes")
 	// ErrLabel: a label given to a decoder's constructor is negative or not
-	// below its number of classes.
-	ErrLabel = errors.New("decode: label out of range")
+	// below its number of classes. It is the same value as
+	// labelcode.ErrLabelRange and codes.ErrLabelRange.
+	ErrLabel = limits.ErrLabelRange
 	// ErrParam: a bad constructor argument (k < 1, table too large, a
 	// mapping whose sites are not all binary, an unknown loss).
 	ErrParam = errors.New("decode: bad parameter")

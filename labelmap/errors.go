@@ -15,8 +15,9 @@ var (
 	// ErrNotFitted: predicting with a model (or a site) that has not been
 	// trained or loaded.
 	ErrNotFitted = lmcore.ErrNotFitted
-	// ErrLabelRange is codes.ErrLabelRange: a training label outside
-	// [0, K) of the mapping.
+	// ErrLabelRange: a training label outside [0, K) of the mapping or
+	// outside [0, Classes) of the dataset (one value: codes.ErrLabelRange
+	// and labelcode.ErrLabelRange are the same).
 	ErrLabelRange = codes.ErrLabelRange
 	// ErrScoreCount: a learner returned a number of scores other than its
 	// site's alphabet size.

@@ -1,6 +1,7 @@
-// Package limits holds the size limits and the overflow-safe size
+// Package limits holds the size and range limits, the overflow-safe size
 // arithmetic that every constructor, loader and reader of the module checks
-// before it allocates. A size read from a file or passed by a caller is
+// before it allocates, and the sentinel errors for breaking them, defined
+// once here and re-exported by the public packages. A size read from a file or passed by a caller is
 // checked here first, so a crafted header or a typo in a class count is an
 // error wrapping ErrTooLarge, never an out-of-memory crash or a makeslice
 // panic.
@@ -19,6 +20,14 @@ import (
 // codes, hamming, decode, dsnc and labelmap all name it ErrTooLarge), so
 // errors.Is(err, pkg.ErrTooLarge) holds whichever package's name is used.
 var ErrTooLarge = errors.New("labelcode: size too large")
+
+// ErrLabelRange is returned, wrapped with the label and the range, for a
+// label outside [0, K): in a dataset, a LIBSVM file, a mapping's Encode, a
+// reconstruction whose value is not below K, or a decoder's parameters.
+// labelcode, codes, decode (as ErrLabel) and labelmap re-export this one
+// value, so errors.Is(err, X.ErrLabelRange) holds whichever package's name
+// is used and whichever bound the label breaks.
+var ErrLabelRange = errors.New("labelcode: label out of range")
 
 // DefaultMaxWeights is the default bound on the number of float32
 // parameters of one model (2^28: 1 GiB of weights, about 25 times a one-hot
