@@ -8,6 +8,13 @@
 // A classifier trains one base learner per site on the small alphabet of
 // that site; package decode turns their scores back into a label.
 //
+// NewMixed(K, n) and NewSimplex(K, n) build the paper's two Label Mappings
+// of n sites in one call (primes, or the field, just above √K, so that any
+// two sites determine the label). Both put y mod p at a site: the simplex
+// code's site 0 (evaluation point 0) is y mod p, the same function as the
+// mixed code's site of that prime, so a comparison that trains both trains
+// that site twice.
+//
 // # Conventions
 //
 //   - Labels are ints in [0, K), 2 <= K <= MaxClasses (2^31-1). Symbols are

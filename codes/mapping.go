@@ -77,10 +77,12 @@ var (
 	// the primes < K, p^sites < K, 2^bits < K).
 	ErrNotInjective = errors.New("codes: code is not injective")
 	// ErrTooManySites: more sites than a Reed–Solomon field has points
-	// (sites > p), more than MaxSites, or not enough primes up to MaxPrime.
+	// (sites > p, also in NewSimplex), more than MaxSites, or not enough
+	// primes up to MaxPrime.
 	ErrTooManySites = errors.New("codes: too many sites")
 	// ErrTooFewSites: the given sites do not determine a label (a subset
-	// for Reconstruct, or k > sites in ChoosePrimes).
+	// for Reconstruct, k > sites in ChoosePrimes, sites < 2 in NewMixed and
+	// NewSimplex).
 	ErrTooFewSites = errors.New("codes: too few sites to determine the label")
 	// ErrTooManyErrors: a received word is farther than the decoding radius
 	// from the code of every label.

@@ -27,7 +27,10 @@ type ReedSolomon struct {
 }
 
 // NewReedSolomon returns the Reed–Solomon code of K = classes labels over
-// GF(p) with `sites` evaluation points 0..sites-1.
+// GF(p) with `sites` evaluation points 0..sites-1. Site 0 (point 0) holds
+// the constant term, y mod p: the same function as a PrimeResidue site of
+// prime p (site 0 of NewMixed(K, n) when p = ChooseField(K, 2)).
+// NewSimplex chooses p and builds the code in one call.
 //
 // It returns ErrTooFewClasses or ErrTooManyClasses for K outside
 // [2, MaxClasses], ErrNotPrime if p is not a prime <= MaxPrime,
