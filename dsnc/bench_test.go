@@ -64,7 +64,7 @@ func (e *epochRunner) epoch(b *testing.B) {
 }
 
 func dsncRunner(b *testing.B, d *labelcode.Dataset, batches [][]int) *epochRunner {
-	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func newMLP(b *testing.B, batch int, withLoss bool) *mlpGraph {
 	b.Helper()
 	// The MLP's weights are a DSNC model's with the hidden layer as the code
 	// layer: same shapes, same initialisation.
-	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func BenchmarkEpoch(b *testing.B) {
 // multi-index hashing).
 func BenchmarkPredict(b *testing.B) {
 	d := benchData(b, 16384)
-	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func BenchmarkPredict(b *testing.B) {
 // model and codes of BenchmarkPredict.
 func BenchmarkPredictBatch(b *testing.B) {
 	d := benchData(b, 16384)
-	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}

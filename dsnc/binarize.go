@@ -50,7 +50,7 @@ var (
 var binarizeIDs atomic.Uint64
 
 // Binarize adds the stochastic binary layer of DSNC to p's graph: a node of
-// p's shape and dtype (float32 or float64) holding 0s and 1s.
+// p's shape (float32) holding 0s and 1s.
 //
 // Forward, per mode: Sample draws b ~ Bernoulli(p) elementwise from a PCG
 // generator seeded with seed, which the node owns and advances at every run,
@@ -63,13 +63,13 @@ var binarizeIDs atomic.Uint64
 //
 // The mode can be changed after the graph is built with SetMode.
 // Binarize returns ErrMode for an unknown mode and an error when p is not a
-// float32 or float64 tensor.
+// float32 tensor.
 func Binarize(p *G.Node, mode Mode, seed uint64) (*G.Node, error) {
 	if mode != Sample && mode != Threshold {
 		return nil, fmt.Errorf("%w: %d", ErrMode, int(mode))
 	}
-	if dt := p.Dtype(); dt != tensor.Float32 && dt != tensor.Float64 {
-		return nil, fmt.Errorf("dsnc: Binarize needs float32 or float64 input, got %v", dt)
+	if dt := p.Dtype(); dt != tensor.Float32 {
+		return nil, fmt.Errorf("dsnc: Binarize needs float32 input, got %v", dt)
 	}
 	op := &binarizeOp{id: binarizeIDs.Add(1), rng: rand.NewPCG(seed, pcgStream)}
 	op.mode.Store(int32(mode))
@@ -158,22 +158,15 @@ func (op *binarizeOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, e
 	mode := Mode(op.mode.Load())
 	op.mu.Lock()
 	defer op.mu.Unlock()
-	switch src := t.Data().(type) {
-	case []float32:
-		dst, ok := prealloc.Data().([]float32)
-		if !ok || len(dst) != len(src) {
-			return nil, fmt.Errorf("dsnc: Binarize output buffer is %T of %d, want []float32 of %d", prealloc.Data(), len(dst), len(src))
-		}
-		binarize32(dst, src, mode, op.rng)
-	case []float64:
-		dst, ok := prealloc.Data().([]float64)
-		if !ok || len(dst) != len(src) {
-			return nil, fmt.Errorf("dsnc: Binarize output buffer is %T of %d, want []float64 of %d", prealloc.Data(), len(dst), len(src))
-		}
-		binarize64(dst, src, mode, op.rng)
-	default:
-		return nil, fmt.Errorf("dsnc: Binarize needs float32 or float64 data, got %T", src)
+	src, ok := t.Data().([]float32)
+	if !ok {
+		return nil, fmt.Errorf("dsnc: Binarize needs float32 data, got %T", t.Data())
 	}
+	dst, ok := prealloc.Data().([]float32)
+	if !ok || len(dst) != len(src) {
+		return nil, fmt.Errorf("dsnc: Binarize output buffer is %T of %d, want []float32 of %d", prealloc.Data(), len(dst), len(src))
+	}
+	binarize32(dst, src, mode, op.rng)
 	return prealloc, nil
 }
 
@@ -203,27 +196,6 @@ func binarize32(dst, src []float32, mode Mode, rng *rand.PCG) {
 	const scale = 1.0 / (1 << 24)
 	for i, p := range src {
 		u := float32(rng.Uint64()>>40) * scale
-		dst[i] = 0
-		if u < p {
-			dst[i] = 1
-		}
-	}
-}
-
-// binarize64 is binarize32 for float64, with 53 random bits.
-func binarize64(dst, src []float64, mode Mode, rng *rand.PCG) {
-	if mode == Threshold {
-		for i, p := range src {
-			dst[i] = 0
-			if p >= 0.5 {
-				dst[i] = 1
-			}
-		}
-		return
-	}
-	const scale = 1.0 / (1 << 53)
-	for i, p := range src {
-		u := float64(rng.Uint64()>>11) * scale
 		dst[i] = 0
 		if u < p {
 			dst[i] = 1
@@ -273,25 +245,16 @@ func (op *binarizeOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.N
 	if err != nil {
 		return fmt.Errorf("dsnc: Binarize output gradient: %w", err)
 	}
-	switch x := xg.Data().(type) {
-	case []float32:
-		y, ok := yg.Data().([]float32)
-		if !ok || len(y) != len(x) {
-			return fmt.Errorf("dsnc: Binarize gradient mismatch: %T vs %T", xg.Data(), yg.Data())
-		}
-		for i, v := range y {
-			x[i] += v
-		}
-	case []float64:
-		y, ok := yg.Data().([]float64)
-		if !ok || len(y) != len(x) {
-			return fmt.Errorf("dsnc: Binarize gradient mismatch: %T vs %T", xg.Data(), yg.Data())
-		}
-		for i, v := range y {
-			x[i] += v
-		}
-	default:
-		return fmt.Errorf("dsnc: Binarize gradient of unsupported type %T", x)
+	x, ok := xg.Data().([]float32)
+	if !ok {
+		return fmt.Errorf("dsnc: Binarize gradient of unsupported type %T", xg.Data())
+	}
+	y, ok := yg.Data().([]float32)
+	if !ok || len(y) != len(x) {
+		return fmt.Errorf("dsnc: Binarize gradient mismatch: %T vs %T", xg.Data(), yg.Data())
+	}
+	for i, v := range y {
+		x[i] += v
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ type stGraph struct {
 	v             []float64 // the weights of the cost, per bit
 }
 
-func newSTGraph(t *testing.T, dt tensor.Dtype, n, in, out int, mode Mode, seed uint64) *stGraph {
+func newSTGraph(t *testing.T, n, in, out int, mode Mode, seed uint64) *stGraph {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 1))
 	g := G.NewGraph()
@@ -37,9 +37,10 @@ func newSTGraph(t *testing.T, dt tensor.Dtype, n, in, out int, mode Mode, seed u
 		v[i] = r.NormFloat64()
 	}
 	s := &stGraph{g: g, v: v}
-	s.x = G.NewMatrix(g, dt, G.WithShape(n, in), G.WithName("x"), G.WithValue(denseOf(dt, []int{n, in}, xs)))
-	s.w = G.NewMatrix(g, dt, G.WithShape(in, out), G.WithName("w"), G.WithValue(denseOf(dt, []int{in, out}, ws)))
-	vn := G.NewMatrix(g, dt, G.WithShape(n, out), G.WithName("v"), G.WithValue(denseOf(dt, []int{n, out}, v)))
+	dt := tensor.Float32
+	s.x = G.NewMatrix(g, dt, G.WithShape(n, in), G.WithName("x"), G.WithValue(denseOf([]int{n, in}, xs)))
+	s.w = G.NewMatrix(g, dt, G.WithShape(in, out), G.WithName("w"), G.WithValue(denseOf([]int{in, out}, ws)))
+	vn := G.NewMatrix(g, dt, G.WithShape(n, out), G.WithName("v"), G.WithValue(denseOf([]int{n, out}, v)))
 	s.z = G.Must(G.Mul(s.x, s.w))
 	s.p = G.Must(G.Sigmoid(s.z))
 	var err error
@@ -49,17 +50,12 @@ func newSTGraph(t *testing.T, dt tensor.Dtype, n, in, out int, mode Mode, seed u
 	return s
 }
 
-func denseOf(dt tensor.Dtype, shape []int, v []float64) *tensor.Dense {
-	switch dt {
-	case tensor.Float32:
-		f := make([]float32, len(v))
-		for i, x := range v {
-			f[i] = float32(x)
-		}
-		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(f))
-	default:
-		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(append([]float64(nil), v...)))
+func denseOf(shape []int, v []float64) *tensor.Dense {
+	f := make([]float32, len(v))
+	for i, x := range v {
+		f[i] = float32(x)
 	}
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(f))
 }
 
 func floats(t *testing.T, v G.Value) []float64 {
@@ -119,84 +115,64 @@ func checkST(t *testing.T, s *stGraph, n, in, out int, tol float64) {
 }
 
 func TestBinarizeStraightThroughTape(t *testing.T) {
-	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-		t.Run(dt.String(), func(t *testing.T) {
-			const n, in, out = 7, 5, 9
-			s := newSTGraph(t, dt, n, in, out, Sample, 3)
-			_, err := G.Grad(s.cost, s.w)
-			require.NoError(t, err)
-			vm := G.NewTapeMachine(s.g, G.TraceExec()) // keep intermediate values readable
-			defer vm.Close()
-			require.NoError(t, vm.RunAll())
-			tol := 1e-4
-			if dt == tensor.Float64 {
-				tol = 1e-10
-			}
-			checkST(t, s, n, in, out, tol)
-		})
-	}
+	const n, in, out = 7, 5, 9
+	s := newSTGraph(t, n, in, out, Sample, 3)
+	_, err := G.Grad(s.cost, s.w)
+	require.NoError(t, err)
+	vm := G.NewTapeMachine(s.g, G.TraceExec()) // keep intermediate values readable
+	defer vm.Close()
+	require.NoError(t, vm.RunAll())
+	checkST(t, s, n, in, out, 1e-4)
 }
 
 func TestBinarizeStraightThroughLisp(t *testing.T) {
-	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-		t.Run(dt.String(), func(t *testing.T) {
-			const n, in, out = 6, 4, 8
-			s := newSTGraph(t, dt, n, in, out, Sample, 5)
-			vm := G.NewLispMachine(s.g)
-			defer vm.Close()
-			require.NoError(t, vm.RunAll())
-			tol := 1e-4
-			if dt == tensor.Float64 {
-				tol = 1e-10
-			}
-			checkST(t, s, n, in, out, tol)
-		})
-	}
+	const n, in, out = 6, 4, 8
+	s := newSTGraph(t, n, in, out, Sample, 5)
+	vm := G.NewLispMachine(s.g)
+	defer vm.Close()
+	require.NoError(t, vm.RunAll())
+	checkST(t, s, n, in, out, 1e-4)
 }
 
 func TestBinarizeForward(t *testing.T) {
-	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-		t.Run(dt.String(), func(t *testing.T) {
-			const n = 4000
-			ps := make([]float64, n)
-			for i := range ps {
-				ps[i] = float64(i%5) / 4 // 0, .25, .5, .75, 1
-			}
-			g := G.NewGraph()
-			p := G.NewVector(g, dt, G.WithShape(n), G.WithName("p"), G.WithValue(denseOf(dt, []int{n}, ps)))
-			b, err := Binarize(p, Threshold, 1)
-			require.NoError(t, err)
-			vm := G.NewTapeMachine(g)
-			defer vm.Close()
-			require.NoError(t, vm.RunAll())
-			for i, v := range floats(t, b.Value()) {
-				want := 0.0
-				if ps[i] >= 0.5 {
-					want = 1
-				}
-				require.Equal(t, want, v, "threshold of %v", ps[i])
-			}
+	const n = 4000
+	ps := make([]float64, n)
+	for i := range ps {
+		ps[i] = float64(i%5) / 4 // 0, .25, .5, .75, 1
+	}
+	g := G.NewGraph()
+	p := G.NewVector(g, tensor.Float32, G.WithShape(n), G.WithName("p"), G.WithValue(denseOf([]int{n}, ps)))
+	b, err := Binarize(p, Threshold, 1)
+	require.NoError(t, err)
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	require.NoError(t, vm.RunAll())
+	for i, v := range floats(t, b.Value()) {
+		want := 0.0
+		if ps[i] >= 0.5 {
+			want = 1
+		}
+		require.Equal(t, want, v, "threshold of %v", ps[i])
+	}
 
-			// Sample: per level, the frequency of ones is p within 5 binomial
-			// standard deviations; p = 0 and p = 1 are exact.
-			require.NoError(t, SetMode(b, Sample))
-			m, err := ModeOf(b)
-			require.NoError(t, err)
-			require.Equal(t, Sample, m)
-			vm.Reset()
-			require.NoError(t, vm.RunAll())
-			ones := make([]float64, 5)
-			for i, v := range floats(t, b.Value()) {
-				require.True(t, v == 0 || v == 1)
-				ones[i%5] += v
-			}
-			for lvl := range 5 {
-				q := float64(lvl) / 4
-				cnt := float64(n / 5)
-				sd := math.Sqrt(cnt * q * (1 - q))
-				require.InDelta(t, q*cnt, ones[lvl], 5*sd+1e-9, "level p=%v", q)
-			}
-		})
+	// Sample: per level, the frequency of ones is p within 5 binomial
+	// standard deviations; p = 0 and p = 1 are exact.
+	require.NoError(t, SetMode(b, Sample))
+	m, err := ModeOf(b)
+	require.NoError(t, err)
+	require.Equal(t, Sample, m)
+	vm.Reset()
+	require.NoError(t, vm.RunAll())
+	ones := make([]float64, 5)
+	for i, v := range floats(t, b.Value()) {
+		require.True(t, v == 0 || v == 1)
+		ones[i%5] += v
+	}
+	for lvl := range 5 {
+		q := float64(lvl) / 4
+		cnt := float64(n / 5)
+		sd := math.Sqrt(cnt * q * (1 - q))
+		require.InDelta(t, q*cnt, ones[lvl], 5*sd+1e-9, "level p=%v", q)
 	}
 }
 
@@ -208,7 +184,7 @@ func TestBinarizeReproducible(t *testing.T) {
 		for i := range ps {
 			ps[i] = 0.5
 		}
-		p := G.NewVector(g, tensor.Float32, G.WithShape(n), G.WithName("p"), G.WithValue(denseOf(tensor.Float32, []int{n}, ps)))
+		p := G.NewVector(g, tensor.Float32, G.WithShape(n), G.WithName("p"), G.WithValue(denseOf([]int{n}, ps)))
 		b, err := Binarize(p, Sample, seed)
 		require.NoError(t, err)
 		vm := G.NewTapeMachine(g)
@@ -232,7 +208,7 @@ func TestBinarizeDistinctNodes(t *testing.T) {
 	// Two Binarize nodes on the same input must stay two nodes (per-instance
 	// hash), or they would draw the same sample.
 	g := G.NewGraph()
-	p := G.NewVector(g, tensor.Float64, G.WithShape(100), G.WithName("p"), G.WithValue(denseOf(tensor.Float64, []int{100}, make([]float64, 100))))
+	p := G.NewVector(g, tensor.Float32, G.WithShape(100), G.WithName("p"), G.WithValue(denseOf([]int{100}, make([]float64, 100))))
 	b1, err := Binarize(p, Sample, 1)
 	require.NoError(t, err)
 	b2, err := Binarize(p, Sample, 1)
@@ -246,9 +222,11 @@ func TestBinarizeErrors(t *testing.T) {
 	p := G.NewVector(g, tensor.Float32, G.WithShape(3), G.WithName("p"))
 	_, err := Binarize(p, Mode(7), 1)
 	require.True(t, errors.Is(err, ErrMode))
-	q := G.NewVector(g, tensor.Int, G.WithShape(3), G.WithName("q"))
-	_, err = Binarize(q, Sample, 1)
-	require.Error(t, err)
+	for _, dt := range []tensor.Dtype{tensor.Int, tensor.Float64} {
+		q := G.NewVector(g, dt, G.WithShape(3), G.WithName("q"+dt.String()))
+		_, err = Binarize(q, Sample, 1)
+		require.Error(t, err, "%v", dt)
+	}
 	require.True(t, errors.Is(SetMode(p, Sample), ErrNotBinarize))
 	_, err = ModeOf(p)
 	require.True(t, errors.Is(err, ErrNotBinarize))

@@ -26,7 +26,7 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 		WithBatchSize(batch), WithLearnRate(lr), WithRegulariser(beta0, gamma0), WithSeed(seed), WithPatience(0))
 	require.NoError(t, err)
 
-	m, err := NewModel(Config{Features: tr.Features, Hidden: []int{10}, Bits: bits, Classes: tr.Classes, Symmetric: true}, tensor.Float32, seed)
+	m, err := NewModel(Config{Features: tr.Features, Hidden: []int{10}, Bits: bits, Classes: tr.Classes, Symmetric: true}, seed)
 	require.NoError(t, err)
 	tg, err := NewTrainingGraph(m, batch, true, seed)
 	require.NoError(t, err)
@@ -85,7 +85,7 @@ func TestBuilderLoopMatchesFitWithSchedule(t *testing.T) {
 		WithSchedule(sched), WithRegulariser(beta, gamma), WithAdaptiveRegulariser(false), WithSeed(seed), WithPatience(0))
 	require.NoError(t, err)
 
-	m, err := NewModel(Config{Features: tr.Features, Bits: bits, Classes: tr.Classes, Symmetric: true}, tensor.Float32, seed)
+	m, err := NewModel(Config{Features: tr.Features, Bits: bits, Classes: tr.Classes, Symmetric: true}, seed)
 	require.NoError(t, err)
 	g := G.NewGraph()
 	net, err := NewNet(g, m)
@@ -180,7 +180,7 @@ func TestScheduleErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrConfig)
 	require.ErrorContains(t, err, "epoch 2, batch 1")
 
-	m, err := NewModel(Config{Features: 8, Bits: 6, Classes: 6}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: 8, Bits: 6, Classes: 6}, 1)
 	require.NoError(t, err)
 	_, err = NewAdam(m, 0)
 	require.ErrorIs(t, err, ErrConfig)
@@ -196,7 +196,7 @@ func TestScheduleErrors(t *testing.T) {
 }
 
 func TestStrings(t *testing.T) {
-	m, err := NewModel(Config{Features: 10, Hidden: []int{8}, Bits: 6, Classes: 5}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: 10, Hidden: []int{8}, Bits: 6, Classes: 5}, 1)
 	require.NoError(t, err)
 	p, err := NewPredictor(m, Decoding{})
 	require.NoError(t, err)

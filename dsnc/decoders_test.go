@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode/hamming"
 )
@@ -21,7 +20,7 @@ func TestLinearLabelerCrossCheck(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	for _, nbits := range []int{1, 2, 63, 64, 65, 70} {
 		const classes = 300
-		m, err := NewModel(Config{Features: 3, Bits: nbits, Classes: classes}, tensor.Float32, uint64(nbits))
+		m, err := NewModel(Config{Features: 3, Bits: nbits, Classes: classes}, uint64(nbits))
 		require.NoError(t, err)
 		for i, v := range m.Decoder.B.Data().([]float32) {
 			m.Decoder.B.Data().([]float32)[i] = v + float32(rng.NormFloat64())
@@ -90,7 +89,7 @@ func TestLinearLabelerCrossCheck(t *testing.T) {
 // way.
 func TestLinearLabelerTies(t *testing.T) {
 	for _, nbits := range []int{1, 64, 65} {
-		m, err := NewModel(Config{Features: 3, Bits: nbits, Classes: 10}, tensor.Float32, 1)
+		m, err := NewModel(Config{Features: 3, Bits: nbits, Classes: 10}, 1)
 		require.NoError(t, err)
 		w := m.Decoder.W.Data().([]float32)
 		b := m.Decoder.B.Data().([]float32)
@@ -120,7 +119,7 @@ func TestLinearLabelerTies(t *testing.T) {
 // TestLinearLabelerAllocs checks that both forms of the linear decoder
 // allocate nothing once the scratch has grown.
 func TestLinearLabelerAllocs(t *testing.T) {
-	m, err := NewModel(Config{Features: 3, Bits: 70, Classes: 500}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: 3, Bits: 70, Classes: 500}, 1)
 	require.NoError(t, err)
 	l := newLinearLabeler(m)
 	var s scratch

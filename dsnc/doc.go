@@ -83,8 +83,9 @@
 // Rows are float32, row-major, as in labelcode.Dataset. A code of Bits
 // bits is packed in hamming's order: Words = ⌈Bits/64⌉ uint64 words, bit i
 // is bit i%64 of word i/64, unused high bits zero. A dense layer's W is an
-// In×Out matrix (y = x·W + B). Training is float32 unless WithFloat64; the
-// graph-free Encoder and Predictor are float32 always. Methods that take a
+// In×Out matrix (y = x·W + B). Models, training and the graph-free Encoder
+// and Predictor are float32; a model file written with float64 weights
+// loads rounded to float32. Methods that take a
 // dst slice return the result in it, grown if too short.
 //
 // # Costs

@@ -23,8 +23,7 @@ type Encoder struct{ e *dsnccore.Encoder }
 // value is ready to use; a Workspace must not be shared by goroutines.
 type Workspace struct{ ws dsnccore.Workspace }
 
-// NewEncoder copies m's encoder weights to float32 (a float64 model is
-// rounded) for graph-free encoding. It returns ErrConfig for a nil m or
+// NewEncoder copies m's encoder weights for graph-free encoding. It returns ErrConfig for a nil m or
 // an invalid m.Config, and ErrShape or ErrNonFinite when m is inconsistent.
 func NewEncoder(m *Model) (*Encoder, error) {
 	if err := m.check(); err != nil {

@@ -6,7 +6,6 @@ import (
 	"math"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode/dsnc"
 )
@@ -18,7 +17,7 @@ import (
 func ExampleNewAdam() {
 	train := clusters(20, 3)
 	const seed, epochs, batch = 1, 10, 100
-	m, err := dsnc.NewModel(dsnc.Config{Features: train.Features, Bits: 12, Classes: train.Classes, Symmetric: true}, tensor.Float32, seed)
+	m, err := dsnc.NewModel(dsnc.Config{Features: train.Features, Bits: 12, Classes: train.Classes, Symmetric: true}, seed)
 	if err != nil {
 		panic(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode"
 )
@@ -30,7 +29,6 @@ type settings struct {
 	patience   int
 	seed       uint64
 	progress   func(Progress)
-	dtype      tensor.Dtype
 	schedule   Schedule
 	symmetric  bool
 	maxWeights int
@@ -38,7 +36,7 @@ type settings struct {
 
 func defaults() settings {
 	return settings{bits: 64, batch: 256, epochs: 30, lr: 1e-3, adaptive: true, perClass: 4, symmetric: true,
-		patience: 5, seed: 1, dtype: tensor.Float32}
+		patience: 5, seed: 1}
 }
 
 // WithBits sets the code length c (default 64). Fit returns ErrConfig
@@ -99,11 +97,6 @@ func WithSeed(seed uint64) Option { return func(s *settings) { s.seed = seed } }
 // once more at the end of every epoch (with EpochDone set); it runs on
 // Fit's goroutine, so it should return quickly.
 func WithProgress(f func(Progress)) Option { return func(s *settings) { s.progress = f } }
-
-// WithFloat64 trains in float64 instead of the default float32 (measured
-// 1.3–1.6× slower). Encoding and decoding without the graph are float32
-// either way.
-func WithFloat64() Option { return func(s *settings) { s.dtype = tensor.Float64 } }
 
 // WithSymmetricCodes makes the decoder read each sampled code bit as
 // s = 2b − 1 in {−1, +1} during training instead of b in {0, 1} (default
@@ -283,7 +276,7 @@ func Fit(ctx context.Context, train, val *labelcode.Dataset, opts ...Option) (*M
 	}
 	cfg := Config{Features: train.Features, Hidden: s.hidden, Bits: s.bits, Classes: train.Classes, Symmetric: s.symmetric,
 		MaxWeights: s.maxWeights}
-	m, err := NewModel(cfg, s.dtype, s.seed)
+	m, err := NewModel(cfg, s.seed)
 	if err != nil {
 		return nil, nil, err
 	}

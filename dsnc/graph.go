@@ -57,8 +57,8 @@ func NewNet(g *G.ExprGraph, m *Model) (*Net, error) {
 	n := &Net{Graph: g, Symmetric: m.Config.Symmetric}
 	dense := func(l Layer, name string) Dense {
 		return Dense{
-			W: G.NewMatrix(g, m.Dtype, G.WithShape(l.In(), l.Out()), G.WithName(name+".W"), G.WithValue(l.W)),
-			B: G.NewVector(g, m.Dtype, G.WithShape(l.Out()), G.WithName(name+".B"), G.WithValue(l.B)),
+			W: G.NewMatrix(g, tensor.Float32, G.WithShape(l.In(), l.Out()), G.WithName(name+".W"), G.WithValue(l.W)),
+			B: G.NewVector(g, tensor.Float32, G.WithShape(l.Out()), G.WithName(name+".B"), G.WithValue(l.B)),
 		}
 	}
 	for i, l := range m.Encoder {
@@ -106,12 +106,11 @@ func (n *Net) Encode(x *G.Node) (*G.Node, error) {
 // more elementwise node (its gradient is twice the incoming one).
 func (n *Net) Decode(b *G.Node) (*G.Node, error) {
 	if n.Symmetric {
-		dt := b.Dtype()
-		twice, err := G.Mul(b, G.NewConstant(scalarOf(dt, 2)))
+		twice, err := G.Mul(b, G.NewConstant(float32(2)))
 		if err != nil {
 			return nil, fmt.Errorf("dsnc: symmetric code 2b: %w", err)
 		}
-		if b, err = G.Sub(twice, G.NewConstant(scalarOf(dt, 1))); err != nil {
+		if b, err = G.Sub(twice, G.NewConstant(float32(1))); err != nil {
 			return nil, fmt.Errorf("dsnc: symmetric code 2b−1: %w", err)
 		}
 	}
@@ -168,7 +167,7 @@ type CrossEntropyLoss struct {
 
 // CrossEntropy adds the mean negative log-likelihood of a softmax over the
 // rows of logits (batch×Classes) against labels (a vector of batch class
-// indices, stored as exact integers in the logits' dtype) to the graph as
+// indices, stored as exact integers in float32) to the graph as
 // one op: the loss L of paper eq. 5–6, equal to NLL's up to rounding. The
 // forward pass keeps the exponentials, the backward pass writes
 // (softmax − onehot)/batch from them; both split the rows between
@@ -176,7 +175,7 @@ type CrossEntropyLoss struct {
 // no separate softmax node (gorgonia merges SoftMax and LogSoftMax nodes
 // of the same input). Running the graph with a label that is not an
 // integer in [0, Classes) fails. It returns ErrShape when logits is not a
-// matrix, labels not a vector of as many rows, or their dtypes differ.
+// matrix, labels not a vector of as many rows, or either is not float32.
 // Cost O(batch·Classes) per run, one exp per logit.
 func CrossEntropy(logits, labels *G.Node) (*CrossEntropyLoss, error) {
 	ce, err := nntrain.SoftmaxCrossEntropy(logits, labels)
@@ -215,7 +214,6 @@ type Regulariser struct {
 	Cost *G.Node
 
 	batch      int
-	dt         tensor.Dtype
 	same, diff *tensor.Dense // batch×batch masks, each normalised to sum 1
 	sameR      *tensor.Dense // row sums of same
 	diffR      *tensor.Dense // row sums of diff
@@ -223,22 +221,26 @@ type Regulariser struct {
 
 // NewRegulariser adds the regulariser of the batch×Bits probabilities
 // probs (φ(x), the output of Net.Encode) to probs's graph. The masks start
-// empty and β = γ = 0: call SetBatch before running the graph.
+// empty and β = γ = 0: call SetBatch before running the graph. It
+// returns ErrShape unless probs is a float32 matrix.
 func NewRegulariser(probs *G.Node) (*Regulariser, error) {
 	s := probs.Shape()
 	if len(s) != 2 {
 		return nil, fmt.Errorf("%w: regulariser needs a batch×bits matrix, got shape %v", ErrShape, s)
 	}
-	g, dt, n := probs.Graph(), probs.Dtype(), s[0]
+	if probs.Dtype() != tensor.Float32 {
+		return nil, fmt.Errorf("%w: regulariser needs float32 probabilities, got %v", ErrShape, probs.Dtype())
+	}
+	g, dt, n := probs.Graph(), tensor.Float32, s[0]
 	r := &Regulariser{
-		batch: n, dt: dt,
+		batch: n,
 		same:  tensor.New(tensor.Of(dt), tensor.WithShape(n, n)),
 		diff:  tensor.New(tensor.Of(dt), tensor.WithShape(n, n)),
 		sameR: tensor.New(tensor.Of(dt), tensor.WithShape(n)),
 		diffR: tensor.New(tensor.Of(dt), tensor.WithShape(n)),
 	}
-	r.Beta = G.NewScalar(g, dt, G.WithName("reg.beta"), G.WithValue(scalarOf(dt, 0)))
-	r.Gamma = G.NewScalar(g, dt, G.WithName("reg.gamma"), G.WithValue(scalarOf(dt, 0)))
+	r.Beta = G.NewScalar(g, dt, G.WithName("reg.beta"), G.WithValue(float32(0)))
+	r.Gamma = G.NewScalar(g, dt, G.WithName("reg.gamma"), G.WithValue(float32(0)))
 	sameN := G.NewMatrix(g, dt, G.WithShape(n, n), G.WithName("reg.same"), G.WithValue(r.same))
 	diffN := G.NewMatrix(g, dt, G.WithShape(n, n), G.WithName("reg.diff"), G.WithValue(r.diff))
 	sameRN := G.NewVector(g, dt, G.WithShape(n), G.WithName("reg.sameRows"), G.WithValue(r.sameR))
@@ -260,7 +262,7 @@ func NewRegulariser(probs *G.Node) (*Regulariser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dsnc: regulariser norms: %w", err)
 	}
-	two := G.NewConstant(scalarOf(dt, 2))
+	two := G.NewConstant(float32(2))
 	meanDist := func(mask, rows *G.Node) (*G.Node, error) {
 		// 2·Σ rᵢ‖pᵢ‖² − 2·Σ M∘(P·Pᵀ)
 		a, err := G.Sum(G.Must(G.HadamardProd(norms, rows)))
@@ -327,27 +329,22 @@ func (r *Regulariser) SetBatch(labels []int, beta, gamma float64) error {
 	if nDiff > 0 {
 		wd = 1 / float64(nDiff)
 	}
-	switch r.dt {
-	case tensor.Float32:
-		fillMasks(r.same.Data().([]float32), r.diff.Data().([]float32), r.sameR.Data().([]float32), r.diffR.Data().([]float32), labels, float32(ws), float32(wd))
-	default:
-		fillMasks(r.same.Data().([]float64), r.diff.Data().([]float64), r.sameR.Data().([]float64), r.diffR.Data().([]float64), labels, ws, wd)
-	}
-	if err := G.Let(r.Beta, scalarOf(r.dt, beta)); err != nil {
+	fillMasks(r.same.Data().([]float32), r.diff.Data().([]float32), r.sameR.Data().([]float32), r.diffR.Data().([]float32), labels, float32(ws), float32(wd))
+	if err := G.Let(r.Beta, float32(beta)); err != nil {
 		return fmt.Errorf("dsnc: set β: %w", err)
 	}
-	if err := G.Let(r.Gamma, scalarOf(r.dt, gamma)); err != nil {
+	if err := G.Let(r.Gamma, float32(gamma)); err != nil {
 		return fmt.Errorf("dsnc: set γ: %w", err)
 	}
 	return nil
 }
 
-func fillMasks[F float32 | float64](same, diff, sameR, diffR []F, labels []int, ws, wd F) {
+func fillMasks(same, diff, sameR, diffR []float32, labels []int, ws, wd float32) {
 	n := len(labels)
 	for i, yi := range labels {
-		var rs, rd F
+		var rs, rd float32
 		for j, yj := range labels {
-			var s, d F
+			var s, d float32
 			if i != j {
 				if yi == yj {
 					s = ws
@@ -361,13 +358,6 @@ func fillMasks[F float32 | float64](same, diff, sameR, diffR []F, labels []int, 
 		}
 		sameR[i], diffR[i] = rs, rd
 	}
-}
-
-func scalarOf(dt tensor.Dtype, v float64) interface{} {
-	if dt == tensor.Float32 {
-		return float32(v)
-	}
-	return v
 }
 
 // TrainingGraph is the whole DSNC training graph for a fixed batch size,
@@ -390,7 +380,7 @@ func scalarOf(dt tensor.Dtype, v float64) interface{} {
 type TrainingGraph struct {
 	Graph  *G.ExprGraph
 	Net    *Net
-	X, Y   *G.Node // inputs: batch×Features rows; the batch's labels, a vector of class indices in the model's dtype
+	X, Y   *G.Node // inputs: batch×Features rows; the batch's labels, a vector of class indices as float32
 	Probs  *G.Node
 	Bits   *G.Node
 	Logits *G.Node
@@ -440,12 +430,12 @@ func NewTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*Train
 	}
 	t := &TrainingGraph{
 		Graph: g, Net: net, batch: batch,
-		x:      tensor.New(tensor.Of(m.Dtype), tensor.WithShape(batch, c.Features)),
-		y:      tensor.New(tensor.Of(m.Dtype), tensor.WithShape(batch)),
+		x:      tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(batch, c.Features)),
+		y:      tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(batch)),
 		labels: make([]int, batch),
 	}
-	t.X = G.NewMatrix(g, m.Dtype, G.WithShape(batch, c.Features), G.WithName("x"), G.WithValue(t.x))
-	t.Y = G.NewVector(g, m.Dtype, G.WithShape(batch), G.WithName("y"), G.WithValue(t.y))
+	t.X = G.NewMatrix(g, tensor.Float32, G.WithShape(batch, c.Features), G.WithName("x"), G.WithValue(t.x))
+	t.Y = G.NewVector(g, tensor.Float32, G.WithShape(batch), G.WithName("y"), G.WithValue(t.y))
 	if t.Probs, err = net.Encode(t.X); err != nil {
 		return nil, err
 	}
@@ -493,21 +483,10 @@ func (t *TrainingGraph) SetBatch(d *labelcode.Dataset, rows []int, beta, gamma f
 	for i, r := range rows {
 		t.labels[i] = d.Y[r]
 	}
-	switch x := t.x.Data().(type) {
-	case []float32:
-		y := t.y.Data().([]float32)
-		for i, r := range rows {
-			copy(x[i*f:(i+1)*f], d.Row(r))
-			y[i] = float32(t.labels[i])
-		}
-	case []float64:
-		y := t.y.Data().([]float64)
-		for i, r := range rows {
-			for j, v := range d.Row(r) {
-				x[i*f+j] = float64(v)
-			}
-			y[i] = float64(t.labels[i])
-		}
+	x, y := t.x.Data().([]float32), t.y.Data().([]float32)
+	for i, r := range rows {
+		copy(x[i*f:(i+1)*f], d.Row(r))
+		y[i] = float32(t.labels[i])
 	}
 	if t.Reg != nil {
 		return t.Reg.SetBatch(t.labels, beta, gamma)

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode/internal/memtest"
 )
@@ -50,14 +49,14 @@ func TestNewModelTooLarge(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var err error
-			alloc := memtest.Allocated(func() { _, err = NewModel(tc.cfg, tensor.Float32, 1) })
+			alloc := memtest.Allocated(func() { _, err = NewModel(tc.cfg, 1) })
 			requireTooLarge(t, err, alloc, ErrConfig)
 			requireTooLarge(t, tc.cfg.Validate(), 0, ErrConfig)
 		})
 	}
 	// A raised limit admits the model the default-sized one refused.
 	cfg := Config{Features: 100, Bits: 64, Classes: 10, MaxWeights: 101*64 + 65*10}
-	m, err := NewModel(cfg, tensor.Float32, 1)
+	m, err := NewModel(cfg, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +64,7 @@ func TestNewModelTooLarge(t *testing.T) {
 		t.Fatalf("Params = %d, want %d", m.Params(), cfg.MaxWeights)
 	}
 	cfg.MaxWeights--
-	if _, err := NewModel(cfg, tensor.Float32, 1); !errors.Is(err, ErrTooLarge) {
+	if _, err := NewModel(cfg, 1); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("one weight beyond MaxWeights: %v, want ErrTooLarge", err)
 	}
 	cfg.MaxWeights = -1
@@ -110,7 +109,7 @@ func TestFitTooManyClasses(t *testing.T) {
 // TestNewTrainingGraphTooLarge refuses a batch whose activations would
 // exceed the model's weight limit.
 func TestNewTrainingGraphTooLarge(t *testing.T) {
-	m, err := NewModel(Config{Features: 4, Bits: 8, Classes: 2, MaxWeights: 1000}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: 4, Bits: 8, Classes: 2, MaxWeights: 1000}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +227,7 @@ func TestNilModel(t *testing.T) {
 // wraps around to len(x): the documented panic on a length mismatch, not
 // an index out of range or a huge allocation.
 func TestBatchRowsOverflow(t *testing.T) {
-	m, err := NewModel(Config{Features: 4, Bits: 8, Classes: 2}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: 4, Bits: 8, Classes: 2}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,8 +37,8 @@ const (
 	// MaxDim is the largest Features, Classes and hidden width: 2^31 − 1.
 	MaxDim = limits.MaxDim
 	// DefaultMaxWeights is the number of weights and biases a model may
-	// have when Config.MaxWeights is 0: 2^28 (1 GiB of float32, 2 GiB of
-	// float64). Config.MaxWeights, or WithMaxWeights for Fit, raises it.
+	// have when Config.MaxWeights is 0: 2^28 (1 GiB of float32).
+	// Config.MaxWeights, or WithMaxWeights for Fit, raises it.
 	DefaultMaxWeights = limits.DefaultMaxWeights
 )
 
@@ -90,7 +90,7 @@ func (c Config) maxWeights() int { return c.core().Limit() }
 func (c Config) widths() []int { return c.core().Widths() }
 
 // Layer is one dense layer's parameters, y = x·W + B, with W an In×Out
-// matrix and B a vector of Out, both of the model's dtype.
+// matrix and B a vector of Out, both float32.
 type Layer struct {
 	W, B *tensor.Dense
 }
@@ -101,14 +101,9 @@ func (l Layer) In() int { return l.W.Shape()[0] }
 // Out returns the layer's output width.
 func (l Layer) Out() int { return l.W.Shape()[1] }
 
-// Float32 returns copies of W (row-major) and B converted to float32.
+// Float32 returns copies of W (row-major) and B.
 func (l Layer) Float32() (w, b []float32) {
-	return toFloat32(l.W.Data()), toFloat32(l.B.Data())
-}
-
-func toFloat32(d any) []float32 {
-	w, _ := dsnccore.Layer{W: d, B: d}.Float32()
-	return w
+	return dsnccore.Layer{W: l.W.Data(), B: l.B.Data()}.Float32()
 }
 
 // core returns l as a graph-free layer sharing its backing slices; a
@@ -128,10 +123,10 @@ func layerOf(l dsnccore.Layer) Layer {
 	}
 }
 
-func newLayer(dt tensor.Dtype, in, out int) Layer {
+func newLayer(in, out int) Layer {
 	return Layer{
-		W: tensor.New(tensor.Of(dt), tensor.WithShape(in, out)),
-		B: tensor.New(tensor.Of(dt), tensor.WithShape(out)),
+		W: tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(in, out)),
+		B: tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(out)),
 	}
 }
 
@@ -139,15 +134,9 @@ func newLayer(dt tensor.Dtype, in, out int) Layer {
 // gain 1, He-like with gain sqrt(2)), and B with zeros.
 func (l Layer) initUniform(r *rand.Rand, gain float64) {
 	a := gain * math.Sqrt(6/float64(l.In()+l.Out()))
-	switch w := l.W.Data().(type) {
-	case []float32:
-		for i := range w {
-			w[i] = float32((2*r.Float64() - 1) * a)
-		}
-	case []float64:
-		for i := range w {
-			w[i] = (2*r.Float64() - 1) * a
-		}
+	w := l.W.Data().([]float32)
+	for i := range w {
+		w[i] = float32((2*r.Float64() - 1) * a)
 	}
 	l.B.Zero()
 }
@@ -172,8 +161,6 @@ func (l Layer) copyFrom(src Layer) {
 type Model struct {
 	// Config is the network's shape.
 	Config Config
-	// Dtype is tensor.Float32 or tensor.Float64.
-	Dtype tensor.Dtype
 	// Encoder holds len(Config.Hidden)+1 layers; the last maps to Bits.
 	Encoder []Layer
 	// Decoder maps a code of Bits to Classes scores.
@@ -186,26 +173,23 @@ type Model struct {
 	CodeLabels []int
 }
 
-// NewModel returns a model of the given shape and dtype (tensor.Float32 or
-// tensor.Float64) with weights drawn from seed: He-uniform for the ReLU
-// layers, Glorot-uniform for the code and decoder layers, zero biases.
-// It returns ErrConfig for an invalid shape or dtype, wrapping ErrTooLarge
+// NewModel returns a float32 model of the given shape with weights drawn
+// from seed: He-uniform for the ReLU layers, Glorot-uniform for the code
+// and decoder layers, zero biases.
+// It returns ErrConfig for an invalid shape, wrapping ErrTooLarge
 // as well for a width above MaxDim or more weights than cfg.MaxWeights
 // (DefaultMaxWeights when 0): see Config.Validate, which runs before
 // anything is allocated.
-func NewModel(cfg Config, dtype tensor.Dtype, seed uint64) (*Model, error) {
+func NewModel(cfg Config, seed uint64) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if dtype != tensor.Float32 && dtype != tensor.Float64 {
-		return nil, fmt.Errorf("%w: dtype %v, want float32 or float64", ErrConfig, dtype)
-	}
 	cfg.Hidden = append([]int(nil), cfg.Hidden...)
 	r := rand.New(rand.NewPCG(seed, 0x64736e63_696e6974))
-	m := &Model{Config: cfg, Dtype: dtype}
+	m := &Model{Config: cfg}
 	w := cfg.widths()
 	for i := 0; i+1 < len(w); i++ {
-		l := newLayer(dtype, w[i], w[i+1])
+		l := newLayer(w[i], w[i+1])
 		gain := 1.0
 		if i+2 < len(w) {
 			gain = math.Sqrt2
@@ -213,7 +197,7 @@ func NewModel(cfg Config, dtype tensor.Dtype, seed uint64) (*Model, error) {
 		l.initUniform(r, gain)
 		m.Encoder = append(m.Encoder, l)
 	}
-	m.Decoder = newLayer(dtype, cfg.Bits, cfg.Classes)
+	m.Decoder = newLayer(cfg.Bits, cfg.Classes)
 	m.Decoder.initUniform(r, 1)
 	return m, nil
 }
@@ -222,7 +206,7 @@ func NewModel(cfg Config, dtype tensor.Dtype, seed uint64) (*Model, error) {
 // {0, 1}: Decoder itself, unless Config.Symmetric, in which case the decoder
 // of s = 2b − 1 is folded into W′ = 2W and B′ = B − Σ_j W_j (W_j the row of
 // bit j), so that b·W′ + B′ = (2b − 1)·W + B. The folded sums are taken in
-// float64 and rounded once to the model's dtype. Predictors, ValidationAccuracy
+// float64 and rounded once to float32. Predictors, ValidationAccuracy
 // and Fit's validation decode with it. Cost O(Bits·Classes) when folding.
 func (m *Model) BinaryDecoder() Layer {
 	if !m.Config.Symmetric {
@@ -245,7 +229,7 @@ func (m *Model) Params() int {
 
 // Clone returns a deep copy of m.
 func (m *Model) Clone() *Model {
-	c := &Model{Config: m.Config, Dtype: m.Dtype, Decoder: m.Decoder.clone()}
+	c := &Model{Config: m.Config, Decoder: m.Decoder.clone()}
 	c.Config.Hidden = append([]int(nil), m.Config.Hidden...)
 	for _, l := range m.Encoder {
 		c.Encoder = append(c.Encoder, l.clone())
@@ -264,11 +248,8 @@ func (m *Model) copyWeights(src *Model) {
 }
 
 // check verifies that m is not nil, that its config is valid, that the
-// layers match the config and dtype and that every weight is finite.
+// layers are float32 and match the config and that every weight is finite.
 func (m *Model) check() error {
-	if m != nil && m.Dtype != tensor.Float32 && m.Dtype != tensor.Float64 {
-		return fmt.Errorf("%w: dtype %v, want float32 or float64", ErrShape, m.Dtype)
-	}
 	return m.core().Check()
 }
 
@@ -277,32 +258,37 @@ func (m *Model) core() *dsnccore.Model {
 	if m == nil {
 		return nil
 	}
-	c := &dsnccore.Model{Config: m.Config.core(), Float64: m.Dtype == tensor.Float64, Decoder: m.Decoder.core(), Codes: m.Codes, CodeLabels: m.CodeLabels}
+	c := &dsnccore.Model{Config: m.Config.core(), Decoder: m.Decoder.core(), Codes: m.Codes, CodeLabels: m.CodeLabels}
 	for _, l := range m.Encoder {
 		c.Encoder = append(c.Encoder, l.core())
 	}
 	return c
 }
 
-// modelOf wraps a graph-free model as a Model sharing its slices.
+// modelOf wraps a graph-free model as a Model sharing its slices. The
+// weights of a float64 model (a file can hold them) are rounded to
+// float32 copies.
 func modelOf(c *dsnccore.Model) *Model {
 	cfg := c.Config
-	m := &Model{Config: Config{Features: cfg.Features, Hidden: cfg.Hidden, Bits: cfg.Bits, Classes: cfg.Classes, Symmetric: cfg.Symmetric, MaxWeights: cfg.MaxWeights},
-		Dtype: tensor.Float32, Decoder: layerOf(c.Decoder), Codes: c.Codes, CodeLabels: c.CodeLabels}
-	if c.Float64 {
-		m.Dtype = tensor.Float64
+	layer := func(l dsnccore.Layer) Layer {
+		if c.Float64 {
+			l.W, l.B = l.Float32()
+		}
+		return layerOf(l)
 	}
+	m := &Model{Config: Config{Features: cfg.Features, Hidden: cfg.Hidden, Bits: cfg.Bits, Classes: cfg.Classes, Symmetric: cfg.Symmetric, MaxWeights: cfg.MaxWeights},
+		Decoder: layer(c.Decoder), Codes: c.Codes, CodeLabels: c.CodeLabels}
 	for _, l := range c.Encoder {
-		m.Encoder = append(m.Encoder, layerOf(l))
+		m.Encoder = append(m.Encoder, layer(l))
 	}
 	return m
 }
 
-// String summarises the model: shape, dtype, parameter counts per layer and
+// String summarises the model: shape, parameter counts per layer and
 // the number of stored training codes.
 func (m *Model) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "DSNC model (%v): %d features → ", m.Dtype, m.Config.Features)
+	fmt.Fprintf(&b, "DSNC model (float32): %d features → ", m.Config.Features)
 	for _, h := range m.Config.Hidden {
 		fmt.Fprintf(&b, "%d ReLU → ", h)
 	}

@@ -48,15 +48,14 @@ func WithSchedule(s Schedule) Option { return func(st *settings) { st.schedule =
 // allocates only the slice headers of the gradients.
 type Adam struct {
 	opt  *nntrain.Adam
-	f64  bool
 	lens []int // lengths of the weight slices
 	g32  [][]float32
-	g64  [][]float64
 }
 
 // NewAdam returns an optimizer of m's weights (encoder then decoder, W then
 // B of each layer: the order of Net.Learnables) with learning rate lr.
-// It returns ErrConfig unless lr is positive and finite, and for a nil m.
+// It returns ErrConfig unless lr is positive and finite, and for a nil m,
+// and ErrShape for weights that are not float32.
 func NewAdam(m *Model, lr float64) (*Adam, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: NewAdam: nil model", ErrConfig)
@@ -65,23 +64,16 @@ func NewAdam(m *Model, lr float64) (*Adam, error) {
 		return nil, fmt.Errorf("%w: learning rate %v", ErrConfig, lr)
 	}
 	var p32 [][]float32
-	var p64 [][]float64
 	var lens []int
 	for _, l := range m.layers() {
 		for _, t := range []*tensor.Dense{l.W, l.B} {
-			switch d := t.Data().(type) {
-			case []float32:
-				p32 = append(p32, d)
-				lens = append(lens, len(d))
-			case []float64:
-				p64 = append(p64, d)
-				lens = append(lens, len(d))
+			d, ok := t.Data().([]float32)
+			if !ok {
+				return nil, fmt.Errorf("%w: NewAdam: weights of %T, want []float32", ErrShape, t.Data())
 			}
+			p32 = append(p32, d)
+			lens = append(lens, len(d))
 		}
-	}
-	if m.Dtype == tensor.Float64 {
-		opt, err := nntrain.NewAdam64(p64, lr)
-		return &Adam{opt: opt, f64: true, lens: lens}, err
 	}
 	opt, err := nntrain.NewAdam(p32, lr)
 	return &Adam{opt: opt, lens: lens}, err
@@ -108,16 +100,12 @@ func (a *Adam) Steps() int { return a.opt.Steps() }
 // G.Grad returned for Net.Learnables()), after a run of their graph. It
 // returns ErrShape when there are not as many gradients as weights, a
 // gradient has not been computed, or one does not match its weight's
-// length or dtype.
+// length or is not float32.
 func (a *Adam) Step(grads G.Nodes) error {
 	if len(grads) != len(a.lens) {
 		return fmt.Errorf("%w: %d gradients for %d weight tensors", ErrShape, len(grads), len(a.lens))
 	}
-	if a.f64 {
-		a.g64 = a.g64[:0]
-	} else {
-		a.g32 = a.g32[:0]
-	}
+	a.g32 = a.g32[:0]
 	for i, n := range grads {
 		v := n.Value()
 		if v == nil {
@@ -126,25 +114,12 @@ func (a *Adam) Step(grads G.Nodes) error {
 		if v.Shape().TotalSize() != a.lens[i] {
 			return fmt.Errorf("%w: gradient %d has %d values, its weight %d", ErrShape, i, v.Shape().TotalSize(), a.lens[i])
 		}
-		switch d := v.Data().(type) {
-		case []float32:
-			if a.f64 {
-				return fmt.Errorf("%w: gradient %d holds float32, the model float64", ErrShape, i)
-			}
-			a.g32 = append(a.g32, d)
-		case []float64:
-			if !a.f64 {
-				return fmt.Errorf("%w: gradient %d holds float64, the model float32", ErrShape, i)
-			}
-			a.g64 = append(a.g64, d)
-		default:
-			return fmt.Errorf("%w: gradient %d holds %T", ErrShape, i, d)
+		d, ok := v.Data().([]float32)
+		if !ok {
+			return fmt.Errorf("%w: gradient %d holds %T, want []float32", ErrShape, i, v.Data())
 		}
+		a.g32 = append(a.g32, d)
 	}
-	if a.f64 {
-		a.opt.Step64(a.g64)
-	} else {
-		a.opt.Step(a.g32)
-	}
+	a.opt.Step(a.g32)
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/hamming"
@@ -117,7 +116,7 @@ func TestPredictorMatchesReference(t *testing.T) {
 func TestPredictorVotes(t *testing.T) {
 	// three codes at distances 0, 1, 1 with labels 5, 7, 7: 1-NN says 5,
 	// 3-NN says 7; with a 2-2 split the nearer first vote wins.
-	m, err := NewModel(Config{Features: 2, Bits: 8, Classes: 9}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: 2, Bits: 8, Classes: 9}, 1)
 	require.NoError(t, err)
 	m.Codes = []uint64{0b0000, 0b0001, 0b0010, 0b0100}
 	m.CodeLabels = []int{5, 7, 7, 3}
@@ -200,7 +199,7 @@ func TestPredictorAllocs(t *testing.T) {
 }
 
 func TestPredictorErrors(t *testing.T) {
-	m, err := NewModel(Config{Features: 3, Bits: 30, Classes: 4}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: 3, Bits: 30, Classes: 4}, 1)
 	require.NoError(t, err)
 	_, err = NewPredictor(m, Decoding{Kind: NearestDecoding})
 	require.True(t, errors.Is(err, ErrNotFitted), "%v", err)

@@ -10,15 +10,14 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/dsnccore"
 )
 
 func requireSameModel(t *testing.T, a, b *Model) {
 	t.Helper()
 	require.Equal(t, a.Config, b.Config)
-	require.Equal(t, a.Dtype, b.Dtype)
 	require.Equal(t, weightsOf(t, a), weightsOf(t, b))
 	require.Equal(t, a.Codes, b.Codes)
 	require.Equal(t, a.CodeLabels, b.CodeLabels)
@@ -33,14 +32,14 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	requireSameModel(t, m, got)
 
-	// float64, hidden layers, no training codes, bits beyond a word
-	m64, err := NewModel(Config{Features: 5, Hidden: []int{4, 3}, Bits: 130, Classes: 6}, tensor.Float64, 4)
+	// hidden layers, no training codes, bits beyond a word
+	m2, err := NewModel(Config{Features: 5, Hidden: []int{4, 3}, Bits: 130, Classes: 6}, 4)
 	require.NoError(t, err)
-	b, err := m64.MarshalBinary()
+	b, err := m2.MarshalBinary()
 	require.NoError(t, err)
 	var back Model
 	require.NoError(t, back.UnmarshalBinary(b))
-	requireSameModel(t, m64, &back)
+	requireSameModel(t, m2, &back)
 
 	// a predictor keeps its decoder choice and predicts the same
 	p, err := NewPredictor(m, Decoding{Kind: NearestDecoding, Neighbors: 3})
@@ -138,26 +137,89 @@ func TestLoadBadFiles(t *testing.T) {
 	require.True(t, errors.Is(err, ErrTruncated), "%v", err)
 }
 
-// fuzzModels returns small valid models and decoder choices that seed
-// FuzzUnmarshal: float32 and float64, symmetric or not, with and without
-// hidden layers and training codes, codes of one and of two words, every
-// decoder kind.
-func fuzzModels(f *testing.F) []*Predictor {
+// marshal64 encodes m and dec as a model file with float64 weights (m's
+// float32 weights widened, so loading it gives m back).
+func marshal64(t testing.TB, m *Model, dec Decoding) []byte {
+	t.Helper()
+	c := m.core()
+	c.Float64 = true
+	widen := func(l dsnccore.Layer) dsnccore.Layer {
+		l.W, l.B = dsnccore.ToFloat64(l.W), dsnccore.ToFloat64(l.B)
+		return l
+	}
+	c.Encoder = append([]dsnccore.Layer(nil), c.Encoder...)
+	for i, l := range c.Encoder {
+		c.Encoder[i] = widen(l)
+	}
+	c.Decoder = widen(c.Decoder)
+	data, err := dsnccore.Marshal(c, dec.core())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestLoadFloat64File checks that a model file with float64 weights loads
+// with the weights rounded to float32 and predicts as the float32 model.
+func TestLoadFloat64File(t *testing.T) {
+	m, _, te := trainedSmall(t, 20)
+	dec := Decoding{Kind: NearestDecoding}
+	data := marshal64(t, m, dec)
+	got, err := UnmarshalPredictor(data)
+	require.NoError(t, err)
+	requireSameModel(t, m, got.Model())
+	require.Equal(t, dec, got.Decoding())
+	p, err := NewPredictor(m, dec)
+	require.NoError(t, err)
+	want, err := p.PredictBatch(te.X, te.Len(), nil)
+	require.NoError(t, err)
+	have, err := got.PredictBatch(te.X, te.Len(), nil)
+	require.NoError(t, err)
+	require.Equal(t, want, have)
+
+	// a weight that float32 cannot hold is rounded
+	c := m.core()
+	c.Float64 = true
+	c.Decoder.W, c.Decoder.B = dsnccore.ToFloat64(c.Decoder.W), dsnccore.ToFloat64(c.Decoder.B)
+	c.Encoder = nil
+	for _, l := range m.Encoder {
+		w, b := l.Float32()
+		c.Encoder = append(c.Encoder, dsnccore.Layer{In: l.In(), Out: l.Out(), W: dsnccore.ToFloat64(w), B: dsnccore.ToFloat64(b)})
+	}
+	c.Decoder.W.([]float64)[1] = 0.1
+	data, err = dsnccore.Marshal(c, dsnccore.Decoding{})
+	require.NoError(t, err)
+	var back Model
+	require.NoError(t, back.UnmarshalBinary(data))
+	require.Equal(t, float32(0.1), back.Decoder.W.Data().([]float32)[1])
+}
+
+// fuzzSeed is a valid model file and its model's configuration.
+type fuzzSeed struct {
+	data []byte
+	cfg  Config
+}
+
+// fuzzModels returns small valid model files that seed FuzzUnmarshal:
+// float32 and float64 weights, symmetric or not, with and without hidden
+// layers and training codes, codes of one and of two words, every decoder
+// kind.
+func fuzzModels(f *testing.F) []fuzzSeed {
 	f.Helper()
-	var out []*Predictor
+	var out []fuzzSeed
 	for i, tc := range []struct {
 		cfg   Config
-		dtype tensor.Dtype
+		f64   bool
 		codes []uint64
 		dec   Decoding
 	}{
-		{Config{Features: 3, Hidden: []int{2}, Bits: 9, Classes: 3}, tensor.Float32, []uint64{3, 7}, Decoding{Kind: NearestDecoding, Neighbors: 2}},
-		{Config{Features: 2, Bits: 5, Classes: 2, Symmetric: true}, tensor.Float32, nil, Decoding{}},
-		{Config{Features: 2, Bits: 4, Classes: 3, Symmetric: true}, tensor.Float64, []uint64{1, 2, 15}, Decoding{Kind: TableDecoding, TableOf: NearestDecoding}},
-		{Config{Features: 1, Hidden: []int{2, 1}, Bits: 3, Classes: 2}, tensor.Float64, nil, Decoding{Kind: TableDecoding}},
-		{Config{Features: 2, Bits: 65, Classes: 2, Symmetric: true}, tensor.Float32, []uint64{5, 1, 6, 0}, Decoding{Kind: NearestDecoding}},
+		{Config{Features: 3, Hidden: []int{2}, Bits: 9, Classes: 3}, false, []uint64{3, 7}, Decoding{Kind: NearestDecoding, Neighbors: 2}},
+		{Config{Features: 2, Bits: 5, Classes: 2, Symmetric: true}, false, nil, Decoding{}},
+		{Config{Features: 2, Bits: 4, Classes: 3, Symmetric: true}, true, []uint64{1, 2, 15}, Decoding{Kind: TableDecoding, TableOf: NearestDecoding}},
+		{Config{Features: 1, Hidden: []int{2, 1}, Bits: 3, Classes: 2}, true, nil, Decoding{Kind: TableDecoding}},
+		{Config{Features: 2, Bits: 65, Classes: 2, Symmetric: true}, false, []uint64{5, 1, 6, 0}, Decoding{Kind: NearestDecoding}},
 	} {
-		m, err := NewModel(tc.cfg, tc.dtype, uint64(i))
+		m, err := NewModel(tc.cfg, uint64(i))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -166,11 +228,19 @@ func fuzzModels(f *testing.F) []*Predictor {
 			m.Codes = append(m.Codes, tc.codes[j:j+w]...)
 			m.CodeLabels = append(m.CodeLabels, (j/w)%tc.cfg.Classes)
 		}
-		p, err := NewPredictor(m, tc.dec)
-		if err != nil {
-			f.Fatal(err)
+		var data []byte
+		if tc.f64 {
+			data = marshal64(f, m, tc.dec)
+		} else {
+			p, err := NewPredictor(m, tc.dec)
+			if err != nil {
+				f.Fatal(err)
+			}
+			if data, err = p.MarshalBinary(); err != nil {
+				f.Fatal(err)
+			}
 		}
-		out = append(out, p)
+		out = append(out, fuzzSeed{data, tc.cfg})
 	}
 	return out
 }
@@ -179,14 +249,12 @@ func fuzzModels(f *testing.F) []*Predictor {
 // valid header and checksum (version 1 when v1 is set, else 2), so the
 // parser behind the checksum is reached, and also reads the raw bytes as a
 // whole file, for the header checks. Whatever loads must predict, marshal
-// back to the same bytes (version 2) and hold no more weights than the
-// file had bytes for.
+// back to the same bytes (version 2 with float32 weights; float64 weights
+// load rounded to float32) and hold no more weights than the file had
+// bytes for.
 func FuzzUnmarshal(f *testing.F) {
-	for _, p := range fuzzModels(f) {
-		data, err := p.MarshalBinary()
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, seed := range fuzzModels(f) {
+		data := seed.data
 		body := data[headerLen : len(data)-4]
 		if !bytes.Equal(modelFile(fileVersion, body), data) {
 			f.Fatal("modelFile does not rebuild the file around its body")
@@ -195,8 +263,8 @@ func FuzzUnmarshal(f *testing.F) {
 		f.Add(data, false)
 		f.Add(body[:len(body)/2], false)
 		// version 1: the same body without the flags byte
-		flagsAt := 1 + 4*(4+len(p.Model().Config.Hidden))
-		if !p.Model().Config.Symmetric {
+		flagsAt := 1 + 4*(4+len(seed.cfg.Hidden))
+		if !seed.cfg.Symmetric {
 			old := append(append([]byte(nil), body[:flagsAt]...), body[flagsAt+1:]...)
 			if _, _, err := unmarshal(modelFile(1, old)); err != nil {
 				f.Fatalf("version 1 seed: %v", err)
@@ -233,8 +301,12 @@ func checkUnmarshal(t *testing.T, data []byte, version uint32) {
 		}
 		return
 	}
+	c, _, err := dsnccore.Unmarshal(data)
+	if err != nil {
+		t.Fatalf("unmarshal loads, dsnccore.Unmarshal fails: %v", err)
+	}
 	size := 4
-	if m.Dtype == tensor.Float64 {
+	if c.Float64 {
 		size = 8
 	}
 	if m.Params() > len(data)/size {
@@ -253,7 +325,7 @@ func checkUnmarshal(t *testing.T, data []byte, version uint32) {
 	if _, err := p.Predict(x); err != nil {
 		t.Fatal(err)
 	}
-	if version == fileVersion {
+	if version == fileVersion && !c.Float64 {
 		out, err := p.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)
@@ -267,7 +339,7 @@ func checkUnmarshal(t *testing.T, data []byte, version uint32) {
 // TestSaveKeepsMode checks that saving over a model file keeps the file's
 // mode, and that a new file is 0644.
 func TestSaveKeepsMode(t *testing.T) {
-	m, err := NewModel(Config{Features: 3, Bits: 4, Classes: 2}, tensor.Float32, 1)
+	m, err := NewModel(Config{Features: 3, Bits: 4, Classes: 2}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

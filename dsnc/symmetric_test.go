@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode"
 )
@@ -88,82 +87,75 @@ func TestSymmetricCodesPreventCollapse(t *testing.T) {
 // codes with the folded weights, and Fit's validation accuracy to be the
 // accuracy of those logits.
 func TestSymmetricLogitsMatchFoldedDecoder(t *testing.T) {
-	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
-		const rows = 40
-		cfg := Config{Features: 12, Hidden: []int{10}, Bits: 70, Classes: 9, Symmetric: true}
-		m, err := NewModel(cfg, dt, 3)
-		require.NoError(t, err)
-		// non-zero biases, so that folding B matters beyond Σ W
-		rb := rand.New(rand.NewPCG(3, 3))
-		for i := range cfg.Classes {
-			switch b := m.Decoder.B.Data().(type) {
-			case []float32:
-				b[i] = float32(rb.NormFloat64())
-			case []float64:
-				b[i] = rb.NormFloat64()
+	const rows = 40
+	cfg := Config{Features: 12, Hidden: []int{10}, Bits: 70, Classes: 9, Symmetric: true}
+	m, err := NewModel(cfg, 3)
+	require.NoError(t, err)
+	// non-zero biases, so that folding B matters beyond Σ W
+	rb := rand.New(rand.NewPCG(3, 3))
+	for i := range cfg.Classes {
+		m.Decoder.B.Data().([]float32)[i] = float32(rb.NormFloat64())
+	}
+	d := blobs(t, cfg.Classes, rows/cfg.Classes+1, cfg.Features, 1, 5)
+	d = d.Subset(rand.New(rand.NewPCG(1, 1)).Perm(d.Len())[:rows])
+	tg, err := NewTrainingGraph(m, rows, false, 1)
+	require.NoError(t, err)
+	require.True(t, tg.Net.Symmetric)
+	require.NoError(t, SetMode(tg.Bits, Threshold))
+	all := make([]int, rows)
+	for i := range all {
+		all[i] = i
+	}
+	require.NoError(t, tg.SetBatch(d, all, 0, 0))
+	vm := G.NewTapeMachine(tg.Graph, G.TraceExec())
+	require.NoError(t, vm.RunAll())
+	logits, bits := floats(t, tg.Logits.Value()), floats(t, tg.Bits.Value())
+	vm.Close()
+
+	lab := newLinearLabeler(m)
+	raw, rawB := m.Decoder.Float32()
+	var s scratch
+	code := make([]uint64, 2)
+	correct, rawDiffers := 0, false
+	for r := range rows {
+		clear(code)
+		for i := range cfg.Bits {
+			if bits[r*cfg.Bits+i] == 1 {
+				code[i/64] |= 1 << (i % 64)
 			}
 		}
-		d := blobs(t, cfg.Classes, rows/cfg.Classes+1, cfg.Features, 1, 5)
-		d = d.Subset(rand.New(rand.NewPCG(1, 1)).Perm(d.Len())[:rows])
-		tg, err := NewTrainingGraph(m, rows, false, 1)
+		got, err := lab.Label(code, &s)
 		require.NoError(t, err)
-		require.True(t, tg.Net.Symmetric)
-		require.NoError(t, SetMode(tg.Bits, Threshold))
-		all := make([]int, rows)
-		for i := range all {
-			all[i] = i
+		scores := lab.Scores(code, &s)
+		want := logits[r*cfg.Classes : (r+1)*cfg.Classes]
+		best := 0
+		for k, v := range want {
+			require.InDelta(t, v, float64(scores[k]), 1e-4*(1+math.Abs(v)), "row %d class %d", r, k)
+			if v > want[best] {
+				best = k
+			}
 		}
-		require.NoError(t, tg.SetBatch(d, all, 0, 0))
-		vm := G.NewTapeMachine(tg.Graph, G.TraceExec())
-		require.NoError(t, vm.RunAll())
-		logits, bits := floats(t, tg.Logits.Value()), floats(t, tg.Bits.Value())
-		vm.Close()
-
-		lab := newLinearLabeler(m)
-		raw, rawB := m.Decoder.Float32()
-		var s scratch
-		code := make([]uint64, 2)
-		correct, rawDiffers := 0, false
-		for r := range rows {
-			clear(code)
+		// the unfolded decoder on the 0/1 code scores differently
+		for k, v := range want {
+			u := float64(rawB[k])
 			for i := range cfg.Bits {
 				if bits[r*cfg.Bits+i] == 1 {
-					code[i/64] |= 1 << (i % 64)
+					u += float64(raw[i*cfg.Classes+k])
 				}
 			}
-			got, err := lab.Label(code, &s)
-			require.NoError(t, err)
-			scores := lab.Scores(code, &s)
-			want := logits[r*cfg.Classes : (r+1)*cfg.Classes]
-			best := 0
-			for k, v := range want {
-				require.InDelta(t, v, float64(scores[k]), 1e-4*(1+math.Abs(v)), "%v row %d class %d", dt, r, k)
-				if v > want[best] {
-					best = k
-				}
-			}
-			// the unfolded decoder on the 0/1 code scores differently
-			for k, v := range want {
-				u := float64(rawB[k])
-				for i := range cfg.Bits {
-					if bits[r*cfg.Bits+i] == 1 {
-						u += float64(raw[i*cfg.Classes+k])
-					}
-				}
-				if math.Abs(u-v) > 1e-2 {
-					rawDiffers = true
-				}
-			}
-			require.Equal(t, best, got)
-			if best == d.Y[r] {
-				correct++
+			if math.Abs(u-v) > 1e-2 {
+				rawDiffers = true
 			}
 		}
-		require.True(t, rawDiffers)
-		acc, err := ValidationAccuracy(m, d)
-		require.NoError(t, err)
-		require.Equal(t, float64(correct)/rows, acc, "%v", dt)
+		require.Equal(t, best, got)
+		if best == d.Y[r] {
+			correct++
+		}
 	}
+	require.True(t, rawDiffers)
+	acc, err := ValidationAccuracy(m, d)
+	require.NoError(t, err)
+	require.Equal(t, float64(correct)/rows, acc)
 }
 
 // TestSymmetricSaveLoad checks that a symmetric model keeps the option
@@ -202,7 +194,7 @@ func TestSymmetricSaveLoad(t *testing.T) {
 
 	// version 1: the same body without the flags byte
 	cfg := Config{Features: 5, Hidden: []int{4, 3}, Bits: 9, Classes: 4}
-	old, err := NewModel(cfg, tensor.Float32, 1)
+	old, err := NewModel(cfg, 1)
 	require.NoError(t, err)
 	v2, err := old.MarshalBinary()
 	require.NoError(t, err)

@@ -41,7 +41,6 @@ import (
 	"time"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/dsnc"
@@ -170,7 +169,7 @@ func warm(warmup, epoch, batch, batches int) float64 {
 // default does (dsnc.WithSymmetricCodes).
 func trainLoop(ctx context.Context, train, val *labelcode.Dataset, s loopSettings) (*dsnc.Model, *dsnc.History, error) {
 	m, err := dsnc.NewModel(dsnc.Config{Features: train.Features, Hidden: s.Hidden, Bits: s.Bits, Classes: train.Classes, Symmetric: true},
-		tensor.Float32, s.Seed)
+		s.Seed)
 	if err != nil {
 		return nil, nil, err
 	}

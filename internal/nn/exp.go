@@ -57,15 +57,3 @@ func Scale32(dst, src []float32, a float32) {
 		dst[j] = a * v
 	}
 }
-
-// ExpShiftSum64 is expShiftSum32 for float64, with math.Exp.
-func ExpShiftSum64(dst, x []float64, shift float64) float64 {
-	dst = dst[:len(x)]
-	var s float64
-	for j, v := range x {
-		e := math.Exp(v - shift)
-		dst[j] = e
-		s += e
-	}
-	return s
-}

@@ -8,8 +8,8 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Adam is the Adam optimizer (Kingma and Ba 2015) updating float32 or
-// float64 weight slices in place, with bias correction:
+// Adam is the Adam optimizer (Kingma and Ba 2015) updating float32
+// weight slices in place, with bias correction:
 //
 //	m ← β1·m + (1-β1)·g,  v ← β2·v + (1-β2)·g²
 //	w ← w - lr·(m/(1-β1ᵗ)) / (sqrt(v/(1-β2ᵗ)) + ε)
@@ -21,14 +21,13 @@ import (
 // weights bit for bit; it does it in one pass over every weight, without
 // temporaries, on GOMAXPROCS goroutines (each element is updated from its
 // own values alone, so the split changes nothing). It allocates its two
-// moment slices once, in NewAdam or NewAdam64, and nothing per step beyond
+// moment slices once, in NewAdam, and nothing per step beyond
 // starting the goroutines. Unlike AdamSolver it leaves the gradients as
 // they are.
 type Adam struct {
 	LearningRate, Beta1, Beta2, Epsilon float64
 
 	p32, m32, v32 [][]float32
-	p64, m64, v64 [][]float64
 	t             int
 }
 
@@ -48,20 +47,6 @@ func NewAdam(params [][]float32, lr float64) (*Adam, error) {
 	return a, nil
 }
 
-// NewAdam64 is NewAdam for float64 params; step it with Step64.
-func NewAdam64(params [][]float64, lr float64) (*Adam, error) {
-	a, err := newAdam(lr)
-	if err != nil {
-		return nil, err
-	}
-	a.p64 = params
-	for _, p := range params {
-		a.m64 = append(a.m64, make([]float64, len(p)))
-		a.v64 = append(a.v64, make([]float64, len(p)))
-	}
-	return a, nil
-}
-
 func newAdam(lr float64) (*Adam, error) {
 	if err := CheckRate(lr); err != nil {
 		return nil, err
@@ -73,10 +58,9 @@ func newAdam(lr float64) (*Adam, error) {
 func (a *Adam) Steps() int { return a.t }
 
 // Step applies one update from grads, parallel to the float32 params given
-// to NewAdam. It panics if the lengths do not match or the optimizer was
-// made by NewAdam64.
+// to NewAdam. It panics if the lengths do not match.
 func (a *Adam) Step(grads [][]float32) {
-	if len(grads) != len(a.p32) || a.p64 != nil {
+	if len(grads) != len(a.p32) {
 		panic("nntrain: Adam.Step: grads do not match params")
 	}
 	a.t++
@@ -101,42 +85,11 @@ func (a *Adam) Step(grads [][]float32) {
 	}
 }
 
-// Step64 applies one update from grads, parallel to the float64 params
-// given to NewAdam64. It panics if the lengths do not match or the
-// optimizer was made by NewAdam.
-func (a *Adam) Step64(grads [][]float64) {
-	if len(grads) != len(a.p64) || a.p32 != nil {
-		panic("nntrain: Adam.Step64: grads do not match params")
-	}
-	a.t++
-	c1 := 1 - math.Pow(a.Beta1, float64(a.t))
-	c2 := 1 - math.Pow(a.Beta2, float64(a.t))
-	k := adamConsts64{
-		b1: a.Beta1, b2: a.Beta2, omb1: 1 - a.Beta1, omb2: 1 - a.Beta2,
-		eps: a.Epsilon, negEta: -a.LearningRate, cv1: 1 / c1, cv2: 1 / c2,
-		fused: gorgoniaFuses64(),
-	}
-	for i, p := range a.p64 {
-		g, m, v := grads[i], a.m64[i], a.v64[i]
-		if len(g) != len(p) {
-			panic("nntrain: Adam.Step64: gradient length does not match its parameter")
-		}
-		nn.ParallelFor(len(p), nn.ParallelMin, func(lo, hi int) {
-			adamUpdate64(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], k)
-		})
-	}
-}
-
 // adamConsts32 are the constants of one step; the assembly kernel reads
 // the eight floats in this order. fused says whether gorgonia's MulIncr
 // loops fuse (see adamUpdate32).
 type adamConsts32 struct {
 	b1, b2, omb1, omb2, eps, negEta, cv1, cv2 float32
-	fused                                     bool
-}
-
-type adamConsts64 struct {
-	b1, b2, omb1, omb2, eps, negEta, cv1, cv2 float64
 	fused                                     bool
 }
 
@@ -179,33 +132,10 @@ func adamUpdate32(p, g, m, v []float32, k adamConsts32) {
 	}
 }
 
-func adamUpdate64(p, g, m, v []float64, k adamConsts64) {
-	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
-	for j := range p {
-		gj := g[j]
-		t1 := float64(gj * k.omb1)
-		g2 := float64(gj * gj)
-		g2 = float64(g2 * k.omb2)
-		if k.fused {
-			t1 = math.FMA(m[j], k.b1, t1)
-			g2 = math.FMA(v[j], k.b2, g2)
-		} else {
-			t1 += float64(m[j] * k.b1)
-			g2 += float64(v[j] * k.b2)
-		}
-		m[j], v[j] = t1, g2
-		mh := float64(t1 * k.cv1)
-		vh := math.Sqrt(float64(g2*k.cv2)) + k.eps
-		mh = float64(mh * k.negEta)
-		p[j] += mh / vh
-	}
-}
-
-// gorgoniaFuses32 and gorgoniaFuses64 report whether this build compiles
-// gorgonia's MulIncr loops with fused multiply-adds, by running one on
-// values whose exact product 1 + 2^-11 + 2^-24 (1 + 2^-26 + 2^-54 for
-// float64) loses
-// its last term when rounded before the sum.
+// gorgoniaFuses32 reports whether this build compiles gorgonia's MulIncr
+// loops with fused multiply-adds, by running one on values whose exact
+// product 1 + 2^-11 + 2^-24 loses its last term when rounded before the
+// sum.
 var gorgoniaFuses32 = sync.OnceValue(func() bool {
 	a := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{1 + 1.0/(1<<12), 1 + 1.0/(1<<12)}))
 	incr := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{-(1 + 1.0/(1<<11)), -(1 + 1.0/(1<<11))}))
@@ -213,13 +143,4 @@ var gorgoniaFuses32 = sync.OnceValue(func() bool {
 		panic("nntrain: probing gorgonia's arithmetic: " + err.Error())
 	}
 	return incr.Data().([]float32)[0] != 0
-})
-
-var gorgoniaFuses64 = sync.OnceValue(func() bool {
-	a := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1 + 1.0/(1<<27), 1 + 1.0/(1<<27)}))
-	incr := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{-(1 + 1.0/(1<<26)), -(1 + 1.0/(1<<26))}))
-	if _, err := tensor.Mul(a, float64(1+1.0/(1<<27)), tensor.WithIncr(incr), tensor.UseUnsafe()); err != nil {
-		panic("nntrain: probing gorgonia's arithmetic: " + err.Error())
-	}
-	return incr.Data().([]float64)[0] != 0
 })

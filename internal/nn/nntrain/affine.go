@@ -9,7 +9,6 @@ import (
 	"github.com/chewxy/hm"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/gonum/blas/blas64"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -41,14 +40,14 @@ func (a Activation) String() string {
 
 // Affine adds y = act(x·W + b) to the graph of x as one op: x is a B×In
 // matrix node, w an In×Out matrix node and b a vector of Out or a 1×Out
-// matrix node, all float32 or all float64. Forward is one BLAS matrix
+// matrix node, all float32. Forward is one BLAS matrix
 // product onto the rows of b plus the activation; backward is the
 // activation's derivative (one elementwise pass, skipped for Identity),
 // dW = xᵀ·dZ and dx = dZ·Wᵀ (one BLAS product each) and db = the column
 // sums of dZ, each a node of its own that writes into a buffer it keeps
 // from run to run, so a training step allocates nothing. The elementwise
 // passes split rows or columns between GOMAXPROCS goroutines without
-// changing any result, and the products run on the BLAS of blas32/blas64
+// changing any result, and the products run on the BLAS of blas32
 // (OpenBLAS in a build with the openblas tag).
 //
 // The op is differentiable in w and b, and in x when x is computed by an
@@ -57,8 +56,8 @@ func (a Activation) String() string {
 // refuses x as a wrt node. Both gorgonia machines are supported (SymDiff
 // for the tape machine, DoDiff for the LispMachine).
 //
-// It returns ErrSpec for shapes that do not fit, mixed or unsupported
-// dtypes, or an unknown activation.
+// It returns ErrSpec for shapes that do not fit, an input that is not
+// float32, or an unknown activation.
 func Affine(x, w, b *G.Node, act Activation) (*G.Node, error) {
 	if act > Sigmoid {
 		return nil, fmt.Errorf("%w: activation %d", nn.ErrSpec, act)
@@ -75,8 +74,8 @@ func Affine(x, w, b *G.Node, act Activation) (*G.Node, error) {
 		return nil, fmt.Errorf("%w: bias of shape %v for %d outputs", nn.ErrSpec, bs, out)
 	}
 	dt := x.Dtype()
-	if (dt != tensor.Float32 && dt != tensor.Float64) || w.Dtype() != dt || b.Dtype() != dt {
-		return nil, fmt.Errorf("%w: Affine of %v, %v and %v, want all float32 or all float64", nn.ErrSpec, dt, w.Dtype(), b.Dtype())
+	if dt != tensor.Float32 || w.Dtype() != dt || b.Dtype() != dt {
+		return nil, fmt.Errorf("%w: Affine of %v, %v and %v, want all float32", nn.ErrSpec, dt, w.Dtype(), b.Dtype())
 	}
 	op := &affineOp{id: opID.Add(1), act: act, inputGrad: x.Op() != nil, bShape: bs.Clone()}
 	return G.ApplyOp(op, x, w, b)
@@ -117,19 +116,18 @@ func (op *affineOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "nn.Affine#%d", op.i
 func (op *affineOp) Hashcode() uint32      { return hashOf(op) }
 func (op *affineOp) String() string        { return fmt.Sprintf("Affine(%v)#%d", op.act, op.id) }
 
-// matrix is a row-major matrix of float32 or float64 values.
+// matrix is a row-major matrix of float32 values.
 type matrix struct {
 	rows, cols int
 	f32        []float32
-	f64        []float64
 }
 
 func matrixOf(v G.Value, what string) (matrix, error) {
-	d, s, err := denseOf(v, what)
+	d, s, err := float32s(v, what)
 	if err != nil {
 		return matrix{}, err
 	}
-	m := matrix{rows: 1, cols: 1}
+	m := matrix{rows: 1, cols: 1, f32: d}
 	switch len(s) {
 	case 0:
 	case 1:
@@ -139,34 +137,18 @@ func matrixOf(v G.Value, what string) (matrix, error) {
 	default:
 		return matrix{}, fmt.Errorf("%w: %s has shape %v", ErrData, what, s)
 	}
-	switch d := d.(type) {
-	case []float32:
-		m.f32 = d
-	case []float64:
-		m.f64 = d
-	}
-	if n := len(m.f32) + len(m.f64); n != m.rows*m.cols {
+	if n := len(m.f32); n != m.rows*m.cols {
 		return matrix{}, fmt.Errorf("%w: %s holds %d values for shape %v", ErrData, what, n, s)
 	}
 	return m, nil
 }
 
-func (m matrix) is64() bool { return m.f64 != nil }
-
 func (m matrix) b32() blas32.General {
 	return blas32.General{Rows: m.rows, Cols: m.cols, Stride: m.cols, Data: m.f32}
 }
 
-func (m matrix) b64() blas64.General {
-	return blas64.General{Rows: m.rows, Cols: m.cols, Stride: m.cols, Data: m.f64}
-}
-
-// product sets c = op(a)·op(b) + beta·c, in the dtype of c (a and b must
-// match it).
-func product(tA, tB blas.Transpose, a, b matrix, beta float64, c matrix) error {
-	if a.is64() != c.is64() || b.is64() != c.is64() {
-		return fmt.Errorf("%w: mixed float32 and float64 operands", ErrData)
-	}
+// product sets c = op(a)·op(b) + beta·c.
+func product(tA, tB blas.Transpose, a, b matrix, beta float32, c matrix) error {
 	ar, ac := a.rows, a.cols
 	if tA == blas.Trans {
 		ar, ac = ac, ar
@@ -185,20 +167,13 @@ func product(tA, tB blas.Transpose, a, b matrix, beta float64, c matrix) error {
 		c.scale(beta)
 		return nil
 	}
-	if c.is64() {
-		blas64.Gemm(tA, tB, 1, a.b64(), b.b64(), beta, c.b64())
-	} else {
-		blas32.Gemm(tA, tB, 1, a.b32(), b.b32(), float32(beta), c.b32())
-	}
+	blas32.Gemm(tA, tB, 1, a.b32(), b.b32(), beta, c.b32())
 	return nil
 }
 
-func (m matrix) scale(beta float64) {
+func (m matrix) scale(beta float32) {
 	for i := range m.f32 {
-		m.f32[i] *= float32(beta)
-	}
-	for i := range m.f64 {
-		m.f64[i] *= beta
+		m.f32[i] *= beta
 	}
 }
 
@@ -221,18 +196,14 @@ func (op *affineOp) Do(inputs ...G.Value) (G.Value, error) {
 	if b.rows*b.cols != w.cols {
 		return nil, fmt.Errorf("%w: %d biases for %d outputs", ErrData, b.rows*b.cols, w.cols)
 	}
-	out := op.out.get(inputs[0].Dtype(), x.rows, w.cols)
+	out := op.out.get(x.rows, w.cols)
 	y, err := matrixOf(out, "Affine output")
 	if err != nil {
 		return nil, err
 	}
 	n := y.cols
 	for r := 0; r < y.rows; r++ {
-		if y.is64() {
-			copy(y.f64[r*n:(r+1)*n], b.f64)
-		} else {
-			copy(y.f32[r*n:(r+1)*n], b.f32)
-		}
+		copy(y.f32[r*n:(r+1)*n], b.f32)
 	}
 	if err := product(blas.NoTrans, blas.NoTrans, x, w, 1, y); err != nil {
 		return nil, err
@@ -248,23 +219,12 @@ func activate(act Activation, y matrix) {
 	}
 	nn.ParallelFor(y.rows, nn.RowGrain(y.cols), func(lo, hi int) {
 		a, b := lo*y.cols, hi*y.cols
-		switch {
-		case act == ReLU && y.f32 != nil:
+		if act == ReLU {
 			nn.Rectify(y.f32[a:b])
-		case act == ReLU:
-			for i, v := range y.f64[a:b] {
-				if v < 0 {
-					y.f64[a+i] = 0
-				}
-			}
-		case y.f32 != nil:
-			for i, v := range y.f32[a:b] {
-				y.f32[a+i] = float32(1 / (1 + math.Exp(-float64(v))))
-			}
-		default:
-			for i, v := range y.f64[a:b] {
-				y.f64[a+i] = 1 / (1 + math.Exp(-v))
-			}
+			return
+		}
+		for i, v := range y.f32[a:b] {
+			y.f32[a+i] = float32(1 / (1 + math.Exp(-float64(v))))
 		}
 	})
 }
@@ -275,28 +235,6 @@ func activationGrad(act Activation, dz, dy, y matrix, add bool) {
 	cols := y.cols
 	nn.ParallelFor(y.rows, nn.RowGrain(cols), func(lo, hi int) {
 		a, b := lo*cols, hi*cols
-		if y.is64() {
-			z, d, o := dz.f64[a:b], dy.f64[a:b], y.f64[a:b]
-			for i := range z {
-				var g float64
-				switch act {
-				case Identity:
-					g = d[i]
-				case ReLU:
-					if o[i] > 0 {
-						g = d[i]
-					}
-				case Sigmoid:
-					g = d[i] * o[i] * (1 - o[i])
-				}
-				if add {
-					z[i] += g
-				} else {
-					z[i] = g
-				}
-			}
-			return
-		}
 		z, d, o := dz.f32[a:b], dy.f32[a:b], y.f32[a:b]
 		if act == ReLU && !add {
 			if n := len(z) &^ 7; haveAVX2 && n > 0 {
@@ -331,19 +269,6 @@ func activationGrad(act Activation, dz, dy, y matrix, add bool) {
 func columnSums(db, dz matrix, add bool) {
 	cols := dz.cols
 	nn.ParallelFor(cols, max(64, nn.ParallelMin/max(dz.rows, 1)), func(lo, hi int) {
-		if dz.is64() {
-			s := db.f64[lo:hi]
-			if !add {
-				clear(s)
-			}
-			for r := 0; r < dz.rows; r++ {
-				row := dz.f64[r*cols+lo : r*cols+hi]
-				for j, v := range row {
-					s[j] += v
-				}
-			}
-			return
-		}
 		s := db.f32[lo:hi]
 		if !add {
 			clear(s)
@@ -436,12 +361,7 @@ func (op *affineOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Nod
 	}
 	dz := dy
 	if op.act != Identity {
-		dz = matrix{rows: y.rows, cols: y.cols}
-		if y.is64() {
-			dz.f64 = make([]float64, len(y.f64))
-		} else {
-			dz.f32 = make([]float32, len(y.f32))
-		}
+		dz = matrix{rows: y.rows, cols: y.cols, f32: make([]float32, len(y.f32))}
 		activationGrad(op.act, dz, dy, y, false)
 	}
 	grad := func(i int) (matrix, error) {
@@ -567,20 +487,19 @@ func (op *affineGradOp) Do(inputs ...G.Value) (G.Value, error) {
 			return nil, err
 		}
 	}
-	dt := inputs[0].Dtype()
 	var out *tensor.Dense
 	switch op.kind {
 	case gradActivation:
 		if a.rows != b.rows || a.cols != b.cols {
 			return nil, fmt.Errorf("%w: %v of %d×%d and %d×%d", ErrData, op, a.rows, a.cols, b.rows, b.cols)
 		}
-		out = op.out.get(dt, a.rows, a.cols)
+		out = op.out.get(a.rows, a.cols)
 	case gradInput:
-		out = op.out.get(dt, a.rows, b.rows)
+		out = op.out.get(a.rows, b.rows)
 	case gradWeights:
-		out = op.out.get(dt, a.cols, b.cols)
+		out = op.out.get(a.cols, b.cols)
 	case gradBias:
-		out = op.out.get(dt, op.fwd.bShape...)
+		out = op.out.get(op.fwd.bShape...)
 	}
 	c, err := matrixOf(out, op.String()+" output")
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 // about 150.
 
 func randomF32(n int, seed uint64) []float32 {
-	return randomDense(rand.New(rand.NewPCG(seed, 1)), tensor.Float32, 1, n).Data().([]float32)
+	return randomDense(rand.New(rand.NewPCG(seed, 1)), 1, n).Data().([]float32)
 }
 
 // BenchmarkProduct times the matrix products of one training step on the

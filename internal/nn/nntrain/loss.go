@@ -35,9 +35,8 @@ type CrossEntropy struct {
 	op   *crossEntropyOp
 }
 
-// SoftmaxCrossEntropy adds the fused loss of logits (a B×C float32 or
-// float64 matrix node) against targets (a length-B vector node of the same
-// dtype holding class indices in [0, C) as exact integers) to their graph.
+// SoftmaxCrossEntropy adds the fused loss of logits (a B×C float32 matrix
+// node) against targets (a length-B float32 vector node holding class indices in [0, C) as exact integers) to their graph.
 // Running the graph with a target that is not an integer in [0, C) fails
 // with an ErrData error.
 func SoftmaxCrossEntropy(logits, targets *G.Node) (*CrossEntropy, error) {
@@ -47,8 +46,8 @@ func SoftmaxCrossEntropy(logits, targets *G.Node) (*CrossEntropy, error) {
 	if logits.Shape()[0] != targets.Shape()[0] {
 		return nil, fmt.Errorf("%w: %d rows of logits and %d targets", nn.ErrSpec, logits.Shape()[0], targets.Shape()[0])
 	}
-	if dt := logits.Dtype(); (dt != tensor.Float32 && dt != tensor.Float64) || targets.Dtype() != dt {
-		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy of %v logits and %v targets, want both float32 or both float64", nn.ErrSpec, logits.Dtype(), targets.Dtype())
+	if logits.Dtype() != tensor.Float32 || targets.Dtype() != tensor.Float32 {
+		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy of %v logits and %v targets, want both float32", nn.ErrSpec, logits.Dtype(), targets.Dtype())
 	}
 	op := &crossEntropyOp{id: opID.Add(1)}
 	loss, err := G.ApplyOp(op, logits, targets)
@@ -77,8 +76,7 @@ type crossEntropyOp struct {
 	id uint64
 	// Forward state read by the gradient op of the same run.
 	rows, classes int
-	e32           []float32 // rows×classes e^(logit - row max), float32 logits
-	e64           []float64 // the same for float64 logits
+	e32           []float32 // rows×classes e^(logit - row max)
 	inv           []float64 // per row 1/Σ_j e^(logit_j - max)
 	nll           []float64 // per row -log softmax[target]
 	hit           []bool    // per row: the arg-max is the target
@@ -120,11 +118,11 @@ func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("%w: SoftmaxCrossEntropy takes 2 inputs, got %d", ErrData, len(inputs))
 	}
 	op.err = nil
-	x, xs, err := denseOf(inputs[0], "logits")
+	x, xs, err := float32s(inputs[0], "logits")
 	if err != nil {
 		return nil, err
 	}
-	t, _, err := denseOf(inputs[1], "targets")
+	t, _, err := float32s(inputs[1], "targets")
 	if err != nil {
 		return nil, err
 	}
@@ -136,43 +134,22 @@ func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 	op.targets = nn.Grow(op.targets, rows)
 	// Targets are checked first, in row order, so that the error names the
 	// first bad row whatever the split between goroutines.
-	switch tv := t.(type) {
-	case []float32:
-		err = op.setTargets32(tv)
-	case []float64:
-		err = op.setTargets64(tv)
-	}
-	if err != nil {
+	if err := op.setTargets(t); err != nil {
 		op.err = err
 		return nil, err
 	}
 	op.inv = nn.Grow(op.inv, rows)
 	op.nll = nn.Grow(op.nll, rows)
 	op.hit = nn.Grow(op.hit, rows)
-	switch xv := x.(type) {
-	case []float32:
-		if len(xv) != rows*classes {
-			return nil, fmt.Errorf("%w: %d logits for shape %v", ErrData, len(xv), xs)
-		}
-		op.e32 = nn.Grow(op.e32, rows*classes)
-		nn.ParallelFor(rows, nn.RowGrain(classes), func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				op.row32(xv[r*classes:(r+1)*classes], r)
-			}
-		})
-	case []float64:
-		if len(xv) != rows*classes {
-			return nil, fmt.Errorf("%w: %d logits for shape %v", ErrData, len(xv), xs)
-		}
-		op.e64 = nn.Grow(op.e64, rows*classes)
-		nn.ParallelFor(rows, nn.RowGrain(classes), func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				op.row64(xv[r*classes:(r+1)*classes], r)
-			}
-		})
-	default:
-		return nil, fmt.Errorf("%w: logits of %T, targets of %T", ErrData, x, t)
+	if len(x) != rows*classes {
+		return nil, fmt.Errorf("%w: %d logits for shape %v", ErrData, len(x), xs)
 	}
+	op.e32 = nn.Grow(op.e32, rows*classes)
+	nn.ParallelFor(rows, nn.RowGrain(classes), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			op.row32(x[r*classes:(r+1)*classes], r)
+		}
+	})
 	var total float64
 	correct := 0
 	for r := 0; r < rows; r++ {
@@ -183,33 +160,16 @@ func (op *crossEntropyOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 	op.loss = total / float64(rows)
 	op.correct = correct
-	if _, ok := x.([]float64); ok {
-		return G.NewF64(op.loss), nil
-	}
 	return G.NewF32(float32(op.loss)), nil
 }
 
-func (op *crossEntropyOp) setTargets32(t []float32) error {
+func (op *crossEntropyOp) setTargets(t []float32) error {
 	if len(t) != op.rows {
 		return fmt.Errorf("%w: %d targets for %d rows of logits", ErrData, len(t), op.rows)
 	}
 	for r, tv := range t {
 		k := int(tv)
 		if float32(k) != tv || k < 0 || k >= op.classes {
-			return fmt.Errorf("%w: row %d has target %v, classes are [0, %d)", ErrData, r, tv, op.classes)
-		}
-		op.targets[r] = k
-	}
-	return nil
-}
-
-func (op *crossEntropyOp) setTargets64(t []float64) error {
-	if len(t) != op.rows {
-		return fmt.Errorf("%w: %d targets for %d rows of logits", ErrData, len(t), op.rows)
-	}
-	for r, tv := range t {
-		k := int(tv)
-		if float64(k) != tv || k < 0 || k >= op.classes {
 			return fmt.Errorf("%w: row %d has target %v, classes are [0, %d)", ErrData, r, tv, op.classes)
 		}
 		op.targets[r] = k
@@ -227,25 +187,6 @@ func (op *crossEntropyOp) row32(x []float32, r int) {
 	op.hit[r] = firstMax32(x, k, m)
 }
 
-func (op *crossEntropyOp) row64(x []float64, r int) {
-	k := op.targets[r]
-	m := x[0]
-	for _, v := range x[1:] {
-		m = max(m, v)
-	}
-	s := nn.ExpShiftSum64(op.e64[r*op.classes:(r+1)*op.classes], x, m)
-	op.inv[r] = 1 / s
-	op.nll[r] = math.Log(s) - (x[k] - m)
-	hit := x[k] == m
-	for _, v := range x[:k] {
-		if !hit {
-			break
-		}
-		hit = v != m
-	}
-	op.hit[r] = hit
-}
-
 // firstMax32 reports whether x[k] is the first occurrence of the maximum m.
 func firstMax32(x []float32, k int, m float32) bool {
 	if x[k] != m {
@@ -260,53 +201,28 @@ func firstMax32(x []float32, k int, m float32) bool {
 }
 
 // gradInto adds (or writes, when add is false) g·(softmax - onehot)/rows
-// into dst, which holds rows×classes values of the forward pass's dtype.
-func (op *crossEntropyOp) gradInto(dst any, g float64, add bool) error {
+// into d, which holds rows×classes values.
+func (op *crossEntropyOp) gradInto(d []float32, g float64, add bool) error {
 	n := op.rows * op.classes
 	scale := g / float64(op.rows)
 	c := op.classes
-	switch d := dst.(type) {
-	case []float32:
-		if len(d) != n || len(op.e32) != n {
-			return fmt.Errorf("%w: SoftmaxCrossEntropy gradient before its float32 forward pass", ErrData)
-		}
-		nn.ParallelFor(op.rows, nn.RowGrain(c), func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				a := float32(scale * op.inv[r])
-				dr, er := d[r*c:(r+1)*c], op.e32[r*c:(r+1)*c]
-				if add {
-					for j, e := range er {
-						dr[j] += a * e
-					}
-				} else {
-					nn.Scale32(dr, er, a)
-				}
-				dr[op.targets[r]] -= float32(scale)
-			}
-		})
-	case []float64:
-		if len(d) != n || len(op.e64) != n {
-			return fmt.Errorf("%w: SoftmaxCrossEntropy gradient before its float64 forward pass", ErrData)
-		}
-		nn.ParallelFor(op.rows, nn.RowGrain(c), func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				a := scale * op.inv[r]
-				dr, er := d[r*c:(r+1)*c], op.e64[r*c:(r+1)*c]
-				if add {
-					for j, e := range er {
-						dr[j] += a * e
-					}
-				} else {
-					for j, e := range er {
-						dr[j] = a * e
-					}
-				}
-				dr[op.targets[r]] -= scale
-			}
-		})
-	default:
-		return fmt.Errorf("%w: gradient buffer of %T", ErrData, dst)
+	if len(d) != n || len(op.e32) != n {
+		return fmt.Errorf("%w: SoftmaxCrossEntropy gradient before its forward pass", ErrData)
 	}
+	nn.ParallelFor(op.rows, nn.RowGrain(c), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			a := float32(scale * op.inv[r])
+			dr, er := d[r*c:(r+1)*c], op.e32[r*c:(r+1)*c]
+			if add {
+				for j, e := range er {
+					dr[j] += a * e
+				}
+			} else {
+				nn.Scale32(dr, er, a)
+			}
+			dr[op.targets[r]] -= float32(scale)
+		}
+	})
 	return nil
 }
 
@@ -342,7 +258,7 @@ func (op *crossEntropyOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output 
 	if err != nil {
 		return err
 	}
-	dst, _, err := denseOf(xg, "logits gradient")
+	dst, _, err := float32s(xg, "logits gradient")
 	if err != nil {
 		return err
 	}
@@ -381,8 +297,8 @@ func (op *crossEntropyGradOp) String() string {
 	return fmt.Sprintf("SoftmaxCrossEntropyGrad#%d", op.fwd.id)
 }
 
-// Do takes the logits (for their dtype), the loss (to run after the
-// forward op) and the loss's gradient.
+// Do takes the logits, the loss (to run after the forward op) and the
+// loss's gradient.
 func (op *crossEntropyGradOp) Do(inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != 3 {
 		return nil, fmt.Errorf("%w: SoftmaxCrossEntropyGrad takes 3 inputs, got %d", ErrData, len(inputs))
@@ -391,8 +307,8 @@ func (op *crossEntropyGradOp) Do(inputs ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := op.out.get(inputs[0].Dtype(), op.fwd.rows, op.fwd.classes)
-	if err := op.fwd.gradInto(out.Data(), g, false); err != nil {
+	out := op.out.get(op.fwd.rows, op.fwd.classes)
+	if err := op.fwd.gradInto(out.Data().([]float32), g, false); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -402,8 +318,6 @@ func scalarOf(v G.Value) (float64, error) {
 	switch t := v.(type) {
 	case *G.F32:
 		return float64(*t), nil
-	case *G.F64:
-		return float64(*t), nil
 	case tensor.Tensor:
 		switch d := t.Data().(type) {
 		case float32:
@@ -411,12 +325,6 @@ func scalarOf(v G.Value) (float64, error) {
 		case []float32:
 			if len(d) == 1 {
 				return float64(d[0]), nil
-			}
-		case float64:
-			return d, nil
-		case []float64:
-			if len(d) == 1 {
-				return d[0], nil
 			}
 		}
 	}
