@@ -67,12 +67,8 @@ func floats(t *testing.T, v G.Value) []float64 {
 			out[i] = float64(x)
 		}
 		return out
-	case []float64:
-		return append([]float64(nil), d...)
 	case float32:
 		return []float64{float64(d)}
-	case float64:
-		return []float64{d}
 	}
 	t.Fatalf("unexpected value type %T", v.Data())
 	return nil

@@ -294,12 +294,8 @@ func floatOf(v G.Value) float64 {
 	switch d := v.Data().(type) {
 	case float32:
 		return float64(d)
-	case float64:
-		return d
 	case []float32:
 		return float64(d[0])
-	case []float64:
-		return d[0]
 	}
 	return math.NaN()
 }

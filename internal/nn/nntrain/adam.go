@@ -35,23 +35,15 @@ type Adam struct {
 // β1 = 0.9, β2 = 0.999, ε = 1e-8. It returns ErrSpec when lr is not
 // positive and finite.
 func NewAdam(params [][]float32, lr float64) (*Adam, error) {
-	a, err := newAdam(lr)
-	if err != nil {
+	if err := CheckRate(lr); err != nil {
 		return nil, err
 	}
-	a.p32 = params
+	a := &Adam{LearningRate: lr, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, p32: params}
 	for _, p := range params {
 		a.m32 = append(a.m32, make([]float32, len(p)))
 		a.v32 = append(a.v32, make([]float32, len(p)))
 	}
 	return a, nil
-}
-
-func newAdam(lr float64) (*Adam, error) {
-	if err := CheckRate(lr); err != nil {
-		return nil, err
-	}
-	return &Adam{LearningRate: lr, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8}, nil
 }
 
 // Steps returns the number of steps taken.
