@@ -28,6 +28,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/labelcode/labelcode/infer"
 )
@@ -45,7 +46,10 @@ func main() {
 		log.Fatal(err)
 	}
 	log.Printf("serving %v on http://%s", m, *addr)
-	log.Fatal(http.ListenAndServe(*addr, NewHandler(m)))
+	// A timeout on the request headers keeps slow clients from holding
+	// connections open forever.
+	srv := &http.Server{Addr: *addr, Handler: NewHandler(m), ReadHeaderTimeout: 10 * time.Second}
+	log.Fatal(srv.ListenAndServe())
 }
 
 // Request is the body of POST /predict.
