@@ -3,7 +3,6 @@ package labelcode_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -100,24 +99,15 @@ func TestREADMEUseFromGo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("training skipped in short mode")
 	}
-	const features, classes, rows = 16, 50, 2000
-	r := rand.New(rand.NewPCG(1, 2))
-	centres := make([]float32, classes*features)
-	for i := range centres {
-		centres[i] = float32(r.NormFloat64())
-	}
-	x, y := make([]float32, rows*features), make([]int, rows)
-	for i := range y {
-		y[i] = i % classes
-		for j := range features {
-			x[i*features+j] = centres[y[i]*features+j] + 0.2*float32(r.NormFloat64())
-		}
-	}
-	d, err := labelcode.NewDataset(x, y, features, classes)
+	b, err := labelcode.NewBlobs(50, 16, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	train, val, _, err := d.Split(0.2, 0, 1)
+	train, err := b.Sample(32, 0.2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	val, err := b.Sample(8, 0.2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -229,27 +228,13 @@ func runAll(ctx context.Context, c config, w io.Writer) error {
 // N(0, 1) per feature, plus N(0, 0.25²) noise. The same c gives the same
 // rows in every process.
 func clusters(c config) (train, test *labelcode.Dataset, err error) {
-	r := rand.New(rand.NewPCG(c.seed, 0))
-	centres := make([]float64, c.classes*c.features)
-	for i := range centres {
-		centres[i] = r.NormFloat64()
-	}
-	sample := func(perClass int) (*labelcode.Dataset, error) {
-		x := make([]float32, 0, c.classes*perClass*c.features)
-		y := make([]int, 0, c.classes*perClass)
-		for range perClass {
-			for label := range c.classes {
-				for _, m := range centres[label*c.features : (label+1)*c.features] {
-					x = append(x, float32(m+0.25*r.NormFloat64()))
-				}
-				y = append(y, label)
-			}
-		}
-		return labelcode.NewDataset(x, y, c.features, c.classes)
-	}
-	if train, err = sample(c.perClass); err != nil {
+	b, err := labelcode.NewBlobs(c.classes, c.features, c.seed)
+	if err != nil {
 		return nil, nil, err
 	}
-	test, err = sample(max(c.perClass/4, 1))
+	if train, err = b.Sample(c.perClass, 0.25); err != nil {
+		return nil, nil, err
+	}
+	test, err = b.Sample(max(c.perClass/4, 1), 0.25)
 	return train, test, err
 }
