@@ -199,13 +199,9 @@ func powerPoints(g codes.Generator, q []int) []uint64 {
 
 // powersBracket reports whether b^(d−1) < k <= b^d.
 func powersBracket(b uint64, d int, k uint64) bool {
-	pw := uint64(1)
-	for range d - 1 {
-		hi, lo := bits.Mul64(pw, b)
-		if hi != 0 || lo >= k {
-			return false
-		}
-		pw = lo
+	pw, ok := powerBelow(b, d, k)
+	if !ok {
+		return false
 	}
 	hi, lo := bits.Mul64(pw, b)
 	return hi != 0 || lo >= k
@@ -336,15 +332,22 @@ func (l *layout) prepare(sites []int, rc *recon) bool {
 
 // powersAbove reports whether b^(d−1) < k.
 func powersAbove(b uint64, d int, k uint64) bool {
+	_, ok := powerBelow(b, d, k)
+	return ok
+}
+
+// powerBelow returns b^(d−1) and true when every power b^1 … b^(d−1) is
+// below k (computed without overflow), and false otherwise.
+func powerBelow(b uint64, d int, k uint64) (uint64, bool) {
 	pw := uint64(1)
 	for range d - 1 {
 		hi, lo := bits.Mul64(pw, b)
 		if hi != 0 || lo >= k {
-			return false
+			return 0, false
 		}
 		pw = lo
 	}
-	return true
+	return pw, true
 }
 
 // value writes into dig (len r.Digits) the digits reconstructed from vals,
