@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/nn/nntest"
 )
 
 // The fuzz targets take the body of a model file (what lies between the
@@ -115,7 +116,7 @@ func width(e *Ensemble) int {
 func FuzzMLPUnmarshalBinary(f *testing.F) {
 	_, _, _, mlp := fuzzSeeds(f)
 	f.Add(mlp)
-	f.Add(craftedNet())
+	f.Add(nntest.CraftedNet())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > maxFuzzBody {
 			return

@@ -2,7 +2,6 @@ package labelmap
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/internal/memtest"
 	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/nntest"
 )
 
 // rows64 returns 64 rows of features values with labels r mod classes.
@@ -145,23 +145,6 @@ func TestEnsembleMaxWeights(t *testing.T) {
 	}
 }
 
-// craftedNet is a network header of 2^28−1 inputs, 64 hidden layers of
-// 2^28−1 and a head of 64 with no weights: 2^62 weights, whose byte count
-// 4·2^62 wraps to 0 and matches the empty weight section.
-func craftedNet() []byte {
-	const w = 1<<28 - 1
-	var b []byte
-	u32 := func(v uint32) { b = binary.LittleEndian.AppendUint32(b, v) }
-	u32(w)
-	u32(64)
-	for range 64 {
-		u32(w)
-	}
-	u32(1)
-	u32(64)
-	return b
-}
-
 // craftedFiles returns the crafted network inside a model file of each
 // kind, with valid checksums, over a one-hot mapping of 64 classes (one
 // site whose alphabet matches the head).
@@ -175,7 +158,7 @@ func craftedFiles(t testing.TB) (ensemble, site, multihead []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net := craftedNet()
+	net := nntest.CraftedNet()
 	w := newWriter(kindEnsemble)
 	w.Bytes(mb)
 	w.U32(1)
@@ -208,7 +191,7 @@ func TestLoadCraftedWeightCount(t *testing.T) {
 	for name, load := range map[string]func() error{
 		"MLP.UnmarshalBinary": func() error {
 			l, _ := NewMLP()
-			return l.UnmarshalBinary(craftedNet())
+			return l.UnmarshalBinary(nntest.CraftedNet())
 		},
 		"UnmarshalEnsemble":  func() error { _, err := UnmarshalEnsemble(ens); return err },
 		"UnmarshalSite":      func() error { _, err := target.UnmarshalSite(site); return err },

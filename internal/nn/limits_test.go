@@ -8,28 +8,11 @@ import (
 
 	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/memtest"
+	"github.com/labelcode/labelcode/internal/nn/nntest"
 )
 
-// craftedNet returns the header of a network of 2^28−1 inputs, 64 hidden
-// layers of 2^28−1 and one head of 64, followed by no weights: its weight
-// count is exactly 2^62, so that 4·count wraps to 0 and matches the empty
-// weight section.
-func craftedNet() []byte {
-	const w = 1<<28 - 1
-	var b []byte
-	u32 := func(v uint32) { b = binary.LittleEndian.AppendUint32(b, v) }
-	u32(w)
-	u32(64)
-	for range 64 {
-		u32(w)
-	}
-	u32(1)
-	u32(64)
-	return b
-}
-
 func TestCraftedWeightCountOverflow(t *testing.T) {
-	data := craftedNet()
+	data := nntest.CraftedNet()
 	s := Spec{Inputs: 1<<28 - 1, Hidden: make([]int, 64), Heads: []int{64}}
 	for i := range s.Hidden {
 		s.Hidden[i] = 1<<28 - 1
