@@ -38,8 +38,8 @@ func (m *ReedSolomon) Correct(symbols, erasures []int) (label, corrected int, er
 		if erased[i] {
 			continue
 		}
-		if s < 0 || uint64(s) >= f.p {
-			return 0, 0, fmt.Errorf("codes: ReedSolomon.Correct: symbol %d at site %d outside [0, %d): %w", s, i, f.p, ErrSymbolRange)
+		if s < 0 || uint64(s) >= f.P {
+			return 0, 0, fmt.Errorf("codes: ReedSolomon.Correct: symbol %d at site %d outside [0, %d): %w", s, i, f.P, ErrSymbolRange)
 		}
 		xs = append(xs, uint64(i))
 		ys = append(ys, uint64(s))
@@ -53,11 +53,11 @@ func (m *ReedSolomon) Correct(symbols, erasures []int) (label, corrected int, er
 	g0 := make([]uint64, nn+1)
 	g0[0] = 1
 	for i, xi := range xs {
-		a := f.p - xi
+		a := f.P - xi
 		for j := i + 1; j > 0; j-- {
-			g0[j] = f.reduce(g0[j-1] + g0[j]*a)
+			g0[j] = f.Mod(g0[j-1] + g0[j]*a)
 		}
-		g0[0] = f.reduce(g0[0] * a)
+		g0[0] = f.Mod(g0[0] * a)
 	}
 	// g1 interpolates the received symbols: degree < nn.
 	g1 := make([]uint64, nn)
@@ -68,14 +68,14 @@ func (m *ReedSolomon) Correct(symbols, erasures []int) (label, corrected int, er
 		w := ys[i]
 		for j, xj := range xs {
 			if j != i {
-				w = f.reduce(w * m.invDiffSigned(xi, xj))
+				w = f.Mod(w * m.invDiffSigned(xi, xj))
 			}
 		}
 		q := uint64(1)
-		g1[nn-1] = f.reduce(g1[nn-1] + w)
+		g1[nn-1] = f.Mod(g1[nn-1] + w)
 		for j := nn - 1; j > 0; j-- {
-			q = f.reduce(g0[j] + xi*q)
-			g1[j-1] = f.reduce(g1[j-1] + w*q)
+			q = f.Mod(g0[j] + xi*q)
+			g1[j-1] = f.Mod(g1[j-1] + w*q)
 		}
 	}
 	g1 = trim(g1)
@@ -121,5 +121,5 @@ func (m *ReedSolomon) invDiffSigned(a, b uint64) uint64 {
 	if a > b {
 		return uint64(m.invDiff[a-b])
 	}
-	return m.f.p - uint64(m.invDiff[b-a])
+	return m.f.P - uint64(m.invDiff[b-a])
 }

@@ -1,6 +1,6 @@
 package codes
 
-import "math/bits"
+import "github.com/labelcode/labelcode/internal/modarith"
 
 // Arithmetic in GF(p) for a prime p <= MaxPrime < 2^31: elements are
 // uint64 in [0, p), so a product of two is below 2^62 and never overflows.
@@ -11,68 +11,35 @@ import "math/bits"
 // inverses (4·p bytes).
 const inverseTableMax = 1 << 16
 
-// modulus reduces modulo p < 2^32 by Barrett's method: a multiplication
-// instead of a division, which is several times slower.
-type modulus struct {
-	p, m uint64 // m = floor(2^64 / p)
-}
-
-func newModulus(p uint64) modulus {
-	m, _ := bits.Div64(1, 0, p)
-	return modulus{p: p, m: m}
-}
-
-// reduce returns x mod p for any x. The quotient estimate hi(x·m) is at
-// most one below floor(x/p), since m > 2^64/p - 1 and x < 2^64.
-func (d modulus) reduce(x uint64) uint64 {
-	q, _ := bits.Mul64(x, d.m)
-	r := x - q*d.p
-	if r >= d.p {
-		r -= d.p
-	}
-	return r
-}
-
-// quoRem returns x / p and x mod p.
-func (d modulus) quoRem(x uint64) (q, r uint64) {
-	q, _ = bits.Mul64(x, d.m)
-	r = x - q*d.p
-	if r >= d.p {
-		r -= d.p
-		q++
-	}
-	return q, r
-}
-
 type field struct {
-	modulus
+	modarith.Barrett
 	inv []uint32 // inv[a] = a^-1 for a in [1, p), when p <= inverseTableMax
 }
 
 func newField(p int) field {
-	f := field{modulus: newModulus(uint64(p))}
+	f := field{Barrett: modarith.New(uint64(p))}
 	if p <= inverseTableMax {
 		f.inv = make([]uint32, p)
 		if p > 1 {
 			f.inv[1] = 1
 		}
 		// inv(a) = -(p/a)·inv(p mod a): a linear-time table.
-		for a := uint64(2); a < f.p; a++ {
-			f.inv[a] = uint32(f.reduce((f.p - f.p/a) * uint64(f.inv[f.p%a])))
+		for a := uint64(2); a < f.P; a++ {
+			f.inv[a] = uint32(f.Mod((f.P - f.P/a) * uint64(f.inv[f.P%a])))
 		}
 	}
 	return f
 }
 
-func (f field) mul(a, b uint64) uint64 { return f.reduce(a * b) }
-func (f field) sub(a, b uint64) uint64 { return f.reduce(a + f.p - b) }
+func (f field) mul(a, b uint64) uint64 { return f.Mod(a * b) }
+func (f field) sub(a, b uint64) uint64 { return f.Mod(a + f.P - b) }
 
 // invert returns a^-1 for a in [1, p).
 func (f field) invert(a uint64) uint64 {
 	if f.inv != nil {
 		return uint64(f.inv[a])
 	}
-	return invMod(a, f.p)
+	return invMod(a, f.P)
 }
 
 // trim drops trailing zero coefficients.
@@ -87,7 +54,7 @@ func trim(a []uint64) []uint64 {
 func (f field) eval(a []uint64, x uint64) uint64 {
 	v := uint64(0)
 	for i := len(a) - 1; i >= 0; i-- {
-		v = f.reduce(v*x + a[i])
+		v = f.Mod(v*x + a[i])
 	}
 	return v
 }

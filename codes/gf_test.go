@@ -1,6 +1,7 @@
 package codes
 
 import (
+	"github.com/labelcode/labelcode/internal/modarith"
 	"math/rand/v2"
 	"testing"
 
@@ -10,15 +11,15 @@ import (
 func TestModulus(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	for _, p := range []uint64{2, 3, 5, 1009, 65521, 65537, 46349, MaxPrime - 2, MaxPrime} {
-		d := newModulus(p)
+		d := modarith.New(p)
 		xs := []uint64{0, 1, p - 1, p, p + 1, 2*p - 1, 2 * p, p * p, p*p - 1, 1<<62 - 1, 1 << 62, ^uint64(0), ^uint64(0) - 1}
 		for range 20000 {
 			xs = append(xs, rng.Uint64(), rng.Uint64()>>rng.IntN(64))
 		}
 		for _, x := range xs {
-			q, r := d.quoRem(x)
-			if d.reduce(x) != x%p || q != x/p || r != x%p {
-				t.Fatalf("p=%d x=%d: reduce %d, quoRem %d, %d", p, x, d.reduce(x), q, r)
+			q, r := d.QuoRem(x)
+			if d.Mod(x) != x%p || q != x/p || r != x%p {
+				t.Fatalf("p=%d x=%d: reduce %d, quoRem %d, %d", p, x, d.Mod(x), q, r)
 			}
 		}
 	}

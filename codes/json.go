@@ -210,7 +210,7 @@ func (m *PrimeResidue) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON returns the mapping's JSON envelope (see Marshal).
 func (m *ReedSolomon) MarshalJSON() ([]byte, error) {
-	return json.Marshal(envelope{Kind: kindReedSolomon, Classes: m.classes, Prime: int(m.f.p), Sites: m.n})
+	return json.Marshal(envelope{Kind: kindReedSolomon, Classes: m.classes, Prime: int(m.f.P), Sites: m.n})
 }
 
 // unmarshalKind parses data, which must be of the given kind, into a

@@ -273,7 +273,7 @@ func (m *PrimeResidue) Reconstruction(sites []int, r *Reconstruction) error {
 		p := m.primes[i]
 		rest := M / p
 		// rest·inv < rest·p = M: no overflow.
-		r.Coef[t] = rest * invMod(m.mods[i].reduce(rest), p)
+		r.Coef[t] = rest * invMod(m.mods[i].Mod(rest), p)
 	}
 	return nil
 }
@@ -281,7 +281,7 @@ func (m *PrimeResidue) Reconstruction(sites []int, r *Reconstruction) error {
 // Generator returns Base = p, Digits = k and Coef[i·k+j] = i^j mod p.
 // O(n·k).
 func (m *ReedSolomon) Generator() Generator {
-	g := Generator{Base: int(m.f.p), Digits: m.k, Coef: make([]int, m.n*m.k)}
+	g := Generator{Base: int(m.f.P), Digits: m.k, Coef: make([]int, m.n*m.k)}
 	for i := range m.n {
 		x := uint64(1)
 		for j := range m.k {
@@ -310,7 +310,7 @@ func (m *ReedSolomon) Reconstruction(sites []int, r *Reconstruction) error {
 		return errReconFew
 	}
 	k := m.k
-	r.reset(sites, m.f.p, k)
+	r.reset(sites, m.f.P, k)
 	var xs [maxDigits]uint64
 	var master [maxDigits + 1]uint64
 	for t := range k {
@@ -330,11 +330,11 @@ func (m *ReedSolomon) master(xs, out []uint64) {
 	clear(out)
 	out[0] = 1
 	for i, x := range xs {
-		a := f.p - x
+		a := f.P - x
 		for j := i + 1; j > 0; j-- {
-			out[j] = f.reduce(out[j-1] + out[j]*a)
+			out[j] = f.Mod(out[j-1] + out[j]*a)
 		}
-		out[0] = f.reduce(out[0] * a)
+		out[0] = f.Mod(out[0] * a)
 	}
 }
 
@@ -350,16 +350,16 @@ func (m *ReedSolomon) basis(xs, master []uint64, i int, y uint64, acc []uint64) 
 			continue
 		}
 		if xs[i] > xs[j] {
-			w = f.reduce(w * uint64(m.invDiff[xs[i]-xs[j]]))
+			w = f.Mod(w * uint64(m.invDiff[xs[i]-xs[j]]))
 		} else {
-			w = f.reduce(w * (f.p - uint64(m.invDiff[xs[j]-xs[i]])))
+			w = f.Mod(w * (f.P - uint64(m.invDiff[xs[j]-xs[i]])))
 		}
 	}
 	// master / (x − x_i) by synthetic division, from the top.
 	q := uint64(1)
-	acc[k-1] = f.reduce(acc[k-1] + w)
+	acc[k-1] = f.Mod(acc[k-1] + w)
 	for j := k - 1; j > 0; j-- {
-		q = f.reduce(master[j] + xs[i]*q)
-		acc[j-1] = f.reduce(acc[j-1] + w*q)
+		q = f.Mod(master[j] + xs[i]*q)
+		acc[j-1] = f.Mod(acc[j-1] + w*q)
 	}
 }

@@ -3,6 +3,8 @@ package codes
 import (
 	"fmt"
 	"slices"
+
+	"github.com/labelcode/labelcode/internal/modarith"
 )
 
 // pairTableSites is the largest number of sites for which PrimeResidue
@@ -19,7 +21,7 @@ const pairTableSites = 256
 type PrimeResidue struct {
 	classes int
 	primes  []uint64
-	mods    []modulus // Barrett reduction by each prime
+	mods    []modarith.Barrett // Barrett reduction by each prime
 	// invPair[i*n+j] = p_i^-1 mod p_j (0 on the diagonal), when n <= pairTableSites.
 	invPair []uint32
 	minDist int
@@ -62,10 +64,10 @@ func NewPrimeResidue(classes int, primes []int) (*PrimeResidue, error) {
 	if prod < classes {
 		return nil, fmt.Errorf("codes: NewPrimeResidue: product of primes %v is less than %d classes: %w", primes, classes, ErrNotInjective)
 	}
-	m := &PrimeResidue{classes: classes, primes: make([]uint64, n), mods: make([]modulus, n)}
+	m := &PrimeResidue{classes: classes, primes: make([]uint64, n), mods: make([]modarith.Barrett, n)}
 	for i, p := range primes {
 		m.primes[i] = uint64(p)
-		m.mods[i] = newModulus(uint64(p))
+		m.mods[i] = modarith.New(uint64(p))
 	}
 	if n <= pairTableSites {
 		m.invPair = make([]uint32, n*n)
@@ -132,7 +134,7 @@ func (m *PrimeResidue) Encode(label int, dst []int) ([]int, error) {
 	dst = grow(dst, len(m.primes))
 	y := uint64(label)
 	for i, d := range m.mods {
-		dst[i] = int(d.reduce(y))
+		dst[i] = int(d.Mod(y))
 	}
 	return dst, nil
 }
@@ -217,9 +219,9 @@ func (m *PrimeResidue) crt(sites, symbols []int) (int, bool) {
 			i = sites[j]
 		}
 		d, r := m.mods[i], uint64(s)
-		p := d.p
+		p := d.P
 		if M >= K {
-			if d.reduce(x) != r {
+			if d.Mod(x) != r {
 				return 0, false
 			}
 			continue
@@ -229,12 +231,12 @@ func (m *PrimeResidue) crt(sites, symbols []int) (int, bool) {
 		if m.invPair != nil {
 			inv = 1
 			for _, q := range used[:t] {
-				inv = d.reduce(inv * uint64(m.invPair[q*n+i]))
+				inv = d.Mod(inv * uint64(m.invPair[q*n+i]))
 			}
 		} else {
-			inv = invMod(d.reduce(M), p)
+			inv = invMod(d.Mod(M), p)
 		}
-		u := d.reduce(d.reduce(r+p-d.reduce(x)) * inv)
+		u := d.Mod(d.Mod(r+p-d.Mod(x)) * inv)
 		// x + u·M < M·p <= K·MaxPrime < 2^62.
 		x += u * M
 		M *= p

@@ -75,11 +75,11 @@ func (m *ReedSolomon) SiteClasses(site int) int {
 	if site < 0 || site >= m.n {
 		panic(fmt.Sprintf("codes: ReedSolomon.SiteClasses: site %d of %d", site, m.n))
 	}
-	return int(m.f.p)
+	return int(m.f.P)
 }
 
 // Prime returns p, the field size and alphabet of every site.
-func (m *ReedSolomon) Prime() int { return int(m.f.p) }
+func (m *ReedSolomon) Prime() int { return int(m.f.P) }
 
 // Digits returns k = ceil(log_p K), the message length: the number of
 // base-p digits of a label and the number of sites that determine it.
@@ -121,7 +121,7 @@ func (m *ReedSolomon) Encode(label int, dst []int) ([]int, error) {
 func (m *ReedSolomon) digits(y int, d []uint64) {
 	v := uint64(y)
 	for j := range d {
-		v, d[j] = m.f.quoRem(v)
+		v, d[j] = m.f.QuoRem(v)
 	}
 }
 
@@ -129,7 +129,7 @@ func (m *ReedSolomon) digits(y int, d []uint64) {
 func (m *ReedSolomon) value(d []uint64) uint64 {
 	v := uint64(0)
 	for j := len(d) - 1; j >= 0; j-- {
-		v = v*m.f.p + d[j]
+		v = v*m.f.P + d[j]
 	}
 	return v
 }
@@ -141,8 +141,8 @@ func (m *ReedSolomon) value(d []uint64) uint64 {
 func (m *ReedSolomon) Decode(symbols []int) (int, error) {
 	checkLength("ReedSolomon.Decode", len(symbols), m.n)
 	for i, s := range symbols {
-		if s < 0 || uint64(s) >= m.f.p {
-			return 0, fmt.Errorf("codes: ReedSolomon.Decode: symbol %d at site %d outside [0, %d): %w", s, i, m.f.p, ErrSymbolRange)
+		if s < 0 || uint64(s) >= m.f.P {
+			return 0, fmt.Errorf("codes: ReedSolomon.Decode: symbol %d at site %d outside [0, %d): %w", s, i, m.f.P, ErrSymbolRange)
 		}
 	}
 	var coef [maxDigits]uint64
@@ -181,7 +181,7 @@ func (m *ReedSolomon) Reconstruct(sites, symbols []int) (int, error) {
 		return 0, errSite
 	}
 	for _, s := range symbols {
-		if s < 0 || uint64(s) >= m.f.p {
+		if s < 0 || uint64(s) >= m.f.P {
 			return 0, errSymbol
 		}
 	}
@@ -220,9 +220,9 @@ func (m *ReedSolomon) interpolate(sites, symbols []int, coef []uint64) {
 		}
 		y0, y1 := uint64(symbols[0]), uint64(symbols[1])
 		// slope (y0 - y1)/(x0 - x1), intercept y0 - slope·x0.
-		slope := f.reduce((y0 + f.p - y1) * m.invDiffSigned(x0, x1))
+		slope := f.Mod((y0 + f.P - y1) * m.invDiffSigned(x0, x1))
 		coef[1] = slope
-		coef[0] = f.reduce(y0 + f.p - f.reduce(slope*x0))
+		coef[0] = f.Mod(y0 + f.P - f.Mod(slope*x0))
 		return
 	}
 	var xs [maxDigits]uint64

@@ -367,7 +367,7 @@ func (l *layout) scanTable(sc *scratch, t *topK) bool {
 					}
 				}
 				if l.gRed[i] {
-					v = l.qmod[i].mod(v)
+					v = l.qmod[i].Mod(v)
 				}
 				off[j] = int(v)
 			}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/modarith"
 )
 
 // layout is a mapping together with the structure this package uses: for
@@ -24,12 +25,12 @@ type layout struct {
 	// them; the symbol of site i is Σ gTerm[gOff[i]:gOff[i+1]] reduced
 	// modulo q[i] when gRed[i].
 	base, digits int
-	bmod         fastMod
+	bmod         modarith.Barrett
 	shift        int // base = 1<<shift, or -1
 	gOff         []int
 	gTerm        []term
 	gRed         []bool
-	qmod         []fastMod
+	qmod         []modarith.Barrett
 	step         []int // coefficient of digit 0 at each site
 	// carry[c·sites+i] (1 <= c < digits): how the symbol of site i
 	// moves, modulo q[i], when digits 1..c−1 wrap from base−1 to 0 and
@@ -42,7 +43,7 @@ type layout struct {
 	low, lowLen     int
 	lowDep, highDep []bool
 	// one (digits == 1): the symbol of site i at label y is
-	// one[i].fm.mod(one[i].step·y), in one array so that scoring a label
+	// one[i].fm.Mod(one[i].step·y), in one array so that scoring a label
 	// reads one entry per site.
 	one []siteStep
 
@@ -52,13 +53,13 @@ type layout struct {
 	// symbol is its digit polynomial at x, by Horner's rule.
 	pow  bool
 	pts  []uint64
-	umod fastMod
+	umod modarith.Barrett
 }
 
 // siteStep is a site's coefficient of a one-digit generator and the
 // reduction by its alphabet size.
 type siteStep struct {
-	fm   fastMod
+	fm   modarith.Barrett
 	step uint64
 }
 
@@ -95,20 +96,20 @@ func (l *layout) setGenerator(g codes.Generator) bool {
 		return false
 	}
 	l.base, l.digits = g.Base, g.Digits
-	l.bmod = newFastMod(uint64(g.Base))
+	l.bmod = modarith.New(uint64(g.Base))
 	l.shift = -1
 	if g.Base&(g.Base-1) == 0 {
 		l.shift = bits.TrailingZeros(uint(g.Base))
 	}
 	l.gOff = make([]int, l.sites+1)
 	l.gRed = make([]bool, l.sites)
-	l.qmod = make([]fastMod, l.sites)
+	l.qmod = make([]modarith.Barrett, l.sites)
 	l.step = make([]int, l.sites)
 	for i, q := range l.q {
 		if q < 1 {
 			return false
 		}
-		l.qmod[i] = newFastMod(uint64(q))
+		l.qmod[i] = modarith.New(uint64(q))
 		var sum uint64
 		for j, c := range g.Coef[i*g.Digits : (i+1)*g.Digits] {
 			if c < 0 || c >= q {
@@ -229,7 +230,7 @@ func (l *layout) toDigits(y int, d []int) {
 		v := uint64(y)
 		for j := range d[:l.digits] {
 			var r uint64
-			v, r = l.bmod.quoRem(v)
+			v, r = l.bmod.QuoRem(v)
 			d[j] = int(r)
 		}
 	}
@@ -242,7 +243,7 @@ func (l *layout) symbol(i int, d []int) int {
 		acc += uint64(d[t.ix]) * t.c
 	}
 	if l.gRed[i] {
-		acc = l.qmod[i].mod(acc)
+		acc = l.qmod[i].Mod(acc)
 	}
 	return int(acc)
 }
@@ -266,7 +267,7 @@ func (l *layout) encode(y int, dst, dig []int) {
 // coefficients of a codes.Reconstruction, in 64-bit arithmetic.
 type recon struct {
 	r    codes.Reconstruction // sites, modulus, digits, coefficients
-	fm   fastMod              // reduction by r.Modulus
+	fm   modarith.Barrett     // reduction by r.Modulus
 	nz   []term               // nonzero coefficients: symbol ix, digit out
 	red  []bool               // the digit's sum can reach the modulus
 	wide bool                 // some digit's sum can overflow 64 bits
@@ -298,7 +299,7 @@ func (l *layout) prepare(sites []int, rc *recon) bool {
 	if !powersAbove(r.Modulus, d, uint64(l.classes)) {
 		return false
 	}
-	rc.fm = newFastMod(r.Modulus)
+	rc.fm = modarith.New(r.Modulus)
 	rc.same = r.Modulus == uint64(l.base) && d == l.digits
 	rc.nz = rc.nz[:0]
 	if cap(rc.red) < d {
@@ -363,7 +364,7 @@ func (rc *recon) value(vals, dig []int, classes int) (y int, ok bool) {
 			a += uint64(vals[t.ix]) * t.c
 		}
 		if rc.red[0] {
-			a = rc.fm.mod(a)
+			a = rc.fm.Mod(a)
 		}
 		if a >= uint64(classes) {
 			return 0, false
@@ -379,7 +380,7 @@ func (rc *recon) value(vals, dig []int, classes int) (y int, ok bool) {
 				a += uint64(v) * coef[t*d+j]
 			}
 			if rc.red[j] {
-				a = rc.fm.mod(a)
+				a = rc.fm.Mod(a)
 			}
 			dig[j] = int(a)
 		}
@@ -390,7 +391,7 @@ func (rc *recon) value(vals, dig []int, classes int) (y int, ok bool) {
 		}
 		for j, red := range rc.red {
 			if red {
-				dig[j] = int(rc.fm.mod(uint64(dig[j])))
+				dig[j] = int(rc.fm.Mod(uint64(dig[j])))
 			}
 		}
 	default:
@@ -419,35 +420,4 @@ func (rc *recon) value(vals, dig []int, classes int) (y int, ok bool) {
 func mulMod(a, b, m uint64) uint64 {
 	hi, lo := bits.Mul64(a, b)
 	return bits.Rem64(hi, lo, m)
-}
-
-// fastMod computes n mod p with a multiplication instead of a division
-// (Barrett reduction with m = floor((2^64−1)/p)): the quotient estimate
-// hi(n·m) is at most 2 below n/p, which the loop corrects.
-type fastMod struct {
-	p, m uint64
-}
-
-func newFastMod(p uint64) fastMod { return fastMod{p: p, m: ^uint64(0) / p} }
-
-// mod is quoRem without the quotient, which the correction loop then
-// does not update.
-func (f fastMod) mod(n uint64) uint64 {
-	q, _ := bits.Mul64(n, f.m)
-	r := n - q*f.p
-	for r >= f.p {
-		r -= f.p
-	}
-	return r
-}
-
-// quoRem returns n / p and n mod p.
-func (f fastMod) quoRem(n uint64) (q, r uint64) {
-	q, _ = bits.Mul64(n, f.m)
-	r = n - q*f.p
-	for r >= f.p {
-		r -= f.p
-		q++
-	}
-	return q, r
 }

@@ -715,7 +715,7 @@ func (d *MaxProduct) candidate(sc *scratch, rc *recon, vals []int) (y int, s flo
 		// step[i]·y mod q_i.
 		for j, r := range sc.rows {
 			st := &l.one[sc.idx[j]]
-			s += r[st.fm.mod(st.step*uint64(y))]
+			s += r[st.fm.Mod(st.step*uint64(y))]
 		}
 		return y, s, true
 	}
@@ -729,7 +729,7 @@ func (d *MaxProduct) candidate(sc *scratch, rc *recon, vals []int) (y int, s flo
 		for j, r := range sc.rows {
 			x, v := l.pts[sc.idx[j]], top
 			for t := len(dig) - 2; t >= 0; t-- {
-				v = fm.mod(v*x + uint64(dig[t]))
+				v = fm.Mod(v*x + uint64(dig[t]))
 			}
 			s += r[v]
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/modarith"
 )
 
 // reconstructor is what codes' PrimeResidue and ReedSolomon offer.
@@ -116,7 +117,7 @@ func TestReconstructMatchesCodes(t *testing.T) {
 func TestFastMod(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, p := range []uint64{1, 2, 3, 5, 1009, 65521, 1<<31 - 1, 1<<32 + 15, 1<<62 + 135, math.MaxUint64} {
-		f := newFastMod(p)
+		f := modarith.New(p)
 		for trial := range 10000 {
 			var n uint64
 			switch trial % 4 {
@@ -129,7 +130,7 @@ func TestFastMod(t *testing.T) {
 			default:
 				n = uint64(trial)
 			}
-			if got, want := f.mod(n), n%p; got != want {
+			if got, want := f.Mod(n), n%p; got != want {
 				t.Fatalf("%d mod %d = %d, want %d", n, p, got, want)
 			}
 		}
