@@ -56,13 +56,9 @@ func loadEnsemble(data []byte) (*Model, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: site %d: %w", ErrCorrupt, i, err)
 		}
-		if q := m.SiteClasses(i); n.Spec.Heads[0] != q {
-			return nil, fmt.Errorf("%w: site %d: learner has %d classes, the site's alphabet has %d", ErrCorrupt, i, n.Spec.Heads[0], q)
+		if err := lmcore.FitsSite(m, i, n.Spec.Heads[0], n.Spec.Inputs, &width); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
-		if width != 0 && n.Spec.Inputs != width {
-			return nil, fmt.Errorf("%w: site %d: learner takes %d features, other sites take %d", ErrCorrupt, i, n.Spec.Inputs, width)
-		}
-		width = n.Spec.Inputs
 		nets[i] = n
 		present++
 	}

@@ -75,27 +75,20 @@ func learner(r *lmcore.Reader, c *loadConfig) Learner {
 }
 
 // fitsSite checks that learner l (nil: missing, always fits) can serve
-// site i of m: its Classes(), if it has the method, is SiteClasses(i); and,
-// when width is not nil, its Features(), if it has the method, equals
-// *width unless *width is 0, in which case it sets *width.
+// site i of m (lmcore.FitsSite), with its Classes() and Features() when it
+// has those methods.
 func fitsSite(m codes.Mapping, i int, l Learner, width *int) error {
 	if l == nil {
 		return nil
 	}
+	classes, features := -1, -1
 	if c, ok := l.(interface{ Classes() int }); ok {
-		if q := m.SiteClasses(i); c.Classes() != q {
-			return fmt.Errorf("site %d: learner has %d classes, the site's alphabet has %d", i, c.Classes(), q)
-		}
+		classes = c.Classes()
 	}
-	if f, ok := l.(interface{ Features() int }); ok && width != nil {
-		switch {
-		case *width == 0:
-			*width = f.Features()
-		case f.Features() != *width:
-			return fmt.Errorf("site %d: learner takes %d features, other sites take %d", i, f.Features(), *width)
-		}
+	if f, ok := l.(interface{ Features() int }); ok {
+		features = f.Features()
 	}
-	return nil
+	return lmcore.FitsSite(m, i, classes, features, width)
 }
 
 func writeLearner(w *lmcore.Writer, site int, l Learner) error {

@@ -263,3 +263,23 @@ func ParseMultiHead(data []byte) (codes.Mapping, *nn.Net, error) {
 	}
 	return m, &n, nil
 }
+
+// FitsSite checks that a learner of the given number of classes and input
+// features can serve site i of m: classes must be SiteClasses(i), and
+// features must equal *width unless *width is 0, in which case it sets
+// *width. A negative classes or features means the learner does not say,
+// and is not checked; a nil width skips the features check.
+func FitsSite(m codes.Mapping, i, classes, features int, width *int) error {
+	if q := m.SiteClasses(i); classes >= 0 && classes != q {
+		return fmt.Errorf("site %d: learner has %d classes, the site's alphabet has %d", i, classes, q)
+	}
+	if features >= 0 && width != nil {
+		switch {
+		case *width == 0:
+			*width = features
+		case features != *width:
+			return fmt.Errorf("site %d: learner takes %d features, other sites take %d", i, features, *width)
+		}
+	}
+	return nil
+}
