@@ -8,7 +8,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/dsnccore"
 )
+
+// The core's decoders, reached through dsnc's model type, for the
+// decoder tests of this package.
+
+// scratch is one goroutine's decoder buffers (the core's).
+type scratch = dsnccore.Scratch
+
+// newLabeler returns the core's decoder dec for m.
+func newLabeler(m *Model, dec Decoding) (dsnccore.Labeler, error) {
+	return dsnccore.NewLabeler(m.core(), dec.core())
+}
+
+// newLinearLabeler returns the core's float32 linear decoder for m.
+func newLinearLabeler(m *Model) *dsnccore.LinearLabeler { return dsnccore.NewLinearLabeler(m.core()) }
 
 // TestLinearLabelerCrossCheck checks the float32 linear decoder, in both
 // of its forms (the set bits' rows added to B, or the clear bits' rows

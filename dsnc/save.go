@@ -103,3 +103,13 @@ func unmarshal(data []byte) (*Model, Decoding, error) {
 	}
 	return modelOf(c), decodingOf(dec), nil
 }
+
+// readFile reads a model file for LoadPredictor, its error prefixed with
+// the package name.
+func readFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: %w", err)
+	}
+	return b, nil
+}
