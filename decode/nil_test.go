@@ -3,13 +3,13 @@ package decode
 import (
 	"context"
 	"errors"
-	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/memtest"
 )
 
 // TestNilArguments checks that every constructor and function taking a
@@ -74,14 +74,11 @@ func TestECOCTooLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	_, err = NewECOC(m)
-	runtime.ReadMemStats(&after)
+	d := memtest.Allocated(func() { _, err = NewECOC(m) })
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("NewECOC of %d labels: %v, want ErrTooLarge", codes.MaxClasses, err)
 	}
-	if d := after.TotalAlloc - before.TotalAlloc; d > 64<<20 {
+	if d > memtest.MaxRefused {
 		t.Errorf("refusing NewECOC allocated %d bytes", d)
 	}
 }

@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"testing"
+
+	"github.com/labelcode/labelcode/internal/memtest"
 )
 
 type savable interface {
@@ -190,8 +191,16 @@ func TestUnmarshalZeroBitsHugeCount(t *testing.T) {
 // TestUnmarshalCounts checks every declared size against the data's
 // length and the limits, without overflow and before allocating.
 func TestUnmarshalCounts(t *testing.T) {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
+	d := memtest.Allocated(func() {
+		unmarshalCounts(t)
+	})
+	if d > 1<<20 {
+		t.Errorf("refusing bad headers allocated %d bytes", d)
+	}
+}
+
+// unmarshalCounts runs TestUnmarshalCounts' cases.
+func unmarshalCounts(t *testing.T) {
 	for _, tc := range []struct {
 		what  string
 		kind  byte
@@ -223,10 +232,6 @@ func TestUnmarshalCounts(t *testing.T) {
 		if x.Len() != 0 || x.Bits() != 1 {
 			t.Errorf("%s: a failed load changed the index", tc.what)
 		}
-	}
-	runtime.ReadMemStats(&after)
-	if d := after.TotalAlloc - before.TotalAlloc; d > 1<<20 {
-		t.Errorf("refusing bad headers allocated %d bytes", d)
 	}
 }
 
@@ -291,16 +296,16 @@ func TestMultiIndexFewLongCodes(t *testing.T) {
 		if m := mi.Substrings(); m != Words(bits) {
 			t.Errorf("substrings=%d: %d substrings for 1 code of %d words, want %d", param, m, Words(bits), Words(bits))
 		}
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		q := make([]uint64, Words(bits))
-		q[0] = 1
-		got := mi.Search(q, 1, nil)
-		runtime.ReadMemStats(&after)
+		var got []Neighbor
+		d := memtest.Allocated(func() {
+			q := make([]uint64, Words(bits))
+			q[0] = 1
+			got = mi.Search(q, 1, nil)
+		})
 		if len(got) != 1 || got[0] != (Neighbor{ID: 0, Distance: 1}) {
 			t.Errorf("substrings=%d: Search = %v", param, got)
 		}
-		if d := after.TotalAlloc - before.TotalAlloc; d > 16<<20 {
+		if d > 16<<20 {
 			t.Errorf("substrings=%d: searching one code of %d bits allocated %d bytes", param, bits, d)
 		}
 	}
