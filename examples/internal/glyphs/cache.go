@@ -97,7 +97,10 @@ func (s *Set) check() error {
 // UnmarshalBinary decodes a set written by MarshalBinary. It returns an
 // error wrapping ErrCacheVersion for another format version and
 // ErrCorruptCache for anything else that is wrong: truncation, a bad magic
-// number or checksum, or fields out of range.
+// number or checksum, or fields out of range. It allocates no more than
+// about twice len(b): the declared image count and size are bounded (by
+// NumClasses and MaxSize) and must match the pixel bytes that follow
+// before anything is copied.
 func (s *Set) UnmarshalBinary(b []byte) error {
 	le := binary.LittleEndian
 	if len(b) < fixedHeader+3*2+4 || string(b[:8]) != cacheMagic {
