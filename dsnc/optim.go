@@ -7,6 +7,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
+	"github.com/labelcode/labelcode/train"
 )
 
 // Schedule gives the learning rate of every Adam step of a training run:
@@ -27,7 +28,7 @@ type Schedule func(epoch, batch, batches int) float64
 // must be positive.
 func CosineSchedule(hi, lo float64, epochs int) Schedule {
 	return func(epoch, batch, batches int) float64 {
-		return nntrain.Cosine(hi, lo, epochs, epoch, batch, batches)
+		return train.Cosine(hi, lo, epochs)(epoch+1, batch+1, batches)
 	}
 }
 

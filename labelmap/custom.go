@@ -9,6 +9,7 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
+	"github.com/labelcode/labelcode/train"
 )
 
 // This file holds the parts a custom training loop of a MultiHead model is
@@ -31,7 +32,7 @@ type Schedule func(epoch, batch, batches int) float64
 // rates.
 func CosineSchedule(hi, lo float64, epochs int) Schedule {
 	return func(epoch, batch, batches int) float64 {
-		return nntrain.Cosine(hi, lo, epochs, epoch, batch, batches)
+		return train.Cosine(hi, lo, epochs)(epoch+1, batch+1, batches)
 	}
 }
 
@@ -49,12 +50,12 @@ func LearningRateSchedule(s Schedule) Option {
 // left over sit out that epoch. A loop using a Sampler with Fit's seed and
 // batch size (capped at the number of rows, as Fit caps it) sees Fit's
 // batches.
-type Sampler struct{ s *nntrain.Sampler }
+type Sampler struct{ s *train.Sampler }
 
 // NewSampler returns a sampler over rows rows in batches of batch rows.
 // It returns ErrOption unless 1 <= batch <= rows.
 func NewSampler(rows, batch int, seed uint64) (*Sampler, error) {
-	s, err := nntrain.NewSampler(rows, batch, seed)
+	s, err := train.NewSampler(rows, batch, seed)
 	if err != nil {
 		return nil, fmt.Errorf("%w: batch size %d for %d rows", ErrOption, batch, rows)
 	}

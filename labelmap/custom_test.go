@@ -185,7 +185,7 @@ func TestCustomLoopErrors(t *testing.T) {
 	bad, _ := NewMultiHead(m, Hidden(4), Epochs(2), BatchSize(8), LearningRateSchedule(func(epoch, batch, batches int) float64 {
 		return 0.01 - float64(epoch)
 	}))
-	if err := bad.Fit(context.Background(), tr, nil); !errors.Is(err, ErrOption) || !strings.Contains(err.Error(), "epoch 1, batch 0") {
+	if err := bad.Fit(context.Background(), tr, nil); !errors.Is(err, ErrOption) || !strings.Contains(err.Error(), "epoch 2, batch 1") {
 		t.Errorf("negative scheduled rate: %v", err)
 	}
 }

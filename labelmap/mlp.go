@@ -13,6 +13,7 @@ import (
 	"github.com/labelcode/labelcode/internal/lmcore"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
+	"github.com/labelcode/labelcode/train"
 )
 
 // Learner is a base learner for one site: a classifier over the site's
@@ -187,37 +188,63 @@ func buildConfig(opts []Option) (mlpConfig, error) {
 	return c, nil
 }
 
-func (c *mlpConfig) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, score func(*nn.Net) (float64, error)) (*nntrain.History, error) {
-	cfg := nntrain.Config{Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Patience: c.patience, Seed: c.seed, Score: score}
-	if c.progress != nil {
-		site, f := c.site, c.progress
-		cfg.Progress = func(epoch, batch int, loss, acc float64) { f(site, epoch, batch, loss, acc) }
+func (c *mlpConfig) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, score func(*nn.Net) (float64, error)) (*train.History, error) {
+	if err := net.Check(); err != nil {
+		return nil, err
 	}
-	var badRate error
-	if c.schedule != nil {
-		s := c.schedule
-		cfg.Schedule = func(epoch, batch, batches int) float64 {
-			lr := s(epoch, batch, batches)
-			if nntrain.CheckRate(lr) != nil && badRate == nil {
-				badRate = fmt.Errorf("%w: schedule gives learning rate %v at epoch %d, batch %d", ErrOption, lr, epoch, batch)
-			}
-			return lr
+	if err := tr.Check(net.Spec); err != nil {
+		return nil, fmt.Errorf("training data: %w", err)
+	}
+	if va != nil {
+		if err := va.Check(net.Spec); err != nil {
+			return nil, fmt.Errorf("validation data: %w", err)
+		}
+		if score == nil {
+			score = func(n *nn.Net) (float64, error) { return nntrain.Accuracy(n, va), nil }
 		}
 	}
-	h, err := nntrain.Train(ctx, net, tr, va, cfg)
-	if badRate != nil {
-		return h, badRate
+	batch := min(c.batch, tr.Rows())
+	g, err := nntrain.NewGraph(net, batch)
+	if err != nil {
+		return nil, err
+	}
+	defer g.Close()
+	s, err := train.NewSampler(tr.Rows(), batch, c.seed)
+	if err != nil {
+		return nil, err
+	}
+	cfg := train.Config{Epochs: c.epochs, LearningRate: c.lr, Patience: c.patience, Site: c.site}
+	if score != nil {
+		cfg.Validate = func() (float64, error) { return score(net) }
+	}
+	if c.progress != nil {
+		f := c.progress
+		cfg.Progress = func(p train.Progress) {
+			if p.EpochDone {
+				f(p.Site, p.Epoch-1, -1, p.Loss, p.Score)
+			} else {
+				f(p.Site, p.Epoch-1, p.Batch-1, p.Loss, p.Accuracy)
+			}
+		}
+	}
+	if c.schedule != nil {
+		sched := c.schedule
+		cfg.Schedule = func(epoch, batch, batches int) float64 { return sched(epoch-1, batch-1, batches) }
+	}
+	h, err := train.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
+	if errors.Is(err, limits.ErrConfig) {
+		err = fmt.Errorf("%w: %w", ErrOption, err)
 	}
 	return h, err
 }
 
-func history(h *nntrain.History) History {
+func history(h *train.History) History {
 	if h == nil {
 		return nil
 	}
 	out := make(History, len(h.Epochs))
 	for i, e := range h.Epochs {
-		out[i] = Epoch{Epoch: e.Epoch, Loss: e.Loss, Accuracy: e.Accuracy, Score: e.Score, Duration: e.Duration}
+		out[i] = Epoch{Epoch: e.Epoch - 1, Loss: e.Loss, Accuracy: e.Accuracy, Score: e.Score, Duration: e.Duration}
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package nntrain
 
 import (
-	"context"
 	"errors"
 	"github.com/labelcode/labelcode/internal/nn"
 	"math"
@@ -188,120 +187,6 @@ func TestGradientCheck(t *testing.T) {
 	}
 }
 
-func trainBlobs(t testing.TB, seed uint64) (*nn.Net, *History, *Data) {
-	t.Helper()
-	x, y := blobs(10, 8, 600, 0.6, 5)
-	tr := &Data{X: x[:500*8], Targets: [][]int{y[:500]}}
-	va := &Data{X: x[500*8:], Targets: [][]int{y[500:]}}
-	n := mustNet(t, nn.Spec{Inputs: 8, Hidden: []int{32}, Heads: []int{10}}, seed)
-	h, err := Train(context.Background(), n, tr, va, Config{Epochs: 8, Batch: 32, LearningRate: 0.01, Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n, h, va
-}
-
-func TestTrainLearnsAndKeepsBest(t *testing.T) {
-	n, h, va := trainBlobs(t, 7)
-	acc := Accuracy(n, va)
-	if acc < 0.9 {
-		t.Fatalf("validation accuracy %.3f < 0.9 on separable blobs\n%v", acc, h)
-	}
-	if got := h.Epochs[h.Best].Score; got != acc {
-		t.Fatalf("kept weights score %v, history says best epoch scored %v", acc, got)
-	}
-	if h.Epochs[len(h.Epochs)-1].Loss >= h.Epochs[0].Loss {
-		t.Fatalf("loss did not fall:\n%v", h)
-	}
-}
-
-func TestTrainReproducible(t *testing.T) {
-	a, _, _ := trainBlobs(t, 11)
-	b, _, _ := trainBlobs(t, 11)
-	c, _, _ := trainBlobs(t, 12)
-	same := func(p, q *nn.Net) bool {
-		pl, ql := p.Layers(), q.Layers()
-		for i := range pl {
-			for j := range pl[i].W {
-				if math.Float32bits(pl[i].W[j]) != math.Float32bits(ql[i].W[j]) {
-					return false
-				}
-			}
-			for j := range pl[i].B {
-				if math.Float32bits(pl[i].B[j]) != math.Float32bits(ql[i].B[j]) {
-					return false
-				}
-			}
-		}
-		return true
-	}
-	if !same(a, b) {
-		t.Fatal("two trainings with the same seed differ")
-	}
-	if same(a, c) {
-		t.Fatal("trainings with different seeds are identical")
-	}
-}
-
-func TestEarlyStopping(t *testing.T) {
-	x, y := blobs(5, 4, 200, 0.2, 9)
-	tr := &Data{X: x[:100*4], Targets: [][]int{y[:100]}}
-	va := &Data{X: x[100*4:], Targets: [][]int{y[100:]}}
-	n := mustNet(t, nn.Spec{Inputs: 4, Hidden: []int{16}, Heads: []int{5}}, 1)
-	// A constant score never improves after the first epoch.
-	calls := 0
-	h, err := Train(context.Background(), n, tr, va, Config{Epochs: 50, Batch: 10, Patience: 3,
-		Score: func(*nn.Net) (float64, error) { calls++; return 0.5, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !h.Stopped || len(h.Epochs) != 4 || h.Best != 0 || calls != 4 {
-		t.Fatalf("stopped=%v epochs=%d best=%d calls=%d, want true 4 0 4", h.Stopped, len(h.Epochs), h.Best, calls)
-	}
-}
-
-func TestTrainCancel(t *testing.T) {
-	x, y := blobs(5, 4, 200, 0.2, 9)
-	tr := &Data{X: x, Targets: [][]int{y}}
-	n := mustNet(t, nn.Spec{Inputs: 4, Hidden: []int{8}, Heads: []int{5}}, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	seen := 0
-	_, err := Train(ctx, n, tr, nil, Config{Epochs: 5, Batch: 10, Progress: func(ep, b int, loss, acc float64) {
-		if b >= 0 {
-			seen++
-		}
-		if seen == 3 {
-			cancel()
-		}
-	}})
-	if !errors.Is(err, context.Canceled) || seen != 3 {
-		t.Fatalf("err %v after %d batches, want context.Canceled after 3", err, seen)
-	}
-}
-
-func TestProgress(t *testing.T) {
-	x, y := blobs(5, 4, 100, 0.2, 9)
-	tr := &Data{X: x, Targets: [][]int{y}}
-	n := mustNet(t, nn.Spec{Inputs: 4, Heads: []int{5}}, 1)
-	var batches, ends int
-	_, err := Train(context.Background(), n, tr, tr, Config{Epochs: 2, Batch: 30, Progress: func(ep, b int, loss, acc float64) {
-		if b < 0 {
-			ends++
-		} else {
-			batches++
-		}
-		if math.IsNaN(loss) || acc < 0 || acc > 1 {
-			t.Errorf("epoch %d batch %d: loss %v accuracy %v", ep, b, loss, acc)
-		}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if batches != 2*3 || ends != 2 {
-		t.Fatalf("%d batch calls and %d epoch calls, want 6 and 2", batches, ends)
-	}
-}
-
 func TestBadInput(t *testing.T) {
 	if _, err := nn.NewNet(nn.Spec{Inputs: 0, Heads: []int{2}}, 1, limits.DefaultMaxWeights); !errors.Is(err, nn.ErrSpec) {
 		t.Errorf("zero inputs: %v", err)
@@ -322,19 +207,8 @@ func TestBadInput(t *testing.T) {
 		"empty":        {Targets: [][]int{{}}},
 		"nan":          {X: []float32{1, float32(math.NaN()), 3, 4}, Targets: [][]int{{0, 1}}},
 	} {
-		if _, err := Train(context.Background(), n, d, nil, Config{}); !errors.Is(err, ErrData) {
+		if err := d.Check(n.Spec); !errors.Is(err, ErrData) {
 			t.Errorf("%s: %v, want ErrData", name, err)
-		}
-		if _, err := Train(context.Background(), n, good, d, Config{}); !errors.Is(err, ErrData) {
-			t.Errorf("validation %s: %v, want ErrData", name, err)
-		}
-	}
-	for name, c := range map[string]Config{
-		"epochs": {Epochs: -1}, "batch": {Batch: -2}, "patience": {Patience: -1},
-		"lr": {LearningRate: math.NaN()}, "lr<0": {LearningRate: -1},
-	} {
-		if _, err := Train(context.Background(), n, good, nil, c); !errors.Is(err, nn.ErrSpec) {
-			t.Errorf("config %s: %v, want ErrSpec", name, err)
 		}
 	}
 	// A target outside the head reaching the graph itself fails the run.
