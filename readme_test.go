@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/labelcode/labelcode"
-	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/infer"
 	"github.com/labelcode/labelcode/labelmap"
@@ -23,18 +22,16 @@ func useFromGo(ctx context.Context, train, val *labelcode.Dataset, dir string) e
 	// README begin
 	// Label Mapping: label y becomes 3 symbols y mod p (primes just above
 	// √K); one MLP per site, trained independently, decoded exactly.
-	m, err := codes.NewMixed(train.Classes, 3)
+	lm, err := labelmap.NewMixed(train.Classes, 3,
+		labelmap.WithHidden(64), labelmap.WithEpochs(10), labelmap.WithSeed(1))
 	if err != nil {
 		return err
 	}
-	lm, err := labelmap.NewEnsemble(m, labelmap.MLPFactory(
-		labelmap.Hidden(64), labelmap.Epochs(5), labelmap.Seed(1)))
+	hist, err := lm.Fit(ctx, train, val)
 	if err != nil {
 		return err
 	}
-	if err := lm.Fit(ctx, train, val); err != nil {
-		return err
-	}
+	fmt.Printf("%d params, trained in %v\n", hist.Params, hist.Duration)
 	if err := lm.Save(filepath.Join(dir, "model.lm")); err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func TestEnsembleLabelRangeEitherBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	fit := func(classes int, y []int) error {
-		e, err := labelmap.NewEnsemble(m, labelmap.MLPFactory(labelmap.Epochs(1), labelmap.Hidden(4)))
+		e, err := labelmap.NewEnsemble(m, labelmap.WithEpochs(1), labelmap.WithHidden(4))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,8 @@ func TestEnsembleLabelRangeEitherBound(t *testing.T) {
 			x[i] = float32(i % 3)
 		}
 		d := &labelcode.Dataset{X: x, Y: y, Features: 2, Classes: classes}
-		return e.Fit(context.Background(), d, nil)
+		_, err = e.Fit(context.Background(), d, nil)
+		return err
 	}
 	// Label 12 is outside the dataset's [0, 11) as well as the mapping's
 	// [0, 10); label 10 only outside the mapping's.

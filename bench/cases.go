@@ -9,6 +9,7 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/labelmap"
+	"github.com/labelcode/labelcode/train"
 )
 
 // predictor is what every trained Go model offers.
@@ -30,11 +31,11 @@ type trainResult struct {
 // one-hot code), labelmap.MultiHead, dsnc.Fit. Epoch times come from the
 // training histories (wall time of each epoch; no validation data).
 func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, batch int, lr float64, seed uint64) (*trainResult, error) {
-	opts := []labelmap.Option{labelmap.Hidden(hidden), labelmap.Epochs(epochs), labelmap.BatchSize(batch),
-		labelmap.LearningRate(lr), labelmap.Seed(seed)}
+	opts := []labelmap.Option{labelmap.WithHidden(hidden), labelmap.WithEpochs(epochs), labelmap.WithBatchSize(batch),
+		labelmap.WithLearningRate(lr), labelmap.WithSeed(seed)}
 	res := &trainResult{}
-	lmHistory := func(h []labelmap.Epoch) {
-		for _, e := range h {
+	lmHistory := func(h *train.History) {
+		for _, e := range h.Epochs {
 			res.epochs = append(res.epochs, e.Duration)
 			res.loss = e.Loss
 		}
@@ -45,14 +46,15 @@ func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, bat
 		if err != nil {
 			return nil, err
 		}
-		e, err := labelmap.NewEnsemble(m, labelmap.MLPFactory(opts...))
+		e, err := labelmap.NewEnsemble(m, opts...)
 		if err != nil {
 			return nil, err
 		}
-		if err := e.Fit(ctx, d, nil); err != nil {
+		h, err := e.Fit(ctx, d, nil)
+		if err != nil {
 			return nil, err
 		}
-		lmHistory(e.Site(0).(*labelmap.MLP).History())
+		lmHistory(h.Sites[0])
 		res.model = e
 	case "lm":
 		m, err := codes.NewPrimeResidue(classes, primes)
@@ -63,10 +65,11 @@ func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, bat
 		if err != nil {
 			return nil, err
 		}
-		if err := h.Fit(ctx, d, nil); err != nil {
+		hist, err := h.Fit(ctx, d, nil)
+		if err != nil {
 			return nil, err
 		}
-		lmHistory(h.History())
+		lmHistory(hist)
 		res.model = h
 	case "dsnc":
 		m, h, err := dsnc.Fit(ctx, d, nil, dsnc.WithHidden(hidden), dsnc.WithBits(bits), dsnc.WithEpochs(epochs),

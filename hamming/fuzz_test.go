@@ -10,6 +10,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/labelcode/labelcode/internal/container"
 )
 
 // codesFromBytes packs data into at most maxCodes codes of nbits bits,
@@ -80,7 +82,8 @@ func FuzzSearch(f *testing.F) {
 	})
 }
 
-// fuzzLoader fuzzes the loader of one kind of saved index. The fuzzer
+// fuzzLoader fuzzes the loader of one kind of saved index, in both
+// layouts (container and the earlier format), seeded with both. The fuzzer
 // mutates the header and codes, and the target appends a correct CRC-32C,
 // so that the parser behind the checksum is reached; the raw input is
 // also loaded as is, to fuzz the checks before the checksum. Whatever
@@ -107,6 +110,8 @@ func fuzzLoader(f *testing.F, kind byte) {
 				f.Fatal(err)
 			}
 			f.Add(data[:len(data)-trailerSize])
+			c := toContainer(data)
+			f.Add(c[:len(c)-trailerSize])
 		}
 	}
 	if kind == kindMultiIndex {
@@ -119,6 +124,11 @@ func fuzzLoader(f *testing.F, kind byte) {
 	f.Add(header(kind, 0, 0, MaxEmptyCodes, nil)[:headerSize])
 	f.Add(header(kind, 64, 0, 1<<61, make([]byte, 8))[:headerSize+8])
 	f.Add(header(kind, 1<<31-1, 0, 1, make([]byte, 8))[:headerSize+8])
+	// The same in containers.
+	for _, c := range [][]byte{sealed(kind, 0, 0, 1<<40, nil), sealed(kind, 64, 0, 1<<61, make([]byte, 8)),
+		sealed(kind, 1<<31-1, 0, 1, make([]byte, 8)), sealed(kind, 20, -1, 0, nil)} {
+		f.Add(c[:len(c)-trailerSize])
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) > 1<<16 {
 			return
@@ -160,6 +170,9 @@ func checkLoaded(t *testing.T, x savable, data []byte) {
 		t.Fatalf("%d bytes loaded as %d codes of %d bits", len(data), n, bits)
 	}
 	again, err := x.MarshalBinary()
+	if err == nil && container.HasMagic(data) {
+		again = toContainer(again) // MarshalBinary writes the earlier format
+	}
 	if err != nil || !slices.Equal(again, data) {
 		t.Fatalf("saving the loaded index: %v, or the bytes changed", err)
 	}

@@ -8,22 +8,43 @@ import (
 	"hash/crc32"
 	"math"
 
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
-// Errors of UnmarshalBinary.
+// Errors of UnmarshalBinary. They are the values of the module's one file
+// container (internal/container), so errors.Is works the same on the
+// errors of every loader: ErrTruncated and ErrChecksum wrap ErrFormat.
 var (
 	// ErrFormat reports data that is not a saved index of the expected
 	// kind and version, or whose header is inconsistent.
-	ErrFormat = errors.New("hamming: not a saved index of this kind")
-	// ErrTruncated reports data shorter than its header says.
-	ErrTruncated = errors.New("hamming: truncated data")
-	// ErrChecksum reports data whose CRC-32 does not match its contents.
-	ErrChecksum = errors.New("hamming: checksum mismatch")
+	ErrFormat = container.ErrFormat
+	// ErrTruncated reports data shorter than its header says (it wraps
+	// ErrFormat).
+	ErrTruncated = container.ErrTruncated
+	// ErrChecksum reports data whose CRC-32 does not match its contents
+	// (it wraps ErrFormat).
+	ErrChecksum = container.ErrChecksum
+	// ErrVersion reports a saved index of a format version this release
+	// does not read; the error wraps ErrFormat as well.
+	ErrVersion = container.ErrVersion
 )
 
-// The saved form of every index is a 24-byte header, the codes, and a
-// CRC-32 (Castagnoli) of all that, little-endian throughout:
+// UnmarshalBinary reads two layouts. The first is a container
+// (internal/container) of kind Hamming linear, multi-index or table,
+// version 1, whose body is, little-endian:
+//
+//	offset  size  field
+//	0       4     bits
+//	4       4     requested substrings (MultiIndex; 0 otherwise), signed
+//	8       8     number of codes n
+//	16      8·n·Words(bits)  the codes, packed
+//
+// The container adds a 20-byte header (magic "LBLCODE\x00", kind,
+// version, body length) and a CRC-32C of everything before it.
+//
+// The second, which MarshalBinary still writes (see marshal), is a
+// 24-byte header, the codes and a CRC-32 (Castagnoli) of all that:
 //
 //	offset  size  field
 //	0       4     magic "HMNG"
@@ -39,10 +60,11 @@ var (
 // Hash tables are not saved: they are rebuilt by the first search or by
 // Build.
 const (
-	magic         = "HMNG"
+	magic         = "HMNG" // of the earlier releases' format
 	formatVersion = 1
-	headerSize    = 24
+	headerSize    = 24 // of the earlier releases' format
 	trailerSize   = 4
+	fieldsSize    = 16 // bits, substrings, n: what precedes the codes
 
 	kindLinear     = 1
 	kindMultiIndex = 2
@@ -50,8 +72,9 @@ const (
 )
 
 var (
-	castagnoli = crc32.MakeTable(crc32.Castagnoli)
-	kindNames  = [...]string{kindLinear: "Linear", kindMultiIndex: "MultiIndex", kindTable: "Table"}
+	castagnoli     = crc32.MakeTable(crc32.Castagnoli)
+	kindNames      = [...]string{kindLinear: "Linear", kindMultiIndex: "MultiIndex", kindTable: "Table"}
+	containerKinds = [...]container.Kind{kindLinear: container.HammingLinear, kindMultiIndex: container.HammingMultiIndex, kindTable: container.HammingTable}
 )
 
 var (
@@ -63,6 +86,10 @@ var (
 	_ encoding.BinaryUnmarshaler = (*Table)(nil)
 )
 
+// marshal returns an index of the given kind in the format of the
+// earlier releases (the second layout above). Saving a loaded index must
+// give back the file it was loaded from (testdata/compat), so the writer
+// moves to the container only once those files are regenerated.
 func marshal(kind byte, nbits, param, n int, codes []uint64) []byte {
 	b := make([]byte, 0, headerSize+8*len(codes)+trailerSize)
 	b = append(b, magic...)
@@ -82,14 +109,27 @@ type saved struct {
 	codes           []uint64
 }
 
-// unmarshal checks data and decodes it. maxBits and maxLen bound the header
-// fields for the kind. Every declared size is checked, without overflow,
-// against the data's length and those limits before anything is
-// allocated, so decoding allocates no more than len(data) bytes.
+// unmarshal checks data, a container or a file of the earlier format, and
+// decodes it. maxBits and maxLen bound the header fields for the kind.
+// Every declared size is checked, without overflow, against the data's
+// length and those limits before anything is allocated, so decoding
+// allocates no more than len(data) bytes.
 func unmarshal(data []byte, kind byte, maxBits, maxLen int) (saved, error) {
 	name := kindNames[kind]
 	fail := func(format string, args ...any) (saved, error) {
 		return saved{}, fmt.Errorf("hamming: %s.UnmarshalBinary: "+format, append([]any{name}, args...)...)
+	}
+	if container.HasMagic(data) {
+		_, body, err := container.Open(data, containerKinds[kind], formatVersion)
+		switch {
+		case errors.Is(err, container.ErrKind), errors.Is(err, container.ErrVersion):
+			return fail("%w: %w", ErrFormat, err)
+		case err != nil:
+			return fail("%w", err)
+		case len(body) < fieldsSize:
+			return fail("%w: a body of %d bytes, its fields need %d", ErrFormat, len(body), fieldsSize)
+		}
+		return decodeBody(body[:fieldsSize], body[fieldsSize:], kind, maxBits, maxLen, fail, nil)
 	}
 	if len(data) < len(magic) || string(data[:len(magic)]) != magic {
 		if len(data) < len(magic) && string(data) == magic[:len(data)] {
@@ -105,17 +145,34 @@ func unmarshal(data []byte, kind byte, maxBits, maxLen int) (saved, error) {
 		if int(k) < len(kindNames) && kindNames[k] != "" {
 			what = "a " + kindNames[k]
 		}
-		return fail("%w: data holds %s", ErrFormat, what)
+		return fail("%w: %w: data holds %s", ErrFormat, container.ErrKind, what)
 	}
 	if v := data[5]; v != formatVersion {
-		return fail("%w: version %d, want %d", ErrFormat, v, formatVersion)
+		return fail("%w: %w: version %d, want %d", ErrFormat, ErrVersion, v, formatVersion)
 	}
 	if data[6] != 0 || data[7] != 0 {
 		return fail("%w: reserved header bytes %#x %#x are not zero", ErrFormat, data[6], data[7])
 	}
-	nbits64 := uint64(binary.LittleEndian.Uint32(data[8:]))
-	param := int(int32(binary.LittleEndian.Uint32(data[12:])))
-	n64 := binary.LittleEndian.Uint64(data[16:])
+	// The sizes are checked before the checksum, as this format always
+	// did: a count the data cannot hold is ErrTruncated.
+	end := len(data) - trailerSize
+	return decodeBody(data[8:headerSize], data[headerSize:end], kind, maxBits, maxLen, fail, func() (saved, error) {
+		if got, want := crc32.Checksum(data[:end], castagnoli), binary.LittleEndian.Uint32(data[end:]); got != want {
+			return fail("%w: CRC-32C %#08x, stored %#08x", ErrChecksum, got, want)
+		}
+		return saved{}, nil
+	})
+}
+
+// decodeBody checks the fields (bits, substrings, number of codes: 16
+// bytes) against the codes that follow, the kind and the limits, calls
+// checksum (unless nil) and decodes the codes. Sizes are checked without
+// overflow before anything is allocated.
+func decodeBody(fields, body []byte, kind byte, maxBits, maxLen int, fail func(string, ...any) (saved, error), checksum func() (saved, error)) (saved, error) {
+	name := kindNames[kind]
+	nbits64 := uint64(binary.LittleEndian.Uint32(fields))
+	param := int(int32(binary.LittleEndian.Uint32(fields[4:])))
+	n64 := binary.LittleEndian.Uint64(fields[8:])
 	if nbits64 > uint64(maxBits) {
 		if nbits64 > limits.MaxDim {
 			return fail("%w: %w: %w: %d bits exceed the limit %d", ErrFormat, ErrBits, ErrTooLarge, nbits64, limits.MaxDim)
@@ -127,7 +184,6 @@ func unmarshal(data []byte, kind byte, maxBits, maxLen int) (saved, error) {
 	}
 	nbits := int(nbits64)
 	w := Words(nbits)
-	body := len(data) - headerSize - trailerSize
 	if w == 0 {
 		// Codes of 0 bits take no bytes, so the data's length cannot vouch
 		// for their number: a fixed limit bounds what searching them
@@ -140,24 +196,25 @@ func unmarshal(data []byte, kind byte, maxBits, maxLen int) (saved, error) {
 		if !ok || n64 > math.MaxInt64 {
 			return fail("%w: %w: %d codes of %d bits overflow the size of the data", ErrFormat, ErrTooLarge, n64, nbits)
 		}
-		if size > body {
-			return fail("%w: %d codes of %d bits need %d bytes, the data has %d", ErrTruncated, n64, nbits, size, body)
+		if size > len(body) {
+			return fail("%w: %d codes of %d bits need %d bytes, the data has %d", ErrTruncated, n64, nbits, size, len(body))
 		}
 	}
 	n := int(n64)
-	if body != 8*w*n {
-		return fail("%w: %d bytes after %d codes of %d bits", ErrFormat, body-8*w*n, n, nbits)
+	if len(body) != 8*w*n {
+		return fail("%w: %d bytes after %d codes of %d bits", ErrFormat, len(body)-8*w*n, n, nbits)
 	}
 	if n > maxLen {
 		return fail("%w: %w: %w: %d codes exceed the limit %d", ErrFormat, ErrTooMany, ErrTooLarge, n, maxLen)
 	}
-	end := len(data) - trailerSize
-	if got, want := crc32.Checksum(data[:end], castagnoli), binary.LittleEndian.Uint32(data[end:]); got != want {
-		return fail("%w: CRC-32C %#08x, stored %#08x", ErrChecksum, got, want)
+	if checksum != nil {
+		if s, err := checksum(); err != nil {
+			return s, err
+		}
 	}
 	s := saved{nbits: nbits, param: param, n: n, codes: make([]uint64, n*w)}
 	for i := range s.codes {
-		s.codes[i] = binary.LittleEndian.Uint64(data[headerSize+8*i:])
+		s.codes[i] = binary.LittleEndian.Uint64(body[8*i:])
 	}
 	if _, err := checkPacked(nbits, s.codes); err != nil {
 		return fail("%w: %w", ErrFormat, err)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/memtest"
 )
 
@@ -63,11 +64,17 @@ func TestMarshalRoundTrip(t *testing.T) {
 	}
 }
 
+// toContainer returns the container holding the index saved in legacy,
+// a file of the earlier format.
+func toContainer(legacy []byte) []byte {
+	return container.Seal(containerKinds[legacy[4]], formatVersion, legacy[8:len(legacy)-trailerSize])
+}
+
 func TestUnmarshalErrors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 8))
 	codes := randCodes(rng, 20, 6)
 	for _, x := range indexes(t, 20, codes, 6, 4) {
-		data, _ := x.(savable).MarshalBinary()
+		saved, _ := x.(savable).MarshalBinary()
 		fresh := func() savable {
 			switch x.(type) {
 			case *Linear:
@@ -80,32 +87,51 @@ func TestUnmarshalErrors(t *testing.T) {
 				return tb
 			}
 		}
-		// Every truncation.
-		for l := range len(data) {
-			y := fresh()
-			if err := y.UnmarshalBinary(data[:l]); !errors.Is(err, ErrTruncated) {
-				t.Errorf("%s: %d of %d bytes: %v, want ErrTruncated", name(x), l, len(data), err)
-			}
-			if y.Len() != 0 {
-				t.Errorf("%s: a failed load changed the index", name(x))
-			}
-		}
-		// Trailing bytes.
-		if err := fresh().UnmarshalBinary(append(slices.Clone(data), 0)); !errors.Is(err, ErrFormat) {
-			t.Errorf("%s: trailing byte: %v, want ErrFormat", name(x), err)
-		}
-		// Every single-bit corruption is caught, by the checksum or a
-		// header check.
-		for i := range data {
-			for b := range 8 {
-				bad := slices.Clone(data)
-				bad[i] ^= 1 << b
-				err := fresh().UnmarshalBinary(bad)
-				if !errors.Is(err, ErrChecksum) && !errors.Is(err, ErrFormat) && !errors.Is(err, ErrTruncated) {
-					t.Fatalf("%s: bit %d of byte %d flipped: %v", name(x), b, i, err)
+		for _, format := range []struct {
+			name                string
+			data                []byte
+			kindAt, versionAt   int // the bytes of these fields
+			checksummedFrom     int // where a flipped bit is caught by the checksum only
+			kindLen, versionLen int
+		}{
+			{"legacy", saved, 4, 5, headerSize, 1, 1},
+			{"container", toContainer(saved), 8, 10, container.HeaderLen, 2, 2},
+		} {
+			data := format.data
+			what := name(x) + ", " + format.name
+			// Every truncation.
+			for l := range len(data) {
+				y := fresh()
+				if err := y.UnmarshalBinary(data[:l]); !errors.Is(err, ErrTruncated) && (l > 0 || !errors.Is(err, ErrFormat)) {
+					t.Errorf("%s: %d of %d bytes: %v, want ErrTruncated", what, l, len(data), err)
 				}
-				if i >= headerSize && !errors.Is(err, ErrChecksum) {
-					t.Fatalf("%s: bit %d of byte %d (past the header) flipped: %v, want ErrChecksum", name(x), b, i, err)
+				if y.Len() != 0 {
+					t.Errorf("%s: a failed load changed the index", what)
+				}
+			}
+			// Trailing bytes.
+			if err := fresh().UnmarshalBinary(append(slices.Clone(data), 0)); !errors.Is(err, ErrFormat) {
+				t.Errorf("%s: trailing byte: %v, want ErrFormat", what, err)
+			}
+			// Every single-bit corruption is caught, by the checksum or a
+			// header check.
+			for i := range data {
+				for b := range 8 {
+					bad := slices.Clone(data)
+					bad[i] ^= 1 << b
+					err := fresh().UnmarshalBinary(bad)
+					if !errors.Is(err, ErrFormat) {
+						t.Fatalf("%s: bit %d of byte %d flipped: %v", what, b, i, err)
+					}
+					if i >= format.checksummedFrom && !errors.Is(err, ErrChecksum) {
+						t.Fatalf("%s: bit %d of byte %d (past the header) flipped: %v, want ErrChecksum", what, b, i, err)
+					}
+					if i >= format.kindAt && i < format.kindAt+format.kindLen && !errors.Is(err, container.ErrKind) {
+						t.Fatalf("%s: bit %d of byte %d (the kind) flipped: %v, want ErrKind", what, b, i, err)
+					}
+					if i >= format.versionAt && i < format.versionAt+format.versionLen && !errors.Is(err, ErrVersion) {
+						t.Fatalf("%s: bit %d of byte %d (the version) flipped: %v, want ErrVersion", what, b, i, err)
+					}
 				}
 			}
 		}
@@ -115,31 +141,46 @@ func TestUnmarshalErrors(t *testing.T) {
 	lin.AddPacked(codes)
 	data, _ := lin.MarshalBinary()
 	tb, _ := NewTable(20)
-	if err := tb.UnmarshalBinary(data); !errors.Is(err, ErrFormat) {
-		t.Errorf("Table loading a Linear: %v, want ErrFormat", err)
+	for _, d := range [][]byte{data, toContainer(data)} {
+		if err := tb.UnmarshalBinary(d); !errors.Is(err, ErrFormat) || !errors.Is(err, container.ErrKind) {
+			t.Errorf("Table loading a Linear: %v, want ErrFormat and ErrKind", err)
+		}
 	}
 	// A well-formed file whose codes have unused bits set: only a broken
 	// writer makes one, so fix the checksum by hand.
 	bad := slices.Clone(data)
 	bad[headerSize+3] = 0xFF
 	fixed := marshalRaw(bad[:len(bad)-4])
-	if err := NewLinear(1).UnmarshalBinary(fixed); !errors.Is(err, ErrFormat) || !errors.Is(err, ErrUnusedBits) {
-		t.Errorf("codes with unused bits: %v, want ErrFormat and ErrUnusedBits", err)
+	for _, d := range [][]byte{fixed, toContainer(fixed)} {
+		if err := NewLinear(1).UnmarshalBinary(d); !errors.Is(err, ErrFormat) || !errors.Is(err, ErrUnusedBits) {
+			t.Errorf("codes with unused bits: %v, want ErrFormat and ErrUnusedBits", err)
+		}
 	}
 	// A MultiIndex with an impossible number of substrings.
 	mi, _ := NewMultiIndex(20, 4)
 	data, _ = mi.MarshalBinary()
 	data[12] = 21
-	if err := mi.UnmarshalBinary(marshalRaw(data[:len(data)-4])); !errors.Is(err, ErrFormat) || !errors.Is(err, ErrSubstrings) {
-		t.Errorf("21 substrings of 20 bits: %v", err)
+	data = marshalRaw(data[:len(data)-4])
+	for _, d := range [][]byte{data, toContainer(data)} {
+		if err := mi.UnmarshalBinary(d); !errors.Is(err, ErrFormat) || !errors.Is(err, ErrSubstrings) {
+			t.Errorf("21 substrings of 20 bits: %v", err)
+		}
 	}
 	// A Table of too many bits.
 	data = marshal(kindTable, 30, 0, 0, nil)
-	if err := tb.UnmarshalBinary(data); !errors.Is(err, ErrFormat) {
-		t.Errorf("Table of 30 bits: %v", err)
+	for _, d := range [][]byte{data, toContainer(data)} {
+		if err := tb.UnmarshalBinary(d); !errors.Is(err, ErrFormat) {
+			t.Errorf("Table of 30 bits: %v", err)
+		}
 	}
-	if err := tb.UnmarshalBinary([]byte("not an index at all, not at all")); !errors.Is(err, ErrFormat) {
-		t.Errorf("garbage: %v", err)
+	for _, d := range []string{"not an index at all, not at all", "LBLCODE\x00 and then nothing right"} {
+		if err := tb.UnmarshalBinary([]byte(d)); !errors.Is(err, ErrFormat) {
+			t.Errorf("garbage: %v", err)
+		}
+	}
+	// A container of a body shorter than the fields.
+	if err := tb.UnmarshalBinary(container.Seal(container.HammingTable, formatVersion, make([]byte, fieldsSize-1))); !errors.Is(err, ErrFormat) {
+		t.Errorf("short body: %v", err)
 	}
 }
 
@@ -150,8 +191,9 @@ func marshalRaw(body []byte) []byte {
 	return append(b, byte(sum), byte(sum>>8), byte(sum>>16), byte(sum>>24))
 }
 
-// header returns a saved index's header and checksum around body, with
-// whatever counts it is given: what a hostile writer can make.
+// header returns a saved index in the format of earlier releases: header
+// and checksum around body, with whatever counts it is given, what a
+// hostile writer can make.
 func header(kind byte, nbits uint32, param int32, n uint64, body []byte) []byte {
 	b := []byte(magic)
 	b = append(b, kind, formatVersion, 0, 0)
@@ -159,6 +201,81 @@ func header(kind byte, nbits uint32, param int32, n uint64, body []byte) []byte 
 	b = binary.LittleEndian.AppendUint32(b, uint32(param))
 	b = binary.LittleEndian.AppendUint64(b, n)
 	return marshalRaw(append(b, body...))
+}
+
+// sealed returns a container around the fields and body, with whatever
+// counts it is given.
+func sealed(kind byte, nbits uint32, param int32, n uint64, body []byte) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, nbits)
+	b = binary.LittleEndian.AppendUint32(b, uint32(param))
+	b = binary.LittleEndian.AppendUint64(b, n)
+	return container.Seal(containerKinds[kind], formatVersion, append(b, body...))
+}
+
+// TestLegacyFormat checks that indexes in the format of earlier releases
+// load from both layouts, and save again as the same legacy file.
+func TestLegacyFormat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	codes := randCodes(rng, 70, 5)
+	body := make([]byte, 0, 8*len(codes))
+	for _, c := range codes {
+		body = binary.LittleEndian.AppendUint64(body, c)
+	}
+	for _, kind := range []byte{kindLinear, kindMultiIndex, kindTable} {
+		bits, param := uint32(70), int32(0)
+		if kind == kindMultiIndex {
+			param = 3
+		}
+		in := body
+		if kind == kindTable {
+			bits, in = 20, body[:8*5] // one word a code
+			for i := range 5 {
+				binary.LittleEndian.PutUint64(in[8*i:], uint64(i*7919)&(1<<20-1))
+			}
+		}
+		legacy := header(kind, bits, param, 5, in)
+		x := newOfKind(kind, 1)
+		if err := x.UnmarshalBinary(legacy); err != nil {
+			t.Fatalf("%s: %v", name(x), err)
+		}
+		if x.Bits() != int(bits) || x.Len() != 5 {
+			t.Fatalf("%s: %d bits, %d codes", name(x), x.Bits(), x.Len())
+		}
+		again, err := x.MarshalBinary()
+		if err != nil || !slices.Equal(again, legacy) {
+			t.Fatalf("%s: saved again as %x, %v", name(x), again, err)
+		}
+		y := newOfKind(kind, 1)
+		if err := y.UnmarshalBinary(sealed(kind, bits, param, 5, in)); err != nil || y.Len() != 5 || y.Bits() != int(bits) {
+			t.Fatalf("%s: container: %d codes of %d bits, %v", name(y), y.Len(), y.Bits(), err)
+		}
+		if again, _ := y.MarshalBinary(); !slices.Equal(again, legacy) {
+			t.Fatalf("%s: a container loaded and saved gives %x", name(y), again)
+		}
+		// Every truncation and a bit flip in every byte are refused.
+		for l := range len(legacy) {
+			if err := newOfKind(kind, 1).UnmarshalBinary(legacy[:l]); !errors.Is(err, ErrTruncated) {
+				t.Fatalf("%s: %d of %d bytes: %v", name(x), l, len(legacy), err)
+			}
+		}
+		for i := range legacy {
+			bad := slices.Clone(legacy)
+			bad[i] ^= 0x10
+			if err := newOfKind(kind, 1).UnmarshalBinary(bad); !errors.Is(err, ErrFormat) {
+				t.Fatalf("%s: byte %d flipped: %v", name(x), i, err)
+			}
+		}
+		// Another version is ErrVersion as well as ErrFormat.
+		bad := slices.Clone(legacy)
+		bad[5] = 2
+		if err := newOfKind(kind, 1).UnmarshalBinary(marshalRaw(bad[:len(bad)-4])); !errors.Is(err, ErrVersion) || !errors.Is(err, ErrFormat) {
+			t.Fatalf("%s: version 2: %v", name(x), err)
+		}
+	}
+	// The sentinels are the container's.
+	if ErrFormat != container.ErrFormat || ErrTruncated != container.ErrTruncated || ErrChecksum != container.ErrChecksum || ErrVersion != container.ErrVersion {
+		t.Fatal("hamming's sentinels are not the container's")
+	}
 }
 
 // TestUnmarshalZeroBitsHugeCount loads the 28-byte Linear of codes of 0
@@ -201,6 +318,16 @@ func TestUnmarshalCounts(t *testing.T) {
 
 // unmarshalCounts runs TestUnmarshalCounts' cases.
 func unmarshalCounts(t *testing.T) {
+	for _, format := range []struct {
+		name string
+		make func(kind byte, nbits uint32, param int32, n uint64, body []byte) []byte
+	}{{"legacy", header}, {"container", sealed}} {
+		unmarshalCountsOf(t, format.name, format.make)
+	}
+}
+
+// unmarshalCountsOf runs TestUnmarshalCounts' cases on files made by mk.
+func unmarshalCountsOf(t *testing.T, format string, mk func(kind byte, nbits uint32, param int32, n uint64, body []byte) []byte) {
 	for _, tc := range []struct {
 		what  string
 		kind  byte
@@ -223,14 +350,14 @@ func unmarshalCounts(t *testing.T) {
 		{"MaxEmptyCodes+1 codes of 0 bits", kindLinear, 0, MaxEmptyCodes + 1, 0, []error{ErrFormat, ErrTooLarge}},
 	} {
 		x := newOfKind(tc.kind, 1)
-		err := x.UnmarshalBinary(header(tc.kind, tc.nbits, 0, tc.n, make([]byte, tc.body)))
+		err := x.UnmarshalBinary(mk(tc.kind, tc.nbits, 0, tc.n, make([]byte, tc.body)))
 		for _, want := range tc.want {
 			if !errors.Is(err, want) {
-				t.Errorf("%s: %v, want %v", tc.what, err, want)
+				t.Errorf("%s, %s: %v, want %v", format, tc.what, err, want)
 			}
 		}
 		if x.Len() != 0 || x.Bits() != 1 {
-			t.Errorf("%s: a failed load changed the index", tc.what)
+			t.Errorf("%s, %s: a failed load changed the index", format, tc.what)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/labelcode/labelcode/infer"
 	"github.com/labelcode/labelcode/internal/compat"
 	"github.com/labelcode/labelcode/labelmap"
+	"github.com/labelcode/labelcode/train"
 )
 
 // TestCompatLabelMap loads the Label Mapping files written by an earlier
@@ -59,8 +60,8 @@ func TestFreshLabelMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := []labelmap.Option{labelmap.Hidden(8), labelmap.Epochs(3), labelmap.BatchSize(32), labelmap.Seed(4)}
-	e, err := labelmap.NewEnsemble(m, labelmap.MLPFactory(opts...))
+	opts := []labelmap.Option{labelmap.WithHidden(8), labelmap.WithEpochs(3), labelmap.WithBatchSize(32), labelmap.WithSeed(4)}
+	e, err := labelmap.NewEnsemble(m, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,14 +74,14 @@ func TestFreshLabelMap(t *testing.T) {
 		name  string
 		kind  infer.Kind
 		model interface {
-			Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) error
+			Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) (*train.History, error)
 			PredictBatch([]float32, int, []int) ([]int, error)
 			TopK([]float32, int, []decode.Scored) ([]decode.Scored, error)
 			Save(string) error
 		}
 	}{{"ensemble", infer.Ensemble, e}, {"multihead", infer.MultiHead, h}} {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.model.Fit(context.Background(), d, nil); err != nil {
+			if _, err := c.model.Fit(context.Background(), d, nil); err != nil {
 				t.Fatal(err)
 			}
 			want, err := c.model.PredictBatch(d.X, d.Len(), nil)
@@ -106,7 +107,9 @@ func TestFreshLabelMap(t *testing.T) {
 // custom is a learner kind that only its own code can decode.
 type custom struct{ q int }
 
-func (c *custom) Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) error { return nil }
+func (c *custom) Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) (*train.History, error) {
+	return nil, nil
+}
 func (c *custom) LogProba(x []float32, dst []float64) ([]float64, error) {
 	dst = append(dst[:0], make([]float64, c.q)...)
 	return dst, nil
@@ -121,7 +124,7 @@ func TestCustomLearnerUnsupported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := labelmap.NewEnsemble(m, func(site int) (labelmap.Learner, error) { return &custom{m.SiteClasses(site)}, nil })
+	e, err := labelmap.NewEnsemble(m, labelmap.WithLearner(func(site int) (labelmap.Learner, error) { return &custom{m.SiteClasses(site)}, nil }))
 	if err != nil {
 		t.Fatal(err)
 	}

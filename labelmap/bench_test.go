@@ -59,7 +59,7 @@ func benchModels(b *testing.B) []benchModel {
 	return ms
 }
 
-var benchOpts = []Option{Hidden(benchHidden), Epochs(1), BatchSize(benchBatch), Seed(1)}
+var benchOpts = []Option{WithHidden(benchHidden), WithEpochs(1), WithBatchSize(benchBatch), WithSeed(1)}
 
 // predictor is what the prediction benchmark needs of a model.
 type predictor interface {
@@ -76,11 +76,11 @@ func BenchmarkTrain(b *testing.B) {
 		b.Run("ensemble/"+bm.name, func(b *testing.B) {
 			var params int
 			for i := 0; i < b.N; i++ {
-				e, err := NewEnsemble(bm.m, MLPFactory(benchOpts...))
+				e, err := NewEnsemble(bm.m, benchOpts...)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := e.Fit(context.Background(), d, nil); err != nil {
+				if _, err := e.Fit(context.Background(), d, nil); err != nil {
 					b.Fatal(err)
 				}
 				params = e.Params()
@@ -98,10 +98,10 @@ func BenchmarkTrain(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := h.Fit(context.Background(), d, nil); err != nil {
+				if _, err := h.Fit(context.Background(), d, nil); err != nil {
 					b.Fatal(err)
 				}
-				params = h.Params().Total()
+				params = h.Params()
 			}
 			b.ReportMetric(float64(params), "params")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
@@ -118,11 +118,11 @@ func BenchmarkPredict(b *testing.B) {
 	d := benchData()
 	for _, bm := range benchModels(b) {
 		models := map[string]predictor{}
-		e, err := NewEnsemble(bm.m, MLPFactory(benchOpts...))
+		e, err := NewEnsemble(bm.m, benchOpts...)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := e.Fit(context.Background(), d, nil); err != nil {
+		if _, err := e.Fit(context.Background(), d, nil); err != nil {
 			b.Fatal(err)
 		}
 		models["ensemble"] = e
@@ -131,7 +131,7 @@ func BenchmarkPredict(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := h.Fit(context.Background(), d, nil); err != nil {
+			if _, err := h.Fit(context.Background(), d, nil); err != nil {
 				b.Fatal(err)
 			}
 			models["multihead"] = h

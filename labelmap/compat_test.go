@@ -35,7 +35,7 @@ func TestCompatFiles(t *testing.T) {
 		}
 	}
 	t.Run("ensemble", func(t *testing.T) {
-		e, err := LoadEnsemble(filepath.Join(dir, "ensemble.lm"))
+		e, err := loadEnsemble(filepath.Join(dir, "ensemble.lm"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,14 +61,14 @@ func TestCompatFiles(t *testing.T) {
 		check(t, e, want.Labels)
 	})
 	t.Run("multihead", func(t *testing.T) {
-		h, err := LoadMultiHead(filepath.Join(dir, "multihead.lm"))
+		h, err := loadMultiHead(filepath.Join(dir, "multihead.lm"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		check(t, h, exp["multihead.lm"].Labels)
 	})
 	t.Run("onehot", func(t *testing.T) {
-		e, err := LoadEnsemble(filepath.Join(dir, "onehot.lm"))
+		e, err := loadEnsemble(filepath.Join(dir, "onehot.lm"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,101 +12,9 @@ import (
 	"github.com/labelcode/labelcode/train"
 )
 
-// This file holds the parts a custom training loop of a MultiHead model is
-// made of, the ones MultiHead.Fit (and MLP.Fit) run on: the training graph,
-// the minibatch sampler, Adam and the learning rate schedules.
-
-// Schedule gives the learning rate of every Adam step: epoch and batch
-// count from 0 (epoch is the number of epochs done, batch the number of
-// steps done in this epoch) and batches is the number of batches of an
-// epoch. Fit calls it before every step (LearningRateSchedule); a custom
-// loop calls it itself and passes the rate to Adam.SetLearnRate. Any
-// func(epoch, batch, batches int) float64 is a Schedule.
-type Schedule func(epoch, batch, batches int) float64
-
-// CosineSchedule returns cosine annealing without restarts (Loshchilov and
-// Hutter 2017) over a run of epochs epochs: lo + (hi−lo)·(1 + cos(π·t))/2
-// with t = (epoch + batch/batches)/epochs the fraction of the run done, so
-// the rate starts at hi, falls step by step and reaches lo after the last
-// step (and stays there beyond). lo must be positive for Fit to accept the
-// rates.
-func CosineSchedule(hi, lo float64, epochs int) Schedule {
-	return func(epoch, batch, batches int) float64 {
-		return train.Cosine(hi, lo, epochs)(epoch+1, batch+1, batches)
-	}
-}
-
-// LearningRateSchedule makes Fit take Adam's rate of every step from s
-// instead of the constant of LearningRate (nil: back to the constant).
-// Fit returns ErrOption, wrapped, when s gives a rate that is not positive
-// and finite.
-func LearningRateSchedule(s Schedule) Option {
-	return func(c *mlpConfig) error { c.schedule = s; return nil }
-}
-
-// Sampler draws the minibatches of successive epochs exactly as Fit does:
-// a permutation of the rows drawn from the seed, shuffled again at the
-// start of every epoch and cut into floor(rows/batch) batches; the rows
-// left over sit out that epoch. A loop using a Sampler with Fit's seed and
-// batch size (capped at the number of rows, as Fit caps it) sees Fit's
-// batches.
-type Sampler struct{ s *train.Sampler }
-
-// NewSampler returns a sampler over rows rows in batches of batch rows.
-// It returns ErrOption unless 1 <= batch <= rows.
-func NewSampler(rows, batch int, seed uint64) (*Sampler, error) {
-	s, err := train.NewSampler(rows, batch, seed)
-	if err != nil {
-		return nil, fmt.Errorf("%w: batch size %d for %d rows", ErrOption, batch, rows)
-	}
-	return &Sampler{s}, nil
-}
-
-// Batches returns the number of batches of an epoch.
-func (s *Sampler) Batches() int { return s.s.Batches() }
-
-// Epoch returns the next epoch's batches of row indices; they are views
-// into the sampler's permutation, overwritten by the next call. Cost
-// O(rows).
-func (s *Sampler) Epoch() [][]int { return s.s.Epoch() }
-
-// Adam is the optimizer Fit trains with: Adam (Kingma and Ba 2015) with β1
-// = 0.9, β2 = 0.999, ε = 1e-8 and bias correction, updating float32 weight
-// slices in place with exactly the arithmetic of gorgonia's AdamSolver,
-// its learning rate settable between steps. A step costs O(weights) on
-// GOMAXPROCS goroutines and allocates nothing but their start.
-type Adam struct{ opt *nntrain.Adam }
-
-// NewAdam returns an optimizer of params (TrainingGraph.Params) with rate
-// lr. It returns ErrOption unless lr is positive and finite.
-func NewAdam(params [][]float32, lr float64) (*Adam, error) {
-	opt, err := nntrain.NewAdam(params, lr)
-	if err != nil {
-		return nil, fmt.Errorf("%w: learning rate %v", ErrOption, lr)
-	}
-	return &Adam{opt}, nil
-}
-
-// LearnRate returns the rate the next step uses.
-func (a *Adam) LearnRate() float64 { return a.opt.LearningRate }
-
-// SetLearnRate sets the rate of the following steps (the moment estimates
-// are kept). It returns ErrOption unless lr is positive and finite.
-func (a *Adam) SetLearnRate(lr float64) error {
-	if err := nntrain.CheckRate(lr); err != nil {
-		return fmt.Errorf("%w: learning rate %v", ErrOption, lr)
-	}
-	a.opt.LearningRate = lr
-	return nil
-}
-
-// Steps returns the number of steps taken.
-func (a *Adam) Steps() int { return a.opt.Steps() }
-
-// Step applies one update from grads, parallel to the params given to
-// NewAdam (TrainingGraph.Grads after a Run). It panics if their number or
-// lengths differ from the params'.
-func (a *Adam) Step(grads [][]float32) { a.opt.Step(grads) }
+// This file holds the training graph of a MultiHead model, what a custom
+// training loop is made of together with package train's Sampler, Adam and
+// Schedule: the parts MultiHead.Fit runs on.
 
 // TrainingGraph is the training graph of a MultiHead network (LM paper,
 // Figure 4a) for a fixed batch size, the graph MultiHead.Fit trains on:
@@ -142,6 +50,7 @@ type TrainingGraph struct {
 	Learnables G.Nodes
 
 	g *nntrain.Graph
+	m codes.Mapping
 }
 
 // Init gives h a fresh untrained network for rows of features values, its
@@ -149,7 +58,7 @@ type TrainingGraph struct {
 // trunk, Glorot for the heads): the start of a custom training loop. The
 // previous network, if any, is dropped. It returns ErrInput for features <
 // 1 and ErrTooLarge (before allocating) when the network would exceed
-// MaxWeights.
+// WithMaxWeights.
 func (h *MultiHead) Init(features int) error {
 	if features < 1 {
 		return fmt.Errorf("%w: %d features", ErrInput, features)
@@ -162,7 +71,6 @@ func (h *MultiHead) Init(features int) error {
 		return fmt.Errorf("labelmap: %w", err)
 	}
 	h.setNet(net)
-	h.hist = nil
 	return nil
 }
 
@@ -181,19 +89,19 @@ func spec(m codes.Mapping, hidden []int, features int) nn.Spec {
 
 // NewTrainingGraph builds the training graph of h's network (made by Init,
 // Fit or a load) for batches of batch rows. It returns ErrNotFitted
-// without a network and ErrOption for batch < 1.
+// without a network and ErrConfig for batch < 1.
 func (h *MultiHead) NewTrainingGraph(batch int) (*TrainingGraph, error) {
 	if h.net == nil {
 		return nil, ErrNotFitted
 	}
 	if batch < 1 {
-		return nil, fmt.Errorf("%w: batch size %d", ErrOption, batch)
+		return nil, fmt.Errorf("%w: batch size %d", ErrConfig, batch)
 	}
 	g, err := nntrain.NewGraph(h.net, batch)
 	if err != nil {
 		return nil, fmt.Errorf("labelmap: %w", err)
 	}
-	t := &TrainingGraph{Graph: g.G, X: g.X, Targets: g.Targets, Hidden: g.Hidden, Logits: g.Logits, Cost: g.Cost, g: g}
+	t := &TrainingGraph{Graph: g.G, X: g.X, Targets: g.Targets, Hidden: g.Hidden, Logits: g.Logits, Cost: g.Cost, g: g, m: h.m}
 	for _, l := range g.Losses {
 		t.Losses = append(t.Losses, l.Loss)
 	}
@@ -273,14 +181,30 @@ func (t *TrainingGraph) Grads() ([][]float32, error) {
 	return g, nil
 }
 
+// Bind returns the graph bound to the training data d, relabelled once
+// for every site: what train.Run trains (train.Model; its Step loads the
+// rows into the graph, runs it and returns the loss, the accuracy over
+// the sites and the gradients). It returns the errors of Relabel and
+// ErrInput when d's width is not the network's.
+func (t *TrainingGraph) Bind(d *labelcode.Dataset) (train.Model, error) {
+	if d == nil || d.Features != t.g.Net().Spec.Inputs {
+		return nil, fmt.Errorf("%w: data do not match the network's %d features", ErrInput, t.g.Net().Spec.Inputs)
+	}
+	ty, err := Relabel(t.m, d.Y, nil)
+	if err != nil {
+		return nil, err
+	}
+	return nntrain.NewTrainer(t.g, &nntrain.Data{X: d.X, Targets: ty}), nil
+}
+
 // Close releases the graph's tape machine.
 func (t *TrainingGraph) Close() error { return t.g.Close() }
 
 // Clone returns a deep copy of h: the same mapping (immutable) and training
-// options, a copy of the network's weights and of the history. A custom
+// options, a copy of the network's weights. A custom
 // loop keeps the best epoch's model this way.
 func (h *MultiHead) Clone() *MultiHead {
-	c := &MultiHead{decoder: h.decoder, cfg: h.cfg, hist: append(History(nil), h.hist...)}
+	c := &MultiHead{decoder: h.decoder, cfg: h.cfg}
 	c.cfg.hidden = append([]int(nil), h.cfg.hidden...)
 	if h.net != nil {
 		c.setNet(h.net.Clone())

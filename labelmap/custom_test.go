@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/train"
 )
 
 // TestCustomLoopMatchesFit trains a MultiHead with a hand-written loop over
@@ -25,13 +26,14 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	const seed, epochs, batch, lr, lo = 3, 4, 32, 0.02, 0.002
-	sched := CosineSchedule(lr, lo, epochs)
-	opts := []Option{Hidden(24), Epochs(epochs), BatchSize(batch), Seed(seed)}
-	want, err := NewMultiHead(m, append(opts, LearningRateSchedule(sched))...)
+	sched := train.Cosine(lr, lo, epochs)
+	opts := []Option{WithHidden(24), WithEpochs(epochs), WithBatchSize(batch), WithSeed(seed)}
+	want, err := NewMultiHead(m, append(opts, WithSchedule(sched))...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := want.Fit(context.Background(), tr, va); err != nil {
+	hist, err := want.Fit(context.Background(), tr, va)
+	if err != nil {
 		t.Fatal(err)
 	}
 
@@ -51,11 +53,11 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sampler, err := NewSampler(tr.Len(), batch, seed)
+	sampler, err := train.NewSampler(tr.Len(), batch, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt, err := NewAdam(g.Params(), lr)
+	opt, err := train.NewAdam(g.Params(), lr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +66,7 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 	for epoch := 0; epoch < epochs; epoch++ {
 		var sum float64
 		for b, rows := range sampler.Epoch() {
-			if err := opt.SetLearnRate(sched(epoch, b, sampler.Batches())); err != nil {
+			if err := opt.SetLearningRate(sched(epoch+1, b+1, sampler.Batches())); err != nil {
 				t.Fatal(err)
 			}
 			if err := g.SetBatch(tr, targets, rows); err != nil {
@@ -85,17 +87,19 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opt.Step(grads)
+			if err := opt.Step(grads); err != nil {
+				t.Fatal(err)
+			}
 			sum += loss
 		}
-		if got, w := sum/float64(sampler.Batches()), want.History()[epoch].Loss; got != w {
+		if got, w := sum/float64(sampler.Batches()), hist.Epochs[epoch].Loss; got != w {
 			t.Fatalf("epoch %d: mean loss %v, Fit's %v", epoch, got, w)
 		}
 		acc, err := h.Accuracy(va)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if w := want.History()[epoch].Score; acc != w {
+		if w := hist.Epochs[epoch].Score; acc != w {
 			t.Fatalf("epoch %d: validation accuracy %v, Fit's %v", epoch, acc, w)
 		}
 		if acc > bestAcc {
@@ -115,7 +119,7 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 	if err := best.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	back, err := LoadMultiHead(path)
+	back, err := loadMultiHead(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +135,8 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 	}
 
 	// The schedule is used: a constant rate gives another model.
-	other, _ := NewMultiHead(m, append(opts, LearningRate(lr))...)
-	if err := other.Fit(context.Background(), tr, va); err != nil {
+	other, _ := NewMultiHead(m, append(opts, WithLearningRate(lr))...)
+	if _, err := other.Fit(context.Background(), tr, va); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := other.MarshalBinary(); bytes.Equal(a, c) {
@@ -143,7 +147,7 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 func TestCustomLoopErrors(t *testing.T) {
 	tr, _, _ := prototypes(6, 4, 4, 0.3, 1)
 	m, _ := codes.NewPrimeResidue(6, []int{2, 3})
-	h, _ := NewMultiHead(m, Hidden(4), Epochs(2), BatchSize(8))
+	h, _ := NewMultiHead(m, WithHidden(4), WithEpochs(2), WithBatchSize(8))
 	if _, err := h.NewTrainingGraph(8); !errors.Is(err, ErrNotFitted) {
 		t.Errorf("graph before Init: %v", err)
 	}
@@ -153,7 +157,7 @@ func TestCustomLoopErrors(t *testing.T) {
 	if err := h.Init(tr.Features); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.NewTrainingGraph(0); !errors.Is(err, ErrOption) {
+	if _, err := h.NewTrainingGraph(0); !errors.Is(err, ErrConfig) {
 		t.Errorf("batch 0: %v", err)
 	}
 	g, err := h.NewTrainingGraph(8)
@@ -176,52 +180,17 @@ func TestCustomLoopErrors(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := NewSampler(4, 5, 1); !errors.Is(err, ErrOption) {
-		t.Errorf("batch above rows: %v", err)
-	}
-	if _, err := NewAdam(g.Params(), math.NaN()); !errors.Is(err, ErrOption) {
-		t.Errorf("NaN rate: %v", err)
-	}
-	bad, _ := NewMultiHead(m, Hidden(4), Epochs(2), BatchSize(8), LearningRateSchedule(func(epoch, batch, batches int) float64 {
-		return 0.01 - float64(epoch)
+	bad, _ := NewMultiHead(m, WithHidden(4), WithEpochs(2), WithBatchSize(8), WithSchedule(func(epoch, batch, batches int) float64 {
+		return 0.01 - float64(epoch-1)
 	}))
-	if err := bad.Fit(context.Background(), tr, nil); !errors.Is(err, ErrOption) || !strings.Contains(err.Error(), "epoch 2, batch 1") {
+	if _, err := bad.Fit(context.Background(), tr, nil); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "epoch 2, batch 1") {
 		t.Errorf("negative scheduled rate: %v", err)
-	}
-}
-
-func TestHistoryPrints(t *testing.T) {
-	h := History{
-		{Epoch: 0, Loss: 2.5, Accuracy: 0.25, Score: 0.5},
-		{Epoch: 1, Loss: 1.25, Accuracy: 0.5, Score: 0.75},
-		{Epoch: 2, Loss: 1, Accuracy: 0.625, Score: 0.75},
-	}
-	if h.Best() != 1 {
-		t.Errorf("Best %d, want 1", h.Best())
-	}
-	want := "epoch       loss      acc      val      time\n" +
-		"    0     2.5000   0.2500   0.5000        0s\n" +
-		"    1     1.2500   0.5000   0.7500        0s *\n" +
-		"    2     1.0000   0.6250   0.7500        0s"
-	if got := h.String(); got != want {
-		t.Errorf("String:\n%s\nwant\n%s", got, want)
-	}
-	if got, want := h.CSV(), "epoch,loss,accuracy,score,seconds\n0,2.5,0.25,0.5,0\n1,1.25,0.5,0.75,0\n2,1,0.625,0.75,0\n"; got != want {
-		t.Errorf("CSV %q, want %q", got, want)
-	}
-	e, l, a, s := h.Series()
-	if len(e) != 3 || e[2] != 2 || l[1] != 1.25 || a[2] != 0.625 || s[0] != 0.5 {
-		t.Errorf("Series %v %v %v %v", e, l, a, s)
-	}
-	noVal := History{{Epoch: 0, Loss: 1, Score: math.NaN()}}
-	if noVal.Best() != -1 || !strings.Contains(noVal.String(), " - ") || !strings.Contains(noVal.CSV(), "0,1,0,,0") {
-		t.Errorf("without validation: %d %q %q", noVal.Best(), noVal.String(), noVal.CSV())
 	}
 }
 
 func TestEnsembleString(t *testing.T) {
 	m, _ := codes.NewPrimeResidue(6, []int{2, 3})
-	e, err := NewEnsemble(m, MLPFactory(Hidden(4)))
+	e, err := NewEnsemble(m, WithHidden(4))
 	if err != nil {
 		t.Fatal(err)
 	}

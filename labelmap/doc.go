@@ -5,45 +5,61 @@
 // communication between sites, and a prediction is the label maximising
 // Σ_i log p_i(f_i(y)) (section IV-C), found exactly by decode.MaxProduct.
 //
+// # The model API
+//
+// Every model of this package has the shape of package dsnc's: a
+// constructor taking WithX options, each checked there (a bad value is
+// ErrConfig); Fit(ctx, train, val) returning a *train.History (per-epoch
+// loss, accuracy, validation score and time; the kept epoch, counting from
+// 1; the parameter count and wall time; for an Ensemble, one history per
+// site); Predict, PredictBatch, TopK (labels with their joint log scores),
+// Accuracy, TopKAccuracy; Save; and the package-level Load, which returns a
+// Model ready to predict. The defaults (20 epochs, batches of 128, Adam at
+// 1e-3, patience 5, seed 1) are dsnc's. Progress reports are
+// train.Progress values (WithProgress).
+//
 // # Pieces
 //
+//   - NewMixed, NewSimplex: the mixed (y mod p_i) and simplex (Reed–Solomon)
+//     Label Mapping ensembles of the paper in one call, any two sites
+//     determining the label; NewOneHot: the one-hot softmax baseline, an
+//     ensemble of one site over all labels with the same options and API.
+//   - Ensemble: a codes.Mapping plus one learner per site (NewEnsemble for
+//     any mapping). Fit trains the sites concurrently (WithParallelism
+//     bounds it); FitSite trains one site alone, SaveSite/LoadSite move it
+//     between processes; a missing site is left out of the decoding.
 //   - Learner: a base learner for one site (Fit on (row, symbol) pairs given
 //     as a labelcode.Dataset whose Classes is the site's alphabet size;
 //     LogProba over the alphabet, with dst). BatchLearner adds batched
-//     scoring, Saveable adds saving. Bring your own.
-//   - MLP: the default learner, a gorgonia-trained softmax MLP (ReLU hidden
-//     layers, Adam, shuffled minibatches, early stopping on validation
-//     accuracy with the best epoch kept, seed, progress callback, context),
-//     evaluated without the graph. With codes.NewOneHot it is the one-hot
-//     softmax baseline and with codes.NewBinary the binary ECOC baseline, so
-//     every comparison goes through the same code.
-//   - Ensemble: a mapping plus one learner per site. Fit trains the sites
-//     concurrently (Parallelism bounds it); FitSite trains one site alone,
-//     SaveSite/LoadSite move it between processes; a missing site is left
-//     out of the decoding.
+//     scoring, Saveable adds saving. Bring your own with WithLearner.
+//   - MLP: the default learner, a softmax MLP (ReLU hidden layers) trained by
+//     train.Run (Adam, shuffled minibatches, early stopping on validation
+//     accuracy with the best epoch kept, seed, progress, context) and
+//     evaluated without the graph. With codes.NewBinary it is the binary
+//     ECOC baseline.
 //   - MultiHead: the shared-trunk network of the paper's Figure 4a, one
-//     trunk and n softmax heads trained jointly on the summed loss; Params
-//     reports trunk and head weights.
+//     trunk and n softmax heads trained jointly on the summed loss;
+//     TrunkParams splits Params between trunk and heads.
 //   - InputEncoder: LM on the input side (section V-C): a categorical value
 //     becomes the n-hot vector of its symbols, Σ_i SiteClasses(i) wide, or
 //     its index list, or directly its embedding.
 //   - Relabel: the per-site targets of a batch of labels.
 //   - Custom training loops: MultiHead.Init (Fit's initial weights),
 //     MultiHead.NewTrainingGraph (the shared-trunk graph with one loss per
-//     site, over the model's own weights, the graph Fit trains on), Sampler
-//     (Fit's minibatches), Adam (Fit's optimizer, its rate settable between
-//     steps), Schedule and CosineSchedule (also for Fit, through
-//     LearningRateSchedule), MultiHead.Clone (to keep the best epoch). A
-//     hand-written loop over them reproduces Fit bit for bit, and the model
-//     it trains predicts (decode.MaxProduct) and saves as a fitted one.
+//     site, over the model's own weights, the graph Fit trains on),
+//     TrainingGraph.Bind (the graph on a dataset, a train.Model), and
+//     package train's Sampler, Adam, Schedule and Run, MultiHead.Clone (to
+//     keep the best epoch). A hand-written loop over them reproduces Fit
+//     bit for bit, and the model it trains predicts (decode.MaxProduct) and
+//     saves as a fitted one.
 //   - Serving: the file format, the max-product prediction and the network
 //     scorers live in a graph-free core (internal/lmcore) that Ensemble,
 //     MultiHead and the loaders use; package infer loads the same files
 //     (MLP ensembles, MultiHead models) and predicts the same labels
 //     without linking gorgonia.
 //   - Printing: mappings, ensembles, MLPs and MultiHead models have String
-//     methods; a training History prints as a table, as CSV and as
-//     plot-ready Series.
+//     methods; a train.History prints as a table, as CSV and as plot-ready
+//     Series.
 //
 // # Conventions
 //
@@ -51,11 +67,11 @@
 // scores are log-probabilities ([]float64, one slice per site, nil for a
 // missing site), the form decode.MaxProduct takes. Hot paths take dst and
 // return it. Sentinel errors (ErrNotFitted, ErrLabelRange, ErrScoreCount,
-// ErrNaNScore, ErrInput, ErrSite, ErrOption, ErrCorrupt, ErrVersion,
+// ErrNaNScore, ErrInput, ErrSite, ErrConfig, ErrCorrupt, ErrVersion,
 // ErrNotSaveable, ErrTooLarge) are wrapped; test with errors.Is.
 //
 // Reproducibility: an MLP's weight initialisation and minibatch order come
-// from its seed, MLPFactory derives site i's seed from the base seed and i,
+// from its seed, an Ensemble derives site i's seed from WithSeed and i,
 // and every network trains on its own graph whose ops give the same bits
 // whatever the number of goroutines they split their work over, so a site
 // trained in any goroutine or process with the same options and data is the
@@ -63,7 +79,7 @@
 //
 // # Files
 //
-// Save/LoadEnsemble, SaveSite/LoadSite and MultiHead.Save/LoadMultiHead
+// Ensemble.Save, SaveSite/LoadSite, MultiHead.Save and Load read and
 // write a versioned binary format: magic "LABELMAP", format version, kind,
 // the mapping (codes.Marshal JSON), the learners (kind name and
 // MarshalBinary data, length-prefixed), and a CRC-32C of everything. Files
@@ -74,10 +90,9 @@
 //
 // # Limits
 //
-// A network's size is bounded before anything is allocated for it: by
-// MaxWeights (default DefaultMaxWeights, 2^28 weights) for each MLP and
-// MultiHead network, and by EnsembleMaxWeights (same default) for the sum
-// over an Ensemble's sites. A larger model is ErrTooLarge, so a typo in a
+// A network's size is bounded before anything is allocated for it, by
+// WithMaxWeights (default DefaultMaxWeights, 2^28 weights): each MLP and
+// MultiHead network, and the sum over an Ensemble's sites. A larger model is ErrTooLarge, so a typo in a
 // class count is an error rather than an out-of-memory crash; the options
 // raise the limits. Loading never allocates much more than the file's own
 // size (plus what its mapping needs): every length is checked against the
@@ -94,7 +109,7 @@
 // hard inputs). PredictBatch of a MultiHead model or an Ensemble of MLPs
 // scores chunks of up to 256 rows with one (parallel) matrix product per
 // layer and spreads the decoding of each chunk over GOMAXPROCS goroutines;
-// other learners' rows are split over GOMAXPROCS goroutines. Against a K-way softmax on a trunk of width h,
-// LM's output layers hold h·Σ_i SiteClasses(i) weights instead of h·K (for
+// other learners' rows are split over GOMAXPROCS goroutines. Against a
+// K-way softmax on a trunk of width h, LM's output layers hold h·Σ_i SiteClasses(i) weights instead of h·K (for
 // K = 20,000 and three primes near 150: 471 columns instead of 20,000).
 package labelmap

@@ -6,15 +6,17 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/train"
 )
 
-// LearnerFactory makes the untrained learner of a site. MLPFactory is the
-// default; a factory must give the same learner for the same site wherever
+// LearnerFactory makes the untrained learner of a site (WithLearner); MLP
+// learners are the default. A factory must give the same learner for the same site wherever
 // it is called, so that sites trained apart assemble into the same model.
 type LearnerFactory func(site int) (Learner, error)
 
@@ -79,61 +81,71 @@ func siteData(m codes.Mapping, d *labelcode.Dataset, sites []int) ([]*labelcode.
 // with predictions (FitSite on different sites may run concurrently).
 type Ensemble struct {
 	*decoder
-	factory    LearnerFactory
-	parallel   int
-	maxWeights int
-	mu         sync.Mutex
-	sites      []Learner
+	cfg   config
+	mu    sync.Mutex
+	sites []Learner
 }
 
-// EnsembleOption sets an Ensemble setting.
-type EnsembleOption func(*Ensemble) error
-
-// Parallelism bounds how many sites Fit trains at once; default
-// GOMAXPROCS. n < 1 is ErrOption.
-func Parallelism(n int) EnsembleOption {
-	return func(e *Ensemble) error {
-		if n < 1 {
-			return fmt.Errorf("%w: parallelism %d", ErrOption, n)
-		}
-		e.parallel = n
-		return nil
+// NewEnsemble returns an untrained ensemble over m. Its sites' learners
+// are MLPs with the training options of opts (WithHidden, WithEpochs, ...;
+// site i seeded from WithSeed and i), or come from WithLearner. It returns
+// ErrConfig for a nil mapping or a bad option. NewMixed, NewSimplex and
+// NewOneHot build the ensembles of the Label Mapping paper in one call.
+func NewEnsemble(m codes.Mapping, opts ...Option) (*Ensemble, error) {
+	c, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
 	}
-}
-
-// EnsembleMaxWeights bounds the total weights of the learners Fit trains,
-// summed over the sites; default DefaultMaxWeights. Fit and FitSite check
-// it, with train's width, before training anything, for the learners that
-// can tell their size beforehand (MLP: see MaxWeights, which also bounds
-// each MLP alone); FitSite counts the site it trains plus the other
-// present sites' Params. They return ErrTooLarge (wrapped) beyond it.
-// n < 1 is ErrOption.
-func EnsembleMaxWeights(n int) EnsembleOption {
-	return func(e *Ensemble) error {
-		if n < 1 {
-			return fmt.Errorf("%w: max weights %d", ErrOption, n)
-		}
-		e.maxWeights = n
-		return nil
-	}
-}
-
-// NewEnsemble returns an untrained ensemble over m whose sites' learners
-// come from factory (nil is allowed for an ensemble assembled only from
-// saved or hand-set sites: Fit then returns ErrOption). It returns
-// ErrOption for a nil mapping or a bad option.
-func NewEnsemble(m codes.Mapping, factory LearnerFactory, opts ...EnsembleOption) (*Ensemble, error) {
 	d, err := newDecoder(m)
 	if err != nil {
 		return nil, err
 	}
-	e := &Ensemble{decoder: d, factory: factory, parallel: runtime.GOMAXPROCS(0), maxWeights: DefaultMaxWeights, sites: make([]Learner, m.Sites())}
-	for _, o := range opts {
-		if err := o(e); err != nil {
-			return nil, err
-		}
+	if c.factory == nil {
+		c.factory = mlpFactory(c)
 	}
-	return e, nil
+	return &Ensemble{decoder: d, cfg: c, sites: make([]Learner, m.Sites())}, nil
+}
+
+// NewMixed returns an untrained mixed Label Mapping ensemble (LM paper
+// §IV-A) of classes labels over sites sites: site i predicts y mod p_i,
+// p_1 < ... < p_n the smallest primes >= ceil(√classes), so that any two
+// sites determine the label (codes.NewMixed). It returns the errors of
+// codes.NewMixed and NewEnsemble.
+func NewMixed(classes, sites int, opts ...Option) (*Ensemble, error) {
+	m, err := codes.NewMixed(classes, sites)
+	if err != nil {
+		return nil, fmt.Errorf("labelmap: %w", err)
+	}
+	return NewEnsemble(m, opts...)
+}
+
+// NewSimplex returns an untrained simplex Label Mapping ensemble (LM paper
+// §IV-B) of classes labels over sites sites: a Reed–Solomon code over
+// GF(p), p the smallest prime with p² >= classes, evaluated at 0, ...,
+// sites−1, any two sites determining the label (codes.NewSimplex). Its
+// site 0 is y mod p, the same function of the label as site 0 of
+// NewMixed(classes, ·): a comparison of both trains that site twice. It
+// returns the errors of codes.NewSimplex and NewEnsemble.
+func NewSimplex(classes, sites int, opts ...Option) (*Ensemble, error) {
+	m, err := codes.NewSimplex(classes, sites)
+	if err != nil {
+		return nil, fmt.Errorf("labelmap: %w", err)
+	}
+	return NewEnsemble(m, opts...)
+}
+
+// NewOneHot returns the one-hot softmax baseline over classes labels: an
+// ensemble of one site whose learner is a softmax classifier over all the
+// labels (codes.NewOneHot), with the same options, training and API as the
+// coded ensembles it is compared with. Its output layer has hidden×classes
+// weights, what the codes avoid. It returns the errors of codes.NewOneHot
+// and NewEnsemble.
+func NewOneHot(classes int, opts ...Option) (*Ensemble, error) {
+	m, err := codes.NewOneHot(classes)
+	if err != nil {
+		return nil, fmt.Errorf("labelmap: %w", err)
+	}
+	return NewEnsemble(m, opts...)
 }
 
 // Mapping returns the ensemble's label mapping.
@@ -189,70 +201,90 @@ func (e *Ensemble) Params() int {
 //
 // Before any training, every site's learner is made by the factory and the
 // weights of those that can tell their size (MLP) are summed and checked
-// against EnsembleMaxWeights, each MLP against its own MaxWeights.
+// against WithMaxWeights, the total and each MLP alone.
 //
-// It returns ErrOption without a factory, ErrLabelRange for a label
+// It returns the run's history, whose Sites hold each site's, Params the
+// total weights and Duration the wall time; ErrLabelRange for a label
 // outside the mapping, the Dataset validation errors, ErrTooLarge when
 // the learners would exceed their limits, the first site's error (wrapped
 // with its site number) and the context's error.
-func (e *Ensemble) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
+func (e *Ensemble) Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error) {
 	all := make([]int, len(e.sites))
 	for i := range all {
 		all[i] = i
 	}
-	learners, err := e.fitSites(ctx, all, train, val)
+	learners, h, err := e.fitSites(ctx, all, train, val)
 	if err != nil {
-		return err
+		return h, err
 	}
 	e.mu.Lock()
 	copy(e.sites, learners)
 	e.mu.Unlock()
-	return nil
+	return h, nil
 }
 
 // FitSite trains a fresh learner for site i alone and installs it: the
 // unit of work when sites are trained in separate processes (then saved
-// with SaveSite and assembled with LoadSite). Its errors are Fit's, plus
-// ErrSite for i outside [0, Sites()).
-func (e *Ensemble) FitSite(ctx context.Context, i int, train, val *labelcode.Dataset) error {
+// with SaveSite and assembled with LoadSite). It returns the site's
+// history (the history of the learner, nil if it keeps none). Its errors
+// are Fit's, plus ErrSite for i outside [0, Sites()).
+func (e *Ensemble) FitSite(ctx context.Context, i int, train, val *labelcode.Dataset) (*train.History, error) {
 	if i < 0 || i >= len(e.sites) {
-		return fmt.Errorf("%w: site %d of %d", ErrSite, i, len(e.sites))
+		return nil, fmt.Errorf("%w: site %d of %d", ErrSite, i, len(e.sites))
 	}
-	learners, err := e.fitSites(ctx, []int{i}, train, val)
+	learners, h, err := e.fitSites(ctx, []int{i}, train, val)
 	if err != nil {
-		return err
+		return h.Sites[i], err
 	}
 	e.mu.Lock()
 	e.sites[i] = learners[i]
 	e.mu.Unlock()
-	return nil
+	return h.Sites[i], nil
 }
 
-func (e *Ensemble) fitSites(ctx context.Context, sites []int, train, val *labelcode.Dataset) ([]Learner, error) {
-	if e.factory == nil {
-		return nil, fmt.Errorf("%w: ensemble has no learner factory", ErrOption)
+// fitSites trains fresh learners of the given sites; the history is never
+// nil, its Sites one entry per site of the ensemble.
+func (e *Ensemble) fitSites(ctx context.Context, sites []int, trainSet, val *labelcode.Dataset) ([]Learner, *train.History, error) {
+	start := time.Now()
+	h := &train.History{Stopped: train.StopEpochs, Sites: make([]*train.History, len(e.sites))}
+	learners, err := e.fitLearners(ctx, sites, trainSet, val, h)
+	h.Duration = time.Since(start)
+	for _, s := range h.Sites {
+		if s != nil {
+			h.Params += s.Params
+			if s.Stopped == train.StopCancelled {
+				h.Stopped = train.StopCancelled
+			}
+		}
 	}
-	if train == nil {
+	if err != nil && errors.Is(err, context.Canceled) {
+		h.Stopped = train.StopCancelled
+	}
+	return learners, h, err
+}
+
+func (e *Ensemble) fitLearners(ctx context.Context, sites []int, trainSet, val *labelcode.Dataset, h *train.History) ([]Learner, error) {
+	if trainSet == nil {
 		return nil, fmt.Errorf("labelmap: %w", labelcode.ErrEmpty)
 	}
-	if err := train.Validate(); err != nil {
+	if err := trainSet.Validate(); err != nil {
 		return nil, fmt.Errorf("training data: labelmap: %w", err)
 	}
-	if val != nil && val.Features != train.Features {
-		return nil, fmt.Errorf("%w: validation rows have %d features, training rows %d", ErrInput, val.Features, train.Features)
+	if val != nil && val.Features != trainSet.Features {
+		return nil, fmt.Errorf("%w: validation rows have %d features, training rows %d", ErrInput, val.Features, trainSet.Features)
 	}
 	learners := make([]Learner, len(e.sites))
 	for _, i := range sites {
-		l, err := e.factory(i)
+		l, err := e.cfg.factory(i)
 		if err != nil {
 			return nil, fmt.Errorf("labelmap: site %d: %w", i, err)
 		}
 		learners[i] = l
 	}
-	if err := e.checkWeights(sites, learners, train.Features); err != nil {
+	if err := e.checkWeights(sites, learners, trainSet.Features); err != nil {
 		return nil, err
 	}
-	tr, err := siteData(e.m, train, sites)
+	tr, err := siteData(e.m, trainSet, sites)
 	if err != nil {
 		return nil, fmt.Errorf("training data: %w", err)
 	}
@@ -265,7 +297,7 @@ func (e *Ensemble) fitSites(ctx context.Context, sites []int, train, val *labelc
 	errs := make([]error, len(e.sites))
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < min(e.parallel, len(sites)); w++ {
+	for w := 0; w < min(e.cfg.parallel, len(sites)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -274,7 +306,9 @@ func (e *Ensemble) fitSites(ctx context.Context, sites []int, train, val *labelc
 					errs[i] = err
 					continue
 				}
-				if err := learners[i].Fit(ctx, tr[i], va[i]); err != nil {
+				sh, err := learners[i].Fit(ctx, tr[i], va[i])
+				h.Sites[i] = sh
+				if err != nil {
 					errs[i] = fmt.Errorf("labelmap: site %d: %w", i, err)
 					cancel()
 				}
@@ -313,13 +347,13 @@ var _ sizer = (*MLP)(nil)
 
 // checkWeights sums the weights the new learners of sites will have and
 // the Params of the other present sites, and checks the total against
-// EnsembleMaxWeights. It allocates nothing.
+// WithMaxWeights. It allocates nothing.
 func (e *Ensemble) checkWeights(sites []int, learners []Learner, features int) error {
 	total := 0
 	add := func(i, n int) error {
 		var ok bool
-		if total, ok = limits.Add(total, n); !ok || total > e.maxWeights {
-			return fmt.Errorf("labelmap: site %d: %w: the sites' learners have more than %d weights (raise the limit with EnsembleMaxWeights)", i, ErrTooLarge, e.maxWeights)
+		if total, ok = limits.Add(total, n); !ok || total > e.cfg.maxWeights {
+			return fmt.Errorf("labelmap: site %d: %w: the sites' learners have more than %d weights (raise the limit with WithMaxWeights)", i, ErrTooLarge, e.cfg.maxWeights)
 		}
 		return nil
 	}
@@ -513,3 +547,97 @@ func accuracy(d *labelcode.Dataset, predict func([]float32, int, []int) ([]int, 
 	}
 	return float64(hits) / float64(len(pred)), nil
 }
+
+// topKAccuracy returns the fraction of d's rows whose label is among the k
+// best of topK, the rows split between GOMAXPROCS goroutines (topK must be
+// safe for concurrent use). It returns ErrConfig for k < 1 and d's
+// validation errors. Cost: one TopK per row.
+func topKAccuracy(d *labelcode.Dataset, k int, topK func([]float32, int, []decode.Scored) ([]decode.Scored, error)) (float64, error) {
+	if k < 1 {
+		return 0, fmt.Errorf("%w: top-%d accuracy", ErrConfig, k)
+	}
+	if err := d.Validate(); err != nil {
+		return 0, fmt.Errorf("labelmap: %w", err)
+	}
+	n := d.Len()
+	workers := min(runtime.GOMAXPROCS(0), n)
+	hits := make([]int, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var top []decode.Scored
+			for r := w; r < n; r += workers {
+				var err error
+				if top, err = topK(d.Row(r), k, top); err != nil {
+					errs[w] = err
+					return
+				}
+				for _, s := range top {
+					if s.Label == d.Y[r] {
+						hits[w]++
+						break
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for w := range workers {
+		if errs[w] != nil {
+			return 0, errs[w]
+		}
+		total += hits[w]
+	}
+	return float64(total) / float64(n), nil
+}
+
+// TopKAccuracy returns the fraction of d's rows whose label is among the k
+// best of TopK (k = 1 is Accuracy, up to ties). It returns ErrConfig for
+// k < 1, else the errors of Accuracy. Cost: one TopK per row, on
+// GOMAXPROCS goroutines.
+func (e *Ensemble) TopKAccuracy(d *labelcode.Dataset, k int) (float64, error) {
+	return topKAccuracy(d, k, e.TopK)
+}
+
+// TopKAccuracy returns the fraction of d's rows whose label is among the k
+// best of TopK (k = 1 is Accuracy, up to ties). It returns ErrConfig for
+// k < 1, else the errors of Accuracy. Cost: one TopK per row, on
+// GOMAXPROCS goroutines.
+func (h *MultiHead) TopKAccuracy(d *labelcode.Dataset, k int) (float64, error) {
+	return topKAccuracy(d, k, h.TopK)
+}
+
+// Model is what every Label Mapping model of this package does, *Ensemble
+// and *MultiHead alike: train, predict (labels, ranked labels with their
+// joint log scores), evaluate and save. Load returns one.
+type Model interface {
+	// Fit trains the model on train, validating on val (may be nil).
+	Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error)
+	// Predict returns the most probable label of row x.
+	Predict(x []float32) (int, error)
+	// PredictBatch predicts the rows of x (row-major) into dst.
+	PredictBatch(x []float32, rows int, dst []int) ([]int, error)
+	// TopK appends to dst[:0] the k best labels of row x, best first.
+	TopK(x []float32, k int, dst []decode.Scored) ([]decode.Scored, error)
+	// Accuracy returns the fraction of d's rows predicted right.
+	Accuracy(d *labelcode.Dataset) (float64, error)
+	// TopKAccuracy returns the fraction of d's rows whose label is among
+	// the k best.
+	TopKAccuracy(d *labelcode.Dataset, k int) (float64, error)
+	// Mapping returns the label mapping.
+	Mapping() codes.Mapping
+	// Params returns the number of weights and biases.
+	Params() int
+	// Save writes the model to path atomically; MarshalBinary encodes it.
+	Save(path string) error
+	MarshalBinary() ([]byte, error)
+}
+
+var (
+	_ Model = (*Ensemble)(nil)
+	_ Model = (*MultiHead)(nil)
+)

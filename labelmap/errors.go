@@ -30,9 +30,12 @@ var (
 	// ErrSite: a site index outside [0, Sites()), or a site file whose
 	// mapping differs from the ensemble's.
 	ErrSite = errors.New("labelmap: bad site")
-	// ErrOption: a bad option value (a non-positive width, epochs or batch
-	// size, a learning rate that is not positive and finite).
-	ErrOption = lmcore.ErrOption
+	// ErrConfig: a bad option value (a non-positive width, epochs or batch
+	// size, a learning rate that is not positive and finite), the same
+	// value as dsnc.ErrConfig.
+	ErrConfig = lmcore.ErrOption
+	// ErrDiverged: the training loss became NaN or infinite.
+	ErrDiverged = limits.ErrDiverged
 	// ErrCorrupt: a model file that is not one, is truncated, fails its
 	// checksum, or holds inconsistent data.
 	ErrCorrupt = lmcore.ErrCorrupt
@@ -41,8 +44,8 @@ var (
 	// ErrNotSaveable: a learner that does not implement Saveable, or whose
 	// kind has no decoder at load time.
 	ErrNotSaveable = lmcore.ErrNotSaveable
-	// ErrTooLarge: a network with more weights than its limit (MaxWeights,
-	// EnsembleMaxWeights), or a size in a model file or a caller's value
+	// ErrTooLarge: a network with more weights than its limit
+	// (WithMaxWeights), or a size in a model file or a caller's value
 	// whose arithmetic overflows or exceeds what the data hold; wrapped
 	// with the field and the limit. It is the same value in every package
 	// of this module.

@@ -5,23 +5,25 @@ import (
 
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/labelmap"
+	"github.com/labelcode/labelcode/train"
 )
 
 // A shared-trunk Label Mapping network trained by a loop of one's own:
-// Fit's initial weights (Init), its graph with one loss per site, its
-// minibatches and its optimizer, here with a learning rate halved every 10
-// epochs. The model it trains predicts by max-product like a fitted one.
+// Fit's initial weights (Init), its graph with one loss per site, and
+// package train's minibatches and optimizer, here with a learning rate
+// halved every 10 epochs. The model it trains predicts by max-product like
+// a fitted one.
 func ExampleMultiHead_NewTrainingGraph() {
-	train, test := circle(600, 1), circle(120, 2)
+	data, test := circle(600, 1), circle(120, 2)
 	m, err := codes.NewPrimeResidue(12, []int{3, 5})
 	if err != nil {
 		panic(err)
 	}
-	h, err := labelmap.NewMultiHead(m, labelmap.Hidden(16), labelmap.Seed(1))
+	h, err := labelmap.NewMultiHead(m, labelmap.WithHidden(16), labelmap.WithSeed(1))
 	if err != nil {
 		panic(err)
 	}
-	if err := h.Init(train.Features); err != nil {
+	if err := h.Init(data.Features); err != nil {
 		panic(err)
 	}
 	g, err := h.NewTrainingGraph(32)
@@ -29,34 +31,30 @@ func ExampleMultiHead_NewTrainingGraph() {
 		panic(err)
 	}
 	defer g.Close()
-	targets, err := labelmap.Relabel(m, train.Y, nil) // symbols of every row at each site
+	step, err := g.Bind(data) // the graph on these rows, relabelled for every site
 	if err != nil {
 		panic(err)
 	}
-	sampler, err := labelmap.NewSampler(train.Len(), 32, 1)
+	sampler, err := train.NewSampler(data.Len(), 32, 1)
 	if err != nil {
 		panic(err)
 	}
-	opt, err := labelmap.NewAdam(g.Params(), 0.02)
+	opt, err := train.NewAdam(g.Params(), 0.02)
 	if err != nil {
 		panic(err)
 	}
 	for epoch := 0; epoch < 30; epoch++ {
-		if err := opt.SetLearnRate(0.02 / float64(int(1)<<(epoch/10))); err != nil {
+		if err := opt.SetLearningRate(0.02 / float64(int(1)<<(epoch/10))); err != nil {
 			panic(err)
 		}
 		for _, rows := range sampler.Epoch() {
-			if err := g.SetBatch(train, targets, rows); err != nil {
-				panic(err)
-			}
-			if _, err := g.Run(); err != nil {
-				panic(err)
-			}
-			grads, err := g.Grads()
+			_, _, grads, err := step.Step(rows) // loads the rows, runs forward and backward
 			if err != nil {
 				panic(err)
 			}
-			opt.Step(grads)
+			if err := opt.Step(grads); err != nil {
+				panic(err)
+			}
 		}
 	}
 	acc, err := h.Accuracy(test)

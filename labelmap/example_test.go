@@ -40,12 +40,12 @@ func ExampleEnsemble() {
 	if err != nil {
 		panic(err)
 	}
-	e, err := labelmap.NewEnsemble(m, labelmap.MLPFactory(
-		labelmap.Hidden(16), labelmap.Epochs(20), labelmap.LearningRate(0.02), labelmap.BatchSize(32), labelmap.Seed(1)))
+	e, err := labelmap.NewEnsemble(m,
+		labelmap.WithHidden(16), labelmap.WithEpochs(20), labelmap.WithLearningRate(0.02), labelmap.WithBatchSize(32), labelmap.WithSeed(1))
 	if err != nil {
 		panic(err)
 	}
-	if err := e.Fit(context.Background(), train, nil); err != nil {
+	if _, err := e.Fit(context.Background(), train, nil); err != nil {
 		panic(err)
 	}
 	acc, err := e.Accuracy(test)

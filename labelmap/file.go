@@ -13,7 +13,7 @@ import (
 
 // Saveable is a Learner that Save and SaveSite can write: Kind names its
 // decoder at load time ("mlp" for MLP; register others with
-// LearnerDecoder) and MarshalBinary gives its trained state.
+// WithLearnerDecoder) and MarshalBinary gives its trained state.
 //
 // A loaded learner that reports its alphabet size (a Classes() int
 // method, as MLP has) must report its site's SiteClasses, and loaded
@@ -26,31 +26,12 @@ type Saveable interface {
 	encoding.BinaryMarshaler
 }
 
-// LoadOption sets a load setting.
-type LoadOption func(*loadConfig)
-
-type loadConfig struct {
-	decoders map[string]func([]byte) (Learner, error)
-}
-
-// LearnerDecoder registers, for one load call, the function that rebuilds
-// a learner of the given kind from its MarshalBinary data. "mlp" is always
-// known.
-func LearnerDecoder(kind string, decode func(data []byte) (Learner, error)) LoadOption {
-	return func(c *loadConfig) { c.decoders[kind] = decode }
-}
-
-func newLoadConfig(opts []LoadOption) *loadConfig {
-	c := &loadConfig{decoders: map[string]func([]byte) (Learner, error){"mlp": decodeMLP}}
-	for _, o := range opts {
-		o(c)
-	}
-	return c
-}
-
 // decodeLearner decodes a saved learner with c's decoders.
-func decodeLearner(raw *lmcore.Learner, c *loadConfig) (Learner, error) {
+func decodeLearner(raw *lmcore.Learner, c *config) (Learner, error) {
 	dec := c.decoders[raw.Kind]
+	if dec == nil && raw.Kind == "mlp" {
+		dec = decodeMLP
+	}
 	if dec == nil {
 		return nil, fmt.Errorf("%w: no decoder for learner kind %q", ErrNotSaveable, raw.Kind)
 	}
@@ -62,7 +43,7 @@ func decodeLearner(raw *lmcore.Learner, c *loadConfig) (Learner, error) {
 }
 
 // learner reads a learner (kind, data) and decodes it with c's decoders.
-func learner(r *lmcore.Reader, c *loadConfig) Learner {
+func learner(r *lmcore.Reader, c *config) Learner {
 	kind, data := string(r.Bytes()), r.Bytes()
 	if r.Err != nil {
 		return nil
@@ -166,8 +147,9 @@ func (e *Ensemble) Save(path string) error {
 	return writeFile(path, data)
 }
 
-// UnmarshalEnsemble decodes a model written by Ensemble.MarshalBinary. The
-// result has no learner factory. It returns ErrCorrupt for data that are
+// unmarshalEnsemble decodes a model written by Ensemble.MarshalBinary; opts
+// are the ensemble's options (WithLearnerDecoder for learners other than
+// MLPs; the training options apply to later fits). It returns ErrCorrupt for data that are
 // not such a model (truncated, damaged, inconsistent, a learner whose
 // alphabet is not its site's or whose input width differs from the other
 // sites'), ErrVersion for another format version, ErrNotSaveable for a
@@ -178,18 +160,21 @@ func (e *Ensemble) Save(path string) error {
 // mapping needs, see codes.Unmarshal): every length is checked against the
 // bytes left, and a network's weight count, computed without overflow,
 // must match its bytes before a layer is allocated.
-func UnmarshalEnsemble(data []byte, opts ...LoadOption) (*Ensemble, error) {
+func unmarshalEnsemble(data []byte, opts []Option) (*Ensemble, error) {
 	m, raw, err := lmcore.ParseEnsemble(data)
 	if err != nil {
 		return nil, err
 	}
-	c := newLoadConfig(opts)
+	c, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
+	}
 	sites := make([]Learner, len(raw))
 	for i, rl := range raw {
 		if rl == nil {
 			continue
 		}
-		if sites[i], err = decodeLearner(rl, c); err != nil {
+		if sites[i], err = decodeLearner(rl, &c); err != nil {
 			return nil, fmt.Errorf("site %d: %w", i, err)
 		}
 	}
@@ -199,25 +184,11 @@ func UnmarshalEnsemble(data []byte, opts ...LoadOption) (*Ensemble, error) {
 			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
 	}
-	e, err := NewEnsemble(m, nil)
+	e, err := NewEnsemble(m, opts...)
 	if err != nil {
 		return nil, err
 	}
 	copy(e.sites, sites)
-	return e, nil
-}
-
-// LoadEnsemble reads a file written by Save. Errors as UnmarshalEnsemble,
-// plus the file system's.
-func LoadEnsemble(path string, opts ...LoadOption) (*Ensemble, error) {
-	data, err := readFile(path)
-	if err != nil {
-		return nil, err
-	}
-	e, err := UnmarshalEnsemble(data, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
 	return e, nil
 }
 
@@ -260,16 +231,15 @@ func (e *Ensemble) SaveSite(path string, i int) error {
 // ensemble's, the site is out of range, or the learner's input width
 // differs from the ensemble's other present sites'; ErrCorrupt when the
 // learner's alphabet is not the site's; and else the errors of
-// UnmarshalEnsemble, with its bound on allocation.
-func (e *Ensemble) UnmarshalSite(data []byte, opts ...LoadOption) (int, error) {
+// Unmarshal, with its bound on allocation.
+func (e *Ensemble) UnmarshalSite(data []byte) (int, error) {
 	r, err := lmcore.Open(data, lmcore.KindSite)
 	if err != nil {
 		return -1, err
 	}
-	c := newLoadConfig(opts)
 	mb := r.Bytes()
 	site := r.U32()
-	l := learner(r, c)
+	l := learner(r, &e.cfg)
 	if err := r.End(); err != nil {
 		return -1, err
 	}
@@ -306,12 +276,12 @@ func (e *Ensemble) UnmarshalSite(data []byte, opts ...LoadOption) (int, error) {
 
 // LoadSite reads a file written by SaveSite into the ensemble and returns
 // the site's index. Errors as UnmarshalSite, plus the file system's.
-func (e *Ensemble) LoadSite(path string, opts ...LoadOption) (int, error) {
+func (e *Ensemble) LoadSite(path string) (int, error) {
 	data, err := readFile(path)
 	if err != nil {
 		return -1, err
 	}
-	i, err := e.UnmarshalSite(data, opts...)
+	i, err := e.UnmarshalSite(data)
 	if err != nil {
 		return -1, fmt.Errorf("%s: %w", path, err)
 	}
@@ -348,19 +318,14 @@ func (h *MultiHead) Save(path string) error {
 	return writeFile(path, data)
 }
 
-// UnmarshalMultiHead decodes a model written by MultiHead.MarshalBinary;
-// opts set the training options used if it is fitted again. It returns
-// ErrCorrupt, ErrVersion as UnmarshalEnsemble (ErrCorrupt also for heads
-// that are not the mapping's sites), and ErrOption for a bad option. A
-// network that needs more weights than the data hold, or whose size
-// overflows, is ErrCorrupt wrapping ErrTooLarge.
-//
-// Decoding never allocates much more than len(data) (plus what the
-// mapping needs, see codes.Unmarshal): the network's weight count,
-// computed without overflow, must match its bytes before a layer is
-// allocated. MaxWeights in opts applies to later fits, not to the loaded
-// network, which the file's size bounds.
-func UnmarshalMultiHead(data []byte, opts ...Option) (*MultiHead, error) {
+// unmarshalMultiHead decodes a model written by MultiHead.MarshalBinary.
+// It returns ErrCorrupt for data that are not such a model; a network
+// that needs more weights than the data hold, or whose size overflows, is
+// ErrCorrupt wrapping ErrTooLarge. The network's weight count, computed
+// without overflow, must match its bytes before a layer is allocated.
+// WithMaxWeights in opts applies to later fits, not to the loaded network,
+// which the file's size bounds.
+func unmarshalMultiHead(data []byte, opts []Option) (*MultiHead, error) {
 	m, n, err := lmcore.ParseMultiHead(data)
 	if err != nil {
 		return nil, err
@@ -373,16 +338,53 @@ func UnmarshalMultiHead(data []byte, opts ...Option) (*MultiHead, error) {
 	return h, nil
 }
 
-// LoadMultiHead reads a file written by MultiHead.Save. Errors as
-// UnmarshalMultiHead, plus the file system's.
-func LoadMultiHead(path string, opts ...Option) (*MultiHead, error) {
+// Unmarshal decodes a model written by the MarshalBinary or Save of an
+// Ensemble or a MultiHead and returns it ready to predict (*Ensemble or
+// *MultiHead). opts are the model's options: WithLearnerDecoder for an
+// ensemble's learners other than MLPs; the training options apply to
+// later fits. It returns ErrCorrupt for data that are not such a model
+// (truncated, damaged, inconsistent, a learner whose alphabet is not its
+// site's or whose input width differs from the other sites'), also for a
+// site file (load that into an ensemble with LoadSite), ErrVersion for
+// another format version, ErrNotSaveable for a learner kind without a
+// decoder. A size in the data that the data cannot hold is ErrCorrupt
+// wrapping ErrTooLarge.
+//
+// Decoding never allocates much more than len(data) (plus what the
+// mapping needs, see codes.Unmarshal): every length is checked against the
+// bytes left, and a network's weight count, computed without overflow,
+// must match its bytes before a layer is allocated.
+func Unmarshal(data []byte, opts ...Option) (Model, error) {
+	kind, ok := lmcore.Kind(data)
+	if ok && kind == lmcore.KindMultiHead {
+		h, err := unmarshalMultiHead(data, opts)
+		if err != nil {
+			return nil, err
+		}
+		return h, nil
+	}
+	if ok && kind == lmcore.KindSite {
+		return nil, fmt.Errorf("%w: a site file: load it into an ensemble with Ensemble.LoadSite", ErrCorrupt)
+	}
+	// An ensemble, or not a model file: the ensemble parser says why.
+	e, err := unmarshalEnsemble(data, opts)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Load reads a model file written by the Save of an Ensemble or a
+// MultiHead and returns it ready to predict. Errors as Unmarshal, plus
+// the file system's, prefixed with path.
+func Load(path string, opts ...Option) (Model, error) {
 	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
-	h, err := UnmarshalMultiHead(data, opts...)
+	m, err := Unmarshal(data, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return h, nil
+	return m, nil
 }

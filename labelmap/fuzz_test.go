@@ -44,7 +44,7 @@ func fuzzMapping(t testing.TB) codes.Mapping {
 func fuzzSeeds(t testing.TB) (ensembles [][]byte, site, multihead, mlp []byte) {
 	t.Helper()
 	m := fuzzMapping(t)
-	e, _ := NewEnsemble(m, nil)
+	e, _ := NewEnsemble(m)
 	for i := range 2 {
 		e.SetSite(i, mlpFor(t, 2, m.SiteClasses(i)))
 	}
@@ -60,7 +60,7 @@ func fuzzSeeds(t testing.TB) (ensembles [][]byte, site, multihead, mlp []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewMultiHead(m, Hidden(1))
+	h, err := NewMultiHead(m, WithHidden(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func FuzzUnmarshalEnsemble(f *testing.F) {
 		if len(body) > maxFuzzBody {
 			return
 		}
-		e, err := UnmarshalEnsemble(wrapBody(kindEnsemble, body))
+		e, err := unmarshalEnsemble(wrapBody(kindEnsemble, body), nil)
 		checkLoadError(t, err)
 		if err != nil {
 			return
@@ -176,7 +176,7 @@ func FuzzUnmarshalSite(f *testing.F) {
 		// one of the valid seed's mapping next to a present site of width
 		// 2.
 		for _, mapping := range []codes.Mapping{m, one} {
-			e, _ := NewEnsemble(mapping, nil)
+			e, _ := NewEnsemble(mapping)
 			if mapping == m {
 				e.SetSite(0, mlpFor(t, 2, 2))
 			}
@@ -205,7 +205,7 @@ func FuzzUnmarshalMultiHead(f *testing.F) {
 		if len(body) > maxFuzzBody {
 			return
 		}
-		h, err := UnmarshalMultiHead(wrapBody(kindMultiHead, body))
+		h, err := unmarshalMultiHead(wrapBody(kindMultiHead, body), nil)
 		checkLoadError(t, err)
 		if err != nil {
 			return
@@ -219,15 +219,15 @@ func FuzzUnmarshalMultiHead(f *testing.F) {
 func TestFuzzSeedsLoad(t *testing.T) {
 	ens, site, mh, mlp := fuzzSeeds(t)
 	for _, e := range ens {
-		if _, err := UnmarshalEnsemble(wrapBody(kindEnsemble, bodyOf(e))); err != nil {
+		if _, err := unmarshalEnsemble(wrapBody(kindEnsemble, bodyOf(e)), nil); err != nil {
 			t.Errorf("ensemble seed: %v", err)
 		}
 	}
-	e, _ := NewEnsemble(fuzzMapping(t), nil)
+	e, _ := NewEnsemble(fuzzMapping(t))
 	if _, err := e.UnmarshalSite(wrapBody(kindSite, bodyOf(site))); err != nil {
 		t.Errorf("site seed: %v", err)
 	}
-	if _, err := UnmarshalMultiHead(wrapBody(kindMultiHead, bodyOf(mh))); err != nil {
+	if _, err := unmarshalMultiHead(wrapBody(kindMultiHead, bodyOf(mh)), nil); err != nil {
 		t.Errorf("multi-head seed: %v", err)
 	}
 	l, _ := NewMLP()

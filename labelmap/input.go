@@ -22,11 +22,11 @@ type InputEncoder struct {
 	idx     sync.Pool // *[]int scratch for Encode and Embed
 }
 
-// NewInputEncoder returns the encoder of m. It returns ErrOption for a nil
+// NewInputEncoder returns the encoder of m. It returns ErrConfig for a nil
 // mapping.
 func NewInputEncoder(m codes.Mapping) (*InputEncoder, error) {
 	if m == nil {
-		return nil, fmt.Errorf("%w: nil mapping", ErrOption)
+		return nil, fmt.Errorf("%w: nil mapping", ErrConfig)
 	}
 	e := &InputEncoder{m: m, offsets: make([]int, m.Sites())}
 	e.idx.New = func() any { return new([]int) }

@@ -13,6 +13,7 @@ import (
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/train"
 )
 
 // small returns a quickly trained 3-site ensemble on K=60 classes.
@@ -23,11 +24,11 @@ func small(t testing.TB) (*Ensemble, *labelcode.Dataset) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := NewEnsemble(m, MLPFactory(Hidden(32), Epochs(12), LearningRate(1e-2), BatchSize(32), Seed(4)), Parallelism(2))
+	e, err := NewEnsemble(m, WithHidden(32), WithEpochs(12), WithLearningRate(1e-2), WithBatchSize(32), WithSeed(4), WithParallelism(2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Fit(context.Background(), tr, va); err != nil {
+	if _, err := e.Fit(context.Background(), tr, va); err != nil {
 		t.Fatal(err)
 	}
 	return e, te
@@ -140,16 +141,18 @@ func TestMissingSiteSkipped(t *testing.T) {
 // fake is a Learner returning fixed scores, without LogProbaBatch.
 type fake struct{ out []float64 }
 
-func (f *fake) Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) error { return nil }
+func (f *fake) Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) (*train.History, error) {
+	return nil, nil
+}
 func (f *fake) LogProba(x []float32, dst []float64) ([]float64, error) {
 	return append(dst[:0], f.out...), nil
 }
 
 func TestErrors(t *testing.T) {
 	m, _ := codes.NewPrimeResidue(6, []int{2, 3})
-	e, err := NewEnsemble(m, func(site int) (Learner, error) {
+	e, err := NewEnsemble(m, WithLearner(func(site int) (Learner, error) {
 		return &fake{out: make([]float64, m.SiteClasses(site))}, nil
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,13 +165,13 @@ func TestErrors(t *testing.T) {
 	}
 	// A label outside the mapping (the dataset allows 8 classes, K = 6).
 	bad := &labelcode.Dataset{X: []float32{1, 2, 3, 4}, Y: []int{1, 7}, Features: 2, Classes: 8}
-	if err := e.Fit(context.Background(), bad, nil); !errors.Is(err, ErrLabelRange) {
+	if _, err := e.Fit(context.Background(), bad, nil); !errors.Is(err, ErrLabelRange) {
 		t.Errorf("label 7 of 6: %v", err)
 	}
-	if err := e.FitSite(context.Background(), 1, bad, nil); !errors.Is(err, ErrLabelRange) {
+	if _, err := e.FitSite(context.Background(), 1, bad, nil); !errors.Is(err, ErrLabelRange) {
 		t.Errorf("FitSite label 7 of 6: %v", err)
 	}
-	if err := e.FitSite(context.Background(), 2, bad, nil); !errors.Is(err, ErrSite) {
+	if _, err := e.FitSite(context.Background(), 2, bad, nil); !errors.Is(err, ErrSite) {
 		t.Errorf("site 2 of 2: %v", err)
 	}
 	if err := e.SetSite(-1, &fake{}); !errors.Is(err, ErrSite) {
@@ -205,28 +208,25 @@ func TestErrors(t *testing.T) {
 		t.Errorf("ragged batch: %v", err)
 	}
 	// A factory error and a learner error are reported with the site.
-	e2, _ := NewEnsemble(m, func(site int) (Learner, error) { return nil, errors.New("boom") })
-	if err := e2.Fit(context.Background(), &labelcode.Dataset{X: []float32{1, 2}, Y: []int{1}, Features: 2, Classes: 6}, nil); err == nil || err.Error() == "" {
+	e2, _ := NewEnsemble(m, WithLearner(func(site int) (Learner, error) { return nil, errors.New("boom") }))
+	if _, err := e2.Fit(context.Background(), &labelcode.Dataset{X: []float32{1, 2}, Y: []int{1}, Features: 2, Classes: 6}, nil); err == nil || err.Error() == "" {
 		t.Errorf("factory error: %v", err)
 	}
-	if _, err := NewEnsemble(nil, nil); !errors.Is(err, ErrOption) {
+	if _, err := NewEnsemble(nil); !errors.Is(err, ErrConfig) {
 		t.Errorf("nil mapping: %v", err)
 	}
-	if err := (&Ensemble{decoder: e.decoder, sites: make([]Learner, 2)}).Fit(context.Background(), bad, nil); !errors.Is(err, ErrOption) {
-		t.Errorf("no factory: %v", err)
-	}
-	if _, err := NewEnsemble(m, nil, Parallelism(0)); !errors.Is(err, ErrOption) {
+	if _, err := NewEnsemble(m, WithParallelism(0)); !errors.Is(err, ErrConfig) {
 		t.Errorf("parallelism 0: %v", err)
 	}
 	// MLP options and state.
 	for name, o := range map[string]Option{
-		"hidden": Hidden(4, 0), "epochs": Epochs(0), "batch": BatchSize(0),
-		"lr": LearningRate(0), "lr nan": LearningRate(math.NaN()), "lr inf": LearningRate(math.Inf(1)), "patience": Patience(-1),
+		"hidden": WithHidden(4, 0), "epochs": WithEpochs(0), "batch": WithBatchSize(0),
+		"lr": WithLearningRate(0), "lr nan": WithLearningRate(math.NaN()), "lr inf": WithLearningRate(math.Inf(1)), "patience": WithPatience(-1),
 	} {
-		if _, err := NewMLP(o); !errors.Is(err, ErrOption) {
+		if _, err := NewMLP(o); !errors.Is(err, ErrConfig) {
 			t.Errorf("option %s: %v", name, err)
 		}
-		if _, err := NewMultiHead(m, o); !errors.Is(err, ErrOption) {
+		if _, err := NewMultiHead(m, o); !errors.Is(err, ErrConfig) {
 			t.Errorf("MultiHead option %s: %v", name, err)
 		}
 	}
@@ -244,7 +244,7 @@ func TestErrors(t *testing.T) {
 	if _, err := h.PredictBatch(x, 1, nil); !errors.Is(err, ErrNotFitted) {
 		t.Errorf("MultiHead batch before Fit: %v", err)
 	}
-	if err := h.Fit(context.Background(), bad, nil); !errors.Is(err, ErrLabelRange) {
+	if _, err := h.Fit(context.Background(), bad, nil); !errors.Is(err, ErrLabelRange) {
 		t.Errorf("MultiHead label 7 of 6: %v", err)
 	}
 	// A wrong-width row reaches the learner's ErrInput.
@@ -259,7 +259,7 @@ func TestErrors(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	tr, va, _ := prototypes(60, 6, 4, 0.2, 3)
-	if err := ens.Fit(ctx, tr, va); !errors.Is(err, context.Canceled) {
+	if _, err := ens.Fit(ctx, tr, va); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled Fit: %v", err)
 	}
 	if ens.Fitted() != 3 {
@@ -307,46 +307,45 @@ func TestMultiHead(t *testing.T) {
 	tr, va, te := prototypes(60, 6, 12, 0.2, 3)
 	m, _ := codes.NewPrimeResidue(60, []int{7, 11, 13})
 	var calls, ends int
-	h, err := NewMultiHead(m, Hidden(48), Epochs(15), LearningRate(1e-2), BatchSize(32), Seed(2), Patience(5),
-		Progress(func(site, epoch, batch int, loss, acc float64) {
-			if site != -1 {
-				t.Errorf("site %d in MultiHead progress", site)
+	h, err := NewMultiHead(m, WithHidden(48), WithEpochs(15), WithLearningRate(1e-2), WithBatchSize(32), WithSeed(2), WithPatience(5),
+		WithProgress(func(p train.Progress) {
+			if p.Site != 0 {
+				t.Errorf("site %d in MultiHead progress", p.Site)
 			}
 			calls++
-			if batch < 0 {
+			if p.EpochDone {
 				ends++
 			}
 		}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Fit(context.Background(), tr, va); err != nil {
+	hist, err := h.Fit(context.Background(), tr, va)
+	if err != nil {
 		t.Fatal(err)
 	}
 	acc, err := h.Accuracy(te)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hist := h.History()
-	t.Logf("MultiHead %v: accuracy %.3f after %d epochs", h, acc, len(hist))
+	t.Logf("MultiHead %v: accuracy %.3f after %d epochs", h, acc, len(hist.Epochs))
 	if acc < 0.6 {
 		t.Fatalf("MultiHead accuracy %.3f < 0.6", acc)
 	}
-	if ends != len(hist) || calls <= ends {
-		t.Fatalf("progress: %d calls, %d epoch ends, %d epochs", calls, ends, len(hist))
+	if ends != len(hist.Epochs) || calls <= ends {
+		t.Fatalf("progress: %d calls, %d epoch ends, %d epochs", calls, ends, len(hist.Epochs))
 	}
 	// The kept weights are the best epoch's: its validation score is the
 	// decoded validation accuracy now.
 	best := math.Inf(-1)
-	for _, ep := range hist {
+	for _, ep := range hist.Epochs {
 		best = math.Max(best, ep.Score)
 	}
 	if vacc, _ := h.Accuracy(va); vacc != best {
 		t.Fatalf("validation accuracy %v, best epoch score %v", vacc, best)
 	}
-	p := h.Params()
-	if p.Trunk != 6*48+48 || p.Heads != 48*31+31 || p.Total() != p.Trunk+p.Heads {
-		t.Fatalf("params %v", p)
+	if trunk, all := h.TrunkParams(), h.Params(); trunk != 6*48+48 || all-trunk != 48*31+31 || hist.Params != all {
+		t.Fatalf("params: trunk %d of %d, history %d", trunk, all, hist.Params)
 	}
 	batch, _ := h.PredictBatch(te.X, te.Len(), nil)
 	for r := 0; r < te.Len(); r++ {
@@ -360,7 +359,7 @@ func TestMultiHead(t *testing.T) {
 	if err := h.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	h2, err := LoadMultiHead(path)
+	h2, err := loadMultiHead(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +370,7 @@ func TestMultiHead(t *testing.T) {
 		}
 	}
 	data, _ := os.ReadFile(path)
-	if _, err := UnmarshalEnsemble(data); !errors.Is(err, ErrCorrupt) {
+	if _, err := unmarshalEnsemble(data, nil); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("multi-head file read as an ensemble: %v", err)
 	}
 }
@@ -383,7 +382,7 @@ func TestSaveLoad(t *testing.T) {
 	if err := e.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	l, err := LoadEnsemble(path)
+	l, err := loadEnsemble(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +406,7 @@ func TestSaveLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l2, err := UnmarshalEnsemble(data)
+	l2, err := unmarshalEnsemble(data, nil)
 	if err != nil || l2.Fitted() != 2 || l2.Site(2) != nil {
 		t.Fatalf("missing site round trip: %v", err)
 	}
@@ -416,14 +415,14 @@ func TestSaveLoad(t *testing.T) {
 	}
 	// Corruption: every truncation, and a flipped bit in every byte.
 	for cut := 0; cut < len(data); cut += 1 + cut/50 {
-		if _, err := UnmarshalEnsemble(data[:cut]); !errors.Is(err, ErrCorrupt) {
+		if _, err := unmarshalEnsemble(data[:cut], nil); !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("truncated at %d of %d: %v", cut, len(data), err)
 		}
 	}
 	for i := 0; i < len(data); i += 1 + i/40 {
 		bad := append([]byte(nil), data...)
 		bad[i] ^= 0x10
-		_, err := UnmarshalEnsemble(bad)
+		_, err := unmarshalEnsemble(bad, nil)
 		if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrVersion) {
 			t.Fatalf("bit flip at %d: %v", i, err)
 		}
@@ -432,10 +431,10 @@ func TestSaveLoad(t *testing.T) {
 	other := append([]byte(nil), data...)
 	binary.LittleEndian.PutUint16(other[8:], 2)
 	binary.LittleEndian.PutUint32(other[len(other)-4:], crcOf(other[:len(other)-4]))
-	if _, err := UnmarshalEnsemble(other); !errors.Is(err, ErrVersion) {
+	if _, err := unmarshalEnsemble(other, nil); !errors.Is(err, ErrVersion) {
 		t.Fatalf("version 2: %v", err)
 	}
-	if _, err := LoadEnsemble(filepath.Join(dir, "nope.lm")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := loadEnsemble(filepath.Join(dir, "nope.lm")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
 	}
 	// Site files: the mapping must match.
@@ -443,7 +442,7 @@ func TestSaveLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	other5, _ := codes.NewPrimeResidue(60, []int{5, 11, 13})
-	o, _ := NewEnsemble(other5, nil)
+	o, _ := NewEnsemble(other5)
 	if _, err := o.LoadSite(filepath.Join(dir, "s0.lm")); !errors.Is(err, ErrSite) {
 		t.Fatalf("site of another mapping: %v", err)
 	}

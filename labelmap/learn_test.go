@@ -22,7 +22,7 @@ import (
 func TestLearningLMBeatsECOC(t *testing.T) {
 	const K = 2000
 	tr, va, te := prototypes(K, 16, 8, 0.35, 42)
-	opts := []Option{Hidden(64, 64), Epochs(8), LearningRate(1e-2), BatchSize(128), Seed(1)}
+	opts := []Option{WithHidden(64, 64), WithEpochs(8), WithLearningRate(1e-2), WithBatchSize(128), WithSeed(1)}
 	primes, err := codes.ChoosePrimes(K, 3, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -33,11 +33,11 @@ func TestLearningLMBeatsECOC(t *testing.T) {
 	}
 	fit := func(m codes.Mapping) float64 {
 		t.Helper()
-		e, err := NewEnsemble(m, MLPFactory(opts...))
+		e, err := NewEnsemble(m, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := e.Fit(context.Background(), tr, va); err != nil {
+		if _, err := e.Fit(context.Background(), tr, va); err != nil {
 			t.Fatal(err)
 		}
 		acc, err := e.Accuracy(te)
@@ -73,7 +73,7 @@ func siteSetup(t *testing.T) (*Ensemble, *siteProblem) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := NewEnsemble(m, MLPFactory(Hidden(48), Epochs(6), BatchSize(64), LearningRate(1e-2), Seed(9)))
+	e, err := NewEnsemble(m, WithHidden(48), WithEpochs(6), WithBatchSize(64), WithLearningRate(1e-2), WithSeed(9))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestSiteWorker(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := e.FitSite(context.Background(), i, p.train, p.val); err != nil {
+		if _, err := e.FitSite(context.Background(), i, p.train, p.val); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.SaveSite(filepath.Join(dir, "site"+s+".lm"), i); err != nil {
@@ -122,7 +122,7 @@ func TestSitesInSeparateProcesses(t *testing.T) {
 		cmds = append(cmds, cmd)
 	}
 	e, p := siteSetup(t)
-	if err := e.Fit(context.Background(), p.train, p.val); err != nil {
+	if _, err := e.Fit(context.Background(), p.train, p.val); err != nil {
 		t.Fatal(err)
 	}
 	for _, cmd := range cmds {
@@ -130,7 +130,7 @@ func TestSitesInSeparateProcesses(t *testing.T) {
 			t.Fatalf("worker %v: %v", cmd.Args, err)
 		}
 	}
-	asm, err := NewEnsemble(e.Mapping(), nil)
+	asm, err := NewEnsemble(e.Mapping())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,17 +31,17 @@ func TestFitOneHotMaxClassesTooLarge(t *testing.T) {
 	}
 	train := rows64(16, codes.MaxClasses)
 	t.Run("Ensemble", func(t *testing.T) {
-		e, err := NewEnsemble(m, MLPFactory(Epochs(1)))
+		e, err := NewEnsemble(m, WithEpochs(1))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a := memtest.Allocated(func() { err = e.Fit(context.Background(), train, nil) }); a > memtest.MaxRefused {
+		if a := memtest.Allocated(func() { _, err = e.Fit(context.Background(), train, nil) }); a > memtest.MaxRefused {
 			t.Errorf("Fit allocated %d bytes", a)
 		}
 		if !errors.Is(err, ErrTooLarge) {
 			t.Fatalf("Fit: %v, want ErrTooLarge", err)
 		}
-		if err := e.FitSite(context.Background(), 0, train, nil); !errors.Is(err, ErrTooLarge) {
+		if _, err := e.FitSite(context.Background(), 0, train, nil); !errors.Is(err, ErrTooLarge) {
 			t.Fatalf("FitSite: %v, want ErrTooLarge", err)
 		}
 		if e.Fitted() != 0 {
@@ -49,8 +49,8 @@ func TestFitOneHotMaxClassesTooLarge(t *testing.T) {
 		}
 	})
 	t.Run("MLP", func(t *testing.T) {
-		l, _ := NewMLP(Epochs(1))
-		if a := memtest.Allocated(func() { err = l.Fit(context.Background(), train, nil) }); a > memtest.MaxRefused {
+		l, _ := NewMLP(WithEpochs(1))
+		if a := memtest.Allocated(func() { _, err = l.Fit(context.Background(), train, nil) }); a > memtest.MaxRefused {
 			t.Errorf("Fit allocated %d bytes", a)
 		}
 		if !errors.Is(err, ErrTooLarge) {
@@ -59,7 +59,7 @@ func TestFitOneHotMaxClassesTooLarge(t *testing.T) {
 	})
 	t.Run("MultiHead", func(t *testing.T) {
 		var h *MultiHead
-		if a := memtest.Allocated(func() { h, err = NewMultiHead(m, Epochs(1)) }); a > memtest.MaxRefused {
+		if a := memtest.Allocated(func() { h, err = NewMultiHead(m, WithEpochs(1)) }); a > memtest.MaxRefused {
 			t.Errorf("NewMultiHead allocated %d bytes", a)
 		}
 		if !errors.Is(err, ErrTooLarge) || h != nil {
@@ -67,22 +67,22 @@ func TestFitOneHotMaxClassesTooLarge(t *testing.T) {
 		}
 		// Raised far enough, the construction is accepted (nothing is
 		// allocated for the network before Fit).
-		if _, err := NewMultiHead(m, MaxWeights(1<<40)); err != nil {
-			t.Fatalf("NewMultiHead with MaxWeights(2^40): %v", err)
+		if _, err := NewMultiHead(m, WithMaxWeights(1<<40)); err != nil {
+			t.Fatalf("NewMultiHead with WithMaxWeights(2^40): %v", err)
 		}
 	})
 }
 
 func TestMultiHeadFitMaxWeights(t *testing.T) {
 	m, _ := codes.NewPrimeResidue(60, []int{7, 11, 13})
-	// Hidden(8): 2·8 + 9·31 = 295 weights for one input, 201·8 + 279 =
+	// WithHidden(8): 2·8 + 9·31 = 295 weights for one input, 201·8 + 279 =
 	// 1887 for 200 inputs.
-	h, err := NewMultiHead(m, Hidden(8), MaxWeights(1000), Epochs(1))
+	h, err := NewMultiHead(m, WithHidden(8), WithMaxWeights(1000), WithEpochs(1))
 	if err != nil {
 		t.Fatalf("295 weights at most 1000: %v", err)
 	}
 	train := rows64(200, 60)
-	if err := h.Fit(context.Background(), train, nil); !errors.Is(err, ErrTooLarge) {
+	if _, err := h.Fit(context.Background(), train, nil); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Fit of 1887 weights: %v, want ErrTooLarge", err)
 	}
 	if err := h.Init(200); !errors.Is(err, ErrTooLarge) {
@@ -91,57 +91,57 @@ func TestMultiHeadFitMaxWeights(t *testing.T) {
 	if _, err := h.Predict(train.Row(0)); !errors.Is(err, ErrNotFitted) {
 		t.Fatalf("refused Fit left a network: %v", err)
 	}
-	if _, err := NewMultiHead(m, Hidden(8), MaxWeights(294)); !errors.Is(err, ErrTooLarge) {
+	if _, err := NewMultiHead(m, WithHidden(8), WithMaxWeights(294)); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("295 weights at most 294: %v", err)
 	}
-	h, _ = NewMultiHead(m, Hidden(8), MaxWeights(1887), Epochs(1))
-	if err := h.Fit(context.Background(), train, nil); err != nil {
+	h, _ = NewMultiHead(m, WithHidden(8), WithMaxWeights(1887), WithEpochs(1))
+	if _, err := h.Fit(context.Background(), train, nil); err != nil {
 		t.Fatalf("Fit of 1887 weights at most 1887: %v", err)
 	}
-	if got := h.Params().Total(); got != 1887 {
+	if got := h.Params(); got != 1887 {
 		t.Fatalf("%d weights, want 1887", got)
 	}
-	if _, err := NewMultiHead(m, MaxWeights(0)); !errors.Is(err, ErrOption) {
-		t.Fatalf("MaxWeights(0): %v", err)
+	if _, err := NewMultiHead(m, WithMaxWeights(0)); !errors.Is(err, ErrConfig) {
+		t.Fatalf("WithMaxWeights(0): %v", err)
 	}
 }
 
 func TestEnsembleMaxWeights(t *testing.T) {
 	m, _ := codes.NewPrimeResidue(60, []int{7, 11, 13})
-	// Hidden(8), 16 inputs: 17·8 + 9·q per site, 3·136 + 9·31 = 687 in all.
+	// WithHidden(8), 16 inputs: 17·8 + 9·q per site, 3·136 + 9·31 = 687 in all.
 	train := rows64(16, 60)
-	e, _ := NewEnsemble(m, MLPFactory(Hidden(8), Epochs(1)), EnsembleMaxWeights(686))
-	if err := e.Fit(context.Background(), train, nil); !errors.Is(err, ErrTooLarge) {
+	e, _ := NewEnsemble(m, WithHidden(8), WithEpochs(1), WithMaxWeights(686))
+	if _, err := e.Fit(context.Background(), train, nil); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("687 weights at most 686: %v", err)
 	}
 	if e.Fitted() != 0 {
 		t.Fatal("a site was installed")
 	}
 	// Sites 0 and 1 alone: 136·2 + 9·18 = 434.
-	if err := e.FitSite(context.Background(), 0, train, nil); err != nil {
+	if _, err := e.FitSite(context.Background(), 0, train, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.FitSite(context.Background(), 1, train, nil); err != nil {
+	if _, err := e.FitSite(context.Background(), 1, train, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.FitSite(context.Background(), 2, train, nil); !errors.Is(err, ErrTooLarge) {
+	if _, err := e.FitSite(context.Background(), 2, train, nil); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("third site over the total: %v", err)
 	}
 	// Refitting a present site counts it once.
-	if err := e.FitSite(context.Background(), 1, train, nil); err != nil {
+	if _, err := e.FitSite(context.Background(), 1, train, nil); err != nil {
 		t.Fatalf("refit of site 1: %v", err)
 	}
-	e, _ = NewEnsemble(m, MLPFactory(Hidden(8), Epochs(1)), EnsembleMaxWeights(687))
-	if err := e.Fit(context.Background(), train, nil); err != nil || e.Params() != 687 {
+	e, _ = NewEnsemble(m, WithHidden(8), WithEpochs(1), WithMaxWeights(687))
+	if _, err := e.Fit(context.Background(), train, nil); err != nil || e.Params() != 687 {
 		t.Fatalf("687 weights at most 687: %v, %d params", err, e.Params())
 	}
 	// Each MLP's own limit applies too.
-	e, _ = NewEnsemble(m, MLPFactory(Hidden(8), Epochs(1), MaxWeights(200)))
-	if err := e.Fit(context.Background(), train, nil); !errors.Is(err, ErrTooLarge) {
+	e, _ = NewEnsemble(m, WithHidden(8), WithEpochs(1), WithMaxWeights(200))
+	if _, err := e.Fit(context.Background(), train, nil); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("site of 253 weights at most 200: %v", err)
 	}
-	if _, err := NewEnsemble(m, nil, EnsembleMaxWeights(0)); !errors.Is(err, ErrOption) {
-		t.Fatalf("EnsembleMaxWeights(0): %v", err)
+	if _, err := NewEnsemble(m, WithMaxWeights(0)); !errors.Is(err, ErrConfig) {
+		t.Fatalf("WithMaxWeights(0): %v", err)
 	}
 }
 
@@ -187,16 +187,16 @@ func TestLoadCraftedWeightCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, _ := codes.NewOneHot(64)
-	target, _ := NewEnsemble(m, nil)
+	target, _ := NewEnsemble(m)
 	for name, load := range map[string]func() error{
 		"MLP.UnmarshalBinary": func() error {
 			l, _ := NewMLP()
 			return l.UnmarshalBinary(nntest.CraftedNet())
 		},
-		"UnmarshalEnsemble":  func() error { _, err := UnmarshalEnsemble(ens); return err },
+		"UnmarshalEnsemble":  func() error { _, err := unmarshalEnsemble(ens, nil); return err },
 		"UnmarshalSite":      func() error { _, err := target.UnmarshalSite(site); return err },
-		"UnmarshalMultiHead": func() error { _, err := UnmarshalMultiHead(mh); return err },
-		"LoadMultiHead":      func() error { _, err := LoadMultiHead(mhPath); return err },
+		"UnmarshalMultiHead": func() error { _, err := unmarshalMultiHead(mh, nil); return err },
+		"LoadMultiHead":      func() error { _, err := loadMultiHead(mhPath); return err },
 	} {
 		var err error
 		if a := memtest.Allocated(func() { err = load() }); a > memtest.MaxRefused {
@@ -226,7 +226,7 @@ func mlpFor(t testing.TB, features, classes int) *MLP {
 func TestLoadLearnersMustFitMapping(t *testing.T) {
 	m, _ := codes.NewPrimeResidue(60, []int{7, 11, 13})
 	build := func(sites ...*MLP) *Ensemble {
-		e, _ := NewEnsemble(m, nil)
+		e, _ := NewEnsemble(m)
 		for i, l := range sites {
 			if l != nil {
 				e.SetSite(i, l)
@@ -239,7 +239,7 @@ func TestLoadLearnersMustFitMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := UnmarshalEnsemble(data); err != nil {
+	if _, err := unmarshalEnsemble(data, nil); err != nil {
 		t.Fatalf("consistent ensemble: %v", err)
 	}
 	for name, e := range map[string]*Ensemble{
@@ -251,7 +251,7 @@ func TestLoadLearnersMustFitMapping(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := UnmarshalEnsemble(data); !errors.Is(err, ErrCorrupt) {
+		if _, err := unmarshalEnsemble(data, nil); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("ensemble, %s: %v, want ErrCorrupt", name, err)
 		}
 	}

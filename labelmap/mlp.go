@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sync"
-	"time"
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
@@ -24,8 +22,9 @@ type Learner interface {
 	// symbols in [0, train.Classes), train.Classes is the site's alphabet
 	// size. val (same form) may be nil; a learner may use it for early
 	// stopping. A learner may keep references to the datasets' slices only
-	// until Fit returns.
-	Fit(ctx context.Context, train, val *labelcode.Dataset) error
+	// until Fit returns. It returns the training history (nil for a
+	// learner that keeps none).
+	Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error)
 	// LogProba writes the log-probabilities of the alphabet's symbols for
 	// the input row x into dst (grown when too short) and returns it.
 	LogProba(x []float32, dst []float64) ([]float64, error)
@@ -39,156 +38,7 @@ type BatchLearner interface {
 	LogProbaBatch(x []float32, rows int, dst []float64) ([]float64, error)
 }
 
-// Epoch is one line of a training history: mean minibatch loss and
-// training accuracy, validation score (NaN without validation data) and
-// wall time.
-type Epoch struct {
-	Epoch          int
-	Loss, Accuracy float64
-	Score          float64
-	Duration       time.Duration
-}
-
-// ProgressFunc receives training progress: after each minibatch the site
-// (-1 for a MultiHead model), epoch and batch (from 0), the batch's loss and
-// training accuracy; after each epoch's validation batch = -1, the epoch's
-// mean loss and the validation score. Sites of an Ensemble train
-// concurrently, so the function must be safe for concurrent use.
-type ProgressFunc func(site, epoch, batch int, loss, accuracy float64)
-
-type mlpConfig struct {
-	hidden     []int
-	maxWeights int
-	epochs     int
-	batch      int
-	lr         float64
-	patience   int
-	seed       uint64
-	progress   ProgressFunc
-	site       int
-	schedule   Schedule
-}
-
-func defaultConfig() mlpConfig {
-	return mlpConfig{hidden: []int{128}, maxWeights: DefaultMaxWeights, epochs: 10, batch: 64, lr: 1e-3, seed: 1}
-}
-
-// Option sets a training setting of an MLP learner or a MultiHead model.
-type Option func(*mlpConfig) error
-
-// Hidden sets the widths of the hidden ReLU layers; default one layer of
-// 128. No width gives a softmax regression. A width < 1 is ErrOption.
-func Hidden(widths ...int) Option {
-	return func(c *mlpConfig) error {
-		for _, w := range widths {
-			if w < 1 {
-				return fmt.Errorf("%w: hidden width %d", ErrOption, w)
-			}
-		}
-		c.hidden = append([]int(nil), widths...)
-		return nil
-	}
-}
-
-// DefaultMaxWeights is the default bound on the weights and biases of one
-// network (an MLP learner or a MultiHead model) and on the total of an
-// Ensemble's MLP learners: 2^28 float32s, 1 GiB, about 25 times a one-hot
-// softmax over 20,902 classes from 512 hidden units. Training needs about
-// three times as much again (gradients and Adam's moments).
-const DefaultMaxWeights = limits.DefaultMaxWeights
-
-// MaxWeights bounds the number of weights and biases of the network, Σ
-// (in+1)·out over its layers; default DefaultMaxWeights. The bound is
-// checked before anything is allocated: by NewMultiHead for the part that
-// does not depend on the input width, then by Fit (and MultiHead.Init) once
-// the width is known; Fit returns ErrTooLarge (wrapped, naming the size
-// and the limit) for a larger network, so a typo in a class count is an
-// error rather than an out-of-memory crash. Loading a model is bounded by
-// the file's size instead. n < 1 is ErrOption.
-func MaxWeights(n int) Option {
-	return func(c *mlpConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: max weights %d", ErrOption, n)
-		}
-		c.maxWeights = n
-		return nil
-	}
-}
-
-// Epochs sets the number of passes over the training data; default 10.
-// n < 1 is ErrOption.
-func Epochs(n int) Option {
-	return func(c *mlpConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: %d epochs", ErrOption, n)
-		}
-		c.epochs = n
-		return nil
-	}
-}
-
-// BatchSize sets the minibatch size; default 64, capped at the number of
-// training rows. Each epoch drops the rows left over after the last full
-// minibatch of its shuffle. n < 1 is ErrOption.
-func BatchSize(n int) Option {
-	return func(c *mlpConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: batch size %d", ErrOption, n)
-		}
-		c.batch = n
-		return nil
-	}
-}
-
-// LearningRate sets Adam's step size; default 1e-3. A value that is not
-// positive and finite is ErrOption.
-func LearningRate(lr float64) Option {
-	return func(c *mlpConfig) error {
-		if !(lr > 0) || math.IsInf(lr, 0) {
-			return fmt.Errorf("%w: learning rate %v", ErrOption, lr)
-		}
-		c.lr = lr
-		return nil
-	}
-}
-
-// Patience stops training after n epochs without a better validation score
-// (validation data must be given to Fit); default 0, never stop early.
-// With validation data the best epoch's weights are always kept. n < 0 is
-// ErrOption.
-func Patience(n int) Option {
-	return func(c *mlpConfig) error {
-		if n < 0 {
-			return fmt.Errorf("%w: patience %d", ErrOption, n)
-		}
-		c.patience = n
-		return nil
-	}
-}
-
-// Seed sets the seed of weight initialisation and minibatch shuffling;
-// default 1. The same seed and data give the same model bit for bit.
-// MLPFactory derives each site's seed from it.
-func Seed(seed uint64) Option {
-	return func(c *mlpConfig) error { c.seed = seed; return nil }
-}
-
-// Progress sets a progress callback; default none.
-func Progress(f ProgressFunc) Option {
-	return func(c *mlpConfig) error { c.progress = f; return nil }
-}
-
-func buildConfig(opts []Option) (mlpConfig, error) {
-	c := defaultConfig()
-	for _, o := range opts {
-		if err := o(&c); err != nil {
-			return c, err
-		}
-	}
-	return c, nil
-}
-
-func (c *mlpConfig) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, score func(*nn.Net) (float64, error)) (*train.History, error) {
+func (c *config) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, score func(*nn.Net) (float64, error)) (*train.History, error) {
 	if err := net.Check(); err != nil {
 		return nil, err
 	}
@@ -217,36 +67,8 @@ func (c *mlpConfig) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data
 	if score != nil {
 		cfg.Validate = func() (float64, error) { return score(net) }
 	}
-	if c.progress != nil {
-		f := c.progress
-		cfg.Progress = func(p train.Progress) {
-			if p.EpochDone {
-				f(p.Site, p.Epoch-1, -1, p.Loss, p.Score)
-			} else {
-				f(p.Site, p.Epoch-1, p.Batch-1, p.Loss, p.Accuracy)
-			}
-		}
-	}
-	if c.schedule != nil {
-		sched := c.schedule
-		cfg.Schedule = func(epoch, batch, batches int) float64 { return sched(epoch-1, batch-1, batches) }
-	}
-	h, err := train.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
-	if errors.Is(err, limits.ErrConfig) {
-		err = fmt.Errorf("%w: %w", ErrOption, err)
-	}
-	return h, err
-}
-
-func history(h *train.History) History {
-	if h == nil {
-		return nil
-	}
-	out := make(History, len(h.Epochs))
-	for i, e := range h.Epochs {
-		out[i] = Epoch{Epoch: e.Epoch - 1, Loss: e.Loss, Accuracy: e.Accuracy, Score: e.Score, Duration: e.Duration}
-	}
-	return out
+	cfg.Progress, cfg.Schedule = c.progress, c.schedule
+	return train.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
 }
 
 // MLP is the default base learner: a softmax classifier on a multilayer
@@ -260,9 +82,8 @@ func history(h *train.History) History {
 // safe for concurrent use (not concurrently with Fit) and LogProba allocates
 // nothing with a dst of sufficient capacity.
 type MLP struct {
-	cfg     mlpConfig
+	cfg     config
 	net     *nn.Net
-	hist    History
 	scratch sync.Pool // *mlpScratch
 }
 
@@ -276,8 +97,9 @@ var (
 	_ Saveable     = (*MLP)(nil)
 )
 
-// NewMLP returns an untrained MLP learner. It returns ErrOption for a bad
-// option value.
+// NewMLP returns an untrained MLP learner with the training options of
+// opts (WithHidden, WithEpochs, ...; defaults as documented there). It
+// returns ErrConfig, wrapped, for a bad option value.
 func NewMLP(opts ...Option) (*MLP, error) {
 	c, err := buildConfig(opts)
 	if err != nil {
@@ -286,16 +108,12 @@ func NewMLP(opts ...Option) (*MLP, error) {
 	return &MLP{cfg: c}, nil
 }
 
-// MLPFactory returns a LearnerFactory making MLP learners with opts; site i
-// gets a seed derived from the Seed option and i, so that sites trained
-// anywhere (another goroutine, another process) with the same options are
-// the same models. The progress callback receives the site.
-func MLPFactory(opts ...Option) LearnerFactory {
+// mlpFactory returns the default LearnerFactory of an Ensemble: MLP
+// learners with c's settings, site i seeded from c's seed and i, its
+// progress reports carrying the site.
+func mlpFactory(c config) LearnerFactory {
 	return func(site int) (Learner, error) {
-		c, err := buildConfig(opts)
-		if err != nil {
-			return nil, err
-		}
+		c := c
 		c.seed = siteSeed(c.seed, site)
 		c.site = site
 		return &MLP{cfg: c}, nil
@@ -316,35 +134,36 @@ func siteSeed(seed uint64, site int) uint64 {
 // (labelcode.ErrShape, ...), ErrInput when val's width differs from train's,
 // ErrTooLarge (before allocating the network) when the network for
 // train's width and alphabet would have more weights than MaxWeights, and
-// the context's error when ctx is cancelled.
-func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
+// the context's error when ctx is cancelled. It returns the training
+// history (also after cancellation: see train.Run).
+func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error) {
 	if err := train.Validate(); err != nil {
-		return fmt.Errorf("labelmap: MLP training data: %w", err)
+		return nil, fmt.Errorf("labelmap: MLP training data: %w", err)
 	}
 	if _, err := m.weights(train.Features, train.Classes); err != nil {
-		return err
+		return nil, err
 	}
 	tr := &nntrain.Data{X: train.X, Targets: [][]int{train.Y}}
 	var va *nntrain.Data
 	if val != nil {
 		if err := val.Validate(); err != nil {
-			return fmt.Errorf("labelmap: MLP validation data: %w", err)
+			return nil, fmt.Errorf("labelmap: MLP validation data: %w", err)
 		}
 		if val.Features != train.Features || val.Classes != train.Classes {
-			return fmt.Errorf("%w: validation data %d features × %d classes, training %d × %d", ErrInput, val.Features, val.Classes, train.Features, train.Classes)
+			return nil, fmt.Errorf("%w: validation data %d features × %d classes, training %d × %d", ErrInput, val.Features, val.Classes, train.Features, train.Classes)
 		}
 		va = &nntrain.Data{X: val.X, Targets: [][]int{val.Y}}
 	}
 	net, err := nn.NewNet(m.spec(train.Features, train.Classes), m.cfg.seed, m.cfg.maxWeights)
 	if err != nil {
-		return fmt.Errorf("labelmap: %w", err)
+		return nil, fmt.Errorf("labelmap: %w", err)
 	}
 	h, err := m.cfg.train(ctx, net, tr, va, nil)
 	if err != nil {
-		return fmt.Errorf("labelmap: MLP: %w", err)
+		return h, fmt.Errorf("labelmap: MLP: %w", err)
 	}
-	m.net, m.hist = net, history(h)
-	return nil
+	m.net = net
+	return h, nil
 }
 
 // spec is the network of m for rows of features values and an alphabet of
@@ -355,7 +174,7 @@ func (m *MLP) spec(features, classes int) nn.Spec {
 
 // weights returns the number of weights Fit would allocate for rows of
 // features values and an alphabet of classes symbols: ErrTooLarge beyond
-// MaxWeights, ErrOption for a size below 1. It allocates nothing.
+// MaxWeights, ErrConfig for a size below 1. It allocates nothing.
 func (m *MLP) weights(features, classes int) (int, error) {
 	n, err := m.spec(features, classes).Weights(m.cfg.maxWeights)
 	if err != nil {
@@ -365,16 +184,13 @@ func (m *MLP) weights(features, classes int) (int, error) {
 }
 
 // networkError rewords an nn size error: ErrTooLarge stays itself, an
-// invalid size (nn.ErrSpec) becomes ErrOption.
+// invalid size (nn.ErrSpec) becomes ErrConfig.
 func networkError(model string, err error) error {
 	if errors.Is(err, ErrTooLarge) {
 		return fmt.Errorf("labelmap: %s network (raise the limit with MaxWeights): %w", model, err)
 	}
-	return fmt.Errorf("%w: %s network: %w", ErrOption, model, err)
+	return fmt.Errorf("%w: %s network: %w", ErrConfig, model, err)
 }
-
-// History returns the per-epoch record of the last Fit (nil before).
-func (m *MLP) History() History { return m.hist }
 
 // Params returns the number of weights (0 before Fit).
 func (m *MLP) Params() int {
@@ -484,7 +300,7 @@ func (m *MLP) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
-	m.net, m.hist = n, nil
+	m.net = n
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/labelcode/labelcode/internal/lmcore"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
+	"github.com/labelcode/labelcode/train"
 )
 
 // MultiHead is the shared-trunk Label Mapping network (LM paper, Figure
@@ -24,31 +25,16 @@ import (
 // concurrently with Fit.
 type MultiHead struct {
 	*decoder
-	cfg  mlpConfig
-	net  *nn.Net
-	ns   lmcore.NetScorer
-	hist History
+	cfg config
+	net *nn.Net
+	ns  lmcore.NetScorer
 }
 
-// ParamCount splits a model's weights into its trunk (hidden layers) and
-// its output heads.
-type ParamCount struct {
-	Trunk, Heads int
-}
-
-// Total returns Trunk + Heads.
-func (p ParamCount) Total() int { return p.Trunk + p.Heads }
-
-// String formats the counts, e.g. "trunk 1088 + heads 4959 = 6047".
-func (p ParamCount) String() string {
-	return fmt.Sprintf("trunk %d + heads %d = %d", p.Trunk, p.Heads, p.Total())
-}
-
-// NewMultiHead returns an untrained shared-trunk model over m with the MLP
-// options (Hidden, Epochs, BatchSize, LearningRate, Patience, Seed,
-// Progress, MaxWeights; the progress callback gets site -1). It returns
-// ErrOption for a nil mapping or a bad option, and ErrTooLarge when the
-// network would exceed MaxWeights whatever the input width (its heads and
+// NewMultiHead returns an untrained shared-trunk model over m with the
+// training options of opts (WithHidden for the trunk, WithEpochs, ...;
+// defaults as documented there). It returns ErrConfig for a nil mapping or
+// a bad option, and ErrTooLarge when the network would exceed
+// WithMaxWeights whatever the input width (its heads and
 // hidden layers alone are too large); Fit checks the full network once
 // the width is known. Nothing is allocated for the network here.
 func NewMultiHead(m codes.Mapping, opts ...Option) (*MultiHead, error) {
@@ -59,13 +45,12 @@ func NewMultiHead(m codes.Mapping, opts ...Option) (*MultiHead, error) {
 // (a loaded network is bounded by its file instead).
 func newMultiHead(m codes.Mapping, bound bool, opts []Option) (*MultiHead, error) {
 	if m == nil {
-		return nil, fmt.Errorf("%w: nil mapping", ErrOption)
+		return nil, fmt.Errorf("%w: nil mapping", ErrConfig)
 	}
 	c, err := buildConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	c.site = -1
 	h := &MultiHead{cfg: c}
 	// One input is the smallest network of this shape: a lower bound of
 	// every network Fit can make, checked before the decoder is built.
@@ -81,7 +66,7 @@ func newMultiHead(m codes.Mapping, bound bool, opts []Option) (*MultiHead, error
 }
 
 // weights returns the number of weights of h's network over m for rows of
-// features values: ErrTooLarge beyond MaxWeights, ErrOption for a size
+// features values: ErrTooLarge beyond MaxWeights, ErrConfig for a size
 // below 1. It allocates only the spec's list of heads.
 func (h *MultiHead) weights(m codes.Mapping, features int) (int, error) {
 	n, err := spec(m, h.cfg.hidden, features).Weights(h.cfg.maxWeights)
@@ -94,17 +79,22 @@ func (h *MultiHead) weights(m codes.Mapping, features int) (int, error) {
 // Mapping returns the model's label mapping.
 func (h *MultiHead) Mapping() codes.Mapping { return h.m }
 
-// History returns the per-epoch record of the last Fit (nil before); the
-// score is the decoded validation accuracy.
-func (h *MultiHead) History() History { return h.hist }
-
-// Params returns the weights of the trunk and of the heads (zeros before
-// Fit).
-func (h *MultiHead) Params() ParamCount {
+// Params returns the number of weights and biases (0 before Fit).
+func (h *MultiHead) Params() int {
 	if h.net == nil {
-		return ParamCount{}
+		return 0
 	}
-	return ParamCount{Trunk: h.net.TrunkParams(), Heads: h.net.Params() - h.net.TrunkParams()}
+	return h.net.Params()
+}
+
+// TrunkParams returns the number of weights and biases of the shared trunk
+// (the hidden layers); Params() − TrunkParams() are the heads'. 0 before
+// Fit.
+func (h *MultiHead) TrunkParams() int {
+	if h.net == nil {
+		return 0
+	}
+	return h.net.TrunkParams()
 }
 
 // String describes the model: the network's shape and weights, then the
@@ -114,7 +104,7 @@ func (h *MultiHead) String() string {
 	if h.net == nil {
 		return fmt.Sprintf("MultiHead (not fitted, hidden %v); %s", h.cfg.hidden, describe(h.m))
 	}
-	return fmt.Sprintf("MultiHead %v: %v; %s", h.net, h.Params(), describe(h.m))
+	return fmt.Sprintf("MultiHead %v: trunk %d + heads %d = %d; %s", h.net, h.TrunkParams(), h.Params()-h.TrunkParams(), h.Params(), describe(h.m))
 }
 
 // Fit trains a fresh network on train (val may be nil; it drives early
@@ -123,33 +113,34 @@ func (h *MultiHead) String() string {
 // outside the mapping, the Dataset validation errors, ErrInput when val's
 // width differs, ErrTooLarge (before allocating anything for the network)
 // when the network for train's width would exceed MaxWeights, and the
-// context's error.
-func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) error {
+// context's error. It returns the training history, whose scores are the
+// decoded validation accuracies (also after cancellation: see train.Run).
+func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error) {
 	if train == nil {
-		return fmt.Errorf("labelmap: %w", labelcode.ErrEmpty)
+		return nil, fmt.Errorf("labelmap: %w", labelcode.ErrEmpty)
 	}
 	if err := train.Validate(); err != nil {
-		return fmt.Errorf("labelmap: training data: %w", err)
+		return nil, fmt.Errorf("labelmap: training data: %w", err)
 	}
 	if _, err := h.weights(h.m, train.Features); err != nil {
-		return err
+		return nil, err
 	}
 	ty, err := Relabel(h.m, train.Y, nil)
 	if err != nil {
-		return fmt.Errorf("training data: %w", err)
+		return nil, fmt.Errorf("training data: %w", err)
 	}
 	var va *nntrain.Data
 	var score func(*nn.Net) (float64, error)
 	if val != nil {
 		if err := val.Validate(); err != nil {
-			return fmt.Errorf("labelmap: validation data: %w", err)
+			return nil, fmt.Errorf("labelmap: validation data: %w", err)
 		}
 		if val.Features != train.Features {
-			return fmt.Errorf("%w: validation rows have %d features, training rows %d", ErrInput, val.Features, train.Features)
+			return nil, fmt.Errorf("%w: validation rows have %d features, training rows %d", ErrInput, val.Features, train.Features)
 		}
 		vy, err := Relabel(h.m, val.Y, nil)
 		if err != nil {
-			return fmt.Errorf("validation data: %w", err)
+			return nil, fmt.Errorf("validation data: %w", err)
 		}
 		va = &nntrain.Data{X: val.X, Targets: vy}
 		score = func(n *nn.Net) (float64, error) {
@@ -160,15 +151,14 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) erro
 	}
 	net, err := nn.NewNet(h.spec(train.Features), h.cfg.seed, h.cfg.maxWeights)
 	if err != nil {
-		return fmt.Errorf("labelmap: %w", err)
+		return nil, fmt.Errorf("labelmap: %w", err)
 	}
 	hist, err := h.cfg.train(ctx, net, &nntrain.Data{X: train.X, Targets: ty}, va, score)
 	if err != nil {
-		return fmt.Errorf("labelmap: MultiHead: %w", err)
+		return hist, fmt.Errorf("labelmap: MultiHead: %w", err)
 	}
 	h.setNet(net)
-	h.hist = history(hist)
-	return nil
+	return hist, nil
 }
 
 func (h *MultiHead) setNet(n *nn.Net) {

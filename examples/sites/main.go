@@ -92,15 +92,15 @@ func run(ctx context.Context, c config, w io.Writer) error {
 }
 
 // newEnsemble returns the untrained ensemble every process builds: the
-// same mapping and, through MLPFactory, the same learner options and the
-// same per-site seeds.
+// same mapping, the same learner options and (from WithSeed) the same
+// per-site seeds.
 func newEnsemble(c config) (*labelmap.Ensemble, error) {
 	mapping, err := codes.NewMixed(c.classes, c.sites)
 	if err != nil {
 		return nil, err
 	}
-	return labelmap.NewEnsemble(mapping, labelmap.MLPFactory(
-		labelmap.Hidden(c.hidden), labelmap.Epochs(c.epochs), labelmap.LearningRate(0.003), labelmap.Seed(c.seed)))
+	return labelmap.NewEnsemble(mapping,
+		labelmap.WithHidden(c.hidden), labelmap.WithEpochs(c.epochs), labelmap.WithLearningRate(0.003), labelmap.WithSeed(c.seed))
 }
 
 func sitePath(c config, i int) string {
@@ -117,7 +117,7 @@ func trainSite(ctx context.Context, c config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := e.FitSite(ctx, c.site, train, nil); err != nil {
+	if _, err := e.FitSite(ctx, c.site, train, nil); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
@@ -138,7 +138,7 @@ func assemble(c config, w io.Writer) (*labelmap.Ensemble, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := labelmap.NewEnsemble(mapping, nil)
+	e, err := labelmap.NewEnsemble(mapping)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func runAll(ctx context.Context, c config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := local.Fit(ctx, train, nil); err != nil {
+	if _, err := local.Fit(ctx, train, nil); err != nil {
 		return err
 	}
 	a, err := assembled.MarshalBinary()

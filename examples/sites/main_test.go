@@ -61,7 +61,7 @@ func TestSeparateProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := other.Fit(context.Background(), train, nil); err != nil {
+	if _, err := other.Fit(context.Background(), train, nil); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := assembled.MarshalBinary()

@@ -83,13 +83,13 @@ func run(ctx context.Context, c config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	lm, err := labelmap.NewEnsemble(mapping, labelmap.MLPFactory(
-		labelmap.Hidden(c.hidden), labelmap.Epochs(c.epochs), labelmap.LearningRate(c.lr), labelmap.Seed(c.seed)))
+	lm, err := labelmap.NewEnsemble(mapping,
+		labelmap.WithHidden(c.hidden), labelmap.WithEpochs(c.epochs), labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.seed))
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	if err := lm.Fit(ctx, train, nil); err != nil {
+	if _, err := lm.Fit(ctx, train, nil); err != nil {
 		return err
 	}
 	elapsed := time.Since(start)

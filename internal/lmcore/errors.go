@@ -1,13 +1,17 @@
 package lmcore
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/labelcode/labelcode/internal/limits"
+)
 
 // Sentinel errors; package labelmap exports the same values under the same
 // names, so errors.Is works across both.
 var (
 	// ErrNotFitted: predicting with a model (or a site) that has not been
 	// trained or loaded.
-	ErrNotFitted = errors.New("labelmap: not fitted")
+	ErrNotFitted = limits.ErrNotFitted
 	// ErrScoreCount: a learner returned a number of scores other than its
 	// site's alphabet size.
 	ErrScoreCount = errors.New("labelmap: learner returned the wrong number of scores")
@@ -15,9 +19,9 @@ var (
 	ErrNaNScore = errors.New("labelmap: learner returned a NaN or +Inf score")
 	// ErrInput: an input row of the wrong width, or data whose width
 	// differs from what the model was trained on.
-	ErrInput = errors.New("labelmap: input has the wrong width")
-	// ErrOption: a bad option value.
-	ErrOption = errors.New("labelmap: bad option")
+	ErrInput = limits.ErrInput
+	// ErrOption: a bad option value (the module's ErrConfig).
+	ErrOption = limits.ErrConfig
 	// ErrCorrupt: a model file that is not one, is truncated, fails its
 	// checksum, or holds inconsistent data.
 	ErrCorrupt = errors.New("labelmap: corrupt model file")

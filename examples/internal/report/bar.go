@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/labelcode/labelcode/dsnc"
-	"github.com/labelcode/labelcode/labelmap"
+	"github.com/labelcode/labelcode/train"
 )
 
 // Bar is a progress bar for long work: a label, a count of steps done out of
@@ -146,23 +146,20 @@ func LabelmapSteps(sites, epochs, rows, batch int) int {
 	return sites * epochs * (rows / batch)
 }
 
-// Labelmap returns a labelmap.ProgressFunc that advances b by one step per
-// minibatch and shows, after each epoch's validation, the epoch, its mean
-// loss and the validation score (of the site that reported last, for an
-// Ensemble). Training that stops early leaves the bar short of its total
-// until Finish.
-func (b *Bar) Labelmap() labelmap.ProgressFunc {
-	return func(site, epoch, batch int, loss, score float64) {
-		if batch >= 0 {
+// Progress returns a function for the WithProgress option of labelmap and
+// dsnc models that advances b by one step per minibatch and shows, after
+// each epoch's validation, the epoch, its mean loss and the validation
+// score (of the site that reported last, for an Ensemble). Training that
+// stops early leaves the bar short of its total until Finish.
+func (b *Bar) Progress() func(train.Progress) {
+	return func(p train.Progress) {
+		if !p.EpochDone {
 			b.Add(1)
 			return
 		}
-		st := fmt.Sprintf("epoch %d loss %.3f", epoch+1, loss)
-		if !math.IsNaN(score) {
-			st += fmt.Sprintf(" val %.4f", score)
-		}
-		if site >= 0 {
-			st = fmt.Sprintf("site %d %s", site, st)
+		st := fmt.Sprintf("epoch %d/%d loss %.3f", p.Epoch, p.Epochs, p.Loss)
+		if !math.IsNaN(p.Score) {
+			st += fmt.Sprintf(" val %.4f", p.Score)
 		}
 		b.SetStatus(st)
 	}

@@ -85,10 +85,10 @@ type Training struct {
 }
 
 func (t Training) options(bar *Bar) []labelmap.Option {
-	opts := []labelmap.Option{labelmap.Hidden(t.Hidden...), labelmap.Epochs(t.Epochs), labelmap.BatchSize(t.Batch),
-		labelmap.LearningRate(t.LearningRate), labelmap.Seed(t.Seed), labelmap.Patience(t.Patience)}
+	opts := []labelmap.Option{labelmap.WithHidden(t.Hidden...), labelmap.WithEpochs(t.Epochs), labelmap.WithBatchSize(t.Batch),
+		labelmap.WithLearningRate(t.LearningRate), labelmap.WithSeed(t.Seed), labelmap.WithPatience(t.Patience)}
 	if bar != nil {
-		opts = append(opts, labelmap.Progress(bar.Labelmap()))
+		opts = append(opts, labelmap.WithProgress(bar.Progress()))
 	}
 	return opts
 }
@@ -100,22 +100,6 @@ func (t Training) bar(label string, steps int) *Bar {
 	return NewBar(t.Progress, fmt.Sprintf("%-28s", label), steps)
 }
 
-// epochsOf returns the number of epochs run and the best one (from 1) of a
-// history.
-func epochsOf(h []labelmap.Epoch) (run, best int) {
-	run = len(h)
-	bestScore := math.Inf(-1)
-	for i, e := range h {
-		if !math.IsNaN(e.Score) && e.Score > bestScore {
-			bestScore, best = e.Score, i+1
-		}
-	}
-	if best == 0 {
-		best = run
-	}
-	return run, best
-}
-
 // FitEnsemble trains a labelmap.Ensemble over m, one MLP per site, at most
 // parallel sites at once (0: GOMAXPROCS), with a progress bar labelled
 // label. It fills r's Params, Epochs (the most any site ran), TrainTime and,
@@ -123,28 +107,25 @@ func epochsOf(h []labelmap.Epoch) (run, best int) {
 func FitEnsemble(ctx context.Context, r *Result, m codes.Mapping, parallel int, train, val *labelcode.Dataset, t Training) (*labelmap.Ensemble, error) {
 	rows := train.Len()
 	bar := t.bar(r.Model, LabelmapSteps(m.Sites(), t.Epochs, rows, t.Batch))
-	var eopts []labelmap.EnsembleOption
+	opts := t.options(bar)
 	if parallel > 0 {
-		eopts = append(eopts, labelmap.Parallelism(parallel))
+		opts = append(opts, labelmap.WithParallelism(parallel))
 	}
-	e, err := labelmap.NewEnsemble(m, labelmap.MLPFactory(t.options(bar)...), eopts...)
+	e, err := labelmap.NewEnsemble(m, opts...)
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	err = e.Fit(ctx, train, val)
-	r.TrainTime = time.Since(start)
+	h, err := e.Fit(ctx, train, val)
 	bar.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.Model, err)
 	}
-	r.Params = e.Params()
+	r.Params, r.TrainTime = h.Params, h.Duration
 	var bests []int
-	for i := 0; i < e.Sites(); i++ {
-		if mlp, ok := e.Site(i).(*labelmap.MLP); ok {
-			run, best := epochsOf(mlp.History())
-			r.Epochs = max(r.Epochs, run)
-			bests = append(bests, best)
+	for _, s := range h.Sites {
+		if s != nil {
+			r.Epochs = max(r.Epochs, len(s.Epochs))
+			bests = append(bests, s.Best)
 		}
 	}
 	if val != nil {
@@ -161,18 +142,14 @@ func FitMultiHead(ctx context.Context, r *Result, m codes.Mapping, train, val *l
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	err = h.Fit(ctx, train, val)
-	r.TrainTime = time.Since(start)
+	hist, err := h.Fit(ctx, train, val)
 	bar.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.Model, err)
 	}
-	r.Params = h.Params().Total()
-	run, best := epochsOf(h.History())
-	r.Epochs = run
+	r.Params, r.TrainTime, r.Epochs = hist.Params, hist.Duration, len(hist.Epochs)
 	if val != nil {
-		r.Note = appendNote(r.Note, fmt.Sprintf("best epoch %d", best))
+		r.Note = appendNote(r.Note, fmt.Sprintf("best epoch %d", hist.Best))
 	}
 	return h, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/examples/internal/corpus"
 	"github.com/labelcode/labelcode/labelmap"
+	"github.com/labelcode/labelcode/train"
 )
 
 func sampleTable() *Table {
@@ -239,10 +240,10 @@ func TestBarAdapters(t *testing.T) {
 	if bar.total != 2*3*7 {
 		t.Fatalf("total %d, want 42", bar.total)
 	}
-	f := bar.Labelmap()
-	f(0, 0, 0, 5, 0.1)
-	f(1, 0, -1, 4.5, 0.25)
-	if bar.done != 1 || !strings.Contains(bar.status, "site 1 epoch 1 loss 4.500 val 0.2500") {
+	f := bar.Progress()
+	f(train.Progress{Epoch: 1, Epochs: 3, Batch: 1, Batches: 7, Loss: 5, Accuracy: 0.1, Score: math.NaN()})
+	f(train.Progress{Site: 1, Epoch: 1, Epochs: 3, Batch: 7, Batches: 7, Loss: 4.5, EpochDone: true, Score: 0.25})
+	if bar.done != 1 || !strings.Contains(bar.status, "epoch 1/3 loss 4.500 val 0.2500") {
 		t.Errorf("done %d status %q", bar.done, bar.status)
 	}
 	if got := DSNCSteps(2, 1000, 256); got != 6 {

@@ -85,7 +85,7 @@ func main() {
 	// shared-trunk model, and the one-hot baseline.
 	pr, err := codes.NewPrimeResidue(classes, []int{5, 7, 11})
 	check(err)
-	ens, err := labelmap.NewEnsemble(pr, labelmap.MLPFactory(labelmap.Hidden(16), labelmap.Epochs(3), labelmap.Seed(1)))
+	ens, err := labelmap.NewEnsemble(pr, labelmap.WithHidden(16), labelmap.WithEpochs(3), labelmap.WithSeed(1))
 	check(err)
 	check(ens.Fit(ctx, train, val))
 	check(ens.Save(filepath.Join(*out, "ensemble.lm")))
@@ -100,7 +100,7 @@ func main() {
 
 	rs, err := codes.NewReedSolomon(classes, 7, 4)
 	check(err)
-	mh, err := labelmap.NewMultiHead(rs, labelmap.Hidden(16), labelmap.Epochs(3), labelmap.Seed(2))
+	mh, err := labelmap.NewMultiHead(rs, labelmap.WithHidden(16), labelmap.WithEpochs(3), labelmap.WithSeed(2))
 	check(err)
 	check(mh.Fit(ctx, train, val))
 	check(mh.Save(filepath.Join(*out, "multihead.lm")))
@@ -108,7 +108,7 @@ func main() {
 
 	oh, err := codes.NewOneHot(classes)
 	check(err)
-	onehot, err := labelmap.NewEnsemble(oh, labelmap.MLPFactory(labelmap.Epochs(3), labelmap.Seed(3)))
+	onehot, err := labelmap.NewEnsemble(oh, labelmap.WithEpochs(3), labelmap.WithSeed(3))
 	check(err)
 	check(onehot.Fit(ctx, train, val))
 	check(onehot.Save(filepath.Join(*out, "onehot.lm")))

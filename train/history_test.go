@@ -1,0 +1,45 @@
+package train_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/labelcode/labelcode/train"
+)
+
+func TestHistoryPrints(t *testing.T) {
+	h := &train.History{Epochs: []train.Epoch{
+		{Epoch: 1, Loss: 2.5, Accuracy: 0.25, Score: 0.5},
+		{Epoch: 2, Loss: 1.25, Accuracy: 0.5, Score: 0.75},
+		{Epoch: 3, Loss: 1, Accuracy: 0.625, Score: 0.75},
+	}, Best: 2, Stopped: train.StopEpochs, Params: 42}
+	want := "epoch       loss      acc      val      time\n" +
+		"    1     2.5000   0.2500   0.5000        0s\n" +
+		"    2     1.2500   0.5000   0.7500        0s *\n" +
+		"    3     1.0000   0.6250   0.7500        0s\n" +
+		"42 params, 0s; best epoch 2; stopped: epochs"
+	require.Equal(t, want, h.String())
+	require.Equal(t, "site,epoch,loss,accuracy,score,beta,gamma,seconds\n,1,2.5,0.25,0.5,0,0,0\n,2,1.25,0.5,0.75,0,0,0\n,3,1,0.625,0.75,0,0,0\n", h.CSV())
+	e, l, a, s := h.Series()
+	require.Equal(t, []float64{1, 2, 3}, e)
+	require.Equal(t, 1.25, l[1])
+	require.Equal(t, 0.625, a[2])
+	require.Equal(t, 0.5, s[0])
+	best, ok := h.BestEpoch()
+	require.True(t, ok)
+	require.Equal(t, 2, best.Epoch)
+
+	noVal := &train.History{Epochs: []train.Epoch{{Epoch: 1, Loss: 1, Score: math.NaN()}}, Best: 1}
+	require.Contains(t, noVal.String(), " - ")
+	require.Contains(t, noVal.CSV(), ",1,1,0,,0,0,0")
+
+	ens := &train.History{Sites: []*train.History{noVal, nil, h}, Stopped: train.StopEpochs}
+	out := ens.String()
+	require.True(t, strings.Contains(out, "site 0:\n") && strings.Contains(out, "site 2:\n") && !strings.Contains(out, "site 1:"), out)
+	require.Contains(t, ens.CSV(), "\n2,3,1,0.625,0.75,0,0,0\n")
+	_, ok = (&train.History{}).BestEpoch()
+	require.False(t, ok)
+}
