@@ -2,17 +2,17 @@ package glyphs
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"os"
 
-	"github.com/labelcode/labelcode/internal/atomicfile"
+	"github.com/labelcode/labelcode/internal/container"
 )
 
-// Cache file format, version 1, little-endian:
+// Cache file format: a container (internal/container) of kind
+// container.GlyphCache, version cacheVersion, whose body is, little-endian:
 //
-//	magic    [8]byte  "LCGLYPHS"
-//	version  uint32   cacheVersion
 //	render   uint32   renderVersion of the code that drew the images
 //	size     uint32   image side in pixels
 //	first    uint32   code point of image 0
@@ -24,37 +24,42 @@ import (
 //	path     uint16 length + bytes   font file path
 //	package  uint16 length + bytes   Debian package
 //	pix      count*size*size bytes   8-bit coverage, as Set.Pix
-//	crc      uint32   CRC-32C (Castagnoli) of every byte before it
+//
+// The container puts a 20-byte header before the body (magic, kind,
+// version, length) and a CRC-32C of everything after it. Caches of the
+// earlier format (read, never written) hold the same body between the
+// magic "LCGLYPHS" and a uint32 version 1 before it, and the CRC-32C
+// (Castagnoli) of every byte before it after it.
 const (
-	cacheMagic   = "LCGLYPHS"
+	cacheMagic   = "LCGLYPHS" // of the earlier format
 	cacheVersion = 1
 	// renderVersion changes whenever the drawing code changes the pixels
 	// it produces, so that caches of the old rendering are rebuilt.
 	renderVersion = 1
 
-	fixedHeader = 8 + 4*6 + 8*2
+	legacyHeader = 8 + 4         // magic and version of the earlier format
+	fixedBody    = 4*5 + 8*2     // the body's fixed-size fields
+	fixedHeader  = 8 + 4*6 + 8*2 // the earlier format's magic to fontMod
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// MarshalBinary encodes the set in the cache file format (version 1; see
-// the package doc). The labels must be consecutive.
+// MarshalBinary encodes the set in the cache file format (see above). The
+// labels must be consecutive.
 func (s *Set) MarshalBinary() ([]byte, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
 	strs := []string{s.Face.Name, s.Face.Path, s.Face.Package}
-	n := fixedHeader + len(s.Pix) + 4
+	n := fixedBody + len(s.Pix)
 	for _, str := range strs {
 		if len(str) > 0xFFFF {
 			return nil, fmt.Errorf("%w: face field of %d bytes", ErrOptions, len(str))
 		}
 		n += 2 + len(str)
 	}
-	b := make([]byte, 0, n)
+	b := container.Reserve(n)
 	le := binary.LittleEndian
-	b = append(b, cacheMagic...)
-	b = le.AppendUint32(b, cacheVersion)
 	b = le.AppendUint32(b, s.stamp.render)
 	b = le.AppendUint32(b, uint32(s.Size))
 	first := uint32(First)
@@ -71,8 +76,7 @@ func (s *Set) MarshalBinary() ([]byte, error) {
 		b = append(b, str...)
 	}
 	b = append(b, s.Pix...)
-	b = le.AppendUint32(b, crc32.Checksum(b, castagnoli))
-	return b, nil
+	return container.Finish(b, container.GlyphCache, cacheVersion), nil
 }
 
 // check reports whether the set's fields are consistent.
@@ -94,32 +98,31 @@ func (s *Set) check() error {
 	return nil
 }
 
-// UnmarshalBinary decodes a set written by MarshalBinary. It returns an
-// error wrapping ErrCacheVersion for another format version and
+// UnmarshalBinary decodes a set written by MarshalBinary, or a cache of
+// the earlier format. It returns an error wrapping ErrCacheVersion (and
+// container.ErrVersion for a container) for another format version and
 // ErrCorruptCache for anything else that is wrong: truncation, a bad magic
-// number or checksum, or fields out of range. It allocates no more than
+// number or checksum, a container of another kind, or fields out of range;
+// the container's own sentinels are wrapped too. It allocates no more than
 // about twice len(b): the declared image count and size are bounded (by
 // NumClasses and MaxSize) and must match the pixel bytes that follow
 // before anything is copied.
 func (s *Set) UnmarshalBinary(b []byte) error {
+	body, err := cacheBody(b)
+	if err != nil {
+		return err
+	}
 	le := binary.LittleEndian
-	if len(b) < fixedHeader+3*2+4 || string(b[:8]) != cacheMagic {
-		return fmt.Errorf("%w: not a glyph cache (bad magic or too short)", ErrCorruptCache)
+	if len(body) < fixedBody {
+		return fmt.Errorf("%w: a body of %d bytes, its fixed fields need %d", ErrCorruptCache, len(body), fixedBody)
 	}
-	if v := le.Uint32(b[8:]); v != cacheVersion {
-		return fmt.Errorf("%w: version %d, want %d", ErrCacheVersion, v, cacheVersion)
-	}
-	body := b[:len(b)-4]
-	if got, want := crc32.Checksum(body, castagnoli), le.Uint32(b[len(b)-4:]); got != want {
-		return fmt.Errorf("%w: checksum %08x, file says %08x", ErrCorruptCache, got, want)
-	}
-	render := le.Uint32(body[12:])
-	size := le.Uint32(body[16:])
-	first := le.Uint32(body[20:])
-	count := le.Uint32(body[24:])
-	index := le.Uint32(body[28:])
-	fontSize := int64(le.Uint64(body[32:]))
-	fontMod := int64(le.Uint64(body[40:]))
+	render := le.Uint32(body)
+	size := le.Uint32(body[4:])
+	first := le.Uint32(body[8:])
+	count := le.Uint32(body[12:])
+	index := le.Uint32(body[16:])
+	fontSize := int64(le.Uint64(body[20:]))
+	fontMod := int64(le.Uint64(body[28:]))
 	if size < MinSize || size > MaxSize {
 		return fmt.Errorf("%w: image size %d outside [%d, %d]", ErrCorruptCache, size, MinSize, MaxSize)
 	}
@@ -129,7 +132,7 @@ func (s *Set) UnmarshalBinary(b []byte) error {
 	if index > 1<<16 {
 		return fmt.Errorf("%w: face index %d", ErrCorruptCache, index)
 	}
-	rest := body[fixedHeader:]
+	rest := body[fixedBody:]
 	var strs [3]string
 	for i := range strs {
 		if len(rest) < 2 {
@@ -142,6 +145,7 @@ func (s *Set) UnmarshalBinary(b []byte) error {
 		strs[i] = string(rest[2 : 2+n])
 		rest = rest[2+n:]
 	}
+	// count ≤ NumClasses and size ≤ MaxSize: the product fits an int.
 	if want := int(count) * int(size) * int(size); len(rest) != want {
 		return fmt.Errorf("%w: %d pixel bytes, want %d", ErrCorruptCache, len(rest), want)
 	}
@@ -158,6 +162,33 @@ func (s *Set) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
+// cacheBody checks a cache file's frame, a container or the earlier
+// format, and returns its body (aliasing b).
+func cacheBody(b []byte) ([]byte, error) {
+	if container.HasMagic(b) {
+		_, body, err := container.Open(b, container.GlyphCache, cacheVersion)
+		switch {
+		case errors.Is(err, container.ErrVersion):
+			return nil, fmt.Errorf("%w: %w", ErrCacheVersion, err)
+		case err != nil:
+			return nil, fmt.Errorf("%w: %w", ErrCorruptCache, err)
+		}
+		return body, nil
+	}
+	le := binary.LittleEndian
+	if len(b) < fixedHeader+3*2+4 || string(b[:8]) != cacheMagic {
+		return nil, fmt.Errorf("%w: %w: not a glyph cache (bad magic or too short)", ErrCorruptCache, container.ErrFormat)
+	}
+	if v := le.Uint32(b[8:]); v != cacheVersion {
+		return nil, fmt.Errorf("%w: %w: version %d, want %d", ErrCacheVersion, container.ErrVersion, v, cacheVersion)
+	}
+	end := len(b) - 4
+	if got, want := crc32.Checksum(b[:end], castagnoli), le.Uint32(b[end:]); got != want {
+		return nil, fmt.Errorf("%w: %w: checksum %08x, file says %08x", ErrCorruptCache, container.ErrChecksum, got, want)
+	}
+	return b[legacyHeader:end], nil
+}
+
 // WriteFile writes the set to the file name in the cache format. It writes a
 // temporary file in the same directory and renames it, so that name is never
 // seen half-written.
@@ -166,7 +197,7 @@ func (s *Set) WriteFile(name string) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(name, b, 0o644); err != nil {
+	if err := container.WriteFile(name, b); err != nil {
 		return fmt.Errorf("glyphs: %w", err)
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labelcode/labelcode/internal/container"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 )
@@ -448,6 +449,14 @@ func TestCacheMarshalRejectsBadSet(t *testing.T) {
 	}
 }
 
+// legacyOf returns the cache of the earlier format holding the body of
+// the container c.
+func legacyOf(c []byte) []byte {
+	b := binary.LittleEndian.AppendUint32([]byte(cacheMagic), cacheVersion)
+	b = append(b, c[container.HeaderLen:len(c)-4]...)
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+}
+
 // reseal recomputes the checksum of an edited cache image.
 func reseal(b []byte) []byte {
 	body := b[:len(b)-4]
@@ -463,22 +472,47 @@ func TestCacheCorrupt(t *testing.T) {
 	edit := func(f func(b []byte) []byte) []byte {
 		return f(append([]byte(nil), good...))
 	}
+	at := container.HeaderLen // the body's offset
 	cases := map[string]struct {
 		data []byte
 		want error
 	}{
 		"empty":          {nil, ErrCorruptCache},
 		"truncated":      {good[:len(good)-10], ErrCorruptCache},
-		"header only":    {good[:fixedHeader], ErrCorruptCache},
+		"header only":    {good[:container.HeaderLen], ErrCorruptCache},
 		"pixel flipped":  {edit(func(b []byte) []byte { b[len(b)-20] ^= 1; return b }), ErrCorruptCache},
 		"checksum":       {edit(func(b []byte) []byte { b[len(b)-1] ^= 0x80; return b }), ErrCorruptCache},
 		"magic":          {edit(func(b []byte) []byte { b[0] = 'X'; return reseal(b) }), ErrCorruptCache},
-		"version":        {edit(func(b []byte) []byte { b[8] = 2; return reseal(b) }), ErrCacheVersion},
-		"size":           {edit(func(b []byte) []byte { b[16] = 2; return reseal(b) }), ErrCorruptCache},
-		"first":          {edit(func(b []byte) []byte { b[21] = 0; return reseal(b) }), ErrCorruptCache},
-		"count too big":  {edit(func(b []byte) []byte { b[26] = 1; return reseal(b) }), ErrCorruptCache},
+		"kind":           {edit(func(b []byte) []byte { b[8] = 1; return reseal(b) }), container.ErrKind},
+		"version":        {edit(func(b []byte) []byte { b[10] = 2; return reseal(b) }), ErrCacheVersion},
+		"size":           {edit(func(b []byte) []byte { b[at+4] = 2; return reseal(b) }), ErrCorruptCache},
+		"first":          {edit(func(b []byte) []byte { b[at+9] = 0; return reseal(b) }), ErrCorruptCache},
+		"count too big":  {edit(func(b []byte) []byte { b[at+14] = 1; return reseal(b) }), ErrCorruptCache},
 		"pixels missing": {edit(func(b []byte) []byte { return reseal(append(b[:len(b)-5], 0, 0, 0, 0)) }), ErrCorruptCache},
-		"name too long":  {edit(func(b []byte) []byte { b[fixedHeader+1] = 0xff; return reseal(b) }), ErrCorruptCache},
+		"name too long":  {edit(func(b []byte) []byte { b[at+fixedBody+1] = 0xff; return reseal(b) }), ErrCorruptCache},
+		"short body":     {container.Seal(container.GlyphCache, cacheVersion, make([]byte, fixedBody-1)), ErrCorruptCache},
+	}
+	// The same damage to a cache of the earlier format.
+	old := legacyOf(good)
+	editOld := func(f func(b []byte) []byte) []byte {
+		return f(append([]byte(nil), old...))
+	}
+	for name, tc := range map[string]struct {
+		data []byte
+		want error
+	}{
+		"truncated":      {old[:len(old)-10], ErrCorruptCache},
+		"header only":    {old[:fixedHeader], ErrCorruptCache},
+		"pixel flipped":  {editOld(func(b []byte) []byte { b[len(b)-20] ^= 1; return b }), ErrCorruptCache},
+		"magic":          {editOld(func(b []byte) []byte { b[0] = 'X'; return reseal(b) }), ErrCorruptCache},
+		"version":        {editOld(func(b []byte) []byte { b[8] = 2; return reseal(b) }), ErrCacheVersion},
+		"size":           {editOld(func(b []byte) []byte { b[16] = 2; return reseal(b) }), ErrCorruptCache},
+		"first":          {editOld(func(b []byte) []byte { b[21] = 0; return reseal(b) }), ErrCorruptCache},
+		"count too big":  {editOld(func(b []byte) []byte { b[26] = 1; return reseal(b) }), ErrCorruptCache},
+		"pixels missing": {editOld(func(b []byte) []byte { return reseal(append(b[:len(b)-5], 0, 0, 0, 0)) }), ErrCorruptCache},
+		"name too long":  {editOld(func(b []byte) []byte { b[fixedHeader+1] = 0xff; return reseal(b) }), ErrCorruptCache},
+	} {
+		cases["legacy "+name] = tc
 	}
 	for name, tc := range cases {
 		var s Set
@@ -495,6 +529,44 @@ func TestCacheCorrupt(t *testing.T) {
 	}
 }
 
+// TestCacheFormats checks the container layout, that a cache of the
+// earlier format loads, and that every truncation and every bit flip of a
+// cache is refused.
+func TestCacheFormats(t *testing.T) {
+	want := testSet()
+	good, err := want.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, ok := container.Peek(good); !ok || k != container.GlyphCache {
+		t.Fatalf("MarshalBinary wrote kind %v, %v", k, ok)
+	}
+	var got Set
+	if err := got.UnmarshalBinary(legacyOf(good)); err != nil || !equalSets(&got, want) {
+		t.Fatalf("cache of the earlier format: %v", err)
+	}
+	for _, data := range [][]byte{good, legacyOf(good)} {
+		for n := range len(data) {
+			if err := new(Set).UnmarshalBinary(data[:n]); !errors.Is(err, ErrCorruptCache) {
+				t.Fatalf("%d of %d bytes: %v", n, len(data), err)
+			}
+		}
+		for i := range data {
+			for bit := range 8 {
+				bad := append([]byte(nil), data...)
+				bad[i] ^= 1 << bit
+				err := new(Set).UnmarshalBinary(bad)
+				if !errors.Is(err, ErrCorruptCache) && !errors.Is(err, ErrCacheVersion) {
+					t.Fatalf("byte %d bit %d flipped: %v", i, bit, err)
+				}
+				if !errors.Is(err, container.ErrFormat) && !errors.Is(err, container.ErrVersion) && !errors.Is(err, container.ErrKind) {
+					t.Fatalf("byte %d bit %d flipped: %v wraps no container sentinel", i, bit, err)
+				}
+			}
+		}
+	}
+}
+
 // FuzzUnmarshalBinary fuzzes the cache parser behind its checksum: with
 // seal set, the target rewrites the last four bytes as the CRC-32C of the
 // rest, so mutated headers and bodies reach the field checks.
@@ -502,13 +574,20 @@ func FuzzUnmarshalBinary(f *testing.F) {
 	good, _ := testSet().MarshalBinary()
 	f.Add(good, false)
 	f.Add(good, true)
-	f.Add(good[:fixedHeader+10], true)
-	f.Add([]byte(cacheMagic), false)
+	f.Add(good[:container.HeaderLen+fixedBody+10], true)
+	f.Add([]byte(container.Magic), false)
 	// A header declaring the largest image count and size with no pixels.
 	huge := append([]byte(nil), good...)
-	binary.LittleEndian.PutUint32(huge[16:], MaxSize)
-	binary.LittleEndian.PutUint32(huge[24:], uint32(NumClasses))
+	binary.LittleEndian.PutUint32(huge[container.HeaderLen+4:], MaxSize)
+	binary.LittleEndian.PutUint32(huge[container.HeaderLen+12:], uint32(NumClasses))
 	f.Add(huge, true)
+	// The same in the earlier format.
+	old := legacyOf(good)
+	f.Add(old, false)
+	f.Add(old, true)
+	f.Add(old[:fixedHeader+10], true)
+	f.Add([]byte(cacheMagic), false)
+	f.Add(legacyOf(huge), true)
 	f.Fuzz(func(t *testing.T, data []byte, seal bool) {
 		if len(data) > 1<<16 {
 			return
@@ -526,6 +605,9 @@ func FuzzUnmarshalBinary(f *testing.F) {
 		again, err := s.MarshalBinary()
 		if err != nil {
 			t.Fatalf("decoded set does not encode: %v", err)
+		}
+		if !container.HasMagic(data) {
+			again = legacyOf(again) // MarshalBinary writes a container
 		}
 		if !bytes.Equal(again, data) {
 			t.Fatal("decode then encode changed the bytes")
