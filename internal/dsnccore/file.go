@@ -3,23 +3,18 @@ package dsnccore
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"math"
 
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
-// File format (little-endian), version 2:
-//
-//	magic    [8]byte  "DSNCMODL"
-//	version  uint32   2
-//	length   uint64   length of body
-//	body     [length]byte
-//	checksum uint32   CRC-32C of everything before it
-//
-// body:
+// File format: a container (internal/container) of kind
+// container.DSNCModel, version 2, whose body is, little-endian:
 //
 //	dtype uint8 (4: float32, 8: float64); features, bits, classes, hidden
 //	layers uint32; hidden widths uint32 each; flags uint8 (bit 0:
@@ -28,22 +23,32 @@ import (
 //	of training codes uint64, their words uint64 each, their labels uint32
 //	each; decoding kind uint8, neighbours uint32, table source kind uint8.
 //
-// Version 1 is the same without the flags byte (Symmetric false); Load
-// still reads it. Files are written in version 2.
-// FileMagic opens every DSNC model file; FileVersion is the version
-// Marshal writes (Unmarshal also reads version 1).
+// Version 1 is the same body without the flags byte (Symmetric false).
+// Unmarshal also reads the frame of earlier releases around the same
+// bodies (versions 1 and 2), which Marshal still writes (see Marshal):
+//
+//	magic    [8]byte  "DSNCMODL"
+//	version  uint32   1 or 2
+//	length   uint64   length of body
+//	body     [length]byte
+//	checksum uint32   CRC-32C of everything before it
+
+// FileMagic opens the DSNC model files of the earlier frame; FileVersion
+// is the body version Marshal writes (Unmarshal also reads version 1).
 const (
 	FileMagic   = "DSNCMODL"
 	FileVersion = 2
-	headerLen   = 8 + 4 + 8
+	headerLen   = 8 + 4 + 8 // of the earlier releases' frame
 
 	flagSymmetric = 1 << 0
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// Marshal encodes m and the decoder choice dec in the file format above.
-// It returns the errors of Model.Check.
+// Marshal encodes m and the decoder choice dec in the earlier releases'
+// frame, version 2 (see the file format above: dsnc's tests still build
+// and compare that frame byte for byte, so the writer moves to the
+// container when they do). It returns the errors of Model.Check.
 func Marshal(m *Model, dec Decoding) ([]byte, error) {
 	if err := m.Check(); err != nil {
 		return nil, err
@@ -154,37 +159,70 @@ func (r *reader) floats(float64s bool, n int) any {
 	return v
 }
 
-// Unmarshal decodes data written by Marshal (format version 1 or 2). It
+// Unmarshal decodes data written by Marshal (a container, body version 1
+// or 2) or a file of the earlier releases' frame (versions 1 and 2). It
 // returns ErrFormat, ErrVersion, ErrTruncated or ErrCorrupt (with
-// limits.ErrTooLarge for a count beyond the bytes left) for bad data, and
-// allocates no more than about twice len(data): every count is checked
+// limits.ErrTooLarge for a count beyond the bytes left) for bad data; for
+// a container the error wraps the container's sentinel as well
+// (container.ErrFormat, ErrVersion or ErrKind, the last with ErrFormat).
+// It allocates no more than about twice len(data): every count is checked
 // against the bytes that remain before anything is made.
 func Unmarshal(data []byte) (*Model, Decoding, error) {
+	version, body, err := openFile(data)
+	if err != nil {
+		return nil, Decoding{}, err
+	}
+	return decodeBody(body, version)
+}
+
+// openFile checks the frame of a model file, a container or the earlier
+// releases' frame, and returns the body's version and the body.
+func openFile(data []byte) (uint32, []byte, error) {
+	if container.HasMagic(data) {
+		v, body, err := container.Open(data, container.DSNCModel, FileVersion)
+		switch {
+		case err == nil:
+			return uint32(v), body, nil
+		case errors.Is(err, container.ErrKind):
+			return 0, nil, fmt.Errorf("%w: %w", ErrFormat, err)
+		case errors.Is(err, container.ErrVersion):
+			return 0, nil, fmt.Errorf("%w: %w", ErrVersion, err)
+		case errors.Is(err, container.ErrTruncated):
+			return 0, nil, fmt.Errorf("%w: %w", ErrTruncated, err)
+		default: // a checksum mismatch, trailing bytes
+			return 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+	}
 	if len(data) < len(FileMagic) || string(data[:len(FileMagic)]) != FileMagic {
 		if len(data) < len(FileMagic) && string(data) == FileMagic[:len(data)] {
-			return nil, Decoding{}, fmt.Errorf("%w: %d bytes", ErrTruncated, len(data))
+			return 0, nil, fmt.Errorf("%w: %d bytes", ErrTruncated, len(data))
 		}
-		return nil, Decoding{}, ErrFormat
+		return 0, nil, ErrFormat
 	}
 	if len(data) < headerLen {
-		return nil, Decoding{}, fmt.Errorf("%w: %d bytes, header needs %d", ErrTruncated, len(data), headerLen)
+		return 0, nil, fmt.Errorf("%w: %d bytes, header needs %d", ErrTruncated, len(data), headerLen)
 	}
 	version := binary.LittleEndian.Uint32(data[8:])
 	if version != 1 && version != FileVersion {
-		return nil, Decoding{}, fmt.Errorf("%w: version %d, this package reads 1 and %d", ErrVersion, version, FileVersion)
+		return 0, nil, fmt.Errorf("%w: version %d, this package reads 1 and %d", ErrVersion, version, FileVersion)
 	}
 	n := binary.LittleEndian.Uint64(data[12:])
 	if n > uint64(len(data)) || uint64(len(data)) < uint64(headerLen)+n+4 {
-		return nil, Decoding{}, fmt.Errorf("%w: %d bytes, header announces %d", ErrTruncated, len(data), uint64(headerLen)+n+4)
+		return 0, nil, fmt.Errorf("%w: %d bytes, header announces %d", ErrTruncated, len(data), uint64(headerLen)+n+4)
 	}
 	if uint64(len(data)) != headerLen+n+4 {
-		return nil, Decoding{}, fmt.Errorf("%w: %d trailing bytes", ErrCorrupt, uint64(len(data))-headerLen-n-4)
+		return 0, nil, fmt.Errorf("%w: %d trailing bytes", ErrCorrupt, uint64(len(data))-headerLen-n-4)
 	}
 	end := headerLen + int(n)
 	if crc32.Checksum(data[:end], castagnoli) != binary.LittleEndian.Uint32(data[end:]) {
-		return nil, Decoding{}, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
+		return 0, nil, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
 	}
-	r := &reader{b: data[headerLen:end]}
+	return version, data[headerLen:end], nil
+}
+
+// decodeBody decodes a model file's body of the given version.
+func decodeBody(body []byte, version uint32) (*Model, Decoding, error) {
+	r := &reader{b: body}
 	m := &Model{}
 	switch r.u8() {
 	case 4:

@@ -1,0 +1,98 @@
+package dsnccore
+
+import (
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/labelcode/labelcode/internal/compat"
+	"github.com/labelcode/labelcode/internal/container"
+	"github.com/stretchr/testify/require"
+)
+
+// legacyFile reads a model file of the v1 release (the earlier frame).
+func legacyFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(compat.Dir("v1"), name))
+	require.NoError(t, err)
+	return b
+}
+
+// sealed returns the container holding the body of a file of the earlier
+// frame, with its version.
+func sealed(legacy []byte) []byte {
+	v := binary.LittleEndian.Uint32(legacy[8:])
+	return container.Seal(container.DSNCModel, uint16(v), legacy[headerLen:len(legacy)-4])
+}
+
+// TestContainerFile checks that a container loads as the same model as
+// the file of the earlier frame around the same body, for both versions.
+func TestContainerFile(t *testing.T) {
+	for _, name := range []string{"dsnc.model", "dsnc.model.table", "dsnc-01.model", "dsnc-01.model.nearest"} {
+		legacy := legacyFile(t, name)
+		want, wdec, err := Unmarshal(legacy)
+		require.NoError(t, err, name)
+		got, gdec, err := Unmarshal(sealed(legacy))
+		require.NoError(t, err, name)
+		require.Equal(t, want, got, name)
+		require.Equal(t, wdec, gdec, name)
+		// Marshal writes the earlier frame still; its body is the
+		// container's.
+		again, err := Marshal(got, gdec)
+		require.NoError(t, err)
+		require.Equal(t, FileMagic, string(again[:len(FileMagic)]))
+		back, bdec, err := Unmarshal(sealed(again))
+		require.NoError(t, err)
+		require.Equal(t, got, back)
+		require.Equal(t, gdec, bdec)
+	}
+}
+
+// TestContainerErrors checks every truncation and every bit flip of a
+// container model file, and the errors of each header field.
+func TestContainerErrors(t *testing.T) {
+	data := sealed(legacyFile(t, "dsnc.model"))
+	for n := range len(data) {
+		_, _, err := Unmarshal(data[:n])
+		require.ErrorIs(t, err, ErrTruncated, "%d of %d bytes", n, len(data))
+		if n > 0 {
+			require.ErrorIs(t, err, container.ErrTruncated, "%d of %d bytes", n, len(data))
+		}
+	}
+	for i := range data {
+		for bit := range 8 {
+			bad := slices.Clone(data)
+			bad[i] ^= 1 << bit
+			_, _, err := Unmarshal(bad)
+			switch {
+			case i < len(container.Magic):
+				require.ErrorIs(t, err, ErrFormat, "byte %d bit %d", i, bit)
+			case i < 10:
+				require.ErrorIs(t, err, ErrFormat, "byte %d bit %d", i, bit)
+				require.ErrorIs(t, err, container.ErrKind, "byte %d bit %d", i, bit)
+			case i < 12:
+				require.ErrorIs(t, err, ErrVersion, "byte %d bit %d", i, bit)
+				require.ErrorIs(t, err, container.ErrVersion, "byte %d bit %d", i, bit)
+			case i < container.HeaderLen: // the length
+				require.True(t, errors.Is(err, ErrTruncated) || errors.Is(err, ErrCorrupt), "byte %d bit %d: %v", i, bit, err)
+				require.ErrorIs(t, err, container.ErrFormat, "byte %d bit %d", i, bit)
+			default:
+				require.ErrorIs(t, err, ErrCorrupt, "byte %d bit %d", i, bit)
+				require.ErrorIs(t, err, container.ErrChecksum, "byte %d bit %d", i, bit)
+			}
+		}
+	}
+	_, _, err := Unmarshal(append(slices.Clone(data), 0))
+	require.ErrorIs(t, err, ErrCorrupt)
+	_, _, err = Unmarshal(container.Seal(container.HammingTable, 1, nil))
+	require.ErrorIs(t, err, ErrFormat)
+	require.ErrorContains(t, err, "file holds a Hamming table, not a DSNC model")
+	_, _, err = Unmarshal(container.Seal(container.DSNCModel, FileVersion+1, nil))
+	require.ErrorIs(t, err, ErrVersion)
+	// A valid container around a bad body.
+	_, _, err = Unmarshal(container.Seal(container.DSNCModel, FileVersion, []byte{4, 1, 2, 3}))
+	require.ErrorIs(t, err, ErrCorrupt)
+}
