@@ -6,8 +6,8 @@ import (
 	"slices"
 
 	"github.com/labelcode/labelcode"
-
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/dsnccore"
 )
 
 // CodeStats describes the codes a model's threshold encoder gives the rows
@@ -31,31 +31,30 @@ func (s CodeStats) String() string {
 		s.Rows, s.Codes, s.Intra, s.IntraStd, s.Inter, s.InterStd)
 }
 
-// Analyze encodes every row of d with m's threshold encoder and returns the
-// code statistics of the paper's Table 3: on the training set they say how
-// fragmented the learned code space is, on the test set how well it
-// generalises. The mean distances are exact, computed from per-class bit
-// counts (the mean distance between two sets of codes is
+// Analyze encodes every row of d with the model's threshold encoder and
+// returns the code statistics of the paper's Table 3: on the training set
+// they say how fragmented the learned code space is, on the test set how
+// well it generalises. The mean distances are exact, computed from
+// per-class bit counts (the mean distance between two sets of codes is
 // Σ_bits (a₁·b₀ + a₀·b₁)/(|A|·|B|)), so the cost is O(N·(Σ In·Out) +
 // N log N + Classes·Bits) rather than quadratic in N. It returns ErrConfig
-// for a nil m, the errors of d.Validate and ErrShape when d does not match
-// m.
-func Analyze(m *Model, d *labelcode.Dataset) (CodeStats, error) {
+// for a nil m, ErrNotFitted for a model without a network, the errors of
+// d.Validate and ErrShape when d does not match m.
+func (m *Model) Analyze(d *labelcode.Dataset) (CodeStats, error) {
 	if m == nil {
 		return CodeStats{}, fmt.Errorf("%w: Analyze: nil model", ErrConfig)
 	}
-	if err := d.Validate(); err != nil {
+	if err := m.check(); err != nil {
 		return CodeStats{}, err
 	}
-	if d.Features != m.Config.Features || d.Classes != m.Config.Classes {
-		return CodeStats{}, fmt.Errorf("%w: data %d features, %d classes; model %d, %d",
-			ErrShape, d.Features, d.Classes, m.Config.Features, m.Config.Classes)
+	if err := m.checkData(d); err != nil {
+		return CodeStats{}, err
 	}
-	e, err := NewEncoder(m)
+	e, err := dsnccore.NewEncoder(m.core())
 	if err != nil {
 		return CodeStats{}, err
 	}
-	codes := e.encodeDataset(d)
+	codes := e.EncodeRows(d.X, d.Len())
 	return codeStats(codes, d.Y, d.Classes, e.Bits()), nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/train"
 )
 
 // The benchmark shape of issue 5: input 1024, code 64, K = 20,000; the
@@ -64,11 +65,11 @@ func (e *epochRunner) epoch(b *testing.B) {
 }
 
 func dsncRunner(b *testing.B, d *labelcode.Dataset, batches [][]int) *epochRunner {
-	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
+	m, err := newModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	tg, err := NewTrainingGraph(m, benchBatch, false, 1)
+	tg, err := newTrainingGraph(m, benchBatch, false, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func newMLP(b *testing.B, batch int, withLoss bool) *mlpGraph {
 	b.Helper()
 	// The MLP's weights are a DSNC model's with the hidden layer as the code
 	// layer: same shapes, same initialisation.
-	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
+	m, err := newModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -156,10 +157,11 @@ func mlpRunner(b *testing.B, d *labelcode.Dataset, batches [][]int) *epochRunner
 // time and the ratio DSNC/MLP.
 func BenchmarkEpoch(b *testing.B) {
 	d := benchData(b, benchRows)
-	batches, err := Batches(d.Len(), benchBatch, rand.New(rand.NewPCG(1, 2)))
+	s, err := train.NewSampler(d.Len(), benchBatch, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
+	batches := s.Epoch()
 	name := fmt.Sprintf("in=%d/bits=%d/K=%d/rows=%d/batch=%d", benchIn, benchBits, benchK, benchRows, benchBatch)
 	b.Run(name, func(b *testing.B) {
 		ds, ml := dsncRunner(b, d, batches), mlpRunner(b, d, batches)
@@ -193,7 +195,7 @@ func BenchmarkEpoch(b *testing.B) {
 // multi-index hashing).
 func BenchmarkPredict(b *testing.B) {
 	d := benchData(b, 16384)
-	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
+	m, err := newModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -203,7 +205,7 @@ func BenchmarkPredict(b *testing.B) {
 	const probes = 512
 	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}} {
 		b.Run(fmt.Sprintf("in=%d/bits=%d/K=%d/decoder=%v", benchIn, benchBits, benchK, dec.Kind), func(b *testing.B) {
-			p, err := NewPredictor(m, dec)
+			p, err := predictorOf(m, dec)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -246,7 +248,7 @@ func BenchmarkPredict(b *testing.B) {
 // model and codes of BenchmarkPredict.
 func BenchmarkPredictBatch(b *testing.B) {
 	d := benchData(b, 16384)
-	m, err := NewModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
+	m, err := newModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -256,7 +258,7 @@ func BenchmarkPredictBatch(b *testing.B) {
 	const probes = 512
 	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}} {
 		b.Run(fmt.Sprintf("in=%d/bits=%d/K=%d/decoder=%v/batch=%d", benchIn, benchBits, benchK, dec.Kind, probes), func(b *testing.B) {
-			p, err := NewPredictor(m, dec)
+			p, err := predictorOf(m, dec)
 			if err != nil {
 				b.Fatal(err)
 			}

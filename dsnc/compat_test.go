@@ -8,15 +8,16 @@ import (
 	"github.com/labelcode/labelcode/internal/compat"
 )
 
-// TestCompatFiles loads the DSNC model and predictor files written by an
-// earlier release and checks that they predict what they did then.
+// TestCompatFiles loads the DSNC model files written by an earlier release
+// (with the linear decoder, and with the decoder each file recorded) and
+// checks that they predict what they did then.
 func TestCompatFiles(t *testing.T) {
 	in, exp, err := compat.Load("v1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := compat.Dir("v1")
-	predictAll := func(t *testing.T, p *Predictor) []int {
+	predictAll := func(t *testing.T, p *Model) []int {
 		t.Helper()
 		got := make([]int, in.Rows)
 		for i := range got {
@@ -28,16 +29,12 @@ func TestCompatFiles(t *testing.T) {
 	}
 	for _, name := range []string{"dsnc.model", "dsnc-01.model"} {
 		t.Run(name, func(t *testing.T) {
-			m, err := Load(filepath.Join(dir, name))
+			p, err := Load(filepath.Join(dir, name), WithDecoder(Decoding{Kind: LinearDecoding}))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.Config.Symmetric != (name == "dsnc.model") {
-				t.Errorf("Symmetric = %v", m.Config.Symmetric)
-			}
-			p, err := NewPredictor(m, Decoding{Kind: LinearDecoding})
-			if err != nil {
-				t.Fatal(err)
+			if p.Config.Symmetric != (name == "dsnc.model") {
+				t.Errorf("Symmetric = %v", p.Config.Symmetric)
 			}
 			if got := predictAll(t, p); !slices.Equal(got, exp[name].Labels) {
 				t.Errorf("predictions differ from the release's:\n got %v\nwant %v", got, exp[name].Labels)
@@ -46,7 +43,7 @@ func TestCompatFiles(t *testing.T) {
 		for _, dec := range []string{"linear", "nearest", "table"} {
 			file := name + "." + dec
 			t.Run(file, func(t *testing.T) {
-				p, err := LoadPredictor(filepath.Join(dir, file))
+				p, err := Load(filepath.Join(dir, file))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -35,12 +35,12 @@ func TestLinearLabelerCrossCheck(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	for _, nbits := range []int{1, 2, 63, 64, 65, 70} {
 		const classes = 300
-		m, err := NewModel(Config{Features: 3, Bits: nbits, Classes: classes}, uint64(nbits))
+		m, err := newModel(Config{Features: 3, Bits: nbits, Classes: classes}, uint64(nbits))
 		require.NoError(t, err)
-		for i, v := range m.Decoder.B.Data().([]float32) {
-			m.Decoder.B.Data().([]float32)[i] = v + float32(rng.NormFloat64())
+		for i, v := range m.Decoder.B {
+			m.Decoder.B[i] = v + float32(rng.NormFloat64())
 		}
-		w, b := m.Decoder.Float32()
+		w, b := m.Decoder.W, m.Decoder.B
 		l := newLinearLabeler(m)
 		var s scratch
 		code := make([]uint64, hamming.Words(nbits))
@@ -104,10 +104,10 @@ func TestLinearLabelerCrossCheck(t *testing.T) {
 // way.
 func TestLinearLabelerTies(t *testing.T) {
 	for _, nbits := range []int{1, 64, 65} {
-		m, err := NewModel(Config{Features: 3, Bits: nbits, Classes: 10}, 1)
+		m, err := newModel(Config{Features: 3, Bits: nbits, Classes: 10}, 1)
 		require.NoError(t, err)
-		w := m.Decoder.W.Data().([]float32)
-		b := m.Decoder.B.Data().([]float32)
+		w := m.Decoder.W
+		b := m.Decoder.B
 		for i := 0; i < nbits; i++ {
 			row := w[i*10 : (i+1)*10]
 			for j := range row {
@@ -134,7 +134,7 @@ func TestLinearLabelerTies(t *testing.T) {
 // TestLinearLabelerAllocs checks that both forms of the linear decoder
 // allocate nothing once the scratch has grown.
 func TestLinearLabelerAllocs(t *testing.T) {
-	m, err := NewModel(Config{Features: 3, Bits: 70, Classes: 500}, 1)
+	m, err := newModel(Config{Features: 3, Bits: 70, Classes: 500}, 1)
 	require.NoError(t, err)
 	l := newLinearLabeler(m)
 	var s scratch

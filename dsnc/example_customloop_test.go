@@ -5,72 +5,75 @@ import (
 	"fmt"
 	"math"
 
-	G "gorgonia.org/gorgonia"
-
 	"github.com/labelcode/labelcode/dsnc"
+	"github.com/labelcode/labelcode/train"
 )
 
-// A training loop of one's own over Fit's parts: the training graph, a
-// tape machine, Fit's minibatches and Adam with a rate set at every step
-// (here a cosine schedule). Given the same schedule and seed, Fit computes
-// the same model bit for bit.
-func ExampleNewAdam() {
-	train := clusters(20, 3)
+// A training loop of one's own over Fit's parts: the model's training
+// graph (a train.Model), the module's Sampler and Adam with a rate set at
+// every step (here a cosine schedule). Given the same schedule and seed,
+// Fit computes the same model bit for bit.
+func ExampleModel_NewTrainingGraph() {
+	data := clusters(20, 3)
 	const seed, epochs, batch = 1, 10, 100
-	m, err := dsnc.NewModel(dsnc.Config{Features: train.Features, Bits: 12, Classes: train.Classes, Symmetric: true}, seed)
+	opts := []dsnc.Option{dsnc.WithBits(12), dsnc.WithEpochs(epochs), dsnc.WithBatchSize(batch), dsnc.WithSeed(seed)}
+	m, err := dsnc.New(opts...)
 	if err != nil {
 		panic(err)
 	}
-	tg, err := dsnc.NewTrainingGraph(m, batch, false, seed)
+	if err := m.Init(data.Features, data.Classes); err != nil {
+		panic(err)
+	}
+	tg, err := m.NewTrainingGraph(batch)
 	if err != nil {
 		panic(err)
 	}
-	vm := G.NewTapeMachine(tg.Graph)
-	defer vm.Close()
-	opt, err := dsnc.NewAdam(m, 0.02)
+	defer tg.Close()
+	if err := tg.Bind(data); err != nil {
+		panic(err)
+	}
+	opt, err := train.NewAdam(tg.Params(), 0.02)
 	if err != nil {
 		panic(err)
 	}
-	schedule := dsnc.CosineSchedule(0.02, 0.001, epochs)
-	sampler, err := dsnc.NewSampler(train.Y, batch, 0, false, seed)
+	schedule := train.Cosine(0.02, 0.001, epochs)
+	sampler, err := train.NewSampler(data.Len(), batch, seed)
 	if err != nil {
 		panic(err)
 	}
-	for epoch := 0; epoch < epochs; epoch++ {
-		batches := sampler.Epoch()
-		for b, rows := range batches {
-			if err := opt.SetLearnRate(schedule(epoch, b, len(batches))); err != nil {
+	for epoch := 1; epoch <= epochs; epoch++ {
+		for b, rows := range sampler.Epoch() {
+			if err := opt.SetLearningRate(schedule(epoch, b+1, sampler.Batches())); err != nil {
 				panic(err)
 			}
-			if err := tg.SetBatch(train, rows, 0, 0); err != nil {
+			_, _, grads, err := tg.Step(rows)
+			if err != nil {
 				panic(err)
 			}
-			if err := vm.RunAll(); err != nil {
+			if err := opt.Step(grads); err != nil {
 				panic(err)
 			}
-			if err := opt.Step(tg.Grads); err != nil {
-				panic(err)
-			}
-			vm.Reset()
 		}
 	}
-	if err := m.SetTrainingCodes(train); err != nil {
+	if err := m.SetTrainingCodes(data); err != nil { // and prepare prediction
 		panic(err)
 	}
-	acc, err := dsnc.ValidationAccuracy(m, train)
+	acc, err := m.Accuracy(data)
 	if err != nil {
 		panic(err)
 	}
 
-	fm, _, err := dsnc.Fit(context.Background(), train, nil, dsnc.WithBits(12), dsnc.WithEpochs(epochs),
-		dsnc.WithBatchSize(batch), dsnc.WithSchedule(schedule), dsnc.WithSeed(seed))
+	fm, err := dsnc.New(append(opts, dsnc.WithSchedule(schedule))...)
 	if err != nil {
+		panic(err)
+	}
+	if _, err := fm.Fit(context.Background(), data, nil); err != nil {
 		panic(err)
 	}
 	a, _ := m.MarshalBinary()
 	b, _ := fm.MarshalBinary()
 	fmt.Printf("%d steps, last rate %.4f, training accuracy %.2f; same as Fit: %v\n",
-		opt.Steps(), opt.LearnRate(), math.Round(acc*100)/100, string(a) == string(b))
+		opt.Steps(), opt.LearningRate(), math.Round(acc*100)/100, string(a) == string(b))
 	// Output:
 	// 60 steps, last rate 0.0010, training accuracy 1.00; same as Fit: true
 }

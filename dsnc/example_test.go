@@ -2,6 +2,7 @@ package dsnc_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -39,31 +40,38 @@ func clusters(k int, seed uint64) *labelcode.Dataset {
 	return d
 }
 
-// Fit trains DSNC end to end, then a Predictor classifies new rows without
-// the graph, here with the nearest training code (the paper's NN decoder).
-func ExampleFit() {
+// New takes the options, Fit trains DSNC end to end and leaves a model
+// that predicts without the graph, here with the nearest training code
+// (the paper's NN decoder).
+func ExampleModel_Fit() {
 	d := clusters(50, 1)
 	train, val, test, err := d.Split(0.1, 0.1, 1) // the paper's 80/10/10
 	if err != nil {
 		panic(err)
 	}
-	m, hist, err := dsnc.Fit(context.Background(), train, val,
-		dsnc.WithBits(16), dsnc.WithEpochs(20), dsnc.WithBatchSize(100), dsnc.WithLearnRate(0.01), dsnc.WithSeed(1))
+	m, err := dsnc.New(dsnc.WithBits(16), dsnc.WithBatchSize(100), dsnc.WithLearningRate(0.01),
+		dsnc.WithDecoder(dsnc.Decoding{Kind: dsnc.NearestDecoding}))
 	if err != nil {
 		panic(err)
 	}
-	p, err := dsnc.NewPredictor(m, dsnc.Decoding{Kind: dsnc.NearestDecoding})
+	hist, err := m.Fit(context.Background(), train, val)
 	if err != nil {
 		panic(err)
 	}
-	acc, err := p.Accuracy(test)
+	y, err := m.Predict(test.Row(0))
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("epochs run:", len(hist.Epochs) > 0)
+	acc, err := m.Accuracy(test)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("epochs run:", len(hist.Epochs) > 0, "best:", hist.Best > 0)
+	fmt.Println("first test row right:", y == test.Y[0])
 	fmt.Printf("test accuracy: %.1f\n", acc)
 	// Output:
-	// epochs run: true
+	// epochs run: true best: true
+	// first test row right: true
 	// test accuracy: 1.0
 }
 
@@ -96,14 +104,17 @@ func ExampleBinarize() {
 }
 
 // Analyze gives the latent-space statistics of the paper's Table 3.
-func ExampleAnalyze() {
+func ExampleModel_Analyze() {
 	d := clusters(20, 2)
-	m, _, err := dsnc.Fit(context.Background(), d, nil, dsnc.WithBits(12), dsnc.WithEpochs(10),
-		dsnc.WithBatchSize(100), dsnc.WithLearnRate(0.01), dsnc.WithSeed(2))
+	m, err := dsnc.New(dsnc.WithBits(12), dsnc.WithEpochs(10), dsnc.WithBatchSize(100), dsnc.WithLearningRate(0.01),
+		dsnc.WithSeed(2))
 	if err != nil {
 		panic(err)
 	}
-	st, err := dsnc.Analyze(m, d)
+	if _, err := m.Fit(context.Background(), d, nil); err != nil {
+		panic(err)
+	}
+	st, err := m.Analyze(d)
 	if err != nil {
 		panic(err)
 	}
@@ -114,17 +125,17 @@ func ExampleAnalyze() {
 	// codes closer within classes than across: true
 }
 
-// A Predictor saves to one versioned file with its model, training codes
-// and decoder choice, and loads back ready to predict.
-func ExamplePredictor_Save() {
+// A model saves to one versioned file with its weights, training codes and
+// decoder choice; Load reads it back ready to predict, with the decoder
+// the file recorded or the one WithDecoder names.
+func ExampleLoad() {
 	d := clusters(10, 3)
-	m, _, err := dsnc.Fit(context.Background(), d, nil, dsnc.WithBits(8), dsnc.WithEpochs(5),
-		dsnc.WithBatchSize(100), dsnc.WithLearnRate(0.01), dsnc.WithSeed(3))
+	m, err := dsnc.New(dsnc.WithBits(8), dsnc.WithEpochs(5), dsnc.WithBatchSize(100), dsnc.WithLearningRate(0.01),
+		dsnc.WithSeed(3))
 	if err != nil {
 		panic(err)
 	}
-	p, err := dsnc.NewPredictor(m, dsnc.Decoding{Kind: dsnc.TableDecoding, TableOf: dsnc.NearestDecoding})
-	if err != nil {
+	if _, err := m.Fit(context.Background(), d, nil); err != nil {
 		panic(err)
 	}
 	dir, err := os.MkdirTemp("", "dsnc")
@@ -133,16 +144,20 @@ func ExamplePredictor_Save() {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "model.dsnc")
-	if err := p.Save(path); err != nil {
+	if err := m.Save(path); err != nil {
 		panic(err)
 	}
-	q, err := dsnc.LoadPredictor(path)
+	q, err := dsnc.Load(path, dsnc.WithDecoder(dsnc.Decoding{Kind: dsnc.TableDecoding}))
 	if err != nil {
 		panic(err)
 	}
-	y1, _ := p.Predict(d.Row(0))
+	y1, _ := m.Predict(d.Row(0))
 	y2, _ := q.Predict(d.Row(0))
-	fmt.Println(q.Decoding().Kind, y1 == y2)
+	top, _ := m.TopK(d.Row(0), 2, nil)
+	fmt.Println(m.Decoding(), "→", q.Decoding(), y1 == y2, top[0].Label == y1)
+	_, err = q.TopK(d.Row(0), 2, nil)
+	fmt.Println(errors.Is(err, dsnc.ErrUnsupported))
 	// Output:
-	// table true
+	// linear → table of linear true true
+	// true
 }

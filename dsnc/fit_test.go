@@ -13,13 +13,14 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/train"
 )
 
 func weightsOf(t *testing.T, m *Model) [][]float64 {
 	t.Helper()
 	var out [][]float64
 	for _, l := range m.layers() {
-		out = append(out, floats(t, l.W), floats(t, l.B))
+		out = append(out, f64(l.W), f64(l.B))
 	}
 	return out
 }
@@ -31,31 +32,62 @@ func TestFitReproducible(t *testing.T) {
 	d := blobs(t, 20, 12, 10, 0.8, 2)
 	tr, va, _, err := d.Split(0.2, 0, 2)
 	require.NoError(t, err)
-	fit := func(seed uint64) (*Model, *History) {
-		m, h, err := Fit(context.Background(), tr, va, WithBits(12), WithHidden(16), WithEpochs(3),
-			WithBatchSize(32), WithRegulariser(0.1, 0.05), WithSeed(seed), WithLearnRate(0.01))
+	fitSeed := func(seed uint64) (*Model, *train.History) {
+		m, err := New(WithBits(12), WithHidden(16), WithEpochs(3),
+			WithBatchSize(32), WithRegulariser(0.1, 0.05), WithSeed(seed), WithLearningRate(0.01))
+		require.NoError(t, err)
+		h, err := m.Fit(context.Background(), tr, va)
 		require.NoError(t, err)
 		return m, h
 	}
-	a, ha := fit(7)
-	b, hb := fit(7)
-	c, _ := fit(8)
+	a, ha := fitSeed(7)
+	b, hb := fitSeed(7)
+	c, _ := fitSeed(8)
 	require.Equal(t, weightsOf(t, a), weightsOf(t, b))
 	require.Equal(t, a.Codes, b.Codes)
 	require.Equal(t, a.CodeLabels, b.CodeLabels)
 	for i := range ha.Epochs {
 		ha.Epochs[i].Duration, hb.Epochs[i].Duration = 0, 0
 	}
+	ha.Duration, hb.Duration = 0, 0
 	require.Equal(t, ha, hb)
+	require.Equal(t, a.Params(), ha.Params)
+	require.Equal(t, 1, ha.Epochs[0].Epoch, "epochs count from 1")
+	require.Equal(t, 0.1, ha.Epochs[0].Beta, "the regulariser weights of the first epoch")
+	require.Equal(t, 0.05, ha.Epochs[0].Gamma)
 	require.NotEqual(t, weightsOf(t, a), weightsOf(t, c))
+	// the fitted model predicts right away
+	acc, err := a.Accuracy(va)
+	require.NoError(t, err)
+	best, ok := ha.BestEpoch()
+	require.True(t, ok)
+	require.Equal(t, best.Score, acc, "the linear decoder's accuracy is the validation score kept")
+}
+
+// TestFitDefaults checks the module's shared defaults and that a model
+// that has not been fitted refuses to predict.
+func TestFitDefaults(t *testing.T) {
+	m, err := New()
+	require.NoError(t, err)
+	c := m.opts
+	require.Equal(t, [5]any{20, 128, 1e-3, 5, uint64(1)}, [5]any{c.epochs, c.batch, c.lr, c.patience, c.seed})
+	require.Equal(t, LinearDecoding, m.Decoding().Kind)
+	require.Zero(t, m.Params())
+	_, err = m.Predict([]float32{1})
+	require.ErrorIs(t, err, ErrNotFitted)
+	_, err = m.Accuracy(blobs(t, 4, 5, 3, 1, 1))
+	require.ErrorIs(t, err, ErrNotFitted)
+	_, err = m.NewTrainingGraph(4)
+	require.ErrorIs(t, err, ErrNotFitted)
+	require.Contains(t, m.String(), "not trained")
 }
 
 func TestFitProgressAndCancel(t *testing.T) {
 	d := blobs(t, 10, 20, 6, 0.5, 3)
-	var reports []Progress
+	var reports []train.Progress
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	m, h, err := Fit(ctx, d, nil, WithBits(8), WithEpochs(50), WithBatchSize(20), WithProgress(func(p Progress) {
+	m, h, err := fit(ctx, d, nil, WithBits(8), WithEpochs(50), WithBatchSize(20), WithProgress(func(p train.Progress) {
 		reports = append(reports, p)
 		if p.Epoch == 2 && p.Batch == 3 {
 			cancel()
@@ -63,18 +95,22 @@ func TestFitProgressAndCancel(t *testing.T) {
 	}))
 	require.True(t, errors.Is(err, context.Canceled), "%v", err)
 	require.NotNil(t, m)
-	require.Equal(t, "cancelled", h.Stopped)
+	require.Equal(t, train.StopCancelled, h.Stopped)
+	require.Equal(t, 0, h.Best, "mid-epoch weights without validation")
 	require.Len(t, h.Epochs, 1)
-	// without validation data the current (trained) weights are returned
-	init, err := NewModel(m.Config, 1)
+	// without validation data the current (trained) weights are kept
+	init, err := newModel(m.Config, 1)
 	require.NoError(t, err)
 	require.NotEqual(t, weightsOf(t, init), weightsOf(t, m))
-	require.Empty(t, m.Codes)
+	// and the model predicts with them
+	require.NotEmpty(t, m.Codes)
+	_, err = m.Predict(d.Row(0))
+	require.NoError(t, err)
 	batches := d.Len() / 20
 	// epoch 1: every batch plus its end report; epoch 2: 3 batches
 	require.Len(t, reports, batches+1+3)
 	require.True(t, reports[batches].EpochDone)
-	require.True(t, math.IsNaN(reports[batches].ValAccuracy))
+	require.True(t, math.IsNaN(reports[batches].Score))
 	for i, p := range reports[:batches] {
 		require.Equal(t, [4]int{1, 50, i + 1, batches}, [4]int{p.Epoch, p.Epochs, p.Batch, p.Batches})
 		require.False(t, p.EpochDone)
@@ -88,26 +124,52 @@ func TestFitProgressAndCancel(t *testing.T) {
 	require.Equal(t, []float64{h.Epochs[0].Loss}, loss)
 	require.Equal(t, []float64{h.Epochs[0].Accuracy}, acc)
 	require.Len(t, va, 1)
-	require.True(t, strings.HasPrefix(h.CSV(), "epoch,loss,accuracy,val_accuracy"))
+	require.True(t, strings.HasPrefix(h.CSV(), "site,epoch,loss,accuracy,score,beta,gamma"))
+}
+
+// TestFitCancelKeepsBest cancels a run with validation data in its third
+// epoch: the model holds the best of the two finished epochs' weights.
+func TestFitCancelKeepsBest(t *testing.T) {
+	d := blobs(t, 10, 20, 6, 0.8, 4)
+	tr, va, _, err := d.Split(0.3, 0, 4)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m, h, err := fit(ctx, tr, va, WithBits(8), WithEpochs(50), WithBatchSize(10), WithLearningRate(0.05),
+		WithProgress(func(p train.Progress) {
+			if p.Epoch == 3 && p.Batch == 2 {
+				cancel()
+			}
+		}))
+	require.ErrorIs(t, err, context.Canceled)
+	require.Len(t, h.Epochs, 2)
+	require.Contains(t, []int{1, 2}, h.Best)
+	best, _ := h.BestEpoch()
+	acc, err := m.Accuracy(va)
+	require.NoError(t, err)
+	require.Equal(t, best.Score, acc, "the model holds the best epoch's weights")
 }
 
 func TestFitEarlyStoppingKeepsBest(t *testing.T) {
 	d := blobs(t, 30, 10, 8, 1.5, 5)
 	tr, va, _, err := d.Split(0.3, 0, 5)
 	require.NoError(t, err)
-	m, h, err := Fit(context.Background(), tr, va, WithBits(10), WithEpochs(40), WithPatience(2),
-		WithBatchSize(16), WithLearnRate(0.05))
+	m, h, err := fit(context.Background(), tr, va, WithBits(10), WithEpochs(40), WithPatience(2),
+		WithBatchSize(16), WithLearningRate(0.05))
 	require.NoError(t, err)
 	best := -1.0
 	for _, e := range h.Epochs {
-		best = math.Max(best, e.ValAccuracy)
+		best = math.Max(best, e.Score)
 	}
-	require.Equal(t, best, h.Epochs[h.BestEpoch-1].ValAccuracy)
-	if h.Stopped == "early stopping" {
-		require.Equal(t, h.BestEpoch+2, len(h.Epochs))
+	require.Equal(t, best, h.Epochs[h.Best-1].Score)
+	if h.Stopped == train.StopEarly {
+		require.Equal(t, h.Best+2, len(h.Epochs))
 	}
-	// the returned weights are the best epoch's: re-measure
-	acc, err := ValidationAccuracy(m, va)
+	// the kept weights are the best epoch's: re-measure
+	acc, err := m.validationAccuracy(va)
+	require.NoError(t, err)
+	require.Equal(t, best, acc)
+	acc, err = m.Accuracy(va)
 	require.NoError(t, err)
 	require.Equal(t, best, acc)
 }
@@ -115,18 +177,26 @@ func TestFitEarlyStoppingKeepsBest(t *testing.T) {
 func TestFitErrors(t *testing.T) {
 	d := blobs(t, 4, 10, 3, 0.5, 1)
 	ctx := context.Background()
-	for _, o := range []Option{WithBatchSize(1), WithEpochs(0), WithLearnRate(0), WithLearnRate(math.Inf(1)),
-		WithRegulariser(-1, 0), WithRegulariser(0, math.NaN()), WithPerClass(1), WithPatience(-1), WithBits(0), WithHidden(3, -2)} {
-		_, _, err := Fit(ctx, d, nil, o)
+	for _, o := range []Option{WithBatchSize(1), WithEpochs(0), WithLearningRate(0), WithLearningRate(math.Inf(1)),
+		WithRegulariser(-1, 0), WithRegulariser(0, math.NaN()), WithPerClass(1), WithPatience(-1), WithBits(0),
+		WithBits(MaxBits + 1), WithHidden(3, -2), WithMaxWeights(-1), WithDecoder(Decoding{Kind: 9}),
+		WithDecoder(Decoding{Kind: NearestDecoding, Neighbors: -1})} {
+		_, err := New(o)
 		require.True(t, errors.Is(err, ErrConfig), "%v", err)
 	}
+	_, err := New(WithHidden(MaxDim + 1))
+	require.ErrorIs(t, err, ErrConfig)
+	require.ErrorIs(t, err, ErrTooLarge)
 	bad := &labelcode.Dataset{X: d.X, Y: append([]int(nil), d.Y...), Features: d.Features, Classes: d.Classes}
 	bad.Y[3] = 9
-	_, _, err := Fit(ctx, bad, nil)
+	_, _, err = fit(ctx, bad, nil)
 	require.True(t, errors.Is(err, labelcode.ErrLabelRange), "%v", err)
 	other := blobs(t, 4, 10, 5, 0.5, 1)
-	_, _, err = Fit(ctx, d, other)
+	_, _, err = fit(ctx, d, other)
 	require.True(t, errors.Is(err, ErrShape), "%v", err)
+	// a schedule giving a bad rate
+	_, _, err = fit(ctx, d, nil, WithSchedule(train.Schedule(func(int, int, int) float64 { return -1 })))
+	require.ErrorIs(t, err, ErrConfig)
 	// a diverging learning rate is reported, not hidden: steps of 1e38 make
 	// the decoder's scores overflow float32 after the first batch (with
 	// steps of 1e30 the scores reach only ~1e31, which a max-shifted
@@ -135,53 +205,28 @@ func TestFitErrors(t *testing.T) {
 	for i := range huge.X {
 		huge.X[i] *= 1e30
 	}
-	_, _, err = Fit(ctx, huge, nil, WithEpochs(3), WithBatchSize(8), WithLearnRate(1e38))
+	_, _, err = fit(ctx, huge, nil, WithEpochs(3), WithBatchSize(8), WithLearningRate(1e38))
 	require.True(t, errors.Is(err, ErrNonFinite), "%v", err)
+	require.ErrorIs(t, err, ErrDiverged)
 }
 
-func TestBatches(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	b, err := Batches(103, 10, r)
+// TestFitKeepsModelOnError fits a model, then fits it again on data it
+// refuses: the first network stays and still predicts.
+func TestFitKeepsModelOnError(t *testing.T) {
+	d := blobs(t, 4, 10, 3, 0.5, 1)
+	m, err := New(WithBits(8), WithEpochs(1), WithBatchSize(8))
 	require.NoError(t, err)
-	require.Len(t, b, 10)
-	seen := map[int]bool{}
-	for _, rows := range b {
-		require.Len(t, rows, 10)
-		for _, i := range rows {
-			require.False(t, seen[i])
-			seen[i] = true
-		}
-	}
-	_, err = Batches(5, 6, r)
-	require.True(t, errors.Is(err, ErrConfig))
-
-	labels := make([]int, 500)
-	for i := range labels {
-		labels[i] = r.IntN(60)
-	}
-	cb, err := ClassBatches(labels, 50, 4, r)
+	_, err = m.Fit(context.Background(), d, nil)
 	require.NoError(t, err)
-	require.Len(t, cb, 10)
-	seen = map[int]bool{}
-	for _, rows := range cb {
-		require.Len(t, rows, 50)
-		pairs := 0
-		count := map[int]int{}
-		for _, i := range rows {
-			require.False(t, seen[i])
-			seen[i] = true
-			count[labels[i]]++
-		}
-		for _, c := range count {
-			pairs += c * (c - 1)
-		}
-		// groups of up to 4: far more same-class pairs than chance (~50·49/60)
-		require.Greater(t, pairs, 60)
-	}
-	_, err = ClassBatches(labels, 50, 0, r)
-	require.True(t, errors.Is(err, ErrConfig))
-	_, err = ClassBatches([]int{0, -1, 1}, 2, 2, r)
-	require.True(t, errors.Is(err, ErrConfig))
+	want := weightsOf(t, m)
+	y, err := m.Predict(d.Row(0))
+	require.NoError(t, err)
+	_, err = m.Fit(context.Background(), d, blobs(t, 4, 10, 5, 0.5, 1))
+	require.ErrorIs(t, err, ErrShape)
+	require.Equal(t, want, weightsOf(t, m))
+	got, err := m.Predict(d.Row(0))
+	require.NoError(t, err)
+	require.Equal(t, y, got)
 }
 
 // TestCodeStats checks the per-class bit-count formulas of Analyze against
@@ -258,11 +303,14 @@ func TestDistinctCodes(t *testing.T) {
 }
 
 func TestAnalyzeErrors(t *testing.T) {
-	m, err := NewModel(Config{Features: 3, Bits: 8, Classes: 4}, 1)
+	m, err := New(WithBits(8))
 	require.NoError(t, err)
-	_, err = Analyze(m, blobs(t, 4, 5, 4, 1, 1))
+	_, err = m.Analyze(blobs(t, 4, 5, 3, 1, 1))
+	require.ErrorIs(t, err, ErrNotFitted)
+	require.NoError(t, m.Init(3, 4))
+	_, err = m.Analyze(blobs(t, 4, 5, 4, 1, 1))
 	require.True(t, errors.Is(err, ErrShape))
-	st, err := Analyze(m, blobs(t, 4, 5, 3, 1, 1))
+	st, err := m.Analyze(blobs(t, 4, 5, 3, 1, 1))
 	require.NoError(t, err)
 	require.Equal(t, 20, st.Rows)
 	require.Contains(t, st.String(), "distinct codes")

@@ -7,8 +7,6 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/labelcode/labelcode"
-	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
 
@@ -34,8 +32,8 @@ func (d Dense) apply(x *G.Node, act nntrain.Activation) (*G.Node, error) {
 }
 
 // Net is a Model's parameters as nodes of one graph, made by NewNet. The
-// nodes hold the model's own tensors, so stepping Learnables with a gorgonia
-// solver trains the model in place.
+// nodes hold the model's own weight slices, so stepping Learnables with a
+// gorgonia solver trains the model in place.
 type Net struct {
 	// Graph is the graph the nodes belong to.
 	Graph *G.ExprGraph
@@ -47,9 +45,10 @@ type Net struct {
 	Symmetric bool
 }
 
-// NewNet adds m's parameters to g as learnable nodes bound to m's tensors
-// (no copy). It returns ErrConfig for a nil m or an invalid m.Config, and
-// ErrShape or ErrNonFinite when m is inconsistent.
+// NewNet adds m's parameters to g as learnable nodes bound to m's weight
+// slices (no copy). It returns ErrNotFitted for a model without a network
+// (call Init), ErrConfig for a nil m or an invalid m.Config, and ErrShape
+// or ErrNonFinite when m is inconsistent.
 func NewNet(g *G.ExprGraph, m *Model) (*Net, error) {
 	if err := m.check(); err != nil {
 		return nil, err
@@ -57,8 +56,10 @@ func NewNet(g *G.ExprGraph, m *Model) (*Net, error) {
 	n := &Net{Graph: g, Symmetric: m.Config.Symmetric}
 	dense := func(l Layer, name string) Dense {
 		return Dense{
-			W: G.NewMatrix(g, tensor.Float32, G.WithShape(l.In(), l.Out()), G.WithName(name+".W"), G.WithValue(l.W)),
-			B: G.NewVector(g, tensor.Float32, G.WithShape(l.Out()), G.WithName(name+".B"), G.WithValue(l.B)),
+			W: G.NewMatrix(g, tensor.Float32, G.WithShape(l.In, l.Out), G.WithName(name+".W"),
+				G.WithValue(tensor.New(tensor.WithShape(l.In, l.Out), tensor.WithBacking(l.W)))),
+			B: G.NewVector(g, tensor.Float32, G.WithShape(l.Out), G.WithName(name+".B"),
+				G.WithValue(tensor.New(tensor.WithShape(l.Out), tensor.WithBacking(l.B)))),
 		}
 	}
 	for i, l := range m.Encoder {
@@ -359,151 +360,3 @@ func fillMasks(same, diff, sameR, diffR []float32, labels []int, ws, wd float32)
 		sameR[i], diffR[i] = rs, rd
 	}
 }
-
-// TrainingGraph is the whole DSNC training graph for a fixed batch size,
-// assembled from the exported parts exactly as Fit uses it:
-//
-//	Probs  = Net.Encode(X)                  φ(x)
-//	Bits   = Binarize(Probs, Sample, seed)  b ~ φ(x), straight-through
-//	Logits = Net.Decode(Bits)               Bits·W + B, or (2·Bits − 1)·W + B if Config.Symmetric
-//	NLL    = CrossEntropy(Logits, Y).Loss
-//	Cost   = NLL + Reg.Cost                 (Reg is nil without the regulariser)
-//
-// Fill a batch with SetBatch, run the graph with G.NewTapeMachine(Graph),
-// step the model with Adam.Step(Grads), then Reset the machine; Loss and
-// Correct report on the last run. That is Fit's loop, which adds a learning
-// rate schedule (WithSchedule), validation and the regulariser's schedule.
-// Any gorgonia solver works too: run the graph on a machine made with
-// G.BindDualValues(Net.Learnables()...) and step Net.Learnables (a stepped
-// G.NewAdamSolver(G.WithLearnRate(lr)) gives Fit's weights bit for bit, as
-// Adam computes exactly what AdamSolver computes).
-type TrainingGraph struct {
-	Graph  *G.ExprGraph
-	Net    *Net
-	X, Y   *G.Node // inputs: batch×Features rows; the batch's labels, a vector of class indices as float32
-	Probs  *G.Node
-	Bits   *G.Node
-	Logits *G.Node
-	NLL    *G.Node
-	Reg    *Regulariser
-	Cost   *G.Node
-	// Grads holds the gradient nodes of Cost with respect to
-	// Net.Learnables(), in that order: what Adam.Step reads after a run.
-	Grads G.Nodes
-
-	batch  int
-	x, y   *tensor.Dense
-	labels []int
-	loss   *CrossEntropyLoss
-}
-
-// NewTrainingGraph builds the training graph of m for batches of the given
-// size, with the regulariser when regularise is true; seed seeds the
-// Binarize node. Gradients of Cost with respect to Net.Learnables are
-// added too, ready for a TapeMachine. It returns ErrConfig for a batch size
-// below 2, the errors of NewNet, and ErrConfig wrapping ErrTooLarge when
-// the activations of one batch, batch × the widest layer (and batch² for
-// the regulariser's masks), would exceed the model's weight limit
-// (Config.MaxWeights, DefaultMaxWeights when 0); that is checked before
-// the graph's tensors are allocated.
-func NewTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*TrainingGraph, error) {
-	if batch < 2 {
-		return nil, fmt.Errorf("%w: batch size %d, want at least 2", ErrConfig, batch)
-	}
-	g := G.NewGraph()
-	net, err := NewNet(g, m)
-	if err != nil {
-		return nil, err
-	}
-	c := m.Config
-	widest := max(c.Features, c.Bits, c.Classes)
-	for _, h := range c.Hidden {
-		widest = max(widest, h)
-	}
-	if _, err := limits.Product("batch × widest layer", c.maxWeights(), batch, widest); err != nil {
-		return nil, fmt.Errorf("%w: activations: %w", ErrConfig, err)
-	}
-	if regularise {
-		if _, err := limits.Product("batch × batch", c.maxWeights(), batch, batch); err != nil {
-			return nil, fmt.Errorf("%w: regulariser masks: %w", ErrConfig, err)
-		}
-	}
-	t := &TrainingGraph{
-		Graph: g, Net: net, batch: batch,
-		x:      tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(batch, c.Features)),
-		y:      tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(batch)),
-		labels: make([]int, batch),
-	}
-	t.X = G.NewMatrix(g, tensor.Float32, G.WithShape(batch, c.Features), G.WithName("x"), G.WithValue(t.x))
-	t.Y = G.NewVector(g, tensor.Float32, G.WithShape(batch), G.WithName("y"), G.WithValue(t.y))
-	if t.Probs, err = net.Encode(t.X); err != nil {
-		return nil, err
-	}
-	if t.Bits, err = Binarize(t.Probs, Sample, seed); err != nil {
-		return nil, err
-	}
-	if t.Logits, err = net.Decode(t.Bits); err != nil {
-		return nil, err
-	}
-	if t.loss, err = CrossEntropy(t.Logits, t.Y); err != nil {
-		return nil, err
-	}
-	t.NLL = t.loss.Loss
-	t.Cost = t.NLL
-	if regularise {
-		if t.Reg, err = NewRegulariser(t.Probs); err != nil {
-			return nil, err
-		}
-		if t.Cost, err = G.Add(t.NLL, t.Reg.Cost); err != nil {
-			return nil, fmt.Errorf("dsnc: NLL + regulariser: %w", err)
-		}
-	}
-	if t.Grads, err = G.Grad(t.Cost, net.Learnables()...); err != nil {
-		return nil, fmt.Errorf("dsnc: gradients: %w", err)
-	}
-	return t, nil
-}
-
-// BatchSize returns the number of rows of every batch.
-func (t *TrainingGraph) BatchSize() int { return t.batch }
-
-// SetBatch copies the given rows of d into X and their labels into Y, and,
-// with the regulariser, sets its masks and the weights β and γ. len(rows)
-// must be the batch size. It returns ErrShape when d's width or class count
-// differs from the model's or len(rows) is not the batch size, and the
-// errors of Regulariser.SetBatch. Cost O(batch·Features).
-func (t *TrainingGraph) SetBatch(d *labelcode.Dataset, rows []int, beta, gamma float64) error {
-	f := t.x.Shape()[1]
-	if d.Features != f || d.Classes != t.Net.Decoder.W.Shape()[1] {
-		return fmt.Errorf("%w: data %d features, %d classes; model %d, %d", ErrShape, d.Features, d.Classes, f, t.Net.Decoder.W.Shape()[1])
-	}
-	if len(rows) != t.batch {
-		return fmt.Errorf("%w: %d rows for a batch of %d", ErrShape, len(rows), t.batch)
-	}
-	for i, r := range rows {
-		t.labels[i] = d.Y[r]
-	}
-	x, y := t.x.Data().([]float32), t.y.Data().([]float32)
-	for i, r := range rows {
-		copy(x[i*f:(i+1)*f], d.Row(r))
-		y[i] = float32(t.labels[i])
-	}
-	if t.Reg != nil {
-		return t.Reg.SetBatch(t.labels, beta, gamma)
-	}
-	return nil
-}
-
-// Loss returns the mean negative log-likelihood of the last run (without
-// the regulariser), NaN before the first run.
-func (t *TrainingGraph) Loss() float64 {
-	if t.NLL.Value() == nil {
-		return math.NaN()
-	}
-	return t.loss.Last()
-}
-
-// Correct returns how many rows of the last run's batch the decoder put in
-// their true class (on the sampled codes; the arg-max of the scores, ties
-// to the smallest class).
-func (t *TrainingGraph) Correct() int { return t.loss.Correct() }

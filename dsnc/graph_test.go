@@ -36,7 +36,7 @@ func newSmallGraph(t *testing.T, costOf func(s *smallGraph) *G.Node) *smallGraph
 	const n, f, k = 8, 5, 4
 	d := blobs(t, k, 4, f, 0.5, 11)
 	d = d.Subset([]int{0, 1, 2, 3, 4, 5, 6, 7})
-	m, err := NewModel(Config{Features: f, Hidden: []int{6}, Bits: 7, Classes: k}, 3)
+	m, err := newModel(Config{Features: f, Hidden: []int{6}, Bits: 7, Classes: k}, 3)
 	require.NoError(t, err)
 	s := &smallGraph{m: m, g: G.NewGraph(), d: d, labels: d.Y}
 	s.net, err = NewNet(s.g, m)
@@ -194,7 +194,7 @@ func TestSTGradientReachesEncoder(t *testing.T) {
 func TestEncoderMatchesGraph(t *testing.T) {
 	const rows, f = 50, 12
 	cfg := Config{Features: f, Hidden: []int{9, 7}, Bits: 70, Classes: 3}
-	m, err := NewModel(cfg, 9)
+	m, err := newModel(cfg, 9)
 	require.NoError(t, err)
 	d := blobs(t, 3, rows/3+1, f, 1, 4)
 	d = d.Subset(rand.New(rand.NewPCG(1, 1)).Perm(d.Len())[:rows])
@@ -218,11 +218,11 @@ func TestEncoderMatchesGraph(t *testing.T) {
 	for r := 0; r < rows; r++ {
 		h := floats(t, tensor.New(tensor.WithShape(f), tensor.WithBacking(append([]float32(nil), d.Row(r)...))))
 		for li, l := range m.Encoder {
-			w, bb := floats(t, l.W), floats(t, l.B)
+			w, bb := f64(l.W), f64(l.B)
 			out := append([]float64(nil), bb...)
 			for i, xi := range h {
 				for j := range out {
-					out[j] += xi * w[i*l.Out()+j]
+					out[j] += xi * w[i*l.Out+j]
 				}
 			}
 			if li < len(m.Encoder)-1 {
@@ -235,9 +235,9 @@ func TestEncoderMatchesGraph(t *testing.T) {
 		ref = append(ref, h...)
 	}
 
-	e, err := NewEncoder(m)
+	e, err := newEncoder(m)
 	require.NoError(t, err)
-	var ws Workspace
+	var ws workspace
 	batch := e.EncodeBatch(d.X, rows, nil, &ws)
 	words := hamming.Words(cfg.Bits)
 	require.Equal(t, words, e.Words())
@@ -267,24 +267,37 @@ func TestEncoderMatchesGraph(t *testing.T) {
 }
 
 func TestModelErrors(t *testing.T) {
-	for _, cfg := range []Config{
-		{Features: 0, Bits: 8, Classes: 2},
-		{Features: 3, Bits: 0, Classes: 2},
-		{Features: 3, Bits: MaxBits + 1, Classes: 2},
-		{Features: 3, Bits: 8, Classes: 1},
-		{Features: 3, Hidden: []int{4, 0}, Bits: 8, Classes: 2},
+	for _, tc := range []struct {
+		opts              []Option
+		features, classes int
+	}{
+		{nil, 0, 2},
+		{nil, 3, 1},
+		{[]Option{WithBits(8)}, -1, 2},
+		{[]Option{WithHidden(4)}, 3, 0},
 	} {
-		_, err := NewModel(cfg, 1)
-		require.True(t, errors.Is(err, ErrConfig), "%+v: %v", cfg, err)
+		m, err := New(tc.opts...)
+		require.NoError(t, err)
+		err = m.Init(tc.features, tc.classes)
+		require.True(t, errors.Is(err, ErrConfig), "%+v: %v", tc, err)
 	}
-	m, err := NewModel(Config{Features: 3, Hidden: []int{5}, Bits: 8, Classes: 4}, 1)
+	for _, o := range []Option{WithBits(0), WithBits(MaxBits + 1), WithHidden(4, 0)} {
+		_, err := New(o)
+		require.True(t, errors.Is(err, ErrConfig), "%v", err)
+	}
+	m, err := New(WithHidden(5), WithBits(8))
 	require.NoError(t, err)
+	require.NoError(t, m.Init(3, 4))
 	require.Equal(t, 3*5+5+5*8+8+8*4+4, m.Params())
 	require.Contains(t, m.String(), "8-bit code")
-	m.Decoder.W.Data().([]float32)[2] = float32(math.NaN())
-	_, err = NewEncoder(m)
+	_, err = m.Predict([]float32{1, 2, 3})
+	require.ErrorIs(t, err, ErrNotFitted, "Init alone does not prepare prediction")
+	m.Decoder.W[2] = float32(math.NaN())
+	_, err = newEncoder(m)
 	require.True(t, errors.Is(err, ErrNonFinite))
-	_, err = NewTrainingGraph(m, 4, false, 1)
+	_, err = m.NewTrainingGraph(4)
+	require.True(t, errors.Is(err, ErrNonFinite))
+	err = m.SetTrainingCodes(blobs(t, 4, 3, 3, 1, 1))
 	require.True(t, errors.Is(err, ErrNonFinite))
 }
 

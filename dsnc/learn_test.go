@@ -23,24 +23,24 @@ func TestLearnLatentCodes(t *testing.T) {
 	oracle := nearestCentre(te, centres)
 	require.GreaterOrEqual(t, oracle, 0.99, "the generated problem must be solvable")
 
-	m, h, err := Fit(context.Background(), tr, va, WithBits(32), WithEpochs(epochs), WithBatchSize(128),
+	m, h, err := fit(context.Background(), tr, va, WithBits(32), WithEpochs(epochs), WithBatchSize(128),
 		WithLearnRate(0.003), WithSeed(1))
 	require.NoError(t, err)
-	lin, err := NewPredictor(m, Decoding{Kind: LinearDecoding})
+	lin, err := predictorOf(m, Decoding{Kind: LinearDecoding})
 	require.NoError(t, err)
-	nn, err := NewPredictor(m, Decoding{Kind: NearestDecoding})
+	nn, err := predictorOf(m, Decoding{Kind: NearestDecoding})
 	require.NoError(t, err)
 	accLin, err := lin.Accuracy(te)
 	require.NoError(t, err)
 	accNN, err := nn.Accuracy(te)
 	require.NoError(t, err)
-	t.Logf("K=%d: oracle %.3f, linear %.3f, nearest %.3f, %d epochs, best %d", k, oracle, accLin, accNN, len(h.Epochs), h.BestEpoch)
+	t.Logf("K=%d: oracle %.3f, linear %.3f, nearest %.3f, %d epochs, best %d", k, oracle, accLin, accNN, len(h.Epochs), h.Best)
 	require.GreaterOrEqual(t, accLin, floorLin, "linear decoder")
 	require.GreaterOrEqual(t, accNN, floorNN, "nearest-neighbour decoder")
 	// the validation accuracy Fit measured is the linear predictor's
 	va2, err := lin.Accuracy(va)
 	require.NoError(t, err)
-	require.Equal(t, h.Epochs[h.BestEpoch-1].ValAccuracy, va2)
+	require.Equal(t, h.Epochs[h.Best-1].Score, va2)
 }
 
 // TestRegulariserCompactsCodes checks the effect the paper reports in
@@ -53,13 +53,13 @@ func TestRegulariserCompactsCodes(t *testing.T) {
 	tr, va, _, err := d.Split(0.1, 0.1, 2)
 	require.NoError(t, err)
 	opts := []Option{WithBits(32), WithEpochs(epochs), WithBatchSize(128), WithLearnRate(0.003), WithSeed(2), WithPatience(0)}
-	plain, _, err := Fit(context.Background(), tr, va, opts...)
+	plain, _, err := fit(context.Background(), tr, va, opts...)
 	require.NoError(t, err)
-	reg, _, err := Fit(context.Background(), tr, va, append(opts, WithRegulariser(0.05, 0.01))...)
+	reg, _, err := fit(context.Background(), tr, va, append(opts, WithRegulariser(0.05, 0.01))...)
 	require.NoError(t, err)
-	sp, err := Analyze(plain, tr)
+	sp, err := plain.Analyze(tr)
 	require.NoError(t, err)
-	sr, err := Analyze(reg, tr)
+	sr, err := reg.Analyze(tr)
 	require.NoError(t, err)
 	t.Logf("no reg: %v\n   reg: %v", sp, sr)
 	require.Less(t, sr.Codes, sp.Codes)

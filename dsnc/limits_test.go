@@ -32,6 +32,16 @@ func requireTooLarge(t *testing.T, err error, alloc uint64, also ...error) {
 	}
 }
 
+// initModel is New with cfg's options, then Init with its features and
+// classes.
+func initModel(cfg Config) (*Model, error) {
+	m, err := New(WithBits(cfg.Bits), WithHidden(cfg.Hidden...), WithMaxWeights(cfg.MaxWeights))
+	if err != nil {
+		return nil, err
+	}
+	return m, m.Init(cfg.Features, cfg.Classes)
+}
+
 // TestNewModelTooLarge asks for networks whose weights would take from
 // tens of GiB to exabytes: each is refused before anything is allocated.
 func TestNewModelTooLarge(t *testing.T) {
@@ -49,14 +59,14 @@ func TestNewModelTooLarge(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var err error
-			alloc := memtest.Allocated(func() { _, err = NewModel(tc.cfg, 1) })
+			alloc := memtest.Allocated(func() { _, err = initModel(tc.cfg) })
 			requireTooLarge(t, err, alloc, ErrConfig)
-			requireTooLarge(t, tc.cfg.Validate(), 0, ErrConfig)
+			requireTooLarge(t, tc.cfg.core().Validate(), 0, ErrConfig)
 		})
 	}
 	// A raised limit admits the model the default-sized one refused.
 	cfg := Config{Features: 100, Bits: 64, Classes: 10, MaxWeights: 101*64 + 65*10}
-	m, err := NewModel(cfg, 1)
+	m, err := initModel(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +74,11 @@ func TestNewModelTooLarge(t *testing.T) {
 		t.Fatalf("Params = %d, want %d", m.Params(), cfg.MaxWeights)
 	}
 	cfg.MaxWeights--
-	if _, err := NewModel(cfg, 1); !errors.Is(err, ErrTooLarge) {
+	if _, err := initModel(cfg); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("one weight beyond MaxWeights: %v, want ErrTooLarge", err)
 	}
 	cfg.MaxWeights = -1
-	if err := cfg.Validate(); !errors.Is(err, ErrConfig) || errors.Is(err, ErrTooLarge) {
+	if _, err := initModel(cfg); !errors.Is(err, ErrConfig) || errors.Is(err, ErrTooLarge) {
 		t.Fatalf("negative MaxWeights: %v, want ErrConfig only", err)
 	}
 }
@@ -86,22 +96,22 @@ func TestFitTooManyClasses(t *testing.T) {
 		t.Fatal(err)
 	}
 	var err error
-	alloc := memtest.Allocated(func() { _, _, err = Fit(context.Background(), d, nil, WithEpochs(1)) })
+	alloc := memtest.Allocated(func() { _, _, err = fit(context.Background(), d, nil, WithEpochs(1)) })
 	requireTooLarge(t, err, alloc, ErrConfig)
 
 	// WithMaxWeights lowers the limit (4+1)·8 + (8+1)·2 = 58 weights here,
 	// and refuses a negative value.
 	d.Classes = 2
-	_, _, err = Fit(context.Background(), d, nil, WithBits(8), WithEpochs(1), WithBatchSize(4), WithMaxWeights(57))
+	_, _, err = fit(context.Background(), d, nil, WithBits(8), WithEpochs(1), WithBatchSize(4), WithMaxWeights(57))
 	requireTooLarge(t, err, 0, ErrConfig)
-	m, _, err := Fit(context.Background(), d, nil, WithBits(8), WithEpochs(1), WithBatchSize(4), WithMaxWeights(58))
+	m, _, err := fit(context.Background(), d, nil, WithBits(8), WithEpochs(1), WithBatchSize(4), WithMaxWeights(58))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Config.MaxWeights != 58 || m.Params() != 58 {
 		t.Fatalf("MaxWeights %d, Params %d, want 58 and 58", m.Config.MaxWeights, m.Params())
 	}
-	if _, _, err = Fit(context.Background(), d, nil, WithMaxWeights(-1)); !errors.Is(err, ErrConfig) {
+	if _, _, err = fit(context.Background(), d, nil, WithMaxWeights(-1)); !errors.Is(err, ErrConfig) {
 		t.Fatalf("WithMaxWeights(-1): %v, want ErrConfig", err)
 	}
 }
@@ -109,16 +119,23 @@ func TestFitTooManyClasses(t *testing.T) {
 // TestNewTrainingGraphTooLarge refuses a batch whose activations would
 // exceed the model's weight limit.
 func TestNewTrainingGraphTooLarge(t *testing.T) {
-	m, err := NewModel(Config{Features: 4, Bits: 8, Classes: 2, MaxWeights: 1000}, 1)
+	m, err := New(WithBits(8), WithMaxWeights(1000), WithRegulariser(0.1, 0.1))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := m.Init(4, 2); err != nil {
+		t.Fatal(err)
+	}
 	var tgErr error
-	alloc := memtest.Allocated(func() { _, tgErr = NewTrainingGraph(m, 1<<40, false, 1) })
+	alloc := memtest.Allocated(func() { _, tgErr = m.NewTrainingGraph(1 << 40) })
 	requireTooLarge(t, tgErr, alloc, ErrConfig)
-	_, err = NewTrainingGraph(m, 40, true, 1) // 40·8 activations fit, 40² masks do not
+	_, err = m.NewTrainingGraph(40) // 40·8 activations fit, 40² masks do not
 	requireTooLarge(t, err, 0, ErrConfig)
-	if _, err := NewTrainingGraph(m, 30, true, 1); err != nil {
+	if _, err := m.NewTrainingGraph(30); err != nil {
+		t.Fatal(err)
+	}
+	// without the regulariser the 40-row batch fits
+	if _, err := newTrainingGraph(m, 40, false, 1); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -174,10 +191,10 @@ func TestLoadCraftedHeader(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			data := modelFile(fileVersion, tc.body)
 			var err error
-			alloc := memtest.Allocated(func() { _, err = UnmarshalPredictor(data) })
+			alloc := memtest.Allocated(func() { _, err = Unmarshal(data) })
 			requireTooLarge(t, err, alloc, ErrCorrupt)
 			var m Model
-			alloc = memtest.Allocated(func() { err = m.UnmarshalBinary(data) })
+			alloc = memtest.Allocated(func() { err = m.unmarshalBinary(data) })
 			requireTooLarge(t, err, alloc, ErrCorrupt)
 			path := filepath.Join(dir, "crafted.dsnc")
 			if err := os.WriteFile(path, data, 0o644); err != nil {
@@ -185,7 +202,7 @@ func TestLoadCraftedHeader(t *testing.T) {
 			}
 			alloc = memtest.Allocated(func() { _, err = Load(path) })
 			requireTooLarge(t, err, alloc, ErrCorrupt)
-			_, err = LoadPredictor(path)
+			_, err = Load(path)
 			requireTooLarge(t, err, 0, ErrCorrupt)
 		})
 	}
@@ -202,36 +219,42 @@ func TestNilModel(t *testing.T) {
 			t.Errorf("%s(nil): %v, want ErrConfig", name, err)
 		}
 	}
-	_, err := NewPredictor(nil, Decoding{})
-	check("NewPredictor", err)
-	_, err = NewPredictor(nil, Decoding{Kind: NearestDecoding})
-	check("NewPredictor nearest", err)
-	_, err = NewEncoder(nil)
-	check("NewEncoder", err)
-	_, err = NewNet(G.NewGraph(), nil)
+	_, err := NewNet(G.NewGraph(), nil)
 	check("NewNet", err)
-	_, err = NewTrainingGraph(nil, 4, true, 1)
+	_, err = m.NewTrainingGraph(4)
 	check("NewTrainingGraph", err)
-	_, err = NewAdam(nil, 0.01)
-	check("NewAdam", err)
-	_, err = Analyze(nil, d)
+	_, err = newTrainingGraph(nil, 4, true, 1)
+	check("newTrainingGraph", err)
+	_, err = newEncoder(nil)
+	check("newEncoder", err)
+	check("Init", m.Init(4, 2))
+	_, err = m.Fit(context.Background(), d, nil)
+	check("Fit", err)
+	_, err = m.Analyze(d)
 	check("Analyze", err)
-	_, err = ValidationAccuracy(nil, d)
-	check("ValidationAccuracy", err)
+	_, err = m.validationAccuracy(d)
+	check("validationAccuracy", err)
 	check("SetTrainingCodes", m.SetTrainingCodes(d))
 	_, err = m.MarshalBinary()
 	check("MarshalBinary", err)
+	// prediction on a nil model: not fitted
+	if _, err := m.Predict([]float32{1}); !errors.Is(err, ErrNotFitted) {
+		t.Errorf("Predict(nil): %v, want ErrNotFitted", err)
+	}
 }
 
 // TestBatchRowsOverflow passes a row count whose product with the width
 // wraps around to len(x): the documented panic on a length mismatch, not
 // an index out of range or a huge allocation.
 func TestBatchRowsOverflow(t *testing.T) {
-	m, err := NewModel(Config{Features: 4, Bits: 8, Classes: 2}, 1)
+	p, err := initModel(Config{Features: 4, Bits: 8, Classes: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewPredictor(m, Decoding{})
+	if err := p.SetTrainingCodes(blobs(t, 2, 4, 4, 0.1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	e, err := newEncoder(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +273,7 @@ func TestBatchRowsOverflow(t *testing.T) {
 		f()
 	}
 	requirePanic("PredictBatch", func() { p.PredictBatch(x, rows, nil) })
-	requirePanic("EncodeBatch", func() { p.Encoder().EncodeBatch(x, rows, nil, &Workspace{}) })
+	requirePanic("EncodeBatch", func() { e.EncodeBatch(x, rows, nil, &workspace{}) })
 	requirePanic("PredictBatch", func() { p.PredictBatch(x, -1, nil) })
 	if _, err := p.PredictBatch(x, 2, nil); err != nil {
 		t.Fatal(err)

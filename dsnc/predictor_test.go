@@ -20,7 +20,7 @@ func trainedSmall(t testing.TB, nbits int) (*Model, *labelcode.Dataset, *labelco
 	d, _ := latentCodes(t, 40, 15, 24, 10, 0.8, 6)
 	tr, _, te, err := d.Split(0, 0.25, 6)
 	require.NoError(t, err)
-	m, _, err := Fit(context.Background(), tr, nil, WithBits(nbits), WithHidden(20), WithEpochs(6),
+	m, _, err := fit(context.Background(), tr, nil, WithBits(nbits), WithHidden(20), WithEpochs(6),
 		WithBatchSize(64), WithLearnRate(0.01), WithSeed(6))
 	require.NoError(t, err)
 	return m, tr, te
@@ -29,7 +29,7 @@ func trainedSmall(t testing.TB, nbits int) (*Model, *labelcode.Dataset, *labelco
 // refLinear returns the best class by float64 scores B + W·b and the gap to
 // the runner-up.
 func refLinear(t *testing.T, m *Model, code []uint64) (int, float64) {
-	w, b := floats(t, m.Decoder.W), floats(t, m.Decoder.B)
+	w, b := f64(m.Decoder.W), f64(m.Decoder.B)
 	k := m.Config.Classes
 	// The training decoder's own form: bit values b in {0, 1}, or 2b − 1
 	// for a Symmetric model (not the folded weights the predictor uses).
@@ -78,7 +78,7 @@ func TestPredictorMatchesReference(t *testing.T) {
 			kinds = append(kinds, Decoding{Kind: TableDecoding}, Decoding{Kind: TableDecoding, TableOf: NearestDecoding})
 		}
 		for _, dec := range kinds {
-			p, err := NewPredictor(m, dec)
+			p, err := predictorOf(m, dec)
 			require.NoError(t, err)
 			batch, err := p.PredictBatch(te.X, te.Len(), nil)
 			require.NoError(t, err)
@@ -116,7 +116,7 @@ func TestPredictorMatchesReference(t *testing.T) {
 func TestPredictorVotes(t *testing.T) {
 	// three codes at distances 0, 1, 1 with labels 5, 7, 7: 1-NN says 5,
 	// 3-NN says 7; with a 2-2 split the nearer first vote wins.
-	m, err := NewModel(Config{Features: 2, Bits: 8, Classes: 9}, 1)
+	m, err := newModel(Config{Features: 2, Bits: 8, Classes: 9}, 1)
 	require.NoError(t, err)
 	m.Codes = []uint64{0b0000, 0b0001, 0b0010, 0b0100}
 	m.CodeLabels = []int{5, 7, 7, 3}
@@ -136,7 +136,7 @@ func TestPredictorVotes(t *testing.T) {
 func TestPredictorConcurrent(t *testing.T) {
 	m, _, te := trainedSmall(t, 20)
 	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: TableDecoding}, {Kind: TableDecoding, TableOf: NearestDecoding}} {
-		p, err := NewPredictor(m, dec)
+		p, err := predictorOf(m, dec)
 		require.NoError(t, err)
 		want, err := p.PredictBatch(te.X, te.Len(), nil)
 		require.NoError(t, err)
@@ -187,7 +187,7 @@ func TestPredictorAllocs(t *testing.T) {
 	m, _, te := trainedSmall(t, 20)
 	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: NearestDecoding, Neighbors: 5},
 		{Kind: TableDecoding}, {Kind: TableDecoding, TableOf: NearestDecoding}} {
-		p, err := NewPredictor(m, dec)
+		p, err := predictorOf(m, dec)
 		require.NoError(t, err)
 		x := te.Row(1)
 		_, _ = p.Predict(x)
@@ -199,26 +199,26 @@ func TestPredictorAllocs(t *testing.T) {
 }
 
 func TestPredictorErrors(t *testing.T) {
-	m, err := NewModel(Config{Features: 3, Bits: 30, Classes: 4}, 1)
+	m, err := newModel(Config{Features: 3, Bits: 30, Classes: 4}, 1)
 	require.NoError(t, err)
-	_, err = NewPredictor(m, Decoding{Kind: NearestDecoding})
+	_, err = predictorOf(m, Decoding{Kind: NearestDecoding})
 	require.True(t, errors.Is(err, ErrNotFitted), "%v", err)
-	_, err = NewPredictor(m, Decoding{Kind: TableDecoding, TableOf: NearestDecoding})
+	_, err = predictorOf(m, Decoding{Kind: TableDecoding, TableOf: NearestDecoding})
 	require.True(t, errors.Is(err, ErrNotFitted), "%v", err)
-	_, err = NewPredictor(m, Decoding{Kind: TableDecoding, TableOf: TableDecoding})
+	_, err = predictorOf(m, Decoding{Kind: TableDecoding, TableOf: TableDecoding})
 	require.True(t, errors.Is(err, ErrConfig), "%v", err)
 	m.Codes, m.CodeLabels = []uint64{1}, []int{2}
-	_, err = NewPredictor(m, Decoding{Kind: TableDecoding})
+	_, err = predictorOf(m, Decoding{Kind: TableDecoding})
 	require.True(t, errors.Is(err, ErrConfig), "%v", err)
-	_, err = NewPredictor(m, Decoding{Kind: 9})
+	_, err = predictorOf(m, Decoding{Kind: 9})
 	require.True(t, errors.Is(err, ErrConfig), "%v", err)
-	_, err = NewPredictor(m, Decoding{Kind: NearestDecoding, Neighbors: -1})
+	_, err = predictorOf(m, Decoding{Kind: NearestDecoding, Neighbors: -1})
 	require.True(t, errors.Is(err, ErrConfig), "%v", err)
 	m.Codes = []uint64{1 << 40} // beyond 30 bits
-	_, err = NewPredictor(m, Decoding{Kind: NearestDecoding})
+	_, err = predictorOf(m, Decoding{Kind: NearestDecoding})
 	require.True(t, errors.Is(err, ErrShape), "%v", err)
 	m.Codes = []uint64{1}
-	p, err := NewPredictor(m, Decoding{Kind: NearestDecoding})
+	p, err := predictorOf(m, Decoding{Kind: NearestDecoding})
 	require.NoError(t, err)
 	_, err = p.Predict([]float32{1, 2})
 	require.True(t, errors.Is(err, ErrInput))

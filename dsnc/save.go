@@ -25,13 +25,60 @@ var (
 	ErrCorrupt = dsnccore.ErrCorrupt
 )
 
-// MarshalBinary encodes the model (configuration, weights, training codes)
-// in the versioned file format; the decoding recorded is Linear.
-func (m *Model) MarshalBinary() ([]byte, error) { return marshal(m, Decoding{}) }
+// MarshalBinary encodes the model (configuration, weights, training codes
+// and decoder choice) in the versioned file format. It returns
+// ErrNotFitted for a model without a network, and ErrShape or ErrNonFinite
+// for inconsistent weights.
+func (m *Model) MarshalBinary() ([]byte, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: MarshalBinary of a nil model", ErrConfig)
+	}
+	return marshal(m, m.opts.dec)
+}
 
-// UnmarshalBinary replaces m with the model encoded in data. It returns
-// ErrFormat, ErrVersion, ErrTruncated or ErrCorrupt (wrapped) for data that
-// is not a valid model file of version 1 or 2.//
+// Save writes MarshalBinary's encoding to path through a temporary file in
+// the same directory, renamed over path once complete, so a reader never
+// sees a partial file. Saving over an existing file keeps its mode; a new
+// file gets 0644. Load and package infer read it back.
+func (m *Model) Save(path string) error {
+	b, err := m.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, b, 0)
+}
+
+// Load reads a model file written by Model.Save (or by any earlier release
+// of this package) and returns a model ready to predict with the decoder
+// of WithDecoder among opts, or else the decoder the file recorded. The
+// model's network options (WithBits, WithHidden, WithSymmetricCodes) start
+// from the file's shape; the other options take effect if the model is
+// fitted again. It returns the errors of os.ReadFile, ErrConfig for a bad
+// option, and Unmarshal's errors.
+//
+// Load reads the whole file, then allocates no more than about twice its
+// size, as Unmarshal describes, before building the decoder.
+func Load(path string, opts ...Option) (*Model, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: %w", err)
+	}
+	m, err := Unmarshal(b, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Unmarshal decodes data written by Model.MarshalBinary (files of
+// versions 1 and 2; float64 weights load rounded to float32; version 1,
+// written before Config.Symmetric existed, loads with Symmetric false) and
+// returns a model ready to predict, as Load says. It returns ErrFormat,
+// ErrVersion, ErrTruncated or ErrCorrupt (wrapped) for bad data, ErrConfig
+// for a bad option, and the errors of building the decoder: ErrNotFitted
+// for a nearest or table decoder on a model without training codes,
+// ErrConfig for a table of more than MaxTableBits bits.
+//
 // Decoding allocates no more than about twice len(data): every size in
 // the data (the number of hidden layers, each layer's In×Out weights, the
 // number of training codes) is checked, without overflow, against the
@@ -39,54 +86,27 @@ func (m *Model) MarshalBinary() ([]byte, error) { return marshal(m, Decoding{}) 
 // cannot hold, or a width above MaxDim, is ErrCorrupt wrapping ErrTooLarge.
 // The decoded model's Config.MaxWeights is 0 unless it has more than
 // DefaultMaxWeights weights, in which case it is set to that count (the
-// data held them, so the model is kept valid).
-func (m *Model) UnmarshalBinary(data []byte) error {
-	nm, _, err := unmarshal(data)
-	if err != nil {
-		return err
-	}
-	*m = *nm
-	return nil
-}
-
-// Save writes the model to path through a temporary file in the same
-// directory, renamed over path once complete, so a reader never sees a
-// partial file. Saving over an existing file keeps its mode; a new file
-// gets 0644.
-func (m *Model) Save(path string) error {
-	b, err := m.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	return writeFileAtomic(path, b)
-}
-
-// Load reads a model saved by Model.Save or Predictor.Save. It returns
-// ErrFormat, ErrVersion, ErrTruncated or ErrCorrupt (wrapped) for a file
-// that is not a valid model file of version 1 or 2 (version 1, written
-// before Config.Symmetric existed, loads with Symmetric false), and the
-// errors of os.ReadFile.
-//
-// Load reads the whole file, then allocates no more than about twice its
-// size: each size in the file is checked against the bytes that remain,
-// as UnmarshalBinary describes, and one the file cannot hold is
-// ErrCorrupt wrapping ErrTooLarge.
-func Load(path string) (*Model, error) {
-	b, err := os.ReadFile(path)
+// data held them, so the model is kept valid). Building the decoder then
+// takes a few copies of the weights and what the decoder needs: at most
+// 4·2^MaxTableBits bytes (64 MiB) for a table.
+func Unmarshal(data []byte, opts ...Option) (*Model, error) {
+	c, dec, err := dsnccore.Unmarshal(data)
 	if err != nil {
 		return nil, err
 	}
-	m, _, err := unmarshal(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	m := modelOf(c)
+	base := defaults()
+	base.bits, base.hidden, base.symmetric, base.maxWeights = m.Config.Bits, append([]int(nil), m.Config.Hidden...), m.Config.Symmetric, m.Config.MaxWeights
+	if m.opts, err = buildConfig(base, opts); err != nil {
+		return nil, err
+	}
+	if !m.opts.decSet {
+		m.opts.dec = decodingOf(dec)
+	}
+	if err := m.prepare(); err != nil {
+		return nil, err
 	}
 	return m, nil
-}
-
-// writeFileAtomic writes data to path through a synced temporary file
-// renamed over it.
-func writeFileAtomic(path string, data []byte) error {
-	return atomicfile.WriteFile(path, data, 0)
 }
 
 func marshal(m *Model, dec Decoding) ([]byte, error) {
@@ -94,22 +114,4 @@ func marshal(m *Model, dec Decoding) ([]byte, error) {
 		return nil, err
 	}
 	return dsnccore.Marshal(m.core(), dec.core())
-}
-
-func unmarshal(data []byte) (*Model, Decoding, error) {
-	c, dec, err := dsnccore.Unmarshal(data)
-	if err != nil {
-		return nil, Decoding{}, err
-	}
-	return modelOf(c), decodingOf(dec), nil
-}
-
-// readFile reads a model file for LoadPredictor, its error prefixed with
-// the package name.
-func readFile(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("dsnc: %w", err)
-	}
-	return b, nil
 }

@@ -33,43 +33,57 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	requireSameModel(t, m, got)
 
 	// hidden layers, no training codes, bits beyond a word
-	m2, err := NewModel(Config{Features: 5, Hidden: []int{4, 3}, Bits: 130, Classes: 6}, 4)
+	m2, err := newModel(Config{Features: 5, Hidden: []int{4, 3}, Bits: 130, Classes: 6}, 4)
 	require.NoError(t, err)
 	b, err := m2.MarshalBinary()
 	require.NoError(t, err)
 	var back Model
-	require.NoError(t, back.UnmarshalBinary(b))
+	require.NoError(t, back.unmarshalBinary(b))
 	requireSameModel(t, m2, &back)
 
-	// a predictor keeps its decoder choice and predicts the same
-	p, err := NewPredictor(m, Decoding{Kind: NearestDecoding, Neighbors: 3})
+	// a model keeps its decoder choice and predicts the same
+	p, err := predictorOf(m, Decoding{Kind: NearestDecoding, Neighbors: 3})
 	require.NoError(t, err)
 	require.NoError(t, p.Save(path)) // over the existing file
-	q, err := LoadPredictor(path)
+	q, err := Load(path)
 	require.NoError(t, err)
 	require.Equal(t, p.Decoding(), q.Decoding())
-	requireSameModel(t, m, q.Model())
+	requireSameModel(t, m, q)
 	want, err := p.PredictBatch(te.X, te.Len(), nil)
 	require.NoError(t, err)
 	have, err := q.PredictBatch(te.X, te.Len(), nil)
 	require.NoError(t, err)
 	require.Equal(t, want, have)
 
-	pt, err := NewPredictor(m, Decoding{Kind: TableDecoding, TableOf: NearestDecoding})
+	pt, err := predictorOf(m, Decoding{Kind: TableDecoding, TableOf: NearestDecoding})
 	require.NoError(t, err)
 	bt, err := pt.MarshalBinary()
 	require.NoError(t, err)
-	qt, err := UnmarshalPredictor(bt)
+	qt, err := Unmarshal(bt)
 	require.NoError(t, err)
 	require.Equal(t, pt.Decoding(), qt.Decoding())
 
-	// Load reads a predictor file as a model; LoadPredictor reads a model
-	// file with the linear decoder.
-	got, err = Load(path)
+	// WithDecoder replaces the decoder the file recorded, and predicts as
+	// a model of that decoder does
+	got, err = Load(path, WithDecoder(Decoding{Kind: TableDecoding}))
 	require.NoError(t, err)
 	requireSameModel(t, m, got)
+	require.Equal(t, Decoding{Kind: TableDecoding}, got.Decoding())
+	pt, err = predictorOf(m, Decoding{Kind: TableDecoding})
+	require.NoError(t, err)
+	want, err = pt.PredictBatch(te.X, te.Len(), nil)
+	require.NoError(t, err)
+	have, err = got.PredictBatch(te.X, te.Len(), nil)
+	require.NoError(t, err)
+	require.Equal(t, want, have)
+	// the options other than the decoder start from the file's shape
+	require.Equal(t, m.Config.Bits, got.opts.bits)
+	require.Equal(t, m.Config.Hidden, got.opts.hidden)
+	_, err = Load(path, WithBits(0))
+	require.ErrorIs(t, err, ErrConfig)
+	// a model file records the model's decoder (linear for Fit's default)
 	require.NoError(t, m.Save(path))
-	q, err = LoadPredictor(path)
+	q, err = Load(path)
 	require.NoError(t, err)
 	require.Equal(t, LinearDecoding, q.Decoding().Kind)
 
@@ -85,7 +99,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 
 func TestLoadBadFiles(t *testing.T) {
 	m, _, _ := trainedSmall(t, 20)
-	good, err := NewPredictor(m, Decoding{Kind: NearestDecoding})
+	good, err := predictorOf(m, Decoding{Kind: NearestDecoding})
 	require.NoError(t, err)
 	data, err := good.MarshalBinary()
 	require.NoError(t, err)
@@ -95,14 +109,14 @@ func TestLoadBadFiles(t *testing.T) {
 	}
 	// every truncation
 	for n := 0; n < len(data); n++ {
-		_, err := UnmarshalPredictor(data[:n])
+		_, err := Unmarshal(data[:n])
 		require.True(t, errors.Is(err, ErrTruncated), "length %d: %v", n, err)
 	}
 	// every single-byte corruption is detected
 	for i := 0; i < len(data); i++ {
 		bad := append([]byte(nil), data...)
 		bad[i] ^= 0x5a
-		_, err := UnmarshalPredictor(bad)
+		_, err := Unmarshal(bad)
 		require.True(t, isSentinel(err), "byte %d: %v", i, err)
 		if i >= headerLen {
 			require.True(t, errors.Is(err, ErrCorrupt), "byte %d: %v", i, err)
@@ -111,13 +125,13 @@ func TestLoadBadFiles(t *testing.T) {
 	// another version
 	v2 := append([]byte(nil), data...)
 	binary.LittleEndian.PutUint32(v2[8:], 3)
-	_, err = UnmarshalPredictor(v2)
+	_, err = Unmarshal(v2)
 	require.True(t, errors.Is(err, ErrVersion), "%v", err)
 	// not a model file
-	_, err = UnmarshalPredictor([]byte("hello, this is not a model"))
+	_, err = Unmarshal([]byte("hello, this is not a model"))
 	require.True(t, errors.Is(err, ErrFormat), "%v", err)
 	// trailing bytes
-	_, err = UnmarshalPredictor(append(append([]byte(nil), data...), 0))
+	_, err = Unmarshal(append(append([]byte(nil), data...), 0))
 	require.True(t, errors.Is(err, ErrCorrupt), "%v", err)
 	// a consistent checksum over inconsistent content: a label out of range
 	bad := append([]byte(nil), data...)
@@ -125,7 +139,7 @@ func TestLoadBadFiles(t *testing.T) {
 	labelsEnd := end - 6 // decoding kind, neighbours and table source follow the labels
 	binary.LittleEndian.PutUint32(bad[labelsEnd-4:], 999)
 	binary.LittleEndian.PutUint32(bad[end:], crc32.Checksum(bad[:end], castagnoli))
-	_, err = UnmarshalPredictor(bad)
+	_, err = Unmarshal(bad)
 	require.True(t, errors.Is(err, ErrCorrupt), "%v", err)
 
 	dir := t.TempDir()
@@ -133,7 +147,7 @@ func TestLoadBadFiles(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, data[:len(data)/2], 0o644))
 	_, err = Load(path)
 	require.True(t, errors.Is(err, ErrTruncated), "%v", err)
-	_, err = LoadPredictor(path)
+	_, err = Load(path)
 	require.True(t, errors.Is(err, ErrTruncated), "%v", err)
 }
 
@@ -165,11 +179,11 @@ func TestLoadFloat64File(t *testing.T) {
 	m, _, te := trainedSmall(t, 20)
 	dec := Decoding{Kind: NearestDecoding}
 	data := marshal64(t, m, dec)
-	got, err := UnmarshalPredictor(data)
+	got, err := Unmarshal(data)
 	require.NoError(t, err)
-	requireSameModel(t, m, got.Model())
+	requireSameModel(t, m, got)
 	require.Equal(t, dec, got.Decoding())
-	p, err := NewPredictor(m, dec)
+	p, err := predictorOf(m, dec)
 	require.NoError(t, err)
 	want, err := p.PredictBatch(te.X, te.Len(), nil)
 	require.NoError(t, err)
@@ -183,15 +197,14 @@ func TestLoadFloat64File(t *testing.T) {
 	c.Decoder.W, c.Decoder.B = dsnccore.ToFloat64(c.Decoder.W), dsnccore.ToFloat64(c.Decoder.B)
 	c.Encoder = nil
 	for _, l := range m.Encoder {
-		w, b := l.Float32()
-		c.Encoder = append(c.Encoder, dsnccore.Layer{In: l.In(), Out: l.Out(), W: dsnccore.ToFloat64(w), B: dsnccore.ToFloat64(b)})
+		c.Encoder = append(c.Encoder, dsnccore.Layer{In: l.In, Out: l.Out, W: dsnccore.ToFloat64(l.W), B: dsnccore.ToFloat64(l.B)})
 	}
 	c.Decoder.W.([]float64)[1] = 0.1
 	data, err = dsnccore.Marshal(c, dsnccore.Decoding{})
 	require.NoError(t, err)
 	var back Model
-	require.NoError(t, back.UnmarshalBinary(data))
-	require.Equal(t, float32(0.1), back.Decoder.W.Data().([]float32)[1])
+	require.NoError(t, back.unmarshalBinary(data))
+	require.Equal(t, float32(0.1), back.Decoder.W[1])
 }
 
 // fuzzSeed is a valid model file and its model's configuration.
@@ -219,7 +232,7 @@ func fuzzModels(f *testing.F) []fuzzSeed {
 		{Config{Features: 1, Hidden: []int{2, 1}, Bits: 3, Classes: 2}, true, nil, Decoding{Kind: TableDecoding}},
 		{Config{Features: 2, Bits: 65, Classes: 2, Symmetric: true}, false, []uint64{5, 1, 6, 0}, Decoding{Kind: NearestDecoding}},
 	} {
-		m, err := NewModel(tc.cfg, uint64(i))
+		m, err := newModel(tc.cfg, uint64(i))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -232,7 +245,7 @@ func fuzzModels(f *testing.F) []fuzzSeed {
 		if tc.f64 {
 			data = marshal64(f, m, tc.dec)
 		} else {
-			p, err := NewPredictor(m, tc.dec)
+			p, err := predictorOf(m, tc.dec)
 			if err != nil {
 				f.Fatal(err)
 			}
@@ -296,8 +309,8 @@ func checkUnmarshal(t *testing.T, data []byte, version uint32) {
 	m, dec, err := unmarshal(data)
 	if err != nil {
 		var back Model
-		if err2 := back.UnmarshalBinary(data); err2 == nil {
-			t.Fatalf("unmarshal fails (%v) but UnmarshalBinary loads", err)
+		if err2 := back.unmarshalBinary(data); err2 == nil {
+			t.Fatalf("unmarshal fails (%v) but Unmarshal loads", err)
 		}
 		return
 	}
@@ -317,7 +330,7 @@ func checkUnmarshal(t *testing.T, data []byte, version uint32) {
 	if dec.Kind == TableDecoding && m.Config.Bits > 12 {
 		return
 	}
-	p, err := NewPredictor(m, dec)
+	p, err := predictorOf(m, dec)
 	if err != nil {
 		return
 	}
@@ -339,7 +352,7 @@ func checkUnmarshal(t *testing.T, data []byte, version uint32) {
 // TestSaveKeepsMode checks that saving over a model file keeps the file's
 // mode, and that a new file is 0644.
 func TestSaveKeepsMode(t *testing.T) {
-	m, err := NewModel(Config{Features: 3, Bits: 4, Classes: 2}, 1)
+	m, err := newModel(Config{Features: 3, Bits: 4, Classes: 2}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

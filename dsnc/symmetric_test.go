@@ -58,13 +58,13 @@ func TestSymmetricCodesPreventCollapse(t *testing.T) {
 	tr, va, _, err := d.Split(0.2, 0, seed)
 	require.NoError(t, err)
 	fit := func(sym bool, epochs int) (codes int, acc float64) {
-		m, h, err := Fit(context.Background(), tr, va, WithHidden(128), WithBits(64), WithBatchSize(128),
+		m, h, err := fit(context.Background(), tr, va, WithHidden(128), WithBits(64), WithBatchSize(128),
 			WithEpochs(epochs), WithPatience(0), WithSymmetricCodes(sym), WithSeed(seed))
 		require.NoError(t, err)
 		require.Equal(t, sym, m.Config.Symmetric)
-		st, err := Analyze(m, tr)
+		st, err := m.Analyze(tr)
 		require.NoError(t, err)
-		return st.Codes, h.Epochs[len(h.Epochs)-1].ValAccuracy
+		return st.Codes, h.Epochs[len(h.Epochs)-1].Score
 	}
 	off, _ := fit(false, 1)
 	on, _ := fit(true, 1)
@@ -89,16 +89,16 @@ func TestSymmetricCodesPreventCollapse(t *testing.T) {
 func TestSymmetricLogitsMatchFoldedDecoder(t *testing.T) {
 	const rows = 40
 	cfg := Config{Features: 12, Hidden: []int{10}, Bits: 70, Classes: 9, Symmetric: true}
-	m, err := NewModel(cfg, 3)
+	m, err := newModel(cfg, 3)
 	require.NoError(t, err)
 	// non-zero biases, so that folding B matters beyond Σ W
 	rb := rand.New(rand.NewPCG(3, 3))
 	for i := range cfg.Classes {
-		m.Decoder.B.Data().([]float32)[i] = float32(rb.NormFloat64())
+		m.Decoder.B[i] = float32(rb.NormFloat64())
 	}
 	d := blobs(t, cfg.Classes, rows/cfg.Classes+1, cfg.Features, 1, 5)
 	d = d.Subset(rand.New(rand.NewPCG(1, 1)).Perm(d.Len())[:rows])
-	tg, err := NewTrainingGraph(m, rows, false, 1)
+	tg, err := newTrainingGraph(m, rows, false, 1)
 	require.NoError(t, err)
 	require.True(t, tg.Net.Symmetric)
 	require.NoError(t, SetMode(tg.Bits, Threshold))
@@ -113,7 +113,7 @@ func TestSymmetricLogitsMatchFoldedDecoder(t *testing.T) {
 	vm.Close()
 
 	lab := newLinearLabeler(m)
-	raw, rawB := m.Decoder.Float32()
+	raw, rawB := m.Decoder.W, m.Decoder.B
 	var s scratch
 	code := make([]uint64, 2)
 	correct, rawDiffers := 0, false
@@ -153,7 +153,7 @@ func TestSymmetricLogitsMatchFoldedDecoder(t *testing.T) {
 		}
 	}
 	require.True(t, rawDiffers)
-	acc, err := ValidationAccuracy(m, d)
+	acc, err := m.validationAccuracy(d)
 	require.NoError(t, err)
 	require.Equal(t, float64(correct)/rows, acc)
 }
@@ -163,20 +163,20 @@ func TestSymmetricLogitsMatchFoldedDecoder(t *testing.T) {
 // byte) still loads as a {0, 1} model, and that unknown flags are rejected.
 func TestSymmetricSaveLoad(t *testing.T) {
 	d := blobs(t, 6, 20, 8, 0.5, 2)
-	m, _, err := Fit(context.Background(), d, nil, WithBits(10), WithHidden(6), WithEpochs(2), WithBatchSize(16),
+	m, _, err := fit(context.Background(), d, nil, WithBits(10), WithHidden(6), WithEpochs(2), WithBatchSize(16),
 		WithSymmetricCodes(true))
 	require.NoError(t, err)
 	require.True(t, m.Config.Symmetric)
 	require.Contains(t, m.String(), "symmetric")
 	for _, dec := range []Decoding{{}, {Kind: TableDecoding}} {
-		p, err := NewPredictor(m, dec)
+		p, err := predictorOf(m, dec)
 		require.NoError(t, err)
 		data, err := p.MarshalBinary()
 		require.NoError(t, err)
-		q, err := UnmarshalPredictor(data)
+		q, err := Unmarshal(data)
 		require.NoError(t, err)
-		require.True(t, q.Model().Config.Symmetric)
-		requireSameModel(t, m, q.Model())
+		require.True(t, q.Config.Symmetric)
+		requireSameModel(t, m, q)
 		want, err := p.PredictBatch(d.X, d.Len(), nil)
 		require.NoError(t, err)
 		have, err := q.PredictBatch(d.X, d.Len(), nil)
@@ -186,15 +186,15 @@ func TestSymmetricSaveLoad(t *testing.T) {
 	// a file that lost the flag would decode with unfolded weights
 	plain := m.Clone()
 	plain.Config.Symmetric = false
-	pa, err := ValidationAccuracy(m, d)
+	pa, err := m.validationAccuracy(d)
 	require.NoError(t, err)
-	pb, err := ValidationAccuracy(plain, d)
+	pb, err := plain.validationAccuracy(d)
 	require.NoError(t, err)
 	require.NotEqual(t, pa, pb)
 
 	// version 1: the same body without the flags byte
 	cfg := Config{Features: 5, Hidden: []int{4, 3}, Bits: 9, Classes: 4}
-	old, err := NewModel(cfg, 1)
+	old, err := newModel(cfg, 1)
 	require.NoError(t, err)
 	v2, err := old.MarshalBinary()
 	require.NoError(t, err)
@@ -210,16 +210,16 @@ func TestSymmetricSaveLoad(t *testing.T) {
 	body := v2[headerLen : len(v2)-4]
 	v1 := reseal(append(append([]byte(nil), body[:flagsAt-headerLen]...), body[flagsAt-headerLen+1:]...), 1)
 	var back Model
-	require.NoError(t, back.UnmarshalBinary(v1))
+	require.NoError(t, back.unmarshalBinary(v1))
 	requireSameModel(t, old, &back)
 	require.False(t, back.Config.Symmetric)
 	// the version-2 body read as version 1 is off by one byte
-	require.ErrorIs(t, back.UnmarshalBinary(reseal(body, 1)), ErrCorrupt)
+	require.ErrorIs(t, back.unmarshalBinary(reseal(body, 1)), ErrCorrupt)
 	// unknown flags
 	bad := append([]byte(nil), body...)
 	bad[flagsAt-headerLen] = 2
-	require.ErrorIs(t, back.UnmarshalBinary(reseal(bad, 2)), ErrCorrupt)
+	require.ErrorIs(t, back.unmarshalBinary(reseal(bad, 2)), ErrCorrupt)
 	bad[flagsAt-headerLen] = 1
-	require.NoError(t, back.UnmarshalBinary(reseal(bad, 2)))
+	require.NoError(t, back.unmarshalBinary(reseal(bad, 2)))
 	require.True(t, back.Config.Symmetric)
 }
