@@ -3,6 +3,7 @@ package lmcore
 import (
 	"errors"
 
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
@@ -23,10 +24,12 @@ var (
 	// ErrOption: a bad option value (the module's ErrConfig).
 	ErrOption = limits.ErrConfig
 	// ErrCorrupt: a model file that is not one, is truncated, fails its
-	// checksum, or holds inconsistent data.
-	ErrCorrupt = errors.New("labelmap: corrupt model file")
-	// ErrVersion: a model file written by another format version.
-	ErrVersion = errors.New("labelmap: unsupported model file version")
+	// checksum, or holds inconsistent data. It is the file container's
+	// ErrFormat (internal/container), the value every loader returns.
+	ErrCorrupt = container.ErrFormat
+	// ErrVersion: a model file written by another format version (the
+	// file container's ErrVersion).
+	ErrVersion = container.ErrVersion
 	// ErrNotSaveable: a learner that does not implement Saveable, or whose
 	// kind has no decoder at load time.
 	ErrNotSaveable = errors.New("labelmap: learner cannot be saved or loaded")

@@ -2,18 +2,16 @@ package lmcore
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
-// File format (all integers little-endian):
-//
-//	magic "LABELMAP" | version uint16 | kind uint8 | 0 uint8 | body | CRC-32C uint32
-//
-// where the CRC covers everything before it, and the body is, by kind,
+// File format (all integers little-endian): the body
 //
 //	ensemble:  mapping | sites uint32 | per site: present uint8 [, learner kind, learner data]
 //	site:      mapping | site uint32 | learner kind | learner data
@@ -21,7 +19,20 @@ import (
 //
 // with every variable-length field (mapping = codes.Marshal JSON, learner
 // kind, learner data, network = nn.Net.MarshalBinary) written as a uint64
-// length and its bytes.
+// length and its bytes, in one of two frames. Open reads both:
+//
+//   - a container (internal/container) of kind container.LMEnsemble,
+//     LMSite or LMMultiHead, version FileVersion;
+//   - the frame of the earlier releases, which Writer still writes
+//     (labelmap's tests build and cut that frame by hand; the writer moves
+//     to the container when they do):
+//
+//	magic "LABELMAP" | version uint16 | kind uint8 | 0 uint8 | body | CRC-32C uint32
+//
+// where the CRC covers everything before it.
+
+// The earlier frame's magic, the body version, and the kinds of file (the
+// kind byte of the earlier frame; each has its container.Kind).
 const (
 	FileMagic   = "LABELMAP"
 	FileVersion = 1
@@ -32,6 +43,17 @@ const (
 
 	headerLen = len(FileMagic) + 4
 )
+
+// containerKinds maps a kind byte to its container kind.
+var containerKinds = [...]container.Kind{KindEnsemble: container.LMEnsemble, KindSite: container.LMSite, KindMultiHead: container.LMMultiHead}
+
+// containerKind returns the container kind of a kind byte (0 for none).
+func containerKind(kind byte) container.Kind {
+	if int(kind) < len(containerKinds) {
+		return containerKinds[kind]
+	}
+	return 0
+}
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -121,9 +143,24 @@ func (r *Reader) Bytes() []byte {
 	return b
 }
 
-// Open checks magic, version, kind and checksum and returns a Reader on
-// the body (ErrCorrupt, ErrVersion).
+// Open checks a file's frame, a container or the earlier frame: magic,
+// version, kind and checksum, and returns a Reader on the body. It returns
+// ErrVersion for another body version, and ErrCorrupt for anything else:
+// not a labelmap file, truncated, damaged, or of another kind (wrapping
+// container.ErrKind as well). ErrCorrupt and ErrVersion are the
+// container's ErrFormat and ErrVersion.
 func Open(data []byte, kind byte) (*Reader, error) {
+	if container.HasMagic(data) {
+		_, body, err := container.Open(data, containerKind(kind), FileVersion)
+		switch {
+		case err == nil:
+			return &Reader{p: body}, nil
+		case errors.Is(err, container.ErrKind):
+			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		default: // ErrVersion, or ErrFormat: ErrCorrupt
+			return nil, err
+		}
+	}
 	if len(data) < headerLen || string(data[:len(FileMagic)]) != FileMagic {
 		return nil, fmt.Errorf("%w: not a labelmap model file", ErrCorrupt)
 	}
@@ -131,18 +168,18 @@ func Open(data []byte, kind byte) (*Reader, error) {
 		return nil, fmt.Errorf("%w: file version %d, this package reads version %d", ErrVersion, v, FileVersion)
 	}
 	if len(data) < headerLen+4 {
-		return nil, fmt.Errorf("%w: truncated", ErrCorrupt)
+		return nil, fmt.Errorf("%w: %d bytes", container.ErrTruncated, len(data))
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
 	if crc32.Checksum(body, castagnoli) != sum {
-		return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged file)", ErrCorrupt)
+		return nil, fmt.Errorf("%w (truncated or damaged file)", container.ErrChecksum)
 	}
 	if k := data[len(FileMagic)+2]; k != kind {
 		name := kindNames[k]
 		if name == "" {
 			name = fmt.Sprintf("unknown kind %d", k)
 		}
-		return nil, fmt.Errorf("%w: file holds a %s, want a %s", ErrCorrupt, name, kindNames[kind])
+		return nil, fmt.Errorf("%w: %w: file holds a %s, want a %s", ErrCorrupt, container.ErrKind, name, kindNames[kind])
 	}
 	return &Reader{p: body[headerLen:]}, nil
 }
@@ -169,9 +206,18 @@ func (r *Reader) End() error {
 	return r.Err
 }
 
-// Kind returns the kind byte of a labelmap file, and false when data does
-// not start with a labelmap header.
+// Kind returns the kind byte (KindEnsemble, KindSite, KindMultiHead) of a
+// labelmap file, a container of a labelmap kind or a file of the earlier
+// frame, and false when data do not start with either header.
 func Kind(data []byte) (byte, bool) {
+	if k, ok := container.Peek(data); ok {
+		for b, ck := range containerKinds {
+			if ck != 0 && ck == k {
+				return byte(b), true
+			}
+		}
+		return 0, false
+	}
 	if len(data) < headerLen || string(data[:len(FileMagic)]) != FileMagic {
 		return 0, false
 	}
