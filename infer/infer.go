@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/dsnccore"
 	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
@@ -128,9 +129,12 @@ func Load(path string, opts ...Option) (*Model, error) {
 	return m, nil
 }
 
-// Unmarshal recognises the kind of model in data by its magic and decodes
-// it with that kind's loader. It returns ErrFormat for data of no known
-// kind, ErrCorrupt (wrapping the loader's error, and ErrTooLarge for a
+// Unmarshal recognises the kind of model in data by its header and decodes
+// it with that kind's loader: a container (internal/container) of a DSNC
+// or Label Mapping kind, or a file of the earlier frames ("DSNCMODL",
+// "LABELMAP"). It returns ErrFormat for data of no known kind (wrapping
+// container.ErrKind for a container of another kind, such as a Hamming
+// index), ErrCorrupt (wrapping the loader's error, and ErrTooLarge for a
 // size beyond what the data hold) for a bad file, and ErrUnsupported for a
 // Label Mapping ensemble with a learner other than an MLP. Loading
 // allocates no more than about twice len(data), plus what the model's
@@ -142,7 +146,20 @@ func Unmarshal(data []byte, opts ...Option) (*Model, error) {
 			return nil, err
 		}
 	}
+	if k, ok := container.Peek(data); ok {
+		switch k {
+		case container.DSNCModel:
+			return loadDSNC(data, o)
+		case container.LMEnsemble, container.LMSite, container.LMMultiHead:
+			return loadLabelMap(data)
+		}
+		return nil, fmt.Errorf("%w: %w: file holds a %v, not a model", ErrFormat, container.ErrKind, k)
+	}
 	switch {
+	case bytes.HasPrefix(data, []byte(container.Magic)):
+		// A container cut short before its kind.
+		_, _, err := container.Open(data, container.DSNCModel, dsnccore.FileVersion)
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	case bytes.HasPrefix(data, []byte(dsnccore.FileMagic)):
 		return loadDSNC(data, o)
 	case isLabelMap(data):

@@ -9,13 +9,16 @@ import (
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
-// isLabelMap reports whether data starts with a labelmap file header.
+// isLabelMap reports whether data starts with a labelmap file header: a
+// container of a Label Mapping kind or the earlier "LABELMAP" frame.
 func isLabelMap(data []byte) bool {
 	_, ok := lmcore.Kind(data)
 	return ok
 }
 
-// loadLabelMap loads a labelmap ensemble of MLPs or a MultiHead model.
+// loadLabelMap loads a labelmap ensemble of MLPs or a MultiHead model,
+// from a container or a file of the earlier frame (lmcore.Kind and its
+// parsers read both).
 func loadLabelMap(data []byte) (*Model, error) {
 	kind, _ := lmcore.Kind(data)
 	switch kind {
