@@ -9,7 +9,7 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/labelmap"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // predictor is what every trained Go model offers.
@@ -34,7 +34,7 @@ func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, bat
 	opts := []labelmap.Option{labelmap.WithHidden(hidden), labelmap.WithEpochs(epochs), labelmap.WithBatchSize(batch),
 		labelmap.WithLearningRate(lr), labelmap.WithSeed(seed)}
 	res := &trainResult{}
-	lmHistory := func(h *train.History) {
+	lmHistory := func(h *training.History) {
 		for _, e := range h.Epochs {
 			res.epochs = append(res.epochs, e.Duration)
 			res.loss = e.Loss

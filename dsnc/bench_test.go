@@ -10,7 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/labelcode/labelcode"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // The benchmark shape of issue 5: input 1024, code 64, K = 20,000; the
@@ -157,7 +157,7 @@ func mlpRunner(b *testing.B, d *labelcode.Dataset, batches [][]int) *epochRunner
 // time and the ratio DSNC/MLP.
 func BenchmarkEpoch(b *testing.B) {
 	d := benchData(b, benchRows)
-	s, err := train.NewSampler(d.Len(), benchBatch, 1)
+	s, err := training.NewSampler(d.Len(), benchBatch, 1)
 	if err != nil {
 		b.Fatal(err)
 	}

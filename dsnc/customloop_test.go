@@ -9,13 +9,13 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // TestCustomLoopMatchesFit trains with a hand-written loop over the
 // exported parts (New, Init, NewTrainingGraph run on a TapeMachine with
 // dual values and stepped by gorgonia's own AdamSolver,
-// train.NewClassSampler, SetTrainingCodes and Accuracy for validation, the
+// training.NewClassSampler, SetTrainingCodes and Accuracy for validation, the
 // regulariser's adaptive schedule) and requires Fit's result bit for bit:
 // Fit is built from exactly these parts.
 func TestCustomLoopMatchesFit(t *testing.T) {
@@ -39,7 +39,7 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 	vm := G.NewTapeMachine(tg.Graph, G.BindDualValues(learn...))
 	defer vm.Close()
 	solver := G.NewAdamSolver(G.WithLearnRate(lr))
-	sampler, err := train.NewClassSampler(tr.Y, batch, 4, seed)
+	sampler, err := training.NewClassSampler(tr.Y, batch, 4, seed)
 	require.NoError(t, err)
 	beta, gamma := beta0, gamma0
 	best, bestAcc, prev := m.Clone(), math.Inf(-1), math.NaN()
@@ -77,7 +77,7 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 }
 
 // TestRunOverTrainingGraphMatchesFit trains the training graph with
-// train.Run (the loop Fit runs, with Fit's validation) and requires Fit's
+// training.Run (the loop Fit runs, with Fit's validation) and requires Fit's
 // model and history.
 func TestRunOverTrainingGraphMatchesFit(t *testing.T) {
 	d := blobs(t, 12, 12, 8, 0.8, 3)
@@ -94,9 +94,9 @@ func TestRunOverTrainingGraphMatchesFit(t *testing.T) {
 	require.NoError(t, err)
 	defer tg.Close()
 	require.NoError(t, tg.Bind(tr))
-	s, err := train.NewSampler(tr.Len(), 16, 4)
+	s, err := training.NewSampler(tr.Len(), 16, 4)
 	require.NoError(t, err)
-	h, err := train.Run(context.Background(), tg, s, train.Config{Epochs: 3, LearningRate: 0.02, Patience: 5,
+	h, err := training.Run(context.Background(), tg, s, training.Config{Epochs: 3, LearningRate: 0.02, Patience: 5,
 		Validate: func() (float64, error) {
 			if err := m.SetTrainingCodes(tr); err != nil {
 				return 0, err
@@ -115,7 +115,7 @@ func TestRunOverTrainingGraphMatchesFit(t *testing.T) {
 
 // TestBuilderLoopMatchesFitWithSchedule wires the graph by hand from the
 // builders (NewNet, Net.Encode, Binarize, Net.Decode, CrossEntropy,
-// NewRegulariser, G.Grad), steps it with train.Adam under train.Cosine,
+// NewRegulariser, G.Grad), steps it with training.Adam under training.Cosine,
 // and requires the model of Fit given the same schedule, seed and
 // regulariser weights (adaptive schedule off) bit for bit.
 func TestBuilderLoopMatchesFitWithSchedule(t *testing.T) {
@@ -124,7 +124,7 @@ func TestBuilderLoopMatchesFitWithSchedule(t *testing.T) {
 	require.NoError(t, err)
 	const seed, epochs, batch, bits, lr, lo = 7, 3, 24, 12, 0.02, 0.001
 	const beta, gamma = 0.3, 0.1
-	sched := train.Cosine(lr, lo, epochs)
+	sched := training.Cosine(lr, lo, epochs)
 
 	want, hist, err := fit(context.Background(), tr, va, WithBits(bits), WithEpochs(epochs), WithBatchSize(batch),
 		WithSchedule(sched), WithRegulariser(beta, gamma), WithAdaptiveRegulariser(false), WithSeed(seed), WithPatience(0))
@@ -160,9 +160,9 @@ func TestBuilderLoopMatchesFitWithSchedule(t *testing.T) {
 	for _, l := range m.layers() {
 		params = append(params, l.W, l.B)
 	}
-	opt, err := train.NewAdam(params, lr)
+	opt, err := training.NewAdam(params, lr)
 	require.NoError(t, err)
-	sampler, err := train.NewClassSampler(tr.Y, batch, 4, seed)
+	sampler, err := training.NewClassSampler(tr.Y, batch, 4, seed)
 	require.NoError(t, err)
 
 	best, bestAcc := m.Clone(), math.Inf(-1)
@@ -208,7 +208,7 @@ func TestBuilderLoopMatchesFitWithSchedule(t *testing.T) {
 func TestScheduleErrors(t *testing.T) {
 	d, _ := latentCodes(t, 6, 8, 8, 6, 0.8, 2)
 	_, _, err := fit(context.Background(), d, nil, WithBits(6), WithEpochs(2), WithBatchSize(16),
-		WithSchedule(train.Schedule(func(epoch, batch, batches int) float64 {
+		WithSchedule(training.Schedule(func(epoch, batch, batches int) float64 {
 			if epoch == 2 {
 				return math.NaN()
 			}

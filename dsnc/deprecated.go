@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	G "gorgonia.org/gorgonia"
@@ -16,12 +17,12 @@ import (
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // Fit trains a model with the given options.
 //
-// Deprecated: use New and Model.Fit, which return a train.History.
+// Deprecated: use New and Model.Fit, which return a training.History.
 func Fit(ctx context.Context, trn, val *labelcode.Dataset, opts ...Option) (*Model, *History, error) {
 	m, err := New(opts...)
 	if err != nil {
@@ -29,7 +30,7 @@ func Fit(ctx context.Context, trn, val *labelcode.Dataset, opts ...Option) (*Mod
 	}
 	h, err := m.Fit(ctx, trn, val)
 	if err != nil {
-		if h != nil && h.Stopped == train.StopCancelled && errors.Is(err, ctx.Err()) {
+		if h != nil && h.Stopped == training.StopCancelled && errors.Is(err, ctx.Err()) {
 			return m, historyOf(h), err
 		}
 		return nil, nil, err
@@ -44,7 +45,7 @@ func WithLearnRate(eta float64) Option { return WithLearningRate(eta) }
 
 // Progress reports how training goes.
 //
-// Deprecated: use train.Progress (its Score is ValAccuracy).
+// Deprecated: use training.Progress (its Score is ValAccuracy).
 type Progress struct {
 	Epoch, Epochs  int
 	Batch, Batches int
@@ -53,14 +54,14 @@ type Progress struct {
 	ValAccuracy    float64
 }
 
-func progressOf(p train.Progress) Progress {
+func progressOf(p training.Progress) Progress {
 	return Progress{Epoch: p.Epoch, Epochs: p.Epochs, Batch: p.Batch, Batches: p.Batches, Loss: p.Loss,
 		Accuracy: p.Accuracy, EpochDone: p.EpochDone, ValAccuracy: p.Score}
 }
 
 // EpochStats summarises one epoch of training.
 //
-// Deprecated: use train.Epoch (its Score is ValAccuracy).
+// Deprecated: use training.Epoch (its Score is ValAccuracy).
 type EpochStats struct {
 	Epoch          int
 	Loss, Accuracy float64
@@ -71,14 +72,14 @@ type EpochStats struct {
 
 // History is the record of a Fit run.
 //
-// Deprecated: use train.History (its Best is BestEpoch).
+// Deprecated: use training.History (its Best is BestEpoch).
 type History struct {
 	Epochs    []EpochStats
 	BestEpoch int
 	Stopped   string
 }
 
-func historyOf(h *train.History) *History {
+func historyOf(h *training.History) *History {
 	if h == nil {
 		return nil
 	}
@@ -90,10 +91,10 @@ func historyOf(h *train.History) *History {
 	return o
 }
 
-func (h *History) train() *train.History {
-	t := &train.History{Best: h.BestEpoch, Stopped: h.Stopped}
+func (h *History) train() *training.History {
+	t := &training.History{Best: h.BestEpoch, Stopped: h.Stopped}
 	for _, e := range h.Epochs {
-		t.Epochs = append(t.Epochs, train.Epoch{Epoch: e.Epoch, Loss: e.Loss, Accuracy: e.Accuracy, Score: e.ValAccuracy,
+		t.Epochs = append(t.Epochs, training.Epoch{Epoch: e.Epoch, Loss: e.Loss, Accuracy: e.Accuracy, Score: e.ValAccuracy,
 			Beta: e.Beta, Gamma: e.Gamma, Duration: e.Duration})
 	}
 	return t
@@ -101,31 +102,31 @@ func (h *History) train() *train.History {
 
 // String formats the history as a table.
 //
-// Deprecated: use train.History.
+// Deprecated: use training.History.
 func (h *History) String() string { return h.train().String() }
 
 // CSV returns the history as comma-separated values.
 //
-// Deprecated: use train.History.
+// Deprecated: use training.History.
 func (h *History) CSV() string { return h.train().CSV() }
 
 // Series returns the history as plot-ready columns.
 //
-// Deprecated: use train.History.
+// Deprecated: use training.History.
 func (h *History) Series() (epoch, loss, accuracy, valAccuracy []float64) { return h.train().Series() }
 
 // Schedule gives the learning rate of every step, epoch and batch counted
 // from 0.
 //
-// Deprecated: use train.Schedule, which counts from 1.
+// Deprecated: use training.Schedule, which counts from 1.
 type Schedule func(epoch, batch, batches int) float64
 
 // CosineSchedule returns cosine annealing, epochs and batches counted from
 // 0.
 //
-// Deprecated: use train.Cosine.
+// Deprecated: use training.Cosine.
 func CosineSchedule(hi, lo float64, epochs int) Schedule {
-	c := train.Cosine(hi, lo, epochs)
+	c := training.Cosine(hi, lo, epochs)
 	return func(epoch, batch, batches int) float64 { return c(epoch+1, batch+1, batches) }
 }
 
@@ -162,7 +163,7 @@ func NewTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*Train
 
 // Adam is the optimizer of a model's weights stepped from gradient nodes.
 //
-// Deprecated: use train.Adam over TrainingGraph.Params and Step's gradients.
+// Deprecated: use training.Adam over TrainingGraph.Params and Step's gradients.
 type Adam struct {
 	opt  *nntrain.Adam
 	lens []int
@@ -171,7 +172,7 @@ type Adam struct {
 
 // NewAdam returns an optimizer of m's weights.
 //
-// Deprecated: use train.NewAdam.
+// Deprecated: use training.NewAdam.
 func NewAdam(m *Model, lr float64) (*Adam, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: NewAdam: nil model", ErrConfig)
@@ -191,12 +192,12 @@ func NewAdam(m *Model, lr float64) (*Adam, error) {
 
 // LearnRate returns the rate the next step uses.
 //
-// Deprecated: use train.Adam.
+// Deprecated: use training.Adam.
 func (a *Adam) LearnRate() float64 { return a.opt.LearningRate }
 
 // SetLearnRate sets the rate of the following steps.
 //
-// Deprecated: use train.Adam.
+// Deprecated: use training.Adam.
 func (a *Adam) SetLearnRate(lr float64) error {
 	if err := nntrain.CheckRate(lr); err != nil {
 		return fmt.Errorf("%w: learning rate %v", ErrConfig, lr)
@@ -207,12 +208,12 @@ func (a *Adam) SetLearnRate(lr float64) error {
 
 // Steps returns the number of steps taken.
 //
-// Deprecated: use train.Adam.
+// Deprecated: use training.Adam.
 func (a *Adam) Steps() int { return a.opt.Steps() }
 
 // Step applies one update from the gradient nodes grads.
 //
-// Deprecated: use train.Adam.
+// Deprecated: use training.Adam.
 func (a *Adam) Step(grads G.Nodes) error {
 	if len(grads) != len(a.lens) {
 		return fmt.Errorf("%w: %d gradients for %d weight tensors", ErrShape, len(grads), len(a.lens))
@@ -234,19 +235,19 @@ func (a *Adam) Step(grads G.Nodes) error {
 
 // Sampler draws the minibatches of successive epochs as Fit does.
 //
-// Deprecated: use train.NewSampler or train.NewClassSampler.
-type Sampler struct{ s *train.Sampler }
+// Deprecated: use training.NewSampler or training.NewClassSampler.
+type Sampler struct{ s *training.Sampler }
 
 // NewSampler returns a sampler over the rows with the given labels.
 //
-// Deprecated: use train.NewSampler or train.NewClassSampler.
+// Deprecated: use training.NewSampler or training.NewClassSampler.
 func NewSampler(labels []int, size, perClass int, grouped bool, seed uint64) (*Sampler, error) {
-	var s *train.Sampler
+	var s *training.Sampler
 	var err error
 	if grouped {
-		s, err = train.NewClassSampler(labels, size, perClass, seed)
+		s, err = training.NewClassSampler(labels, size, perClass, seed)
 	} else {
-		s, err = train.NewSampler(len(labels), size, seed)
+		s, err = training.NewSampler(len(labels), size, seed)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
@@ -256,7 +257,7 @@ func NewSampler(labels []int, size, perClass int, grouped bool, seed uint64) (*S
 
 // Epoch returns the next epoch's minibatches.
 //
-// Deprecated: use train.Sampler.
+// Deprecated: use training.Sampler.
 func (s *Sampler) Epoch() [][]int { return s.s.Epoch() }
 
 // Predictor is a model with a decoder.
@@ -345,4 +346,15 @@ func (p *Predictor) MarshalBinary() ([]byte, error) { return p.m.MarshalBinary()
 // String summarises the predictor.
 //
 // Deprecated: use Model.String.
-func (p *Predictor) String() string { return p.m.String() }
+func (p *Predictor) String() string {
+	s := p.m.String()
+	if i := strings.Index(s, ": "); i >= 0 {
+		s = s[i+2:]
+	}
+	return fmt.Sprintf("DSNC predictor, %s decoding; model (float32): %s", p.m.Decoding(), s)
+}
+
+// Analyze returns the code statistics of m's threshold codes on d.
+//
+// Deprecated: use Model.Analyze.
+func Analyze(m *Model, d *labelcode.Dataset) (CodeStats, error) { return m.Analyze(d) }

@@ -30,63 +30,73 @@
 // non-negative inputs, the codes collapse within tens of Adam steps
 // (measured on CJK glyphs: 4,019 distinct codes for 35,000 training rows
 // after one epoch); with ±1 codes neither value of a bit is free, and the
-// codes stay spread. Inference keeps the {0, 1} form: the decoder is
+// codes stay spread. Prediction keeps the {0, 1} form: the decoder is
 // folded once (Model.BinaryDecoder: W′ = 2W, B′ = B − Σⱼ Wⱼ), so
-// encoders, predictors, saved training codes and Fit's validation see
+// encoders, decoders, saved training codes and Fit's validation see
 // the same codes and scores as without the option.
+//
+// # Use
+//
+// The shape is the module's, the same as labelmap's:
+//
+//	m, err := dsnc.New(dsnc.WithBits(32), dsnc.WithHidden(256),
+//		dsnc.WithDecoder(dsnc.Decoding{Kind: dsnc.NearestDecoding}))
+//	hist, err := m.Fit(ctx, train, val) // a *training.History
+//	y, err := m.Predict(x)              // or PredictBatch, TopK, Accuracy
+//	err = m.Save("model.dsnc")
+//	m, err = dsnc.Load("model.dsnc", dsnc.WithDecoder(dsnc.Decoding{Kind: dsnc.TableDecoding}))
+//
+// New validates every option (an invalid value is ErrConfig, wrapped);
+// the training defaults are the module's: 20 epochs, batches of 128,
+// learning rate 1e-3, patience 5, seed 1. Fit draws the network for the
+// training set's shape, trains it with training.Run, and leaves the model
+// ready to predict with the decoder of WithDecoder (linear by default).
+// Load and Unmarshal return a model ready to predict with the decoder
+// WithDecoder names or, without it, the one the file recorded. Package
+// infer serves the same files without gorgonia.
 //
 // # Parts
 //
 //   - Binarize: the stochastic binary layer as a gorgonia op for any graph,
 //     with SetMode to switch a built graph between Sample and Threshold.
 //   - Graph builders, which Fit itself is assembled from: NewNet (a Model's
-//     parameters as graph nodes), Net.Encode, Binarize, Net.Decode,
-//     CrossEntropy (the fused softmax negative log-likelihood; NLL is the
-//     same loss from gorgonia's own ops), NewRegulariser; NewTrainingGraph
-//     puts them together for one batch size. Every dense layer is one
-//     fused op (matrix product, bias, activation) whose backward pass
-//     skips the input gradient of the first layer. Batches, ClassBatches
-//     and Sampler draw minibatches (ClassBatches groups rows of a class so
-//     that same-class pairs exist for the regulariser; a Sampler with Fit's
-//     seed gives Fit's batches).
-//   - Training parts: Adam (in place, with exactly the arithmetic of
-//     gorgonia's AdamSolver, its rate settable between steps), Schedule and
-//     CosineSchedule, ValidationAccuracy.
-//   - Fit: those parts in a loop, with a constant rate or a Schedule,
-//     validation after each epoch, the paper's schedule of the regulariser
-//     weights, early stopping keeping the best weights, context
-//     cancellation, a progress callback; a fixed seed reproduces a run bit
-//     for bit, and a hand-written loop over the same parts reproduces Fit
-//     bit for bit (see examples/customloop).
-//   - Encoder and Predictor: inference without the graph, in float32 (one
-//     example through AVX2 kernels that stream the weights once, a batch
-//     through BLAS matrix products), and a decoder chosen with Decoding
-//     (LinearDecoding, NearestDecoding, TableDecoding).
-//   - Save, Load, Predictor.Save, LoadPredictor: one versioned,
-//     checksummed file with the configuration, weights, training codes and
-//     decoder choice.
-//   - The encoder, the decoders, the predictor and the file format live in
-//     a graph-free core (internal/dsnccore) that Encoder, Predictor, Save
-//     and Load wrap: package infer loads the same files and predicts the
-//     same labels without linking gorgonia.
-//   - Analyze: the latent-space statistics of the paper's Table 3.
+//     weights as graph nodes, bound without a copy), Net.Encode, Binarize,
+//     Net.Decode, CrossEntropy (the fused softmax negative log-likelihood;
+//     NLL is the same loss from gorgonia's own ops), NewRegulariser;
+//     Model.NewTrainingGraph puts them together for one batch size. Every
+//     dense layer is one fused op (matrix product, bias, activation) whose
+//     backward pass skips the input gradient of the first layer.
+//   - Custom training loops: Model.Init draws the network from the seed
+//     (Fit's first step), Model.NewTrainingGraph builds its graph, which is
+//     a training.Model (Bind a training set, then Step, or run training.Run over
+//     it); training.NewSampler (training.NewClassSampler with the regulariser),
+//     training.NewAdam and training.Cosine are the rest of Fit's loop, so a loop
+//     written by hand reproduces Fit bit for bit (as does gorgonia's own
+//     AdamSolver over the graph's nodes). Model.SetTrainingCodes ends the
+//     loop: it stores the training codes and prepares prediction.
+//   - Prediction on the Model, without the graph, in float32 (one example
+//     through AVX2 kernels that stream the weights once, a batch through
+//     BLAS matrix products), with the decoder chosen by Decoding
+//     (LinearDecoding, the only one with scores for TopK; NearestDecoding;
+//     TableDecoding). The encoder, the decoders and the file format live in
+//     a graph-free core (internal/dsnccore) shared with package infer.
+//   - Save, MarshalBinary, Load, Unmarshal: one versioned, checksummed file
+//     with the configuration, weights, training codes and decoder choice.
+//   - Model.Analyze: the latent-space statistics of the paper's Table 3.
 //
-// A model trained by a custom loop (NewTrainingGraph or the builders, Adam
-// or any gorgonia solver) becomes a Predictor the same way: call
-// Model.SetTrainingCodes on the training set, then NewPredictor; it saves
-// with Model.Save or Predictor.Save like a model from Fit. Models,
-// predictors, histories and code statistics print readably (String), a
-// History also as CSV and as plot-ready Series.
+// Models and code statistics print readably (String); Fit's training.History
+// also prints as CSV and as plot-ready Series.
 //
 // # Conventions
 //
 // Rows are float32, row-major, as in labelcode.Dataset. A code of Bits
 // bits is packed in hamming's order: Words = ⌈Bits/64⌉ uint64 words, bit i
 // is bit i%64 of word i/64, unused high bits zero. A dense layer's W is an
-// In×Out matrix (y = x·W + B). Models, training and the graph-free Encoder
-// and Predictor are float32; a model file written with float64 weights
-// loads rounded to float32. Methods that take a
-// dst slice return the result in it, grown if too short.
+// In×Out matrix (y = x·W + B), held row-major in a float32 slice. Models,
+// training and prediction are float32; a model file written with float64
+// weights loads rounded to float32. Methods that take a dst slice return
+// the result in it, grown if too short. Epochs and batches count from 1;
+// History.Best = 0 names the initial weights.
 //
 // # Costs
 //
@@ -110,14 +120,13 @@
 //   - Features, Classes and every hidden width are at most MaxDim
 //     (2^31 − 1); Bits is at most MaxBits (4096), TableDecoding's Bits at
 //     most MaxTableBits (24).
-//   - A network has at most Config.MaxWeights weights and biases,
-//     DefaultMaxWeights (2^28) when 0; Fit takes WithMaxWeights. A training
+//   - A network has at most WithMaxWeights weights and biases
+//     (Config.MaxWeights), DefaultMaxWeights (2^28) by default. A training
 //     batch's activations (batch × the widest layer, batch² with the
 //     regulariser) are held to the same limit.
-//   - Reading a model file (Load, LoadPredictor, UnmarshalBinary,
-//     UnmarshalPredictor) allocates no more than about twice the file's
-//     size: every count in it is checked against the bytes that remain.
-//     Building a Predictor from it then takes a few copies of the weights
-//     (float32 for the encoder, float64 while folding the decoder) and
-//     what the decoder it names needs (4·2^Bits bytes for a table).
+//   - Reading a model file (Load, Unmarshal) allocates no more than about
+//     twice the file's size: every count in it is checked against the
+//     bytes that remain. Preparing prediction then takes a few copies of
+//     the weights (float32 for the encoder, float64 while folding the
+//     decoder) and what the decoder needs (4·2^Bits bytes for a table).
 package dsnc

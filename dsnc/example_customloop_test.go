@@ -6,11 +6,11 @@ import (
 	"math"
 
 	"github.com/labelcode/labelcode/dsnc"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // A training loop of one's own over Fit's parts: the model's training
-// graph (a train.Model), the module's Sampler and Adam with a rate set at
+// graph (a training.Model), the module's Sampler and Adam with a rate set at
 // every step (here a cosine schedule). Given the same schedule and seed,
 // Fit computes the same model bit for bit.
 func ExampleModel_NewTrainingGraph() {
@@ -32,12 +32,12 @@ func ExampleModel_NewTrainingGraph() {
 	if err := tg.Bind(data); err != nil {
 		panic(err)
 	}
-	opt, err := train.NewAdam(tg.Params(), 0.02)
+	opt, err := training.NewAdam(tg.Params(), 0.02)
 	if err != nil {
 		panic(err)
 	}
-	schedule := train.Cosine(0.02, 0.001, epochs)
-	sampler, err := train.NewSampler(data.Len(), batch, seed)
+	schedule := training.Cosine(0.02, 0.001, epochs)
+	sampler, err := training.NewSampler(data.Len(), batch, seed)
 	if err != nil {
 		panic(err)
 	}

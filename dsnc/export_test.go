@@ -7,7 +7,7 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/dsnccore"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // The file format's constants, for tests that craft files.
@@ -49,7 +49,7 @@ func predictorOf(m *Model, dec Decoding) (*Model, error) {
 
 // fit is New(opts...) then Fit; the model is returned after a cancellation
 // too.
-func fit(ctx context.Context, trn, val *labelcode.Dataset, opts ...Option) (*Model, *train.History, error) {
+func fit(ctx context.Context, trn, val *labelcode.Dataset, opts ...Option) (*Model, *training.History, error) {
 	m, err := New(opts...)
 	if err != nil {
 		return nil, nil, err

@@ -8,14 +8,14 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // Fit trains the model on trn end to end (paper section 3) and returns the
 // history. It draws a fresh network for trn's shape (as Init), builds its
-// TrainingGraph and runs train.Run over it: Adam with a constant rate
-// (WithLearningRate) or a train.Schedule (WithSchedule) on minibatches of
-// train.NewSampler, or of train.NewClassSampler with the regulariser
+// TrainingGraph and runs training.Run over it: Adam with a constant rate
+// (WithLearningRate) or a training.Schedule (WithSchedule) on minibatches of
+// training.NewSampler, or of training.NewClassSampler with the regulariser
 // (WithRegulariser, WithPerClass), whose weights β and γ follow the
 // paper's adaptive schedule (WithAdaptiveRegulariser) and are recorded in
 // each Epoch. After every epoch the validation accuracy of the threshold
@@ -42,7 +42,7 @@ import (
 // not match trn, and ErrNonFinite with ErrDiverged when the loss becomes
 // NaN or infinite. The sizes are checked before anything is allocated.
 // Cost per epoch O(N·(Σ In·Out + Bits·Classes)).
-func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*train.History, error) {
+func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training.History, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: Fit on a nil model", ErrConfig)
 	}
@@ -75,21 +75,21 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*train.Hi
 	if err := tg.Bind(trn); err != nil {
 		return nil, err
 	}
-	var s *train.Sampler
+	var s *training.Sampler
 	if o.regularise {
-		s, err = train.NewClassSampler(trn.Y, batch, o.perClass, o.seed)
+		s, err = training.NewClassSampler(trn.Y, batch, o.perClass, o.seed)
 	} else {
-		s, err = train.NewSampler(trn.Len(), batch, o.seed)
+		s, err = training.NewSampler(trn.Len(), batch, o.seed)
 	}
 	if err != nil {
 		return nil, err
 	}
-	cfg := train.Config{Epochs: o.epochs, LearningRate: o.lr, Schedule: o.schedule, Patience: o.patience, Progress: o.progress}
+	cfg := training.Config{Epochs: o.epochs, LearningRate: o.lr, Schedule: o.schedule, Patience: o.patience, Progress: o.progress}
 	prev := math.NaN()
 	if val != nil {
 		cfg.Validate = func() (float64, error) { return n.validationAccuracy(val) }
 	}
-	cfg.EndEpoch = func(e *train.Epoch) {
+	cfg.EndEpoch = func(e *training.Epoch) {
 		e.Beta, e.Gamma = tg.Regulariser()
 		if !o.regularise || !o.adaptive || val == nil {
 			return
@@ -104,9 +104,9 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*train.Hi
 		}
 		prev = e.Score
 	}
-	h, err := train.Run(ctx, tg, s, cfg)
+	h, err := training.Run(ctx, tg, s, cfg)
 	if err != nil {
-		if h != nil && h.Stopped == train.StopCancelled {
+		if h != nil && h.Stopped == training.StopCancelled {
 			if cerr := n.SetTrainingCodes(trn); cerr != nil {
 				return h, cerr
 			}
@@ -122,7 +122,7 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*train.Hi
 	return h, nil
 }
 
-// runError wraps train.Run's errors with this package's sentinels as well:
+// runError wraps training.Run's errors with this package's sentinels as well:
 // a diverged loss is ErrNonFinite, a bad scheduled rate ErrConfig.
 func runError(err error) error {
 	switch {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/hamming"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 func weightsOf(t *testing.T, m *Model) [][]float64 {
@@ -32,7 +32,7 @@ func TestFitReproducible(t *testing.T) {
 	d := blobs(t, 20, 12, 10, 0.8, 2)
 	tr, va, _, err := d.Split(0.2, 0, 2)
 	require.NoError(t, err)
-	fitSeed := func(seed uint64) (*Model, *train.History) {
+	fitSeed := func(seed uint64) (*Model, *training.History) {
 		m, err := New(WithBits(12), WithHidden(16), WithEpochs(3),
 			WithBatchSize(32), WithRegulariser(0.1, 0.05), WithSeed(seed), WithLearningRate(0.01))
 		require.NoError(t, err)
@@ -84,10 +84,10 @@ func TestFitDefaults(t *testing.T) {
 
 func TestFitProgressAndCancel(t *testing.T) {
 	d := blobs(t, 10, 20, 6, 0.5, 3)
-	var reports []train.Progress
+	var reports []training.Progress
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	m, h, err := fit(ctx, d, nil, WithBits(8), WithEpochs(50), WithBatchSize(20), WithProgress(func(p train.Progress) {
+	m, h, err := fit(ctx, d, nil, WithBits(8), WithEpochs(50), WithBatchSize(20), WithProgress(func(p training.Progress) {
 		reports = append(reports, p)
 		if p.Epoch == 2 && p.Batch == 3 {
 			cancel()
@@ -95,7 +95,7 @@ func TestFitProgressAndCancel(t *testing.T) {
 	}))
 	require.True(t, errors.Is(err, context.Canceled), "%v", err)
 	require.NotNil(t, m)
-	require.Equal(t, train.StopCancelled, h.Stopped)
+	require.Equal(t, training.StopCancelled, h.Stopped)
 	require.Equal(t, 0, h.Best, "mid-epoch weights without validation")
 	require.Len(t, h.Epochs, 1)
 	// without validation data the current (trained) weights are kept
@@ -136,7 +136,7 @@ func TestFitCancelKeepsBest(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m, h, err := fit(ctx, tr, va, WithBits(8), WithEpochs(50), WithBatchSize(10), WithLearningRate(0.05),
-		WithProgress(func(p train.Progress) {
+		WithProgress(func(p training.Progress) {
 			if p.Epoch == 3 && p.Batch == 2 {
 				cancel()
 			}
@@ -162,7 +162,7 @@ func TestFitEarlyStoppingKeepsBest(t *testing.T) {
 		best = math.Max(best, e.Score)
 	}
 	require.Equal(t, best, h.Epochs[h.Best-1].Score)
-	if h.Stopped == train.StopEarly {
+	if h.Stopped == training.StopEarly {
 		require.Equal(t, h.Best+2, len(h.Epochs))
 	}
 	// the kept weights are the best epoch's: re-measure
@@ -195,7 +195,7 @@ func TestFitErrors(t *testing.T) {
 	_, _, err = fit(ctx, d, other)
 	require.True(t, errors.Is(err, ErrShape), "%v", err)
 	// a schedule giving a bad rate
-	_, _, err = fit(ctx, d, nil, WithSchedule(train.Schedule(func(int, int, int) float64 { return -1 })))
+	_, _, err = fit(ctx, d, nil, WithSchedule(training.Schedule(func(int, int, int) float64 { return -1 })))
 	require.ErrorIs(t, err, ErrConfig)
 	// a diverging learning rate is reported, not hidden: steps of 1e38 make
 	// the decoder's scores overflow float32 after the first batch (with

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/labelcode/labelcode/internal/limits"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // Option sets an option of New, Load or Unmarshal. Each returns ErrConfig,
@@ -19,10 +19,10 @@ type config struct {
 	batch      int
 	epochs     int
 	lr         float64
-	schedule   train.Schedule
+	schedule   training.Schedule
 	patience   int
 	seed       uint64
-	progress   func(train.Progress)
+	progress   func(training.Progress)
 	maxWeights int
 	regularise bool
 	beta       float64
@@ -161,7 +161,7 @@ func WithMaxWeights(n int) Option {
 // WithRegulariser turns on the intra/inter-class regulariser of eq. 7–8
 // with initial weights beta (intra-class) and gamma (inter-class), both
 // non-negative and finite; the default is the variant without it.
-// Minibatches are then drawn by train.NewClassSampler, WithPerClass rows
+// Minibatches are then drawn by training.NewClassSampler, WithPerClass rows
 // of a class together.
 func WithRegulariser(beta, gamma float64) Option {
 	return func(c *config) error {
@@ -230,15 +230,15 @@ func WithDecoder(d Decoding) Option {
 
 // WithSchedule makes Fit take the learning rate of every step from s
 // instead of the constant of WithLearningRate (nil: back to the constant);
-// train.Cosine gives cosine annealing. Fit returns ErrConfig, wrapped,
+// training.Cosine gives cosine annealing. Fit returns ErrConfig, wrapped,
 // naming the step, when s gives a rate that is not positive and finite.
 //
 // During the move to the train package it also takes the deprecated
 // Schedule of CosineSchedule (epochs and batches counted from 0).
-func WithSchedule[S train.Schedule | Schedule](s S) Option {
+func WithSchedule[S training.Schedule | Schedule](s S) Option {
 	return func(c *config) error {
 		switch f := any(s).(type) {
-		case train.Schedule:
+		case training.Schedule:
 			c.schedule = f
 		case Schedule:
 			c.schedule = nil
@@ -257,15 +257,15 @@ func WithSchedule[S train.Schedule | Schedule](s S) Option {
 //
 // During the move to the train package it also takes a function of the
 // deprecated Progress.
-func WithProgress[F func(train.Progress) | func(Progress)](f F) Option {
+func WithProgress[F func(training.Progress) | func(Progress)](f F) Option {
 	return func(c *config) error {
 		switch f := any(f).(type) {
-		case func(train.Progress):
+		case func(training.Progress):
 			c.progress = f
 		case func(Progress):
 			c.progress = nil
 			if f != nil {
-				c.progress = func(p train.Progress) { f(progressOf(p)) }
+				c.progress = func(p training.Progress) { f(progressOf(p)) }
 			}
 		}
 		return nil

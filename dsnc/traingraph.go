@@ -9,7 +9,7 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // TrainingGraph is the whole DSNC training graph of a model for a fixed
@@ -21,8 +21,8 @@ import (
 //	NLL    = CrossEntropy(Logits, Y).Loss
 //	Cost   = NLL + Reg.Cost                 (Reg is nil without the regulariser)
 //
-// It is a train.Model: Bind the training set, then train.Run (or a loop
-// written by hand over train.Sampler, train.Adam and Step) trains the
+// It is a training.Model: Bind the training set, then training.Run (or a loop
+// written by hand over training.Sampler, training.Adam and Step) trains the
 // model in place, as Fit does; Fit adds validation and the adaptive
 // schedule of the regulariser weights (SetRegulariser between epochs).
 // The nodes are public for any other use: fill a batch with SetBatch, run
@@ -181,7 +181,7 @@ func (t *TrainingGraph) SetRegulariser(beta, gamma float64) error {
 func (t *TrainingGraph) Regulariser() (beta, gamma float64) { return t.beta, t.gamma }
 
 // Params returns the model's weight slices in Net.Learnables order (each
-// encoder layer's W then B, then the decoder's): what train.Adam updates.
+// encoder layer's W then B, then the decoder's): what training.Adam updates.
 func (t *TrainingGraph) Params() [][]float32 { return t.params }
 
 // Step runs the forward and backward pass on the bound training set's
@@ -274,4 +274,4 @@ func (t *TrainingGraph) Loss() float64 {
 // to the smallest class).
 func (t *TrainingGraph) Correct() int { return t.loss.Correct() }
 
-var _ train.Model = (*TrainingGraph)(nil)
+var _ training.Model = (*TrainingGraph)(nil)

@@ -13,7 +13,7 @@ import (
 	"github.com/labelcode/labelcode/infer"
 	"github.com/labelcode/labelcode/internal/compat"
 	"github.com/labelcode/labelcode/labelmap"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // TestCompatLabelMap loads the Label Mapping files written by an earlier
@@ -74,7 +74,7 @@ func TestFreshLabelMap(t *testing.T) {
 		name  string
 		kind  infer.Kind
 		model interface {
-			Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) (*train.History, error)
+			Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) (*training.History, error)
 			PredictBatch([]float32, int, []int) ([]int, error)
 			TopK([]float32, int, []decode.Scored) ([]decode.Scored, error)
 			Save(string) error
@@ -107,7 +107,7 @@ func TestFreshLabelMap(t *testing.T) {
 // custom is a learner kind that only its own code can decode.
 type custom struct{ q int }
 
-func (c *custom) Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) (*train.History, error) {
+func (c *custom) Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) (*training.History, error) {
 	return nil, nil
 }
 func (c *custom) LogProba(x []float32, dst []float64) ([]float64, error) {

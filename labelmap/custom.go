@@ -9,11 +9,11 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // This file holds the training graph of a MultiHead model, what a custom
-// training loop is made of together with package train's Sampler, Adam and
+// training loop is made of together with package training's Sampler, Adam and
 // Schedule: the parts MultiHead.Fit runs on.
 
 // TrainingGraph is the training graph of a MultiHead network (LM paper,
@@ -182,11 +182,11 @@ func (t *TrainingGraph) Grads() ([][]float32, error) {
 }
 
 // Bind returns the graph bound to the training data d, relabelled once
-// for every site: what train.Run trains (train.Model; its Step loads the
+// for every site: what training.Run trains (training.Model; its Step loads the
 // rows into the graph, runs it and returns the loss, the accuracy over
 // the sites and the gradients). It returns the errors of Relabel and
 // ErrInput when d's width is not the network's.
-func (t *TrainingGraph) Bind(d *labelcode.Dataset) (train.Model, error) {
+func (t *TrainingGraph) Bind(d *labelcode.Dataset) (training.Model, error) {
 	if d == nil || d.Features != t.g.Net().Spec.Inputs {
 		return nil, fmt.Errorf("%w: data do not match the network's %d features", ErrInput, t.g.Net().Spec.Inputs)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/labelcode/labelcode/codes"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // TestCustomLoopMatchesFit trains a MultiHead with a hand-written loop over
@@ -26,7 +26,7 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	const seed, epochs, batch, lr, lo = 3, 4, 32, 0.02, 0.002
-	sched := train.Cosine(lr, lo, epochs)
+	sched := training.Cosine(lr, lo, epochs)
 	opts := []Option{WithHidden(24), WithEpochs(epochs), WithBatchSize(batch), WithSeed(seed)}
 	want, err := NewMultiHead(m, append(opts, WithSchedule(sched))...)
 	if err != nil {
@@ -53,11 +53,11 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sampler, err := train.NewSampler(tr.Len(), batch, seed)
+	sampler, err := training.NewSampler(tr.Len(), batch, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt, err := train.NewAdam(g.Params(), lr)
+	opt, err := training.NewAdam(g.Params(), lr)
 	if err != nil {
 		t.Fatal(err)
 	}

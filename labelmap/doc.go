@@ -9,14 +9,14 @@
 //
 // Every model of this package has the shape of package dsnc's: a
 // constructor taking WithX options, each checked there (a bad value is
-// ErrConfig); Fit(ctx, train, val) returning a *train.History (per-epoch
+// ErrConfig); Fit(ctx, train, val) returning a *training.History (per-epoch
 // loss, accuracy, validation score and time; the kept epoch, counting from
 // 1; the parameter count and wall time; for an Ensemble, one history per
 // site); Predict, PredictBatch, TopK (labels with their joint log scores),
 // Accuracy, TopKAccuracy; Save; and the package-level Load, which returns a
 // Model ready to predict. The defaults (20 epochs, batches of 128, Adam at
 // 1e-3, patience 5, seed 1) are dsnc's. Progress reports are
-// train.Progress values (WithProgress).
+// training.Progress values (WithProgress).
 //
 // # Pieces
 //
@@ -33,7 +33,7 @@
 //     LogProba over the alphabet, with dst). BatchLearner adds batched
 //     scoring, Saveable adds saving. Bring your own with WithLearner.
 //   - MLP: the default learner, a softmax MLP (ReLU hidden layers) trained by
-//     train.Run (Adam, shuffled minibatches, early stopping on validation
+//     training.Run (Adam, shuffled minibatches, early stopping on validation
 //     accuracy with the best epoch kept, seed, progress, context) and
 //     evaluated without the graph. With codes.NewBinary it is the binary
 //     ECOC baseline.
@@ -47,8 +47,8 @@
 //   - Custom training loops: MultiHead.Init (Fit's initial weights),
 //     MultiHead.NewTrainingGraph (the shared-trunk graph with one loss per
 //     site, over the model's own weights, the graph Fit trains on),
-//     TrainingGraph.Bind (the graph on a dataset, a train.Model), and
-//     package train's Sampler, Adam, Schedule and Run, MultiHead.Clone (to
+//     TrainingGraph.Bind (the graph on a dataset, a training.Model), and
+//     package training's Sampler, Adam, Schedule and Run, MultiHead.Clone (to
 //     keep the best epoch). A hand-written loop over them reproduces Fit
 //     bit for bit, and the model it trains predicts (decode.MaxProduct) and
 //     saves as a fitted one.
@@ -58,7 +58,7 @@
 //     (MLP ensembles, MultiHead models) and predicts the same labels
 //     without linking gorgonia.
 //   - Printing: mappings, ensembles, MLPs and MultiHead models have String
-//     methods; a train.History prints as a table, as CSV and as plot-ready
+//     methods; a training.History prints as a table, as CSV and as plot-ready
 //     Series.
 //
 // # Conventions

@@ -12,7 +12,7 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/internal/limits"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // LearnerFactory makes the untrained learner of a site (WithLearner); MLP
@@ -208,7 +208,7 @@ func (e *Ensemble) Params() int {
 // outside the mapping, the Dataset validation errors, ErrTooLarge when
 // the learners would exceed their limits, the first site's error (wrapped
 // with its site number) and the context's error.
-func (e *Ensemble) Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error) {
+func (e *Ensemble) Fit(ctx context.Context, train, val *labelcode.Dataset) (*training.History, error) {
 	all := make([]int, len(e.sites))
 	for i := range all {
 		all[i] = i
@@ -228,7 +228,7 @@ func (e *Ensemble) Fit(ctx context.Context, train, val *labelcode.Dataset) (*tra
 // with SaveSite and assembled with LoadSite). It returns the site's
 // history (the history of the learner, nil if it keeps none). Its errors
 // are Fit's, plus ErrSite for i outside [0, Sites()).
-func (e *Ensemble) FitSite(ctx context.Context, i int, train, val *labelcode.Dataset) (*train.History, error) {
+func (e *Ensemble) FitSite(ctx context.Context, i int, train, val *labelcode.Dataset) (*training.History, error) {
 	if i < 0 || i >= len(e.sites) {
 		return nil, fmt.Errorf("%w: site %d of %d", ErrSite, i, len(e.sites))
 	}
@@ -244,26 +244,26 @@ func (e *Ensemble) FitSite(ctx context.Context, i int, train, val *labelcode.Dat
 
 // fitSites trains fresh learners of the given sites; the history is never
 // nil, its Sites one entry per site of the ensemble.
-func (e *Ensemble) fitSites(ctx context.Context, sites []int, trainSet, val *labelcode.Dataset) ([]Learner, *train.History, error) {
+func (e *Ensemble) fitSites(ctx context.Context, sites []int, trainSet, val *labelcode.Dataset) ([]Learner, *training.History, error) {
 	start := time.Now()
-	h := &train.History{Stopped: train.StopEpochs, Sites: make([]*train.History, len(e.sites))}
+	h := &training.History{Stopped: training.StopEpochs, Sites: make([]*training.History, len(e.sites))}
 	learners, err := e.fitLearners(ctx, sites, trainSet, val, h)
 	h.Duration = time.Since(start)
 	for _, s := range h.Sites {
 		if s != nil {
 			h.Params += s.Params
-			if s.Stopped == train.StopCancelled {
-				h.Stopped = train.StopCancelled
+			if s.Stopped == training.StopCancelled {
+				h.Stopped = training.StopCancelled
 			}
 		}
 	}
 	if err != nil && errors.Is(err, context.Canceled) {
-		h.Stopped = train.StopCancelled
+		h.Stopped = training.StopCancelled
 	}
 	return learners, h, err
 }
 
-func (e *Ensemble) fitLearners(ctx context.Context, sites []int, trainSet, val *labelcode.Dataset, h *train.History) ([]Learner, error) {
+func (e *Ensemble) fitLearners(ctx context.Context, sites []int, trainSet, val *labelcode.Dataset, h *training.History) ([]Learner, error) {
 	if trainSet == nil {
 		return nil, fmt.Errorf("labelmap: %w", labelcode.ErrEmpty)
 	}
@@ -616,7 +616,7 @@ func (h *MultiHead) TopKAccuracy(d *labelcode.Dataset, k int) (float64, error) {
 // joint log scores), evaluate and save. Load returns one.
 type Model interface {
 	// Fit trains the model on train, validating on val (may be nil).
-	Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error)
+	Fit(ctx context.Context, train, val *labelcode.Dataset) (*training.History, error)
 	// Predict returns the most probable label of row x.
 	Predict(x []float32) (int, error)
 	// PredictBatch predicts the rows of x (row-major) into dst.

@@ -5,12 +5,12 @@ import (
 
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/labelmap"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // A shared-trunk Label Mapping network trained by a loop of one's own:
 // Fit's initial weights (Init), its graph with one loss per site, and
-// package train's minibatches and optimizer, here with a learning rate
+// package training's minibatches and optimizer, here with a learning rate
 // halved every 10 epochs. The model it trains predicts by max-product like
 // a fitted one.
 func ExampleMultiHead_NewTrainingGraph() {
@@ -35,11 +35,11 @@ func ExampleMultiHead_NewTrainingGraph() {
 	if err != nil {
 		panic(err)
 	}
-	sampler, err := train.NewSampler(data.Len(), 32, 1)
+	sampler, err := training.NewSampler(data.Len(), 32, 1)
 	if err != nil {
 		panic(err)
 	}
-	opt, err := train.NewAdam(g.Params(), 0.02)
+	opt, err := training.NewAdam(g.Params(), 0.02)
 	if err != nil {
 		panic(err)
 	}

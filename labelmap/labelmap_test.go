@@ -13,7 +13,7 @@ import (
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // small returns a quickly trained 3-site ensemble on K=60 classes.
@@ -141,7 +141,7 @@ func TestMissingSiteSkipped(t *testing.T) {
 // fake is a Learner returning fixed scores, without LogProbaBatch.
 type fake struct{ out []float64 }
 
-func (f *fake) Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) (*train.History, error) {
+func (f *fake) Fit(context.Context, *labelcode.Dataset, *labelcode.Dataset) (*training.History, error) {
 	return nil, nil
 }
 func (f *fake) LogProba(x []float32, dst []float64) ([]float64, error) {
@@ -308,7 +308,7 @@ func TestMultiHead(t *testing.T) {
 	m, _ := codes.NewPrimeResidue(60, []int{7, 11, 13})
 	var calls, ends int
 	h, err := NewMultiHead(m, WithHidden(48), WithEpochs(15), WithLearningRate(1e-2), WithBatchSize(32), WithSeed(2), WithPatience(5),
-		WithProgress(func(p train.Progress) {
+		WithProgress(func(p training.Progress) {
 			if p.Site != 0 {
 				t.Errorf("site %d in MultiHead progress", p.Site)
 			}

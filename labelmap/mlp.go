@@ -11,7 +11,7 @@ import (
 	"github.com/labelcode/labelcode/internal/lmcore"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // Learner is a base learner for one site: a classifier over the site's
@@ -24,7 +24,7 @@ type Learner interface {
 	// stopping. A learner may keep references to the datasets' slices only
 	// until Fit returns. It returns the training history (nil for a
 	// learner that keeps none).
-	Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error)
+	Fit(ctx context.Context, train, val *labelcode.Dataset) (*training.History, error)
 	// LogProba writes the log-probabilities of the alphabet's symbols for
 	// the input row x into dst (grown when too short) and returns it.
 	LogProba(x []float32, dst []float64) ([]float64, error)
@@ -38,7 +38,7 @@ type BatchLearner interface {
 	LogProbaBatch(x []float32, rows int, dst []float64) ([]float64, error)
 }
 
-func (c *config) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, score func(*nn.Net) (float64, error)) (*train.History, error) {
+func (c *config) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, score func(*nn.Net) (float64, error)) (*training.History, error) {
 	if err := net.Check(); err != nil {
 		return nil, err
 	}
@@ -59,16 +59,16 @@ func (c *config) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, s
 		return nil, err
 	}
 	defer g.Close()
-	s, err := train.NewSampler(tr.Rows(), batch, c.seed)
+	s, err := training.NewSampler(tr.Rows(), batch, c.seed)
 	if err != nil {
 		return nil, err
 	}
-	cfg := train.Config{Epochs: c.epochs, LearningRate: c.lr, Patience: c.patience, Site: c.site}
+	cfg := training.Config{Epochs: c.epochs, LearningRate: c.lr, Patience: c.patience, Site: c.site}
 	if score != nil {
 		cfg.Validate = func() (float64, error) { return score(net) }
 	}
 	cfg.Progress, cfg.Schedule = c.progress, c.schedule
-	return train.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
+	return training.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
 }
 
 // MLP is the default base learner: a softmax classifier on a multilayer
@@ -135,8 +135,8 @@ func siteSeed(seed uint64, site int) uint64 {
 // ErrTooLarge (before allocating the network) when the network for
 // train's width and alphabet would have more weights than MaxWeights, and
 // the context's error when ctx is cancelled. It returns the training
-// history (also after cancellation: see train.Run).
-func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error) {
+// history (also after cancellation: see training.Run).
+func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) (*training.History, error) {
 	if err := train.Validate(); err != nil {
 		return nil, fmt.Errorf("labelmap: MLP training data: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/labelcode/labelcode/internal/lmcore"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // MultiHead is the shared-trunk Label Mapping network (LM paper, Figure
@@ -114,8 +114,8 @@ func (h *MultiHead) String() string {
 // width differs, ErrTooLarge (before allocating anything for the network)
 // when the network for train's width would exceed MaxWeights, and the
 // context's error. It returns the training history, whose scores are the
-// decoded validation accuracies (also after cancellation: see train.Run).
-func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) (*train.History, error) {
+// decoded validation accuracies (also after cancellation: see training.Run).
+func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) (*training.History, error) {
 	if train == nil {
 		return nil, fmt.Errorf("labelmap: %w", labelcode.ErrEmpty)
 	}

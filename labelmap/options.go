@@ -6,7 +6,7 @@ import (
 	"runtime"
 
 	"github.com/labelcode/labelcode/internal/limits"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // DefaultMaxWeights is the default bound on the weights and biases of a
@@ -31,10 +31,10 @@ type config struct {
 	epochs     int
 	batch      int
 	lr         float64
-	schedule   train.Schedule
+	schedule   training.Schedule
 	patience   int
 	seed       uint64
-	progress   func(train.Progress)
+	progress   func(training.Progress)
 	site       int
 	parallel   int
 	factory    LearnerFactory
@@ -134,7 +134,7 @@ func WithLearningRate(lr float64) Option {
 // the constant of WithLearningRate (nil: back to the constant). Fit
 // returns ErrConfig, wrapped, when s gives a rate that is not positive and
 // finite.
-func WithSchedule(s train.Schedule) Option {
+func WithSchedule(s training.Schedule) Option {
 	return func(c *config) error { c.schedule = s; return nil }
 }
 
@@ -162,10 +162,10 @@ func WithSeed(seed uint64) Option {
 }
 
 // WithProgress sets a function that Fit calls after every minibatch and
-// at the end of every epoch (train.Progress; Site says which site of an
+// at the end of every epoch (training.Progress; Site says which site of an
 // Ensemble, 0 for a MultiHead). The sites of an Ensemble train
 // concurrently, so f must be safe for concurrent use.
-func WithProgress(f func(train.Progress)) Option {
+func WithProgress(f func(training.Progress)) Option {
 	return func(c *config) error { c.progress = f; return nil }
 }
 

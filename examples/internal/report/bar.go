@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/labelcode/labelcode/dsnc"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // Bar is a progress bar for long work: a label, a count of steps done out of
@@ -151,8 +151,8 @@ func LabelmapSteps(sites, epochs, rows, batch int) int {
 // each epoch's validation, the epoch, its mean loss and the validation
 // score (of the site that reported last, for an Ensemble). Training that
 // stops early leaves the bar short of its total until Finish.
-func (b *Bar) Progress() func(train.Progress) {
-	return func(p train.Progress) {
+func (b *Bar) Progress() func(training.Progress) {
+	return func(p training.Progress) {
 		if !p.EpochDone {
 			b.Add(1)
 			return

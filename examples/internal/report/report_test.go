@@ -17,7 +17,7 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/examples/internal/corpus"
 	"github.com/labelcode/labelcode/labelmap"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 func sampleTable() *Table {
@@ -241,8 +241,8 @@ func TestBarAdapters(t *testing.T) {
 		t.Fatalf("total %d, want 42", bar.total)
 	}
 	f := bar.Progress()
-	f(train.Progress{Epoch: 1, Epochs: 3, Batch: 1, Batches: 7, Loss: 5, Accuracy: 0.1, Score: math.NaN()})
-	f(train.Progress{Site: 1, Epoch: 1, Epochs: 3, Batch: 7, Batches: 7, Loss: 4.5, EpochDone: true, Score: 0.25})
+	f(training.Progress{Epoch: 1, Epochs: 3, Batch: 1, Batches: 7, Loss: 5, Accuracy: 0.1, Score: math.NaN()})
+	f(training.Progress{Site: 1, Epoch: 1, Epochs: 3, Batch: 7, Batches: 7, Loss: 4.5, EpochDone: true, Score: 0.25})
 	if bar.done != 1 || !strings.Contains(bar.status, "epoch 1/3 loss 4.500 val 0.2500") {
 		t.Errorf("done %d status %q", bar.done, bar.status)
 	}

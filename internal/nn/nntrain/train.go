@@ -66,7 +66,7 @@ func (d *Data) Check(spec nn.Spec) error {
 }
 
 // Trainer binds a Graph to its training data: its Params and Step are
-// what train.Run trains (train.Model).
+// what training.Run trains (training.Model).
 type Trainer struct {
 	g *Graph
 	d *Data

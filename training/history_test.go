@@ -1,4 +1,4 @@
-package train_test
+package training_test
 
 import (
 	"math"
@@ -7,15 +7,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 func TestHistoryPrints(t *testing.T) {
-	h := &train.History{Epochs: []train.Epoch{
+	h := &training.History{Epochs: []training.Epoch{
 		{Epoch: 1, Loss: 2.5, Accuracy: 0.25, Score: 0.5},
 		{Epoch: 2, Loss: 1.25, Accuracy: 0.5, Score: 0.75},
 		{Epoch: 3, Loss: 1, Accuracy: 0.625, Score: 0.75},
-	}, Best: 2, Stopped: train.StopEpochs, Params: 42}
+	}, Best: 2, Stopped: training.StopEpochs, Params: 42}
 	want := "epoch       loss      acc      val      time\n" +
 		"    1     2.5000   0.2500   0.5000        0s\n" +
 		"    2     1.2500   0.5000   0.7500        0s *\n" +
@@ -32,14 +32,14 @@ func TestHistoryPrints(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, 2, best.Epoch)
 
-	noVal := &train.History{Epochs: []train.Epoch{{Epoch: 1, Loss: 1, Score: math.NaN()}}, Best: 1}
+	noVal := &training.History{Epochs: []training.Epoch{{Epoch: 1, Loss: 1, Score: math.NaN()}}, Best: 1}
 	require.Contains(t, noVal.String(), " - ")
 	require.Contains(t, noVal.CSV(), ",1,1,0,,0,0,0")
 
-	ens := &train.History{Sites: []*train.History{noVal, nil, h}, Stopped: train.StopEpochs}
+	ens := &training.History{Sites: []*training.History{noVal, nil, h}, Stopped: training.StopEpochs}
 	out := ens.String()
 	require.True(t, strings.Contains(out, "site 0:\n") && strings.Contains(out, "site 2:\n") && !strings.Contains(out, "site 1:"), out)
 	require.Contains(t, ens.CSV(), "\n2,3,1,0.625,0.75,0,0,0\n")
-	_, ok = (&train.History{}).BestEpoch()
+	_, ok = (&training.History{}).BestEpoch()
 	require.False(t, ok)
 }

@@ -1,4 +1,4 @@
-package train_test
+package training_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
-	"github.com/labelcode/labelcode/train"
+	"github.com/labelcode/labelcode/training"
 )
 
 // blobs returns rows of dim features around one Gaussian prototype per class.
@@ -36,19 +36,19 @@ func blobs(classes, dim, rows int, noise float64, seed uint64) (x []float32, y [
 
 // run trains a fresh network of spec on tr with Run (validation on va when
 // not nil, scored by accuracy unless cfg.Validate is set).
-func run(t testing.TB, ctx context.Context, spec nn.Spec, tr, va *nntrain.Data, batch int, seed uint64, cfg train.Config) (*nn.Net, *train.History, error) {
+func run(t testing.TB, ctx context.Context, spec nn.Spec, tr, va *nntrain.Data, batch int, seed uint64, cfg training.Config) (*nn.Net, *training.History, error) {
 	t.Helper()
 	n, err := nn.NewNet(spec, seed, limits.DefaultMaxWeights)
 	require.NoError(t, err)
 	g, err := nntrain.NewGraph(n, batch)
 	require.NoError(t, err)
 	t.Cleanup(func() { g.Close() })
-	s, err := train.NewSampler(tr.Rows(), batch, seed)
+	s, err := training.NewSampler(tr.Rows(), batch, seed)
 	require.NoError(t, err)
 	if va != nil && cfg.Validate == nil {
 		cfg.Validate = func() (float64, error) { return nntrain.Accuracy(n, va), nil }
 	}
-	h, err := train.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
+	h, err := training.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
 	return n, h, err
 }
 
@@ -61,7 +61,7 @@ var blobSpec = nn.Spec{Inputs: 8, Hidden: []int{32}, Heads: []int{10}}
 
 func TestRunLearnsAndKeepsBest(t *testing.T) {
 	tr, va := blobData(t)
-	n, h, err := run(t, context.Background(), blobSpec, tr, va, 32, 7, train.Config{Epochs: 8, LearningRate: 0.01})
+	n, h, err := run(t, context.Background(), blobSpec, tr, va, 32, 7, training.Config{Epochs: 8, LearningRate: 0.01})
 	require.NoError(t, err)
 	acc := nntrain.Accuracy(n, va)
 	require.GreaterOrEqual(t, acc, 0.9, "validation accuracy on separable blobs\n%v", h)
@@ -71,14 +71,14 @@ func TestRunLearnsAndKeepsBest(t *testing.T) {
 	require.Less(t, h.Epochs[len(h.Epochs)-1].Loss, h.Epochs[0].Loss)
 	require.Equal(t, 1, h.Epochs[0].Epoch, "epochs count from 1")
 	require.Equal(t, n.Params(), h.Params)
-	require.Equal(t, train.StopEpochs, h.Stopped)
+	require.Equal(t, training.StopEpochs, h.Stopped)
 	require.Positive(t, h.Duration)
 }
 
 func TestRunReproducible(t *testing.T) {
 	tr, va := blobData(t)
 	weights := func(seed uint64) []uint32 {
-		n, _, err := run(t, context.Background(), blobSpec, tr, va, 32, seed, train.Config{Epochs: 3, LearningRate: 0.01})
+		n, _, err := run(t, context.Background(), blobSpec, tr, va, 32, seed, training.Config{Epochs: 3, LearningRate: 0.01})
 		require.NoError(t, err)
 		var bits []uint32
 		for _, l := range n.Layers() {
@@ -97,8 +97,8 @@ func TestRunReproducible(t *testing.T) {
 // weights bit for bit.
 func TestHandLoopMatchesRun(t *testing.T) {
 	tr, _ := blobData(t)
-	sched := train.Cosine(0.02, 0.001, 3)
-	n1, _, err := run(t, context.Background(), blobSpec, tr, nil, 50, 3, train.Config{Epochs: 3, Schedule: sched})
+	sched := training.Cosine(0.02, 0.001, 3)
+	n1, _, err := run(t, context.Background(), blobSpec, tr, nil, 50, 3, training.Config{Epochs: 3, Schedule: sched})
 	require.NoError(t, err)
 
 	n2, err := nn.NewNet(blobSpec, 3, limits.DefaultMaxWeights)
@@ -106,9 +106,9 @@ func TestHandLoopMatchesRun(t *testing.T) {
 	g, err := nntrain.NewGraph(n2, 50)
 	require.NoError(t, err)
 	defer g.Close()
-	s, err := train.NewSampler(tr.Rows(), 50, 3)
+	s, err := training.NewSampler(tr.Rows(), 50, 3)
 	require.NoError(t, err)
-	opt, err := train.NewAdam(g.Params(), 1)
+	opt, err := training.NewAdam(g.Params(), 1)
 	require.NoError(t, err)
 	step := nntrain.NewTrainer(g, tr)
 	for ep := 1; ep <= 3; ep++ {
@@ -131,9 +131,9 @@ func TestEarlyStopping(t *testing.T) {
 	calls := 0
 	// A constant score never improves after the first epoch.
 	_, h, err := run(t, context.Background(), nn.Spec{Inputs: 4, Hidden: []int{16}, Heads: []int{5}}, tr, nil, 10, 1,
-		train.Config{Epochs: 50, LearningRate: 1e-3, Patience: 3, Validate: func() (float64, error) { calls++; return 0.5, nil }})
+		training.Config{Epochs: 50, LearningRate: 1e-3, Patience: 3, Validate: func() (float64, error) { calls++; return 0.5, nil }})
 	require.NoError(t, err)
-	require.Equal(t, train.StopEarly, h.Stopped)
+	require.Equal(t, training.StopEarly, h.Stopped)
 	require.Len(t, h.Epochs, 4)
 	require.Equal(t, 1, h.Best)
 	require.Equal(t, 4, calls)
@@ -145,7 +145,7 @@ func TestRunCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	seen := 0
 	_, h, err := run(t, ctx, nn.Spec{Inputs: 4, Hidden: []int{8}, Heads: []int{5}}, tr, nil, 10, 1,
-		train.Config{Epochs: 5, LearningRate: 1e-3, Progress: func(p train.Progress) {
+		training.Config{Epochs: 5, LearningRate: 1e-3, Progress: func(p training.Progress) {
 			if !p.EpochDone {
 				seen++
 			}
@@ -155,16 +155,16 @@ func TestRunCancel(t *testing.T) {
 		}})
 	require.ErrorIs(t, err, context.Canceled)
 	require.Equal(t, 3, seen)
-	require.Equal(t, train.StopCancelled, h.Stopped)
+	require.Equal(t, training.StopCancelled, h.Stopped)
 	require.Equal(t, 0, h.Best, "mid-epoch weights without validation")
 }
 
 func TestProgress(t *testing.T) {
 	x, y := blobs(5, 4, 100, 0.2, 9)
 	tr := &nntrain.Data{X: x, Targets: [][]int{y}}
-	var reports []train.Progress
+	var reports []training.Progress
 	_, _, err := run(t, context.Background(), nn.Spec{Inputs: 4, Heads: []int{5}}, tr, tr, 30, 1,
-		train.Config{Epochs: 2, LearningRate: 1e-3, Site: 4, Progress: func(p train.Progress) { reports = append(reports, p) }})
+		training.Config{Epochs: 2, LearningRate: 1e-3, Site: 4, Progress: func(p training.Progress) { reports = append(reports, p) }})
 	require.NoError(t, err)
 	require.Len(t, reports, 2*(3+1))
 	for i, p := range reports {
@@ -188,7 +188,7 @@ func TestBadConfig(t *testing.T) {
 	x, y := blobs(3, 2, 20, 0.2, 9)
 	tr := &nntrain.Data{X: x, Targets: [][]int{y}}
 	spec := nn.Spec{Inputs: 2, Heads: []int{3}}
-	for name, c := range map[string]train.Config{
+	for name, c := range map[string]training.Config{
 		"epochs": {Epochs: 0, LearningRate: 1}, "patience": {Epochs: 1, LearningRate: 1, Patience: -1},
 		"lr nan": {Epochs: 1, LearningRate: math.NaN()}, "lr<0": {Epochs: 1, LearningRate: -1},
 		"schedule": {Epochs: 1, Schedule: func(int, int, int) float64 { return math.Inf(1) }},
@@ -196,13 +196,13 @@ func TestBadConfig(t *testing.T) {
 		_, _, err := run(t, context.Background(), spec, tr, nil, 5, 1, c)
 		require.ErrorIs(t, err, limits.ErrConfig, name)
 	}
-	_, err := train.NewSampler(3, 4, 1)
+	_, err := training.NewSampler(3, 4, 1)
 	require.ErrorIs(t, err, limits.ErrConfig)
-	_, err = train.NewClassSampler([]int{0, -1}, 1, 1, 1)
+	_, err = training.NewClassSampler([]int{0, -1}, 1, 1, 1)
 	require.ErrorIs(t, err, limits.ErrConfig)
-	_, err = train.NewAdam(nil, 0)
+	_, err = training.NewAdam(nil, 0)
 	require.ErrorIs(t, err, limits.ErrConfig)
-	opt, err := train.NewAdam([][]float32{{1, 2}}, 0.1)
+	opt, err := training.NewAdam([][]float32{{1, 2}}, 0.1)
 	require.NoError(t, err)
 	require.ErrorIs(t, opt.Step([][]float32{{1}}), limits.ErrShape)
 	require.True(t, errors.Is(opt.SetLearningRate(0), limits.ErrConfig))
@@ -225,9 +225,9 @@ func (m *nanModel) Step(rows []int) (float64, float64, [][]float32, error) {
 
 func TestDiverged(t *testing.T) {
 	m := &nanModel{p: [][]float32{{0, 0}}}
-	s, err := train.NewSampler(4, 2, 1)
+	s, err := training.NewSampler(4, 2, 1)
 	require.NoError(t, err)
-	h, err := train.Run(context.Background(), m, s, train.Config{Epochs: 5, LearningRate: 0.1, Validate: func() (float64, error) { return 0, nil }})
+	h, err := training.Run(context.Background(), m, s, training.Config{Epochs: 5, LearningRate: 0.1, Validate: func() (float64, error) { return 0, nil }})
 	require.ErrorIs(t, err, limits.ErrDiverged)
 	require.Len(t, h.Epochs, 1)
 	require.Equal(t, 1, h.Best)
@@ -237,7 +237,7 @@ func TestDiverged(t *testing.T) {
 
 func TestClassSampler(t *testing.T) {
 	labels := []int{5, 1, 5, 1, 9, 9, 1_000_000, 1_000_000, 7, 7}
-	s, err := train.NewClassSampler(labels, 4, 2, 3)
+	s, err := training.NewClassSampler(labels, 4, 2, 3)
 	require.NoError(t, err)
 	require.Equal(t, 2, s.Batches())
 	for range 5 {
@@ -253,13 +253,13 @@ func TestClassSampler(t *testing.T) {
 			require.Equal(t, labels[b[2]], labels[b[3]])
 		}
 	}
-	a, _ := train.NewClassSampler(labels, 4, 2, 9)
-	b, _ := train.NewClassSampler(labels, 4, 2, 9)
+	a, _ := training.NewClassSampler(labels, 4, 2, 9)
+	b, _ := training.NewClassSampler(labels, 4, 2, 9)
 	require.Equal(t, a.Epoch(), b.Epoch(), "same seed, same batches")
 }
 
 func TestCosine(t *testing.T) {
-	c := train.Cosine(1, 0.1, 2)
+	c := training.Cosine(1, 0.1, 2)
 	require.Equal(t, 1.0, c(1, 1, 10))
 	require.InDelta(t, 0.55, c(2, 1, 10), 1e-12)
 	require.Equal(t, 0.1, c(3, 1, 10))
