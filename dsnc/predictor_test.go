@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labelcode/labelcode"
+	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/hamming"
 )
 
@@ -70,7 +71,7 @@ func refNearest(m *Model, code []uint64) int {
 	return m.CodeLabels[best]
 }
 
-func TestPredictorMatchesReference(t *testing.T) {
+func TestPredictMatchesReference(t *testing.T) {
 	for _, nbits := range []int{16, 70} {
 		m, _, te := trainedSmall(t, nbits)
 		kinds := []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: NearestDecoding, Neighbors: 3}}
@@ -113,7 +114,7 @@ func TestPredictorMatchesReference(t *testing.T) {
 	}
 }
 
-func TestPredictorVotes(t *testing.T) {
+func TestNearestVotes(t *testing.T) {
 	// three codes at distances 0, 1, 1 with labels 5, 7, 7: 1-NN says 5,
 	// 3-NN says 7; with a 2-2 split the nearer first vote wins.
 	m, err := newModel(Config{Features: 2, Bits: 8, Classes: 9}, 1)
@@ -133,7 +134,7 @@ func TestPredictorVotes(t *testing.T) {
 	require.Equal(t, 5, first(l4.Label([]uint64{0}, &s)))
 }
 
-func TestPredictorConcurrent(t *testing.T) {
+func TestPredictConcurrent(t *testing.T) {
 	m, _, te := trainedSmall(t, 20)
 	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: TableDecoding}, {Kind: TableDecoding, TableOf: NearestDecoding}} {
 		p, err := predictorOf(m, dec)
@@ -180,7 +181,7 @@ func TestPredictorConcurrent(t *testing.T) {
 	}
 }
 
-func TestPredictorAllocs(t *testing.T) {
+func TestPredictAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
@@ -195,10 +196,68 @@ func TestPredictorAllocs(t *testing.T) {
 		var code []uint64
 		code, _ = p.Code(x, code)
 		require.Zero(t, testing.AllocsPerRun(100, func() { code, _ = p.Code(x, code) }), "%v", dec)
+		if dec.Kind == LinearDecoding {
+			top := make([]decode.Scored, 0, 5)
+			top, _ = p.TopK(x, 5, top)
+			require.Zero(t, testing.AllocsPerRun(100, func() { top, _ = p.TopK(x, 5, top) }), "TopK")
+		}
 	}
 }
 
-func TestPredictorErrors(t *testing.T) {
+// TestTopK checks TopK and TopKAccuracy against Predict and Accuracy, and
+// that the decoders without scores refuse them.
+func TestTopK(t *testing.T) {
+	m, tr, te := trainedSmall(t, 20)
+	require.Equal(t, LinearDecoding, m.Decoding().Kind)
+	var top []decode.Scored
+	var err error
+	hits := 0
+	for r := 0; r < te.Len(); r++ {
+		top, err = m.TopK(te.Row(r), 3, top)
+		require.NoError(t, err)
+		require.Len(t, top, 3)
+		y, err := m.Predict(te.Row(r))
+		require.NoError(t, err)
+		require.Equal(t, y, top[0].Label)
+		require.GreaterOrEqual(t, top[0].Score, top[1].Score)
+		require.GreaterOrEqual(t, top[1].Score, top[2].Score)
+		for _, s := range top {
+			if s.Label == te.Y[r] {
+				hits++
+			}
+		}
+	}
+	acc3, err := m.TopKAccuracy(te, 3)
+	require.NoError(t, err)
+	require.Equal(t, float64(hits)/float64(te.Len()), acc3)
+	acc1, err := m.TopKAccuracy(te, 1)
+	require.NoError(t, err)
+	acc, err := m.Accuracy(te)
+	require.NoError(t, err)
+	require.Equal(t, acc, acc1)
+	require.GreaterOrEqual(t, acc3, acc1)
+	top, err = m.TopK(te.Row(0), 1000, top)
+	require.NoError(t, err)
+	require.Len(t, top, tr.Classes, "k is capped at Classes")
+	_, err = m.TopKAccuracy(te, 0)
+	require.ErrorIs(t, err, ErrConfig)
+
+	for _, dec := range []Decoding{{Kind: NearestDecoding}, {Kind: TableDecoding}} {
+		p, err := predictorOf(m, dec)
+		require.NoError(t, err)
+		_, err = p.TopK(te.Row(0), 2, nil)
+		require.ErrorIs(t, err, ErrUnsupported, "%v", dec)
+		_, err = p.TopKAccuracy(te, 2)
+		require.ErrorIs(t, err, ErrUnsupported, "%v", dec)
+		a1, err := p.TopKAccuracy(te, 1)
+		require.NoError(t, err)
+		a, err := p.Accuracy(te)
+		require.NoError(t, err)
+		require.Equal(t, a, a1)
+	}
+}
+
+func TestPredictErrors(t *testing.T) {
 	m, err := newModel(Config{Features: 3, Bits: 30, Classes: 4}, 1)
 	require.NoError(t, err)
 	_, err = predictorOf(m, Decoding{Kind: NearestDecoding})
