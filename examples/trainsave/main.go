@@ -1,6 +1,6 @@
 // Command trainsave trains the two kinds of many-class model this module
 // offers on the same data and saves them for serving: a mixed Label
-// Mapping ensemble (codes.NewMixed, one MLP per site, labelmap) and a Deep
+// Mapping ensemble (labelmap.NewMixed, one MLP per site) and a Deep
 // Stochastic Neural Codes model (dsnc.Fit). The data are made here, so the
 // program needs nothing else: K Gaussian clusters (1,000 by default) in a
 // few dimensions, each class one cluster.
@@ -25,7 +25,6 @@ import (
 	"time"
 
 	labelcode "github.com/labelcode/labelcode"
-	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/labelmap"
 )
@@ -79,20 +78,15 @@ func run(ctx context.Context, c config, w io.Writer) error {
 
 	// Label Mapping: site i learns y mod p_i; the label is decoded from
 	// the sites' scores by exact max-product.
-	mapping, err := codes.NewMixed(c.classes, c.sites)
-	if err != nil {
-		return err
-	}
-	lm, err := labelmap.NewEnsemble(mapping,
+	lm, err := labelmap.NewMixed(c.classes, c.sites,
 		labelmap.WithHidden(c.hidden), labelmap.WithEpochs(c.epochs), labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.seed))
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	if _, err := lm.Fit(ctx, train, nil); err != nil {
+	hist, err := lm.Fit(ctx, train, nil)
+	if err != nil {
 		return err
 	}
-	elapsed := time.Since(start)
 	acc, err := lm.Accuracy(test)
 	if err != nil {
 		return err
@@ -102,18 +96,19 @@ func run(ctx context.Context, c config, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "%v\n  test accuracy %.3f, %d params, trained in %v, saved to %s\n",
-		mapping, acc, lm.Params(), elapsed.Round(time.Millisecond), lmPath)
+		lm.Mapping(), acc, hist.Params, hist.Duration.Round(time.Millisecond), lmPath)
 
 	// DSNC: the network learns a binary code per row and decodes it with
 	// a linear softmax layer.
-	start = time.Now()
-	model, _, err := dsnc.Fit(ctx, train, nil, dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits),
-		dsnc.WithEpochs(c.epochs), dsnc.WithLearnRate(c.lr), dsnc.WithSeed(c.seed))
+	model, err := dsnc.New(dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits),
+		dsnc.WithEpochs(c.epochs), dsnc.WithLearningRate(c.lr), dsnc.WithSeed(c.seed))
 	if err != nil {
 		return err
 	}
-	elapsed = time.Since(start)
-	acc, err = dsnc.ValidationAccuracy(model, test) // the linear decoder's accuracy
+	if hist, err = model.Fit(ctx, train, nil); err != nil {
+		return err
+	}
+	acc, err = model.Accuracy(test) // the linear decoder's accuracy
 	if err != nil {
 		return err
 	}
@@ -122,7 +117,7 @@ func run(ctx context.Context, c config, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "DSNC, %d learned bits, linear decoder\n  test accuracy %.3f, %d params, trained in %v, saved to %s\n",
-		c.bits, acc, model.Params(), elapsed.Round(time.Millisecond), dsncPath)
+		c.bits, acc, hist.Params, hist.Duration.Round(time.Millisecond), dsncPath)
 	return nil
 }
 
