@@ -30,18 +30,14 @@ func newModel(cfg Config, seed uint64) (*Model, error) {
 	return c.draw(cfg.Features, cfg.Classes)
 }
 
-// predictorOf returns a model sharing m's network and training codes that
-// predicts with dec (what Load with WithDecoder gives for m's file).
+// predictorOf returns a copy of m (sharing its network and training
+// codes) that predicts with dec: Clone's shallow twin, then SetDecoder.
 func predictorOf(m *Model, dec Decoding) (*Model, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: nil model", ErrConfig)
 	}
-	if err := dec.core().Validate(); err != nil {
-		return nil, err
-	}
 	n := &Model{Config: m.Config, Encoder: m.Encoder, Decoder: m.Decoder, Codes: m.Codes, CodeLabels: m.CodeLabels, opts: m.opts}
-	n.opts.dec, n.opts.decSet = dec, true
-	if err := n.prepare(); err != nil {
+	if err := n.SetDecoder(dec); err != nil {
 		return nil, err
 	}
 	return n, nil

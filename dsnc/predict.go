@@ -13,6 +13,29 @@ import (
 // loaded file recorded).
 func (m *Model) Decoding() Decoding { return m.opts.dec }
 
+// SetDecoder makes d the decoder Predict uses (as WithDecoder does) and
+// prepares it from the current weights and training codes, so that one
+// trained model can be measured with each decoder in turn; Clone first to
+// keep both. On error the model keeps its decoder. It returns ErrConfig
+// for an invalid d or a table of more than MaxTableBits bits, ErrNotFitted
+// for a model without a network, or without training codes for a nearest
+// or table-of-nearest decoder. It must not run concurrently with
+// prediction on m. Cost: the decoder's build (see DecoderKind).
+func (m *Model) SetDecoder(d Decoding) error {
+	if m == nil {
+		return fmt.Errorf("%w: SetDecoder on a nil model", ErrConfig)
+	}
+	if err := d.core().Validate(); err != nil {
+		return err
+	}
+	p, err := m.newPredictor(d)
+	if err != nil {
+		return err
+	}
+	m.opts.dec, m.opts.decSet, m.pred = d, true, p
+	return nil
+}
+
 // prepare builds the prediction machinery of m's decoder from its current
 // weights and training codes: a graph-free float32 copy of the encoder and
 // the decoder (see DecoderKind for the costs). Nearest and table decoding

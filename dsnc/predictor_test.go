@@ -243,8 +243,9 @@ func TestTopK(t *testing.T) {
 	require.ErrorIs(t, err, ErrConfig)
 
 	for _, dec := range []Decoding{{Kind: NearestDecoding}, {Kind: TableDecoding}} {
-		p, err := predictorOf(m, dec)
-		require.NoError(t, err)
+		p := m.Clone()
+		require.NoError(t, p.SetDecoder(dec))
+		require.Equal(t, dec, p.Decoding())
 		_, err = p.TopK(te.Row(0), 2, nil)
 		require.ErrorIs(t, err, ErrUnsupported, "%v", dec)
 		_, err = p.TopKAccuracy(te, 2)
@@ -255,6 +256,39 @@ func TestTopK(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, a, a1)
 	}
+}
+
+// TestSetDecoder switches a trained model's decoder in place: it predicts
+// as a model loaded with that decoder, and a refused decoder leaves the
+// model as it was.
+func TestSetDecoder(t *testing.T) {
+	m, _, te := trainedSmall(t, 20)
+	lin, err := m.PredictBatch(te.X, te.Len(), nil)
+	require.NoError(t, err)
+	data, err := m.MarshalBinary()
+	require.NoError(t, err)
+	for _, dec := range []Decoding{{Kind: NearestDecoding, Neighbors: 3}, {Kind: TableDecoding, TableOf: NearestDecoding}} {
+		require.NoError(t, m.SetDecoder(dec))
+		require.Equal(t, dec, m.Decoding())
+		want, err := Unmarshal(data, WithDecoder(dec))
+		require.NoError(t, err)
+		a, err := m.PredictBatch(te.X, te.Len(), nil)
+		require.NoError(t, err)
+		b, err := want.PredictBatch(te.X, te.Len(), nil)
+		require.NoError(t, err)
+		require.Equal(t, b, a, "%v", dec)
+	}
+	require.NoError(t, m.SetDecoder(Decoding{}))
+	got, err := m.PredictBatch(te.X, te.Len(), nil)
+	require.NoError(t, err)
+	require.Equal(t, lin, got)
+	require.ErrorIs(t, m.SetDecoder(Decoding{Kind: 7}), ErrConfig)
+	m.Codes, m.CodeLabels = nil, nil
+	require.ErrorIs(t, m.SetDecoder(Decoding{Kind: NearestDecoding}), ErrNotFitted)
+	require.Equal(t, Decoding{}, m.Decoding(), "kept after an error")
+	got, err = m.PredictBatch(te.X, te.Len(), nil)
+	require.NoError(t, err)
+	require.Equal(t, lin, got)
 }
 
 func TestPredictErrors(t *testing.T) {
