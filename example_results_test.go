@@ -55,8 +55,8 @@ func ExampleResults() {
 	// threshold at 0.45       1     1.0000    0.7500        1.5s           -
 	// paper                   -          -    0.8000           -           -  not run
 	//
-	// model,output_code,params,train_accuracy,test_accuracy,epochs,train_seconds,latency_us,note
-	// threshold at 0,,1,0.875,1,0,1.5,0,
-	// threshold at 0.45,,1,1,0.75,0,1.5,0,
-	// paper,,0,,0.8,0,0,0,not run
+	// model,output_code,params,train_accuracy,test_accuracy,test_top5_accuracy,epochs,train_seconds,latency_us,note
+	// threshold at 0,,1,0.875,1,,0,1.5,0,
+	// threshold at 0.45,,1,1,0.75,,0,1.5,0,
+	// paper,,0,,0.8,,0,0,0,not run
 }

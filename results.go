@@ -126,6 +126,11 @@ type Result struct {
 	Params int
 	// TrainAcc and TestAcc are accuracies in [0, 1]; NaN when not measured.
 	TrainAcc, TestAcc float64
+	// TestTop5 is the fraction of test rows whose label is among the
+	// model's 5 best (its TopKAccuracy); 0 when not measured, like Params
+	// and Epochs. Measure fills it for a Classifier that ranks labels. The
+	// column is printed only when some result has it.
+	TestTop5 float64
 	// Epochs is the number of epochs trained.
 	Epochs int
 	// TrainTime is the wall time of training.
@@ -136,12 +141,23 @@ type Result struct {
 	Note string
 }
 
+// TopKClassifier is a Classifier that ranks labels: TopKAccuracy is the
+// fraction of d's rows whose label is among its k best. Every model of
+// labelmap and dsnc (with a decoder that scores labels) is one.
+type TopKClassifier interface {
+	Classifier
+	TopKAccuracy(d *Dataset, k int) (float64, error)
+}
+
 // Measure sets r's TrainAcc (Accuracy of c on train; NaN when train is
-// nil), TestAcc (on test) and Latency (Latency of c over the first
-// latencyRows rows of test; 0, not measured, when latencyRows <= 0). The
-// other fields are the caller's: the name, the code, the parameter count
-// and the training time are known only to whoever trained the model.
-// Cost: one prediction of every row of train and test, plus latencyRows+1.
+// nil), TestAcc (on test), TestTop5 (when c is a TopKClassifier whose
+// TopKAccuracy(test, 5) succeeds; 0 otherwise) and Latency (Latency of c
+// over the first latencyRows rows of test; 0, not measured, when
+// latencyRows <= 0). The other fields are the caller's: the name and the
+// code, and the parameter count, epochs and training time, which the
+// training history gives (training.History.Fill). Cost: one prediction of
+// every row of train and test, one ranking of every test row when c ranks
+// labels, plus latencyRows+1 predictions.
 //
 // It returns the errors of Accuracy and Latency, prefixed with r.Model,
 // and leaves r's measured fields as they were on error.
@@ -158,11 +174,17 @@ func (r *Result) Measure(c Classifier, train, test *Dataset, latencyRows int) er
 	if err != nil {
 		return fmt.Errorf("%s: test set: %w", r.Model, err)
 	}
+	top5 := 0.0
+	if tc, ok := c.(TopKClassifier); ok {
+		if a, err := tc.TopKAccuracy(test, 5); err == nil {
+			top5 = a
+		}
+	}
 	lat, err := Latency(c, test, latencyRows)
 	if err != nil {
 		return fmt.Errorf("%s: latency: %w", r.Model, err)
 	}
-	r.TrainAcc, r.TestAcc, r.Latency = trainAcc, testAcc, lat
+	r.TrainAcc, r.TestAcc, r.TestTop5, r.Latency = trainAcc, testAcc, top5, lat
 	return nil
 }
 
@@ -183,6 +205,7 @@ var resultsColumns = []struct {
 	{"params", "params", false, false},
 	{"train acc", "train_accuracy", false, false},
 	{"test acc", "test_accuracy", false, false},
+	{"top-5 acc", "test_top5_accuracy", false, true},
 	{"epochs", "epochs", false, true},
 	{"train time", "train_seconds", false, false},
 	{"latency/ex", "latency_us", false, false},
@@ -201,7 +224,11 @@ func (r Result) cells() []string {
 	if r.Epochs > 0 {
 		epochs = strconv.Itoa(r.Epochs)
 	}
-	return []string{r.Model, r.Code, formatCount(r.Params), acc(r.TrainAcc), acc(r.TestAcc), epochs,
+	top5 := "-"
+	if r.TestTop5 != 0 && !math.IsNaN(r.TestTop5) {
+		top5 = acc(r.TestTop5)
+	}
+	return []string{r.Model, r.Code, formatCount(r.Params), acc(r.TrainAcc), acc(r.TestAcc), top5, epochs,
 		formatTrainTime(r.TrainTime), formatLatency(r.Latency), r.Note}
 }
 
@@ -357,8 +384,8 @@ func (rs Results) Markdown() string {
 }
 
 // CSV returns the results as comma-separated values: a header line
-// (model, output_code, params, train_accuracy, test_accuracy, epochs,
-// train_seconds, latency_us, note: the columns of the example programs'
+// (model, output_code, params, train_accuracy, test_accuracy,
+// test_top5_accuracy, epochs, train_seconds, latency_us, note: the columns of the example programs'
 // -out files) and one line per result. Accuracies are written in full
 // (shortest exact form), a NaN one as an empty field; times are exact
 // decimals of their nanoseconds, so ReadResultsCSV gives back equal
@@ -374,7 +401,7 @@ func (rs Results) CSV() string {
 	}
 	_ = w.Write(head) // a strings.Builder does not fail
 	for _, r := range rs {
-		_ = w.Write([]string{r.Model, r.Code, strconv.Itoa(r.Params), csvFloat(r.TrainAcc), csvFloat(r.TestAcc),
+		_ = w.Write([]string{r.Model, r.Code, strconv.Itoa(r.Params), csvFloat(r.TrainAcc), csvFloat(r.TestAcc), csvTop5(r.TestTop5),
 			strconv.Itoa(r.Epochs), decimal(int64(r.TrainTime), 9), decimal(int64(r.Latency), 3), r.Note})
 	}
 	w.Flush()
@@ -386,6 +413,14 @@ func csvFloat(v float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// csvTop5 writes a top-5 accuracy, an empty field when unset (0 or NaN).
+func csvTop5(v float64) string {
+	if v == 0 {
+		return ""
+	}
+	return csvFloat(v)
 }
 
 // decimal writes n / 10^digits exactly, without trailing zeros.
@@ -486,6 +521,7 @@ func ReadResultsCSV(r io.Reader) (Results, error) {
 		res := Result{Model: field("model"), Code: field("output_code"), Note: field("note"),
 			Params: integer("params"), Epochs: integer("epochs"),
 			TrainAcc: num("train_accuracy", math.NaN()), TestAcc: num("test_accuracy", math.NaN()),
+			TestTop5:  num("test_top5_accuracy", 0),
 			TrainTime: duration("train_seconds", 9), Latency: duration("latency_us", 3)}
 		if bad != nil {
 			return nil, bad

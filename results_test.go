@@ -251,15 +251,15 @@ func TestResultsCSVRoundTrip(t *testing.T) {
 	rs := sampleResults()
 	rs = append(rs,
 		labelcode.Result{Model: "quoted, \"model\"\nwith a newline", Code: " leading space", Note: "a|b",
-			TrainAcc: 1.0 / 3, TestAcc: math.SmallestNonzeroFloat64, TrainTime: 1, Latency: 999999999},
+			TrainAcc: 1.0 / 3, TestAcc: math.SmallestNonzeroFloat64, TestTop5: 0.75, TrainTime: 1, Latency: 999999999},
 		labelcode.Result{Model: "extremes", Params: math.MaxInt64, Epochs: -1,
 			TrainTime: math.MaxInt64, Latency: math.MinInt64, TrainAcc: math.NaN(), TestAcc: math.NaN()},
 	)
 	text := rs.CSV()
 	assert.True(t, strings.HasPrefix(text,
-		"model,output_code,params,train_accuracy,test_accuracy,epochs,train_seconds,latency_us,note\n"+
-			"shared-trunk LM,3 sites mod 19 23 29,6215,0.81652,0.87333,12,1.327,4.321,best epoch 11\n"+
-			"DSNC,16 learned bits,1234567,,0.71667,0,245,312,\n"), text)
+		"model,output_code,params,train_accuracy,test_accuracy,test_top5_accuracy,epochs,train_seconds,latency_us,note\n"+
+			"shared-trunk LM,3 sites mod 19 23 29,6215,0.81652,0.87333,,12,1.327,4.321,best epoch 11\n"+
+			"DSNC,16 learned bits,1234567,,0.71667,,0,245,312,\n"), text)
 	got, err := labelcode.ReadResultsCSV(strings.NewReader(text))
 	require.NoError(t, err)
 	equalResults(t, rs, got)
@@ -411,3 +411,33 @@ func FuzzResultsCSVFields(f *testing.F) {
 		equalResults(t, rs, got)
 	})
 }
+
+// ranker predicts label 0 and ranks every label in the top 5 with
+// probability given by top5.
+type ranker struct{ top5 float64 }
+
+func (ranker) Predict([]float32) (int, error) { return 0, nil }
+func (r ranker) TopKAccuracy(d *labelcode.Dataset, k int) (float64, error) {
+	if k != 5 {
+		return 0, errors.New("want k = 5")
+	}
+	return r.top5, nil
+}
+
+func TestMeasureTop5(t *testing.T) {
+	d, err := labelcode.NewDataset([]float32{0, 1}, []int{0, 1}, 1, 2)
+	require.NoError(t, err)
+	var r labelcode.Result
+	require.NoError(t, r.Measure(ranker{0.75}, nil, d, 0))
+	assert.Equal(t, 0.5, r.TestAcc)
+	assert.Equal(t, 0.75, r.TestTop5)
+	assert.Contains(t, labelcode.Results{r}.String(), "top-5 acc")
+	var plain labelcode.Result
+	require.NoError(t, plain.Measure(constant{}, nil, d, 0))
+	assert.Equal(t, 0.0, plain.TestTop5, "a classifier that does not rank")
+	assert.NotContains(t, labelcode.Results{plain}.String(), "top-5")
+}
+
+type constant struct{}
+
+func (constant) Predict([]float32) (int, error) { return 1, nil }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/labelcode/labelcode"
 )
 
 // Why a training run ended (History.Stopped).
@@ -56,6 +58,44 @@ type History struct {
 	// Sites holds, for a Label Mapping ensemble, the history of each site
 	// trained by this run, in site order (nil for a site not trained).
 	Sites []*History
+}
+
+// Fill sets the measured training figures of a results row: Params,
+// Epochs (the epochs run; for an ensemble, the most any site ran),
+// TrainTime (Duration) and, when the run validated, "best epoch N" (an
+// ensemble: the sites' best epochs) appended to Note. The accuracies and
+// the latency are Result.Measure's.
+func (h *History) Fill(r *labelcode.Result) {
+	if h == nil {
+		return
+	}
+	r.Params, r.TrainTime, r.Epochs = h.Params, h.Duration, len(h.Epochs)
+	validated := func(h *History) bool { return len(h.Epochs) > 0 && !math.IsNaN(h.Epochs[0].Score) }
+	var note string
+	switch {
+	case len(h.Sites) > 0:
+		var bests []string
+		any := false
+		for _, s := range h.Sites {
+			if s == nil {
+				continue
+			}
+			r.Epochs = max(r.Epochs, len(s.Epochs))
+			bests = append(bests, fmt.Sprint(s.Best))
+			any = any || validated(s)
+		}
+		if any {
+			note = "best epoch " + strings.Join(bests, " ")
+		}
+	case validated(h):
+		note = fmt.Sprintf("best epoch %d", h.Best)
+	}
+	if note != "" {
+		if r.Note != "" {
+			r.Note += "; "
+		}
+		r.Note += note
+	}
 }
 
 // BestEpoch returns the line of the kept epoch and true, or a zero Epoch

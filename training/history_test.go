@@ -4,9 +4,11 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/training"
 )
 
@@ -42,4 +44,17 @@ func TestHistoryPrints(t *testing.T) {
 	require.Contains(t, ens.CSV(), "\n2,3,1,0.625,0.75,0,0,0\n")
 	_, ok = (&training.History{}).BestEpoch()
 	require.False(t, ok)
+}
+
+func TestHistoryFill(t *testing.T) {
+	h := &training.History{Epochs: []training.Epoch{{Epoch: 1, Score: 0.5}, {Epoch: 2, Score: 0.7}}, Best: 2, Params: 99, Duration: 3 * time.Second}
+	r := labelcode.Result{Note: "cosine"}
+	h.Fill(&r)
+	require.Equal(t, labelcode.Result{Params: 99, Epochs: 2, TrainTime: 3 * time.Second, Note: "cosine; best epoch 2"}, r)
+
+	noVal := &training.History{Epochs: []training.Epoch{{Epoch: 1, Score: math.NaN()}}, Best: 1, Params: 5}
+	ens := &training.History{Sites: []*training.History{h, nil, noVal}, Params: 104, Duration: time.Second}
+	var e labelcode.Result
+	ens.Fill(&e)
+	require.Equal(t, labelcode.Result{Params: 104, Epochs: 2, TrainTime: time.Second, Note: "best epoch 2 1"}, e)
 }
