@@ -9,18 +9,22 @@ import (
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
-// Sentinel errors returned by Dataset constructors, validation and readers.
+// Sentinel errors. Each is one value for the whole module: the packages
+// that return one re-export it under the same name (dsnc.ErrConfig,
+// labelmap.ErrConfig and labelcode.ErrConfig are equal), so errors.Is(err,
+// labelcode.ErrX) holds whichever package returned the error.
 var (
 	// ErrEmpty reports a dataset with no rows or no features.
 	ErrEmpty = errors.New("labelcode: empty dataset")
-	// ErrShape reports feature data whose length does not match rows × features.
-	ErrShape = errors.New("labelcode: data shape mismatch")
+	// ErrShape reports feature data whose length does not match rows ×
+	// features, or data whose width or classes do not match a model's.
+	ErrShape = limits.ErrShape
 	// ErrLabelRange reports a label outside [0, Classes). It is the same
 	// value as codes.ErrLabelRange, decode.ErrLabel and
 	// labelmap.ErrLabelRange.
 	ErrLabelRange = limits.ErrLabelRange
 	// ErrNonFinite reports a NaN or infinite feature value.
-	ErrNonFinite = errors.New("labelcode: non-finite feature value")
+	ErrNonFinite = limits.ErrNonFinite
 	// ErrFraction reports split fractions that are negative or sum above 1.
 	ErrFraction = errors.New("labelcode: invalid split fraction")
 	// ErrTooLarge reports a size beyond a documented limit, or whose
@@ -30,6 +34,14 @@ var (
 	// decode, dsnc and labelmap re-export it), so errors.Is(err,
 	// labelcode.ErrTooLarge) holds whichever package returned it.
 	ErrTooLarge = limits.ErrTooLarge
+	// ErrConfig reports an invalid option or configuration of a model.
+	ErrConfig = limits.ErrConfig
+	// ErrInput reports an input row a model cannot take (wrong width, NaN).
+	ErrInput = limits.ErrInput
+	// ErrNotFitted reports a model used before it was trained or loaded.
+	ErrNotFitted = limits.ErrNotFitted
+	// ErrDiverged reports a training loss that became NaN or infinite.
+	ErrDiverged = limits.ErrDiverged
 )
 
 // Dataset is a dense classification dataset: Len() rows of Features float32

@@ -38,6 +38,25 @@ func TestSentinelsAreOneValue(t *testing.T) {
 			t.Errorf("%s is not labelcode.ErrTooLarge", name)
 		}
 	}
+	for _, c := range []struct {
+		name      string
+		got, want error
+	}{
+		{"dsnc.ErrConfig", dsnc.ErrConfig, labelcode.ErrConfig},
+		{"labelmap.ErrConfig", labelmap.ErrConfig, labelcode.ErrConfig},
+		{"dsnc.ErrShape", dsnc.ErrShape, labelcode.ErrShape},
+		{"decode.ErrShape", decode.ErrShape, labelcode.ErrShape},
+		{"dsnc.ErrInput", dsnc.ErrInput, labelcode.ErrInput},
+		{"labelmap.ErrInput", labelmap.ErrInput, labelcode.ErrInput},
+		{"dsnc.ErrNotFitted", dsnc.ErrNotFitted, labelcode.ErrNotFitted},
+		{"labelmap.ErrNotFitted", labelmap.ErrNotFitted, labelcode.ErrNotFitted},
+		{"dsnc.ErrNonFinite", dsnc.ErrNonFinite, labelcode.ErrNonFinite},
+		{"labelmap.ErrDiverged", labelmap.ErrDiverged, labelcode.ErrDiverged},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s is not the module's sentinel of that name", c.name)
+		}
+	}
 }
 
 // TestEnsembleLabelRangeEitherBound checks that a training label is

@@ -36,7 +36,7 @@ var (
 	// ErrShape: a decoder's parameters do not fit together (weights and
 	// bias of different lengths, labels for a different number of stored
 	// codes, zero classes or bits).
-	ErrShape = errors.New("decode: parameters have mismatched shapes")
+	ErrShape = limits.ErrShape
 	// ErrLabel: a label given to a decoder's constructor is negative or not
 	// below its number of classes. It is the same value as
 	// labelcode.ErrLabelRange and codes.ErrLabelRange.

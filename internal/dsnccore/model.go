@@ -13,17 +13,17 @@ import (
 // names, so errors.Is works across both.
 var (
 	// ErrConfig reports an invalid configuration or option.
-	ErrConfig = errors.New("dsnc: invalid configuration")
+	ErrConfig = limits.ErrConfig
 	// ErrShape reports data or parameters whose shapes do not match.
-	ErrShape = errors.New("dsnc: shape mismatch")
+	ErrShape = limits.ErrShape
 	// ErrNotFitted reports a decoder that needs the training codes of a
 	// model that has none.
-	ErrNotFitted = errors.New("dsnc: model has no training codes")
+	ErrNotFitted = limits.ErrNotFitted
 	// ErrNonFinite reports a NaN or infinite weight.
-	ErrNonFinite = errors.New("dsnc: non-finite value")
+	ErrNonFinite = limits.ErrNonFinite
 	// ErrInput reports an input row of the wrong width or with a NaN or
 	// infinite value.
-	ErrInput = errors.New("dsnc: bad input row")
+	ErrInput = limits.ErrInput
 	// ErrFormat reports data that is not a DSNC model file (wrong magic).
 	ErrFormat = errors.New("dsnc: not a DSNC model file")
 	// ErrVersion reports a DSNC model file of a version this package does

@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -12,7 +11,7 @@ import (
 // Sentinel errors of the package.
 var (
 	// ErrSpec reports an architecture with a non-positive size or no head.
-	ErrSpec = errors.New("nn: invalid network spec")
+	ErrSpec = limits.ErrConfig
 )
 
 // Spec is the architecture of an MLP: Inputs features, a trunk of Hidden
