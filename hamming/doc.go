@@ -59,11 +59,13 @@
 //
 // # Saved form
 //
-// MarshalBinary writes, little-endian: the magic "HMNG", a kind byte (1
-// Linear, 2 MultiIndex, 3 Table), a version byte (1), two zero bytes, the
+// MarshalBinary writes the module's file container (magic "LBLCODE\x00",
+// kind Hamming linear, multi-index or table, version 1, body length, body,
+// CRC-32C of everything before it) around a body of, little-endian: the
 // number of bits (uint32), the requested number of substrings (int32, 0
-// but for a MultiIndex), the number of codes (uint64), the packed codes,
-// and a CRC-32C of everything before it. Hash tables and lookup tables are
+// but for a MultiIndex), the number of codes (uint64) and the packed
+// codes. UnmarshalBinary also reads the format of earlier releases (magic
+// "HMNG", kind and version bytes, the same fields, a CRC-32C). Hash tables and lookup tables are
 // not saved but rebuilt. UnmarshalBinary returns an error wrapping
 // ErrTruncated, ErrChecksum or ErrFormat on data that is cut short,
 // damaged, or not what it expects.

@@ -30,9 +30,9 @@ var (
 	ErrVersion = container.ErrVersion
 )
 
-// UnmarshalBinary reads two layouts. The first is a container
-// (internal/container) of kind Hamming linear, multi-index or table,
-// version 1, whose body is, little-endian:
+// The saved form of every index is a container (internal/container) of
+// kind Hamming linear, multi-index or table, version 1, whose body is,
+// little-endian:
 //
 //	offset  size  field
 //	0       4     bits
@@ -43,8 +43,8 @@ var (
 // The container adds a 20-byte header (magic "LBLCODE\x00", kind,
 // version, body length) and a CRC-32C of everything before it.
 //
-// The second, which MarshalBinary still writes (see marshal), is a
-// 24-byte header, the codes and a CRC-32 (Castagnoli) of all that:
+// UnmarshalBinary also reads the format of earlier releases, a 24-byte
+// header, the codes and a CRC-32 (Castagnoli) of all that:
 //
 //	offset  size  field
 //	0       4     magic "HMNG"
@@ -86,21 +86,16 @@ var (
 	_ encoding.BinaryUnmarshaler = (*Table)(nil)
 )
 
-// marshal returns an index of the given kind in the format of the
-// earlier releases (the second layout above). Saving a loaded index must
-// give back the file it was loaded from (testdata/compat), so the writer
-// moves to the container only once those files are regenerated.
+// marshal returns the container of an index of the given kind.
 func marshal(kind byte, nbits, param, n int, codes []uint64) []byte {
-	b := make([]byte, 0, headerSize+8*len(codes)+trailerSize)
-	b = append(b, magic...)
-	b = append(b, kind, formatVersion, 0, 0)
+	b := container.Reserve(fieldsSize + 8*len(codes))
 	b = binary.LittleEndian.AppendUint32(b, uint32(nbits))
 	b = binary.LittleEndian.AppendUint32(b, uint32(int32(param)))
 	b = binary.LittleEndian.AppendUint64(b, uint64(n))
 	for _, x := range codes {
 		b = binary.LittleEndian.AppendUint64(b, x)
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	return container.Finish(b, containerKinds[kind], formatVersion)
 }
 
 // saved is a decoded saved index.
