@@ -38,15 +38,15 @@ func useFromGo(ctx context.Context, train, val *labelcode.Dataset, dir string) e
 
 	// DSNC: a learned 32-bit code per example, decoded by the nearest
 	// training code.
-	code, _, err := dsnc.Fit(ctx, train, val, dsnc.WithBits(32), dsnc.WithEpochs(5))
+	code, err := dsnc.New(dsnc.WithBits(32), dsnc.WithEpochs(5),
+		dsnc.WithDecoder(dsnc.Decoding{Kind: dsnc.NearestDecoding}))
 	if err != nil {
 		return err
 	}
-	p, err := dsnc.NewPredictor(code, dsnc.Decoding{Kind: dsnc.NearestDecoding})
-	if err != nil {
+	if _, err := code.Fit(ctx, train, val); err != nil {
 		return err
 	}
-	if err := p.Save(filepath.Join(dir, "model.dsnc")); err != nil {
+	if err := code.Save(filepath.Join(dir, "model.dsnc")); err != nil {
 		return err
 	}
 

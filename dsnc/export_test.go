@@ -31,7 +31,7 @@ func newModel(cfg Config, seed uint64) (*Model, error) {
 }
 
 // predictorOf returns a copy of m (sharing its network and training
-// codes) that predicts with dec: Clone's shallow twin, then SetDecoder.
+// codes) that predicts with dec.
 func predictorOf(m *Model, dec Decoding) (*Model, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: nil model", ErrConfig)

@@ -232,42 +232,14 @@ func WithDecoder(d Decoding) Option {
 // instead of the constant of WithLearningRate (nil: back to the constant);
 // training.Cosine gives cosine annealing. Fit returns ErrConfig, wrapped,
 // naming the step, when s gives a rate that is not positive and finite.
-//
-// During the move to the train package it also takes the deprecated
-// Schedule of CosineSchedule (epochs and batches counted from 0).
-func WithSchedule[S training.Schedule | Schedule](s S) Option {
-	return func(c *config) error {
-		switch f := any(s).(type) {
-		case training.Schedule:
-			c.schedule = f
-		case Schedule:
-			c.schedule = nil
-			if f != nil {
-				c.schedule = func(epoch, batch, batches int) float64 { return f(epoch-1, batch-1, batches) }
-			}
-		}
-		return nil
-	}
+func WithSchedule(s training.Schedule) Option {
+	return func(c *config) error { c.schedule = s; return nil }
 }
 
 // WithProgress sets a function that Fit calls after every minibatch and
 // once more at the end of every epoch (with EpochDone set and the
 // validation accuracy in Score); it runs on Fit's goroutine, so it should
 // return quickly.
-//
-// During the move to the train package it also takes a function of the
-// deprecated Progress.
-func WithProgress[F func(training.Progress) | func(Progress)](f F) Option {
-	return func(c *config) error {
-		switch f := any(f).(type) {
-		case func(training.Progress):
-			c.progress = f
-		case func(Progress):
-			c.progress = nil
-			if f != nil {
-				c.progress = func(p training.Progress) { f(progressOf(p)) }
-			}
-		}
-		return nil
-	}
+func WithProgress(f func(training.Progress)) Option {
+	return func(c *config) error { c.progress = f; return nil }
 }

@@ -124,21 +124,23 @@ func clusters(t testing.TB, k int, seed uint64) *labelcode.Dataset {
 	return d
 }
 
-// TestFreshDSNC trains a DSNC model and checks that, saved as a model and
-// as a predictor of each decoder, it predicts through infer what dsnc's
-// Predictor predicts, with the same linear scores' order.
+// TestFreshDSNC trains a DSNC model and checks that, saved with each
+// decoder, it predicts through infer what the dsnc model predicts, with
+// the same linear scores' order.
 func TestFreshDSNC(t *testing.T) {
 	d := clusters(t, 20, 3)
-	m, _, err := dsnc.Fit(context.Background(), d, nil, dsnc.WithBits(12), dsnc.WithHidden(16),
-		dsnc.WithEpochs(3), dsnc.WithBatchSize(64), dsnc.WithSeed(3))
+	m, err := dsnc.New(dsnc.WithBits(12), dsnc.WithHidden(16), dsnc.WithEpochs(3), dsnc.WithBatchSize(64), dsnc.WithSeed(3))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Fit(context.Background(), d, nil); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	for _, dec := range []dsnc.Decoding{{Kind: dsnc.LinearDecoding}, {Kind: dsnc.NearestDecoding}, {Kind: dsnc.TableDecoding}} {
 		t.Run(dec.String(), func(t *testing.T) {
-			p, err := dsnc.NewPredictor(m, dec)
-			if err != nil {
+			p := m.Clone()
+			if err := p.SetDecoder(dec); err != nil {
 				t.Fatal(err)
 			}
 			want, err := p.PredictBatch(d.X, d.Len(), nil)
@@ -151,14 +153,15 @@ func TestFreshDSNC(t *testing.T) {
 			checkAllocs(t, im, d.X[:12])
 		})
 	}
-	// A model file read with each decoder option.
+	// A model file read with each decoder option, as dsnc.Load reads it
+	// with WithDecoder.
 	path := filepath.Join(dir, "model")
 	if err := m.Save(path); err != nil {
 		t.Fatal(err)
 	}
 	for opt, kind := range map[infer.Decoder]dsnc.DecoderKind{infer.SavedDecoder: dsnc.LinearDecoding,
 		infer.LinearDecoder: dsnc.LinearDecoding, infer.NearestDecoder: dsnc.NearestDecoding, infer.TableDecoder: dsnc.TableDecoding} {
-		p, err := dsnc.NewPredictor(m, dsnc.Decoding{Kind: kind})
+		p, err := dsnc.Load(path, dsnc.WithDecoder(dsnc.Decoding{Kind: kind}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -462,13 +462,12 @@ func runRow(ctx context.Context, c config, rw row, train, eval, test *labelcode.
 					decoder{dsnc.Decoding{Kind: dsnc.TableDecoding, TableOf: dsnc.NearestDecoding}, "table of NN"})
 			}
 			for _, dec := range decs {
-				p, err := dsnc.NewPredictor(m, dec.dec)
-				if err != nil {
+				if err := m.SetDecoder(dec.dec); err != nil {
 					return nil, err
 				}
 				rr := r
 				rr.Model = "DSNC, " + dec.name
-				if _, err := report.Measure(&rr, p, eval, test, c.latRows); err != nil {
+				if _, err := report.Measure(&rr, m, eval, test, c.latRows); err != nil {
 					return nil, err
 				}
 				out = append(out, rr)

@@ -6,22 +6,23 @@
 //
 //	go run ./examples/customloop
 //
-// The loop does two things dsnc.Fit does not offer: a cosine learning-rate
-// schedule over every step (dsnc.CosineSchedule, stepped into dsnc.Adam
-// by hand) and a warm-up of the intra/inter-class regulariser of the DSNC
-// paper (eq. 7–8): β and γ grow linearly from 0 to their final values over
-// the first -warmup epochs, so the codes are free to form before they are
-// pulled together by class. Everything else is the library's: the model
-// (dsnc.NewModel), its training graph (dsnc.NewTrainingGraph: encoder,
-// Binarize, linear decoder, cross-entropy, regulariser), a gorgonia tape
-// machine, Fit's minibatch sampler (dsnc.NewSampler), validation
-// (dsnc.ValidationAccuracy), the best epoch's weights (Model.Clone), the
-// training codes (Model.SetTrainingCodes) and the predictor
-// (dsnc.NewPredictor), saved and loaded back (Predictor.Save,
-// dsnc.LoadPredictor).
+// The loop does two things Model.Fit does not offer: a cosine
+// learning-rate schedule over every step (training.Cosine, set on
+// training.Adam by hand) and a warm-up of the intra/inter-class
+// regulariser of the DSNC paper (eq. 7–8): β and γ grow linearly from 0 to
+// their final values over the first -warmup epochs, so the codes are free
+// to form before they are pulled together by class. Everything else is the
+// library's: the model (dsnc.New, Model.Init), its training graph
+// (Model.NewTrainingGraph: encoder, Binarize, linear decoder,
+// cross-entropy, regulariser; a training.Model whose Step gives the
+// gradients), Fit's minibatch sampler (training.NewClassSampler),
+// validation (Model.SetTrainingCodes, then Model.Accuracy with the linear
+// decoder), the best epoch's weights (Model.Clone), a decoder per row of
+// the table (Model.SetDecoder), saved and loaded back (Model.Save,
+// dsnc.Load).
 //
 // It prints a results table (the custom loop with the linear and the
-// nearest-code decoder, and dsnc.Fit with a constant rate and the paper's
+// nearest-code decoder, and Model.Fit with a constant rate and the paper's
 // adaptive regulariser on the same data), the loop's training history and
 // the model's summary. With -warmup 0 the loop is Fit's own loop: given the
 // same cosine schedule (dsnc.WithSchedule) and seed, Fit returns the same
@@ -40,11 +41,10 @@ import (
 	"path/filepath"
 	"time"
 
-	G "gorgonia.org/gorgonia"
-
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/examples/internal/report"
+	"github.com/labelcode/labelcode/training"
 )
 
 type config struct {
@@ -79,7 +79,7 @@ func setFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.epochs, "epochs", 4, "training epochs (the cosine schedule spans them)")
 	fs.IntVar(&c.batch, "batch", 128, "minibatch size")
 	fs.IntVar(&c.perClass, "per-class", 4, "rows of one class drawn together, so that batches hold same-class pairs for the regulariser")
-	fs.Float64Var(&c.lr, "lr", 4e-3, "peak learning rate: the cosine schedule starts here (and dsnc.Fit's row uses it throughout)")
+	fs.Float64Var(&c.lr, "lr", 4e-3, "peak learning rate: the cosine schedule starts here (and Model.Fit's row uses it throughout)")
 	fs.Float64Var(&c.minLR, "min-lr", 1e-4, "learning rate the cosine schedule ends at")
 	fs.Float64Var(&c.beta, "beta", 0.01, "final intra-class weight β of the regulariser (0 with -gamma 0: no regulariser)")
 	fs.Float64Var(&c.gamma, "gamma", 0.01, "final inter-class weight γ of the regulariser")
@@ -88,9 +88,9 @@ func setFlags(fs *flag.FlagSet, c *config) {
 	fs.Float64Var(&c.valFrac, "val", 0.05, "fraction of the training examples held out to choose the best epoch")
 	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
 	fs.IntVar(&c.latRows, "latency", 1000, "test examples predicted one at a time to measure latency")
-	fs.BoolVar(&c.fit, "fit", true, "also train with dsnc.Fit (constant rate, adaptive regulariser) for comparison")
+	fs.BoolVar(&c.fit, "fit", true, "also train with Model.Fit (constant rate, adaptive regulariser) for comparison")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of weights, minibatch order and code sampling")
-	fs.StringVar(&c.model, "model", "", "save the trained predictor to this file (default: a temporary file, removed after the reload check)")
+	fs.StringVar(&c.model, "model", "", "save the trained model to this file (default: a temporary file, removed after the reload check)")
 	fs.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress bars")
 	fs.BoolVar(&c.smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
@@ -101,8 +101,8 @@ const usage = `Usage: go run ./examples/customloop [flags]
 Trains DSNC on the next word of Plato's Republic (shipped with the project;
 7,409 classes) with a hand-written loop over dsnc's exported parts: a cosine
 learning-rate schedule and a warm-up of the regulariser weights. Prints a
-results table against dsnc.Fit, the training history and the model, then
-saves the predictor and loads it back.
+results table against Model.Fit, the training history and the model, then
+saves the model and loads it back.
 
 Flags:
 `
@@ -148,7 +148,7 @@ type loopSettings struct {
 	Beta, Gamma   float64
 	WarmupEpochs  int
 	Seed          uint64
-	ProgressEvery func(epoch, batch, batches int, loss float64) // may be nil
+	ProgressEvery func(epoch, batch, batches int, loss float64) // epoch and batch from 1; may be nil
 }
 
 // warm returns the fraction of the final regulariser weights used at batch
@@ -162,93 +162,115 @@ func warm(warmup, epoch, batch, batches int) float64 {
 }
 
 // trainLoop is the custom training loop. Without a warm-up it computes
-// exactly what dsnc.Fit computes with WithSchedule(dsnc.CosineSchedule(LR,
-// MinLR, Epochs)), WithRegulariser(Beta, Gamma),
-// WithAdaptiveRegulariser(false), WithPatience(0) and the same seed, batch
-// and rows per class. The model decodes symmetric codes 2b − 1 as Fit's
-// default does (dsnc.WithSymmetricCodes).
-func trainLoop(ctx context.Context, train, val *labelcode.Dataset, s loopSettings) (*dsnc.Model, *dsnc.History, error) {
-	m, err := dsnc.NewModel(dsnc.Config{Features: train.Features, Hidden: s.Hidden, Bits: s.Bits, Classes: train.Classes, Symmetric: true},
-		s.Seed)
+// exactly what dsnc's Model.Fit computes with
+// WithSchedule(training.Cosine(LR, MinLR, Epochs)), WithRegulariser(Beta,
+// Gamma), WithAdaptiveRegulariser(false), WithPatience(0) and the same
+// seed, batch and rows per class. The model decodes symmetric codes 2b − 1
+// as Fit's default does (dsnc.WithSymmetricCodes).
+func trainLoop(ctx context.Context, train, val *labelcode.Dataset, s loopSettings) (*dsnc.Model, *training.History, error) {
+	regularise := s.Beta > 0 || s.Gamma > 0
+	opts := []dsnc.Option{dsnc.WithHidden(s.Hidden...), dsnc.WithBits(s.Bits), dsnc.WithSeed(s.Seed)}
+	if regularise {
+		opts = append(opts, dsnc.WithRegulariser(s.Beta, s.Gamma))
+	}
+	m, err := dsnc.New(opts...)
 	if err != nil {
+		return nil, nil, err
+	}
+	// The network Fit would draw, and its training graph: a training.Model
+	// bound to the training rows, which trains m's weights in place.
+	if err := m.Init(train.Features, train.Classes); err != nil {
 		return nil, nil, err
 	}
 	batch := min(s.Batch, train.Len())
-	regularise := s.Beta > 0 || s.Gamma > 0
-	tg, err := dsnc.NewTrainingGraph(m, batch, regularise, s.Seed)
+	tg, err := m.NewTrainingGraph(batch)
 	if err != nil {
 		return nil, nil, err
 	}
-	// No dual values: Adam reads the gradients from tg.Grads, which every
-	// run overwrites, so nothing accumulates between steps.
-	vm := G.NewTapeMachine(tg.Graph)
-	defer vm.Close()
-	opt, err := dsnc.NewAdam(m, s.LR)
+	defer tg.Close()
+	if err := tg.Bind(train); err != nil {
+		return nil, nil, err
+	}
+	opt, err := training.NewAdam(tg.Params(), s.LR)
 	if err != nil {
 		return nil, nil, err
 	}
-	schedule := dsnc.CosineSchedule(s.LR, s.MinLR, s.Epochs)
-	sampler, err := dsnc.NewSampler(train.Y, batch, s.PerClass, regularise, s.Seed)
+	schedule := training.Cosine(s.LR, s.MinLR, s.Epochs)
+	// Fit's minibatches: rows of a class drawn together for the regulariser.
+	var sampler *training.Sampler
+	if regularise {
+		sampler, err = training.NewClassSampler(train.Y, batch, s.PerClass, s.Seed)
+	} else {
+		sampler, err = training.NewSampler(train.Len(), batch, s.Seed)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 
-	hist := &dsnc.History{Stopped: "epochs"}
+	start := time.Now()
+	hist := &training.History{Stopped: training.StopEpochs}
+	for _, p := range tg.Params() {
+		hist.Params += len(p)
+	}
 	best, bestAcc := m.Clone(), math.Inf(-1)
-	for epoch := 0; epoch < s.Epochs; epoch++ {
-		start := time.Now()
+	for epoch := 1; epoch <= s.Epochs; epoch++ {
+		t0 := time.Now()
 		batches := sampler.Epoch()
-		var sumLoss float64
-		var correct, seen int
+		var sumLoss, sumAcc float64
 		var beta, gamma float64
 		for b, rows := range batches {
 			if err := ctx.Err(); err != nil {
+				hist.Stopped = training.StopCancelled
 				return nil, hist, err
 			}
-			if err := opt.SetLearnRate(schedule(epoch, b, len(batches))); err != nil {
+			if err := opt.SetLearningRate(schedule(epoch, b+1, len(batches))); err != nil {
 				return nil, nil, err
 			}
-			f := warm(s.WarmupEpochs, epoch, b, len(batches))
+			f := warm(s.WarmupEpochs, epoch-1, b, len(batches))
 			beta, gamma = s.Beta*f, s.Gamma*f
-			if err := tg.SetBatch(train, rows, beta, gamma); err != nil {
+			if err := tg.SetRegulariser(beta, gamma); err != nil {
 				return nil, nil, err
 			}
-			if err := vm.RunAll(); err != nil {
+			loss, acc, grads, err := tg.Step(rows)
+			if err != nil {
 				return nil, nil, err
 			}
-			loss := tg.Loss()
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return nil, nil, fmt.Errorf("%w: loss %v in epoch %d", dsnc.ErrNonFinite, loss, epoch+1)
+				return nil, nil, fmt.Errorf("%w: loss %v in epoch %d", dsnc.ErrNonFinite, loss, epoch)
 			}
-			if err := opt.Step(tg.Grads); err != nil {
+			if err := opt.Step(grads); err != nil {
 				return nil, nil, err
 			}
-			vm.Reset()
 			sumLoss += loss
-			correct += tg.Correct()
-			seen += len(rows)
+			sumAcc += acc
 			if s.ProgressEvery != nil {
-				s.ProgressEvery(epoch, b, len(batches), sumLoss/float64(b+1))
+				s.ProgressEvery(epoch, b+1, len(batches), sumLoss/float64(b+1))
 			}
 		}
-		st := dsnc.EpochStats{Epoch: epoch + 1, Loss: sumLoss / float64(len(batches)),
-			Accuracy: float64(correct) / float64(seen), ValAccuracy: math.NaN(), Beta: beta, Gamma: gamma}
+		e := training.Epoch{Epoch: epoch, Loss: sumLoss / float64(len(batches)), Accuracy: sumAcc / float64(len(batches)),
+			Score: math.NaN(), Beta: beta, Gamma: gamma}
 		if val != nil {
-			if st.ValAccuracy, err = dsnc.ValidationAccuracy(m, val); err != nil {
+			// Fit's validation score: the linear decoder (the model's
+			// default) on the current weights, prepared by SetTrainingCodes.
+			if err := m.SetTrainingCodes(train); err != nil {
+				return nil, nil, err
+			}
+			if e.Score, err = m.Accuracy(val); err != nil {
 				return nil, nil, err
 			}
 		}
-		st.Duration = time.Since(start)
-		hist.Epochs = append(hist.Epochs, st)
+		e.Duration = time.Since(t0)
+		hist.Epochs = append(hist.Epochs, e)
 		if val == nil {
-			hist.BestEpoch, best = epoch+1, m
-		} else if st.ValAccuracy > bestAcc {
-			bestAcc, hist.BestEpoch, best = st.ValAccuracy, epoch+1, m.Clone()
+			hist.Best, best = epoch, m
+		} else if e.Score > bestAcc {
+			bestAcc, hist.Best, best = e.Score, epoch, m.Clone()
 		}
 	}
 	if err := best.SetTrainingCodes(train); err != nil {
 		return nil, nil, err
 	}
+	hist.Duration = time.Since(start)
 	return best, hist, nil
 }
 
@@ -276,7 +298,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	s := loopSettings{Hidden: []int{c.hidden}, Bits: c.bits, Epochs: c.epochs, Batch: c.batch, PerClass: c.perClass,
 		LR: c.lr, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, WarmupEpochs: c.warmup, Seed: c.seed}
 	tab := &report.Table{
-		Title:   "Next word of Plato's Republic: DSNC trained by a hand-written loop vs dsnc.Fit",
+		Title:   "Next word of Plato's Republic: DSNC trained by a hand-written loop vs Model.Fit",
 		Command: report.Command(),
 		Machine: report.Machine(),
 		Settings: []string{
@@ -288,7 +310,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 				train.Features, c.hidden, c.bits, k, c.batch, c.perClass, c.epochs, c.seed),
 			fmt.Sprintf("custom loop: cosine learning rate %g → %g over every step; regulariser β %g, γ %g, warmed up linearly over %d epochs",
 				c.lr, c.minLR, c.beta, c.gamma, c.warmup),
-			fmt.Sprintf("dsnc.Fit: constant learning rate %g; regulariser from β %g, γ %g under the paper's adaptive schedule", c.lr, c.beta, c.gamma),
+			fmt.Sprintf("Model.Fit: constant learning rate %g; regulariser from β %g, γ %g under the paper's adaptive schedule", c.lr, c.beta, c.gamma),
 			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time, mean of %d", data.evalTrain.Len(), min(c.latRows, test.Len())),
 		},
 	}
@@ -299,7 +321,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		bar = report.NewBar(stderr, "custom loop", steps)
 		s.ProgressEvery = func(epoch, batch, batches int, loss float64) {
 			bar.Add(1)
-			bar.SetStatus(fmt.Sprintf("epoch %d loss %.3f", epoch+1, loss))
+			bar.SetStatus(fmt.Sprintf("epoch %d loss %.3f", epoch, loss))
 		}
 	}
 	t0 := time.Now()
@@ -310,27 +332,27 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		return fmt.Errorf("custom loop: %w", err)
 	}
 
-	// The predictors, measured, then saved and loaded back.
+	// The models, one per decoder, measured, then saved and loaded back.
 	type row struct {
 		r report.Result
-		p *dsnc.Predictor
+		p *dsnc.Model
 	}
 	var rows []row
 	for _, d := range []struct {
 		dec  dsnc.Decoding
 		name string
 	}{{dsnc.Decoding{Kind: dsnc.LinearDecoding}, "linear decoder"}, {dsnc.Decoding{Kind: dsnc.NearestDecoding}, "nearest training code"}} {
-		p, err := dsnc.NewPredictor(m, d.dec)
-		if err != nil {
+		p := m.Clone()
+		if err := p.SetDecoder(d.dec); err != nil {
 			return err
 		}
 		r := report.Result{Model: "custom loop, " + d.name, Code: fmt.Sprintf("%d learned bits", c.bits), Params: m.Params(),
 			Epochs: len(hist.Epochs), TrainTime: trainTime,
-			Note: fmt.Sprintf("best epoch %d; %d training codes", hist.BestEpoch, len(m.CodeLabels))}
+			Note: fmt.Sprintf("best epoch %d; %d training codes", hist.Best, len(m.CodeLabels))}
 		rows = append(rows, row{r, p})
 	}
 	if c.fit {
-		r := report.Result{Model: "dsnc.Fit, linear decoder", Code: fmt.Sprintf("%d learned bits", c.bits)}
+		r := report.Result{Model: "dsnc Model.Fit, linear decoder", Code: fmt.Sprintf("%d learned bits", c.bits)}
 		tr := report.Training{Hidden: []int{c.hidden}, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
 		if !c.quiet {
 			tr.Progress = stderr
@@ -343,11 +365,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		p, err := dsnc.NewPredictor(fm, dsnc.Decoding{})
-		if err != nil {
-			return err
-		}
-		rows = append(rows, row{r, p})
+		rows = append(rows, row{r, fm})
 	}
 	for i := range rows {
 		if _, err := report.Measure(&rows[i].r, rows[i].p, data.evalTrain, test, c.latRows); err != nil {
@@ -412,10 +430,10 @@ func load(c config) (*dataset, error) {
 }
 
 // saveAndReload saves p to path (a temporary file when path is empty,
-// removed afterwards), loads it back and checks that the loaded predictor
+// removed afterwards), loads it back and checks that the loaded model
 // labels every row of test as p does. It returns a line about the file and
 // one about the check.
-func saveAndReload(p *dsnc.Predictor, test *labelcode.Dataset, path string) (string, string, error) {
+func saveAndReload(p *dsnc.Model, test *labelcode.Dataset, path string) (string, string, error) {
 	if path == "" {
 		dir, err := os.MkdirTemp("", "customloop")
 		if err != nil {
@@ -431,7 +449,7 @@ func saveAndReload(p *dsnc.Predictor, test *labelcode.Dataset, path string) (str
 	if err != nil {
 		return "", "", err
 	}
-	back, err := dsnc.LoadPredictor(path)
+	back, err := dsnc.Load(path)
 	if err != nil {
 		return "", "", err
 	}
@@ -448,6 +466,6 @@ func saveAndReload(p *dsnc.Predictor, test *labelcode.Dataset, path string) (str
 			return "", "", fmt.Errorf("the reloaded model labels test row %d %d, the trained one %d", i, got[i], want[i])
 		}
 	}
-	return fmt.Sprintf("saved the predictor (%s decoding) to %s: %d bytes", back.Decoding(), path, fi.Size()),
+	return fmt.Sprintf("saved the model (%s decoding) to %s: %d bytes", back.Decoding(), path, fi.Size()),
 		fmt.Sprintf("loaded it back: the same labels on all %d test examples", len(want)), nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/labelcode/labelcode/dsnc"
+	"github.com/labelcode/labelcode/training"
 )
 
 // parse returns the configuration the program gets from args.
@@ -24,7 +25,7 @@ func parse(t *testing.T, args ...string) config {
 
 // TestLoopMatchesFit: without the warm-up, the hand-written loop is Fit's
 // loop. Given the same cosine schedule, regulariser weights (not adapted),
-// seed, batch and rows per class, dsnc.Fit returns the same model bit for
+// seed, batch and rows per class, Model.Fit returns the same model bit for
 // bit: the same history losses and validation accuracies, and the same
 // bytes when saved (weights, training codes). With the warm-up the loop
 // trains another model, so the comparison can fail.
@@ -40,19 +41,24 @@ func TestLoopMatchesFit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fm, fh, err := dsnc.Fit(context.Background(), d.train, d.val, dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits),
+	fm, err := dsnc.New(dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits),
 		dsnc.WithEpochs(c.epochs), dsnc.WithBatchSize(c.batch), dsnc.WithPerClass(c.perClass), dsnc.WithSeed(c.seed),
-		dsnc.WithSchedule(dsnc.CosineSchedule(c.lr, c.minLR, c.epochs)), dsnc.WithRegulariser(c.beta, c.gamma),
+		dsnc.WithSchedule(training.Cosine(c.lr, c.minLR, c.epochs)), dsnc.WithRegulariser(c.beta, c.gamma),
 		dsnc.WithAdaptiveRegulariser(false), dsnc.WithPatience(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hist.Epochs) != len(fh.Epochs) || hist.BestEpoch != fh.BestEpoch {
-		t.Fatalf("loop: %d epochs, best %d; Fit: %d, best %d", len(hist.Epochs), hist.BestEpoch, len(fh.Epochs), fh.BestEpoch)
+	fh, err := fm.Fit(context.Background(), d.train, d.val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist.Epochs) != len(fh.Epochs) || hist.Best != fh.Best || hist.Params != fh.Params {
+		t.Fatalf("loop: %d epochs, best %d, %d params; Fit: %d, best %d, %d params", len(hist.Epochs), hist.Best, hist.Params,
+			len(fh.Epochs), fh.Best, fh.Params)
 	}
 	for i, e := range hist.Epochs {
 		f := fh.Epochs[i]
-		if e.Loss != f.Loss || e.Accuracy != f.Accuracy || e.ValAccuracy != f.ValAccuracy || e.Beta != f.Beta {
+		if e.Loss != f.Loss || e.Accuracy != f.Accuracy || e.Score != f.Score || e.Beta != f.Beta || e.Gamma != f.Gamma {
 			t.Errorf("epoch %d: loop %+v, Fit %+v", i+1, e, f)
 		}
 	}
@@ -106,8 +112,8 @@ func TestSmoke(t *testing.T) {
 	}
 	got := stdout.String()
 	for _, want := range []string{"7409 classes", "custom loop, linear decoder", "custom loop, nearest training code",
-		"dsnc.Fit, linear decoder", "cosine learning rate 0.004 → 0.0001", "Training history of the custom loop",
-		"best epoch", "DSNC predictor, linear decoding", "decoder       16 × 7409", "loaded it back: the same labels on all 1000 test examples"} {
+		"dsnc Model.Fit, linear decoder", "cosine learning rate 0.004 → 0.0001", "Training history of the custom loop",
+		"best epoch", "DSNC model (float32, linear decoding)", "decoder       16 × 7409", "loaded it back: the same labels on all 1000 test examples"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
@@ -122,12 +128,12 @@ func TestSmoke(t *testing.T) {
 	if n := strings.Count(string(b), `"model":`); !strings.Contains(string(b), `"results"`) || n != 3 {
 		t.Errorf("JSON has %d results, want 3:\n%s", n, b)
 	}
-	p, err := dsnc.LoadPredictor(model)
+	p, err := dsnc.Load(model)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Model().Config.Bits != c.bits {
-		t.Errorf("saved model has %d bits", p.Model().Config.Bits)
+	if p.Config.Bits != c.bits || p.Decoding() != (dsnc.Decoding{}) {
+		t.Errorf("saved model has %d bits, %v decoding", p.Config.Bits, p.Decoding())
 	}
 }
 

@@ -207,8 +207,8 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		kind dsnc.DecoderKind
 		name string
 	}{{dsnc.LinearDecoding, "linear decoder"}, {dsnc.NearestDecoding, "nearest training code"}} {
-		p, err := dsnc.NewPredictor(ds, dsnc.Decoding{Kind: d.kind})
-		if err != nil {
+		p := ds.Clone() // one model per decoder: the rows are measured below
+		if err := p.SetDecoder(dsnc.Decoding{Kind: d.kind}); err != nil {
 			return err
 		}
 		rr := r

@@ -391,13 +391,12 @@ func runRow(ctx context.Context, c config, rw row, d *data, k int, tr report.Tra
 			kind dsnc.DecoderKind
 			name string
 		}{{dsnc.LinearDecoding, "linear decoder"}, {dsnc.NearestDecoding, "Hamming NN decoder"}} {
-			p, err := dsnc.NewPredictor(m, dsnc.Decoding{Kind: dec.kind})
-			if err != nil {
+			if err := m.SetDecoder(dsnc.Decoding{Kind: dec.kind}); err != nil {
 				return nil, err
 			}
 			rr := r
 			rr.Model = rw.model + ", " + dec.name
-			if _, err := report.Measure(&rr, p, d.eval, d.test, c.latRows); err != nil {
+			if _, err := report.Measure(&rr, m, d.eval, d.test, c.latRows); err != nil {
 				return nil, err
 			}
 			out = append(out, rr)

@@ -1,7 +1,7 @@
 // Command trainsave trains the two kinds of many-class model this module
 // offers on the same data and saves them for serving: a mixed Label
 // Mapping ensemble (labelmap.NewMixed, one MLP per site) and a Deep
-// Stochastic Neural Codes model (dsnc.Fit). The data are made here, so the
+// Stochastic Neural Codes model (dsnc.New, Model.Fit). The data are made here, so the
 // program needs nothing else: K Gaussian clusters (1,000 by default) in a
 // few dimensions, each class one cluster.
 //

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/training"
 )
 
@@ -165,7 +164,7 @@ func (b *Bar) Progress() func(training.Progress) {
 	}
 }
 
-// DSNCSteps returns the number of minibatches dsnc.Fit runs for the given
+// DSNCSteps returns the number of minibatches dsnc.Model.Fit runs for the given
 // epochs, training rows and batch size (Fit drops the last partial batch
 // of an epoch, and a training set smaller than a batch is one batch).
 func DSNCSteps(epochs, rows, batch int) int {
@@ -173,20 +172,4 @@ func DSNCSteps(epochs, rows, batch int) int {
 		return epochs
 	}
 	return epochs * (rows / batch)
-}
-
-// DSNC returns a function for dsnc.WithProgress that advances b by one step
-// per minibatch and shows each epoch's loss and validation accuracy.
-func (b *Bar) DSNC() func(dsnc.Progress) {
-	return func(p dsnc.Progress) {
-		if !p.EpochDone {
-			b.Add(1)
-			return
-		}
-		st := fmt.Sprintf("epoch %d/%d loss %.3f", p.Epoch, p.Epochs, p.Loss)
-		if !math.IsNaN(p.ValAccuracy) {
-			st += fmt.Sprintf(" val %.4f", p.ValAccuracy)
-		}
-		b.SetStatus(st)
-	}
 }

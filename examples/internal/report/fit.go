@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"time"
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
@@ -15,13 +14,13 @@ import (
 
 // Classifier is what a results row measures: a trained model that labels
 // one row or a batch of rows, the library's labelcode.BatchClassifier.
-// labelmap.Ensemble, labelmap.MultiHead and dsnc.Predictor are Classifiers.
+// labelmap.Ensemble, labelmap.MultiHead and dsnc.Model are Classifiers.
 type Classifier = labelcode.BatchClassifier
 
 var (
 	_ Classifier = (*labelmap.Ensemble)(nil)
 	_ Classifier = (*labelmap.MultiHead)(nil)
-	_ Classifier = (*dsnc.Predictor)(nil)
+	_ Classifier = (*dsnc.Model)(nil)
 )
 
 // Accuracy labels every row of d with c (PredictBatch) and returns the
@@ -154,30 +153,32 @@ func FitMultiHead(ctx context.Context, r *Result, m codes.Mapping, train, val *l
 	return h, nil
 }
 
-// FitDSNC trains a DSNC model with the Training settings (the hidden
-// layers before the code layer), bits code bits and the extra options, and
-// fills r's Params, Epochs, TrainTime and Note (the best epoch with
-// validation data, and the number of distinct training codes).
+// FitDSNC trains a DSNC model (dsnc.New, Model.Fit) with the Training
+// settings (the hidden layers before the code layer), bits code bits and
+// the extra options, and fills r's Params, Epochs, TrainTime and Note (the
+// best epoch with validation data, and the number of distinct training
+// codes). The model predicts with the decoder of the options (linear by
+// default); Model.SetDecoder switches it.
 func FitDSNC(ctx context.Context, r *Result, bits int, train, val *labelcode.Dataset, t Training, extra ...dsnc.Option) (*dsnc.Model, error) {
 	steps := DSNCSteps(t.Epochs, train.Len(), t.Batch)
 	bar := t.bar(r.Model, steps)
 	opts := []dsnc.Option{dsnc.WithHidden(t.Hidden...), dsnc.WithBits(bits), dsnc.WithEpochs(t.Epochs),
-		dsnc.WithBatchSize(t.Batch), dsnc.WithLearnRate(t.LearningRate), dsnc.WithSeed(t.Seed), dsnc.WithPatience(t.Patience)}
+		dsnc.WithBatchSize(t.Batch), dsnc.WithLearningRate(t.LearningRate), dsnc.WithSeed(t.Seed), dsnc.WithPatience(t.Patience)}
 	if bar != nil {
-		opts = append(opts, dsnc.WithProgress(bar.DSNC()))
+		opts = append(opts, dsnc.WithProgress(bar.Progress()))
 	}
-	opts = append(opts, extra...)
-	start := time.Now()
-	m, hist, err := dsnc.Fit(ctx, train, val, opts...)
-	r.TrainTime = time.Since(start)
+	m, err := dsnc.New(append(opts, extra...)...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.Model, err)
+	}
+	hist, err := m.Fit(ctx, train, val)
 	bar.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.Model, err)
 	}
-	r.Params = m.Params()
-	r.Epochs = len(hist.Epochs)
+	r.Params, r.TrainTime, r.Epochs = hist.Params, hist.Duration, len(hist.Epochs)
 	if val != nil {
-		r.Note = appendNote(r.Note, fmt.Sprintf("best epoch %d", hist.BestEpoch))
+		r.Note = appendNote(r.Note, fmt.Sprintf("best epoch %d", hist.Best))
 	}
 	r.Note = appendNote(r.Note, fmt.Sprintf("%d training codes", len(m.CodeLabels)))
 	return m, nil

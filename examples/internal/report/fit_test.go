@@ -86,11 +86,10 @@ func TestFitAndMeasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := dsnc.NewPredictor(ds, dsnc.Decoding{Kind: dsnc.NearestDecoding})
-	if err != nil {
+	if err := ds.SetDecoder(dsnc.Decoding{Kind: dsnc.NearestDecoding}); err != nil {
 		t.Fatal(err)
 	}
-	check(r, p, 0.9)
+	check(r, ds, 0.9)
 	if !strings.Contains(r.Note, "training codes") {
 		t.Errorf("dsnc note %q", r.Note)
 	}
