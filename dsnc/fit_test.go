@@ -184,7 +184,11 @@ func TestFitErrors(t *testing.T) {
 		_, err := New(o)
 		require.True(t, errors.Is(err, ErrConfig), "%v", err)
 	}
-	_, err := New(WithHidden(MaxDim + 1))
+	_, err := New(WithDecoder(Decoding{Kind: TableDecoding}), WithBits(MaxTableBits+1))
+	require.ErrorIs(t, err, ErrConfig, "a table of more than MaxTableBits bits")
+	_, err = New(WithDecoder(Decoding{Kind: TableDecoding}), WithBits(MaxTableBits))
+	require.NoError(t, err)
+	_, err = New(WithHidden(MaxDim + 1))
 	require.ErrorIs(t, err, ErrConfig)
 	require.ErrorIs(t, err, ErrTooLarge)
 	bad := &labelcode.Dataset{X: d.X, Y: append([]int(nil), d.Y...), Features: d.Features, Classes: d.Classes}

@@ -50,6 +50,9 @@ func buildConfig(c config, opts []Option) (config, error) {
 			return c, err
 		}
 	}
+	if c.dec.Kind == TableDecoding && c.bits > MaxTableBits {
+		return c, fmt.Errorf("%w: table decoding of %d-bit codes, at most %d", ErrConfig, c.bits, MaxTableBits)
+	}
 	return c, nil
 }
 
@@ -216,8 +219,8 @@ func WithSymmetricCodes(on bool) Option {
 // WithDecoder chooses the decoder Predict uses (default LinearDecoding).
 // Given to Load or Unmarshal it replaces the decoder recorded in the file.
 // It returns ErrConfig for an unknown kind, a table of a kind other than
-// linear or nearest, or a neighbour count outside [0, 2^16]; a table of
-// more than MaxTableBits bits is refused when prediction is prepared.
+// linear or nearest, or a neighbour count outside [0, 2^16]; New and Load
+// refuse a table of more than MaxTableBits bits (WithBits, or the file's).
 func WithDecoder(d Decoding) Option {
 	return func(c *config) error {
 		if err := d.core().Validate(); err != nil {
