@@ -187,7 +187,7 @@ func BenchmarkEpoch(b *testing.B) {
 }
 
 // BenchmarkPredict times per-example prediction of the graph-free DSNC
-// Predictor with each decoder and of the MLP baseline as a plain gorgonia
+// model with each decoder and of the MLP baseline as a plain gorgonia
 // user predicts (a batch-1 graph run by a TapeMachine), alternating them
 // example by example; ns/op and allocs/op count both, the metrics split
 // them and give the ratio. The nearest-neighbour decoder searches 16,384 training codes

@@ -42,9 +42,9 @@ func initModel(cfg Config) (*Model, error) {
 	return m, m.Init(cfg.Features, cfg.Classes)
 }
 
-// TestNewModelTooLarge asks for networks whose weights would take from
+// TestInitTooLarge asks for networks whose weights would take from
 // tens of GiB to exabytes: each is refused before anything is allocated.
-func TestNewModelTooLarge(t *testing.T) {
+func TestInitTooLarge(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		cfg  Config

@@ -83,7 +83,7 @@ func TestSymmetricCodesPreventCollapse(t *testing.T) {
 
 // TestSymmetricLogitsMatchFoldedDecoder runs the training graph of a
 // symmetric model on threshold codes and requires its logits, (2b−1)·W + B,
-// to equal the scores the Predictor's linear decoder gives the same {0, 1}
+// to equal the scores the model's linear decoder gives the same {0, 1}
 // codes with the folded weights, and Fit's validation accuracy to be the
 // accuracy of those logits.
 func TestSymmetricLogitsMatchFoldedDecoder(t *testing.T) {
