@@ -20,7 +20,7 @@ import (
 var ErrResultsCSV = errors.New("labelcode: malformed results CSV")
 
 // Classifier is a trained model that labels one row of features:
-// dsnc.Predictor, labelmap.Ensemble and labelmap.MultiHead are
+// dsnc.Model, labelmap.Ensemble and labelmap.MultiHead are
 // Classifiers, and so is any model of one's own with this method.
 type Classifier interface {
 	// Predict returns the label of the row x.
@@ -29,7 +29,7 @@ type Classifier interface {
 
 // BatchClassifier is a Classifier that also labels many rows at once
 // (x row-major, rows rows), writing the labels into dst (grown when too
-// short) and returning it. dsnc.Predictor, labelmap.Ensemble and
+// short) and returning it. dsnc.Model, labelmap.Ensemble and
 // labelmap.MultiHead are BatchClassifiers; Accuracy uses PredictBatch when
 // a Classifier has it.
 type BatchClassifier interface {

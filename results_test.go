@@ -18,7 +18,7 @@ import (
 
 // The library's trained models are classifiers of both kinds.
 var (
-	_ labelcode.BatchClassifier = (*dsnc.Predictor)(nil)
+	_ labelcode.BatchClassifier = (*dsnc.Model)(nil)
 	_ labelcode.BatchClassifier = (*labelmap.Ensemble)(nil)
 	_ labelcode.BatchClassifier = (*labelmap.MultiHead)(nil)
 )

@@ -28,7 +28,7 @@ type trainResult struct {
 
 // trainGo trains the Go model of a case through the library's public API,
 // as a user would: labelmap's MLP learner (in a one-site Ensemble over a
-// one-hot code), labelmap.MultiHead, dsnc.Fit. Epoch times come from the
+// one-hot code), labelmap.MultiHead, dsnc.Model.Fit. Epoch times come from the
 // training histories (wall time of each epoch; no validation data).
 func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, batch int, lr float64, seed uint64) (*trainResult, error) {
 	opts := []labelmap.Option{labelmap.WithHidden(hidden), labelmap.WithEpochs(epochs), labelmap.WithBatchSize(batch),
@@ -72,8 +72,12 @@ func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, bat
 		lmHistory(hist)
 		res.model = h
 	case "dsnc":
-		m, h, err := dsnc.Fit(ctx, d, nil, dsnc.WithHidden(hidden), dsnc.WithBits(bits), dsnc.WithEpochs(epochs),
-			dsnc.WithBatchSize(batch), dsnc.WithLearnRate(lr), dsnc.WithSeed(seed), dsnc.WithPatience(0))
+		m, err := dsnc.New(dsnc.WithHidden(hidden), dsnc.WithBits(bits), dsnc.WithEpochs(epochs),
+			dsnc.WithBatchSize(batch), dsnc.WithLearningRate(lr), dsnc.WithSeed(seed), dsnc.WithPatience(0))
+		if err != nil {
+			return nil, err
+		}
+		h, err := m.Fit(ctx, d, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -81,11 +85,7 @@ func trainGo(ctx context.Context, name string, d *labelcode.Dataset, epochs, bat
 			res.epochs = append(res.epochs, e.Duration)
 			res.loss = e.Loss
 		}
-		p, err := dsnc.NewPredictor(m, dsnc.Decoding{Kind: dsnc.LinearDecoding})
-		if err != nil {
-			return nil, err
-		}
-		res.model = p
+		res.model = m // the linear decoder, New's default
 	default:
 		return nil, fmt.Errorf("unknown case %q", name)
 	}

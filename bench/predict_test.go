@@ -25,7 +25,7 @@ func BenchmarkPredictOne(b *testing.B) {
 				b.Fatal(err)
 			}
 			set := -1
-			if p, ok := tr.model.(*dsnc.Predictor); ok {
+			if p, ok := tr.model.(*dsnc.Model); ok {
 				set = 0
 				var code []uint64
 				for r := range 256 {

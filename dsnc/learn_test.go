@@ -24,7 +24,7 @@ func TestLearnLatentCodes(t *testing.T) {
 	require.GreaterOrEqual(t, oracle, 0.99, "the generated problem must be solvable")
 
 	m, h, err := fit(context.Background(), tr, va, WithBits(32), WithEpochs(epochs), WithBatchSize(128),
-		WithLearnRate(0.003), WithSeed(1))
+		WithLearningRate(0.003), WithSeed(1))
 	require.NoError(t, err)
 	lin, err := predictorOf(m, Decoding{Kind: LinearDecoding})
 	require.NoError(t, err)
@@ -52,7 +52,7 @@ func TestRegulariserCompactsCodes(t *testing.T) {
 	d, _ := latentCodes(t, k, 20, 64, 20, 0.8, 2)
 	tr, va, _, err := d.Split(0.1, 0.1, 2)
 	require.NoError(t, err)
-	opts := []Option{WithBits(32), WithEpochs(epochs), WithBatchSize(128), WithLearnRate(0.003), WithSeed(2), WithPatience(0)}
+	opts := []Option{WithBits(32), WithEpochs(epochs), WithBatchSize(128), WithLearningRate(0.003), WithSeed(2), WithPatience(0)}
 	plain, _, err := fit(context.Background(), tr, va, opts...)
 	require.NoError(t, err)
 	reg, _, err := fit(context.Background(), tr, va, append(opts, WithRegulariser(0.05, 0.01))...)

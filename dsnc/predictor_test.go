@@ -22,7 +22,7 @@ func trainedSmall(t testing.TB, nbits int) (*Model, *labelcode.Dataset, *labelco
 	tr, _, te, err := d.Split(0, 0.25, 6)
 	require.NoError(t, err)
 	m, _, err := fit(context.Background(), tr, nil, WithBits(nbits), WithHidden(20), WithEpochs(6),
-		WithBatchSize(64), WithLearnRate(0.01), WithSeed(6))
+		WithBatchSize(64), WithLearningRate(0.01), WithSeed(6))
 	require.NoError(t, err)
 	return m, tr, te
 }

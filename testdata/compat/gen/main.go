@@ -87,7 +87,8 @@ func main() {
 	check(err)
 	ens, err := labelmap.NewEnsemble(pr, labelmap.WithHidden(16), labelmap.WithEpochs(3), labelmap.WithSeed(1))
 	check(err)
-	check(ens.Fit(ctx, train, val))
+	_, err = ens.Fit(ctx, train, val)
+	check(err)
 	check(ens.Save(filepath.Join(*out, "ensemble.lm")))
 	check(ens.SaveSite(filepath.Join(*out, "site1.lm"), 1))
 	e := expect{File: "ensemble.lm", Labels: predictAll(ens)}
@@ -102,7 +103,8 @@ func main() {
 	check(err)
 	mh, err := labelmap.NewMultiHead(rs, labelmap.WithHidden(16), labelmap.WithEpochs(3), labelmap.WithSeed(2))
 	check(err)
-	check(mh.Fit(ctx, train, val))
+	_, err = mh.Fit(ctx, train, val)
+	check(err)
 	check(mh.Save(filepath.Join(*out, "multihead.lm")))
 	exp = append(exp, expect{File: "multihead.lm", Labels: predictAll(mh)})
 
@@ -110,7 +112,8 @@ func main() {
 	check(err)
 	onehot, err := labelmap.NewEnsemble(oh, labelmap.WithEpochs(3), labelmap.WithSeed(3))
 	check(err)
-	check(onehot.Fit(ctx, train, val))
+	_, err = onehot.Fit(ctx, train, val)
+	check(err)
 	check(onehot.Save(filepath.Join(*out, "onehot.lm")))
 	exp = append(exp, expect{File: "onehot.lm", Labels: predictAll(onehot)})
 	mlp := onehot.Site(0).(*labelmap.MLP)
@@ -121,7 +124,9 @@ func main() {
 	// DSNC: a model file (symmetric codes, the default) and predictor files
 	// with each decoder; a model with the paper's {0, 1} codes.
 	for _, sym := range []bool{true, false} {
-		m, _, err := dsnc.Fit(ctx, train, val, dsnc.WithBits(12), dsnc.WithHidden(16), dsnc.WithEpochs(3), dsnc.WithSeed(4), dsnc.WithSymmetricCodes(sym))
+		m, err := dsnc.New(dsnc.WithBits(12), dsnc.WithHidden(16), dsnc.WithEpochs(3), dsnc.WithSeed(4), dsnc.WithSymmetricCodes(sym))
+		check(err)
+		_, err = m.Fit(ctx, train, val)
 		check(err)
 		name := "dsnc.model"
 		if !sym {
@@ -136,8 +141,8 @@ func main() {
 			{"nearest", dsnc.Decoding{Kind: dsnc.NearestDecoding}},
 			{"table", dsnc.Decoding{Kind: dsnc.TableDecoding}},
 		} {
-			p, err := dsnc.NewPredictor(m, dec.d)
-			check(err)
+			p := m.Clone()
+			check(p.SetDecoder(dec.d))
 			file := name + "." + dec.file
 			check(p.Save(filepath.Join(*out, file)))
 			exp = append(exp, expect{File: file, Labels: predictAll(p)})
