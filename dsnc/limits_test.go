@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/memtest"
 )
 
@@ -140,13 +140,9 @@ func TestNewTrainingGraphTooLarge(t *testing.T) {
 	}
 }
 
-// modelFile wraps body in the file header and checksum of version.
+// modelFile wraps body in the container of a DSNC model of version.
 func modelFile(version uint32, body []byte) []byte {
-	out := append([]byte(fileMagic), make([]byte, 12)...)
-	binary.LittleEndian.PutUint32(out[8:], version)
-	binary.LittleEndian.PutUint64(out[12:], uint64(len(body)))
-	out = append(out, body...)
-	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+	return container.Seal(container.DSNCModel, uint16(version), body)
 }
 
 // headerBody returns the start of a version-2 body: dtype size, features,

@@ -124,7 +124,7 @@ func TestLoadBadFiles(t *testing.T) {
 	}
 	// another version
 	v2 := append([]byte(nil), data...)
-	binary.LittleEndian.PutUint32(v2[8:], 3)
+	binary.LittleEndian.PutUint16(v2[10:], 3) // the container's version field
 	_, err = Unmarshal(v2)
 	require.True(t, errors.Is(err, ErrVersion), "%v", err)
 	// not a model file

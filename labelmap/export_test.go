@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/crc32"
 
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/lmcore"
 )
 
@@ -14,7 +15,7 @@ const (
 	kindEnsemble  = lmcore.KindEnsemble
 	kindSite      = lmcore.KindSite
 	kindMultiHead = lmcore.KindMultiHead
-	headerLen     = len(fileMagic) + 4
+	headerLen     = container.HeaderLen
 )
 
 var (

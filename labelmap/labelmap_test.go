@@ -429,7 +429,7 @@ func TestSaveLoad(t *testing.T) {
 	}
 	// Another version, even with a valid checksum.
 	other := append([]byte(nil), data...)
-	binary.LittleEndian.PutUint16(other[8:], 2)
+	binary.LittleEndian.PutUint16(other[10:], 2) // the container's version field
 	binary.LittleEndian.PutUint32(other[len(other)-4:], crcOf(other[:len(other)-4]))
 	if _, err := unmarshalEnsemble(other, nil); !errors.Is(err, ErrVersion) {
 		t.Fatalf("version 2: %v", err)

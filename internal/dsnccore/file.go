@@ -25,7 +25,7 @@ import (
 //
 // Version 1 is the same body without the flags byte (Symmetric false).
 // Unmarshal also reads the frame of earlier releases around the same
-// bodies (versions 1 and 2), which Marshal still writes (see Marshal):
+// bodies (versions 1 and 2):
 //
 //	magic    [8]byte  "DSNCMODL"
 //	version  uint32   1 or 2
@@ -45,16 +45,14 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// Marshal encodes m and the decoder choice dec in the earlier releases'
-// frame, version 2 (see the file format above: dsnc's tests still build
-// and compare that frame byte for byte, so the writer moves to the
-// container when they do). It returns the errors of Model.Check.
+// Marshal encodes m and the decoder choice dec in the file format above:
+// a container of version 2. It returns the errors of Model.Check.
 func Marshal(m *Model, dec Decoding) ([]byte, error) {
 	if err := m.Check(); err != nil {
 		return nil, err
 	}
-	var body bytes.Buffer
-	put := func(v any) { binary.Write(&body, binary.LittleEndian, v) } // bytes.Buffer writes do not fail
+	body := bytes.NewBuffer(container.Reserve(0))
+	put := func(v any) { binary.Write(body, binary.LittleEndian, v) } // bytes.Buffer writes do not fail
 	c := m.Config
 	dsize := uint8(4)
 	if m.Float64 {
@@ -82,13 +80,7 @@ func Marshal(m *Model, dec Decoding) ([]byte, error) {
 	put(uint8(dec.Kind))
 	put(uint32(dec.Neighbors))
 	put(uint8(dec.TableOf))
-
-	out := make([]byte, 0, headerLen+body.Len()+4)
-	out = append(out, FileMagic...)
-	out = binary.LittleEndian.AppendUint32(out, FileVersion)
-	out = binary.LittleEndian.AppendUint64(out, uint64(body.Len()))
-	out = append(out, body.Bytes()...)
-	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli)), nil
+	return container.Finish(body.Bytes(), container.DSNCModel, FileVersion), nil
 }
 
 // reader decodes the body, turning a short read into ErrTruncated.
@@ -185,10 +177,8 @@ func openFile(data []byte) (uint32, []byte, error) {
 			return uint32(v), body, nil
 		case errors.Is(err, container.ErrKind):
 			return 0, nil, fmt.Errorf("%w: %w", ErrFormat, err)
-		case errors.Is(err, container.ErrVersion):
-			return 0, nil, fmt.Errorf("%w: %w", ErrVersion, err)
-		case errors.Is(err, container.ErrTruncated):
-			return 0, nil, fmt.Errorf("%w: %w", ErrTruncated, err)
+		case errors.Is(err, container.ErrVersion), errors.Is(err, container.ErrTruncated):
+			return 0, nil, err // ErrVersion, ErrTruncated
 		default: // a checksum mismatch, trailing bytes
 			return 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}

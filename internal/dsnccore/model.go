@@ -1,11 +1,11 @@
 package dsnccore
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
@@ -24,15 +24,18 @@ var (
 	// ErrInput reports an input row of the wrong width or with a NaN or
 	// infinite value.
 	ErrInput = limits.ErrInput
-	// ErrFormat reports data that is not a DSNC model file (wrong magic).
-	ErrFormat = errors.New("dsnc: not a DSNC model file")
+	// ErrFormat reports data that is not a DSNC model file: the file
+	// container's ErrFormat, which ErrTruncated and ErrCorrupt wrap.
+	ErrFormat = container.ErrFormat
 	// ErrVersion reports a DSNC model file of a version this package does
-	// not read.
-	ErrVersion = errors.New("dsnc: unsupported model file version")
-	// ErrTruncated reports a model file that ends early.
-	ErrTruncated = errors.New("dsnc: truncated model file")
-	// ErrCorrupt reports a model file whose checksum or content is wrong.
-	ErrCorrupt = errors.New("dsnc: corrupt model file")
+	// not read (the file container's ErrVersion).
+	ErrVersion = container.ErrVersion
+	// ErrTruncated reports a model file that ends early (the file
+	// container's ErrTruncated).
+	ErrTruncated = container.ErrTruncated
+	// ErrCorrupt reports a model file whose checksum or content is wrong;
+	// it wraps ErrFormat.
+	ErrCorrupt = fmt.Errorf("%w: corrupt DSNC model", container.ErrFormat)
 )
 
 const (

@@ -23,9 +23,7 @@ import (
 //
 //   - a container (internal/container) of kind container.LMEnsemble,
 //     LMSite or LMMultiHead, version FileVersion;
-//   - the frame of the earlier releases, which Writer still writes
-//     (labelmap's tests build and cut that frame by hand; the writer moves
-//     to the container when they do):
+//   - the frame of the earlier releases (Writer writes containers):
 //
 //	magic "LABELMAP" | version uint16 | kind uint8 | 0 uint8 | body | CRC-32C uint32
 //
@@ -60,14 +58,13 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 var kindNames = map[byte]string{KindEnsemble: "ensemble", KindSite: "site", KindMultiHead: "multi-head model"}
 
 // Writer builds a file: header, fields, checksum.
-type Writer struct{ buf []byte }
+type Writer struct {
+	buf  []byte
+	kind byte
+}
 
 // NewWriter starts a file of the given kind.
-func NewWriter(kind byte) *Writer {
-	w := &Writer{buf: append([]byte(FileMagic), 0, 0, kind, 0)}
-	binary.LittleEndian.PutUint16(w.buf[len(FileMagic):], FileVersion)
-	return w
-}
+func NewWriter(kind byte) *Writer { return &Writer{buf: container.Reserve(0), kind: kind} }
 
 // U8 appends a byte.
 func (w *Writer) U8(v byte) { w.buf = append(w.buf, v) }
@@ -84,10 +81,8 @@ func (w *Writer) Bytes(b []byte) {
 // Raw appends b as it is (a body crafted by hand).
 func (w *Writer) Raw(b []byte) { w.buf = append(w.buf, b...) }
 
-// Finish appends the checksum and returns the file.
-func (w *Writer) Finish() []byte {
-	return binary.LittleEndian.AppendUint32(w.buf, crc32.Checksum(w.buf, castagnoli))
-}
+// Finish seals the container and returns the file.
+func (w *Writer) Finish() []byte { return container.Finish(w.buf, containerKind(w.kind), FileVersion) }
 
 // Reader reads a file's body; the first error is kept in Err and every
 // later read returns a zero value.
