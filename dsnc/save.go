@@ -8,13 +8,15 @@ import (
 	"github.com/labelcode/labelcode/internal/dsnccore"
 )
 
-// The file format is the graph-free core's (internal/dsnccore/file.go):
-// magic "DSNCMODL", version, body length, body (configuration, weights,
-// training codes, decoder choice), CRC-32C. Version 1 (no flags byte) is
-// still read; files are written in version 2.
+// The file format is the module's one file container (magic, kind "DSNC
+// model", version, body length, body, CRC-32C) around the graph-free
+// core's body (internal/dsnccore/file.go: configuration, weights, training
+// codes, decoder choice). The "DSNCMODL" files of the earlier release
+// (versions 1 and 2) still load.
 
 var (
-	// ErrFormat reports data that is not a DSNC model file (wrong magic).
+	// ErrFormat reports data that is not a DSNC model file (the module's
+	// file-format error: ErrTruncated and ErrCorrupt wrap it).
 	ErrFormat = dsnccore.ErrFormat
 	// ErrVersion reports a DSNC model file of a version this package does
 	// not read.

@@ -80,11 +80,13 @@
 // # Files
 //
 // Ensemble.Save, SaveSite/LoadSite, MultiHead.Save and Load read and
-// write a versioned binary format: magic "LABELMAP", format version, kind,
-// the mapping (codes.Marshal JSON), the learners (kind name and
-// MarshalBinary data, length-prefixed), and a CRC-32C of everything. Files
-// are written to a temporary file, synced and renamed. Truncated or damaged
-// files give ErrCorrupt, other versions ErrVersion. Learners that do not fit
+// write the module's one file container (the frame of every model and
+// index file: magic, kind — ensemble, site or multi-head —, version, body
+// length, body, CRC-32C of everything) whose body holds the mapping
+// (codes.Marshal JSON) and the learners (kind name and MarshalBinary data,
+// length-prefixed). The "LABELMAP" files of the earlier release still
+// load. Files are written to a temporary file, synced and renamed.
+// Truncated or damaged files give ErrCorrupt, other versions ErrVersion. Learners that do not fit
 // the mapping (an alphabet other than their site's, input widths that
 // differ between sites) are refused at load, not at Predict.
 //
