@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/compat"
 	"github.com/labelcode/labelcode/internal/dsnccore"
 )
 
@@ -264,7 +265,8 @@ func fuzzModels(f *testing.F) []fuzzSeed {
 // whole file, for the header checks. Whatever loads must predict, marshal
 // back to the same bytes (version 2 with float32 weights; float64 weights
 // load rounded to float32) and hold no more weights than the file had
-// bytes for.
+// bytes for. Besides small models of every shape it starts from the model
+// files of the releases that write containers (testdata/compat, v2 on).
 func FuzzUnmarshal(f *testing.F) {
 	for _, seed := range fuzzModels(f) {
 		data := seed.data
@@ -283,6 +285,17 @@ func FuzzUnmarshal(f *testing.F) {
 				f.Fatalf("version 1 seed: %v", err)
 			}
 			f.Add(old, true)
+		}
+	}
+	// The releases' files: one per decoder, symmetric and {0, 1} codes.
+	for _, name := range []string{"dsnc.model", "dsnc.model.nearest", "dsnc-01.model.table"} {
+		for _, data := range compat.Containers(f, name) {
+			body := data[headerLen : len(data)-4]
+			if !bytes.Equal(modelFile(fileVersion, body), data) {
+				f.Fatalf("%s: modelFile does not rebuild the file around its body", name)
+			}
+			f.Add(body, false)
+			f.Add(data, false)
 		}
 	}
 	f.Add(craftedBody(), false)

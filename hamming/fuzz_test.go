@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labelcode/labelcode/internal/compat"
 	"github.com/labelcode/labelcode/internal/container"
 )
 
@@ -82,8 +83,13 @@ func FuzzSearch(f *testing.F) {
 	})
 }
 
+// releaseFile names the compat file of each kind of index.
+var releaseFile = [...]string{kindLinear: "linear.hamming", kindMultiIndex: "multiindex.hamming", kindTable: "table.hamming"}
+
 // fuzzLoader fuzzes the loader of one kind of saved index, in both
-// layouts (container and the earlier format), seeded with both. The fuzzer
+// layouts (container and the earlier format), seeded with both and with
+// the index files of that kind of the releases that write containers
+// (testdata/compat, v2 on). The fuzzer
 // mutates the header and codes, and the target appends a correct CRC-32C,
 // so that the parser behind the checksum is reached; the raw input is
 // also loaded as is, to fuzz the checks before the checksum. Whatever
@@ -128,6 +134,12 @@ func fuzzLoader(f *testing.F, kind byte) {
 	for _, c := range [][]byte{sealed(kind, 0, 0, 1<<40, nil), sealed(kind, 64, 0, 1<<61, make([]byte, 8)),
 		sealed(kind, 1<<31-1, 0, 1, make([]byte, 8)), sealed(kind, 20, -1, 0, nil)} {
 		f.Add(c[:len(c)-trailerSize])
+	}
+	for _, data := range compat.Containers(f, releaseFile[kind]) {
+		if err := newOfKind(kind, 1).UnmarshalBinary(data); err != nil {
+			f.Fatalf("%s: %v", releaseFile[kind], err)
+		}
+		f.Add(data[:len(data)-trailerSize])
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) > 1<<16 {

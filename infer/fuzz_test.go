@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/labelcode/labelcode/infer"
@@ -36,18 +34,17 @@ var fuzzFiles = []string{"dsnc.model", "dsnc.model.nearest", "dsnc.model.table",
 
 // TestContainerSeedsLoad checks that the container seeds of FuzzUnmarshal
 // load and predict as the files of the earlier frames they hold, so that
-// the fuzzer reaches the parsers through both frames; and that a container
-// of another kind is ErrFormat, one cut short ErrCorrupt.
+// the fuzzer reaches the parsers through both frames, and that the files
+// of the later releases (containers written by the library) load or are
+// ErrUnsupported (a site file); and that a container of another kind is
+// ErrFormat, one cut short ErrCorrupt.
 func TestContainerSeedsLoad(t *testing.T) {
 	in, _, err := compat.Load("v1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range fuzzFiles {
-		legacy, err := os.ReadFile(filepath.Join(compat.Dir("v1"), name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		legacy := compat.Read(t, "v1", name)
 		want, werr := infer.Unmarshal(legacy)
 		got, gerr := infer.Unmarshal(containerOf(t, legacy))
 		if (werr == nil) != (gerr == nil) || (werr != nil && !errors.Is(gerr, infer.ErrUnsupported)) {
@@ -67,6 +64,16 @@ func TestContainerSeedsLoad(t *testing.T) {
 			}
 		}
 	}
+	for _, name := range fuzzFiles {
+		for _, b := range compat.Containers(t, name) {
+			if !container.HasMagic(b) {
+				t.Fatalf("%s is not a container", name)
+			}
+			if _, err := infer.Unmarshal(b); err != nil && (name != "site1.lm" || !errors.Is(err, infer.ErrUnsupported)) {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+	}
 	if _, err := infer.Unmarshal(container.Seal(container.HammingTable, 1, nil)); !errors.Is(err, infer.ErrFormat) || !errors.Is(err, container.ErrKind) {
 		t.Errorf("a Hamming table: %v, want ErrFormat and ErrKind", err)
 	}
@@ -76,8 +83,9 @@ func TestContainerSeedsLoad(t *testing.T) {
 }
 
 // FuzzUnmarshal fuzzes Load's recognition of every kind and the parsers
-// behind it, seeded with the compat files in both frames (containers and
-// the earlier DSNCMODL and LABELMAP frames). Every frame ends with a
+// behind it, seeded with the compat files in both frames (the v1 files in
+// the earlier DSNCMODL and LABELMAP frames and in containers, and the
+// containers of the later releases). Every frame ends with a
 // CRC-32C of the bytes before it; with seal set the target rewrites it,
 // so mutated bodies reach the parsers. Whatever loads must predict (a row of zeros) and answer TopK
 // without panicking; whatever does not load must fail with one of the
@@ -87,11 +95,8 @@ func TestContainerSeedsLoad(t *testing.T) {
 // 12 bits), which would stall the fuzzer on a mutated bit count.
 func FuzzUnmarshal(f *testing.F) {
 	for _, name := range fuzzFiles {
-		b, err := os.ReadFile(filepath.Join(compat.Dir("v1"), name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, data := range [][]byte{b, containerOf(f, b)} {
+		b := compat.Read(f, "v1", name)
+		for _, data := range append([][]byte{b, containerOf(f, b)}, compat.Containers(f, name)...) {
 			f.Add(data, false, false)
 			f.Add(data, true, false)
 			f.Add(data, true, true)

@@ -20,35 +20,39 @@ import (
 	"github.com/labelcode/labelcode/internal/compat"
 )
 
-// compatFiles are the files of testdata/compat/v1 that infer serves, with
-// the decoder each is read with.
+// compatFiles are the DSNC files of testdata/compat that infer serves.
 var compatFiles = []string{
 	"dsnc.model", "dsnc.model.linear", "dsnc.model.nearest", "dsnc.model.table",
 	"dsnc-01.model", "dsnc-01.model.linear", "dsnc-01.model.nearest", "dsnc-01.model.table",
 }
 
-// TestCompatFiles loads every model file written by an earlier release and
-// checks that it predicts, one row at a time and in a batch, what the
-// release did, and that TopK's first label is Predict's where it applies.
+// TestCompatFiles loads every DSNC model file written by each earlier
+// release and checks that it predicts, one row at a time and in a batch,
+// what the release did, and that TopK's first label is Predict's where it
+// applies.
 func TestCompatFiles(t *testing.T) {
-	in, exp, err := compat.Load("v1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range compatFiles {
-		t.Run(name, func(t *testing.T) {
-			m, err := infer.Load(filepath.Join(compat.Dir("v1"), name))
+	for _, rel := range compat.Releases() {
+		t.Run(rel, func(t *testing.T) {
+			in, exp, err := compat.Load(rel)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.Features() != in.Features {
-				t.Fatalf("Features = %d, inputs have %d", m.Features(), in.Features)
+			for _, name := range compatFiles {
+				t.Run(name, func(t *testing.T) {
+					m, err := infer.Load(compat.Path(rel, name))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if m.Features() != in.Features {
+						t.Fatalf("Features = %d, inputs have %d", m.Features(), in.Features)
+					}
+					want := exp[name].Labels
+					if len(want) != in.Rows {
+						t.Fatalf("expect.json has %d labels for %s, want %d", len(want), name, in.Rows)
+					}
+					checkModel(t, m, in.X, in.Rows, want)
+				})
 			}
-			want := exp[name].Labels
-			if len(want) != in.Rows {
-				t.Fatalf("expect.json has %d labels for %s, want %d", len(want), name, in.Rows)
-			}
-			checkModel(t, m, in.X, in.Rows, want)
 		})
 	}
 }
@@ -246,24 +250,26 @@ func checkAllocs(t *testing.T, m *infer.Model, x []float32) {
 }
 
 // TestLoadErrors checks that data of no known kind is ErrFormat and a
-// damaged file is ErrCorrupt.
+// damaged file, of each release, is ErrCorrupt.
 func TestLoadErrors(t *testing.T) {
 	if _, err := infer.Unmarshal([]byte("not a model")); !errors.Is(err, infer.ErrFormat) {
 		t.Errorf("junk: %v, want ErrFormat", err)
 	}
-	data, err := os.ReadFile(filepath.Join(compat.Dir("v1"), "dsnc.model"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []int{9, 20, len(data) / 2, len(data) - 1} {
-		if _, err := infer.Unmarshal(data[:n]); !errors.Is(err, infer.ErrCorrupt) {
-			t.Errorf("first %d bytes: %v, want ErrCorrupt", n, err)
+	for _, rel := range compat.Releases() {
+		data, err := os.ReadFile(compat.Path(rel, "dsnc.model"))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	bad := slices.Clone(data)
-	bad[len(bad)/2] ^= 1
-	if _, err := infer.Unmarshal(bad); !errors.Is(err, infer.ErrCorrupt) {
-		t.Errorf("flipped bit: %v, want ErrCorrupt", err)
+		for _, n := range []int{9, 20, len(data) / 2, len(data) - 1} {
+			if _, err := infer.Unmarshal(data[:n]); !errors.Is(err, infer.ErrCorrupt) {
+				t.Errorf("%s: first %d bytes: %v, want ErrCorrupt", rel, n, err)
+			}
+		}
+		bad := slices.Clone(data)
+		bad[len(bad)/2] ^= 1
+		if _, err := infer.Unmarshal(bad); !errors.Is(err, infer.ErrCorrupt) {
+			t.Errorf("%s: flipped bit: %v, want ErrCorrupt", rel, err)
+		}
 	}
 }
 

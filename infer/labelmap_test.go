@@ -16,17 +16,23 @@ import (
 	"github.com/labelcode/labelcode/training"
 )
 
-// TestCompatLabelMap loads the Label Mapping files written by an earlier
-// release (an ensemble of MLPs, a one-hot ensemble, a shared-trunk model)
-// and checks their labels and, where recorded, their top-3 lists.
+// TestCompatLabelMap loads the Label Mapping files written by each
+// earlier release (an ensemble of MLPs, a one-hot ensemble, a shared-trunk
+// model) and checks their labels and, where recorded, their top-3 lists.
 func TestCompatLabelMap(t *testing.T) {
-	in, exp, err := compat.Load("v1")
+	for _, rel := range compat.Releases() {
+		t.Run(rel, func(t *testing.T) { testCompatLabelMap(t, rel) })
+	}
+}
+
+func testCompatLabelMap(t *testing.T, rel string) {
+	in, exp, err := compat.Load(rel)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, kind := range map[string]infer.Kind{"ensemble.lm": infer.Ensemble, "onehot.lm": infer.Ensemble, "multihead.lm": infer.MultiHead} {
 		t.Run(name, func(t *testing.T) {
-			m, err := infer.Load(filepath.Join(compat.Dir("v1"), name))
+			m, err := infer.Load(compat.Path(rel, name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +52,7 @@ func TestCompatLabelMap(t *testing.T) {
 			}
 		})
 	}
-	if _, err := infer.Load(filepath.Join(compat.Dir("v1"), "site1.lm")); !errors.Is(err, infer.ErrUnsupported) {
+	if _, err := infer.Load(compat.Path(rel, "site1.lm")); !errors.Is(err, infer.ErrUnsupported) {
 		t.Errorf("a site file: %v, want ErrUnsupported", err)
 	}
 }

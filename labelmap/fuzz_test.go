@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/compat"
 	"github.com/labelcode/labelcode/internal/nn/nntest"
 )
 
@@ -76,6 +77,17 @@ func fuzzSeeds(t testing.TB) (ensembles [][]byte, site, multihead, mlp []byte) {
 	return [][]byte{full, partial}, site, multihead, mlp
 }
 
+// releaseMapping returns the mapping of the releases' ensemble files, so
+// that their site files install into an ensemble of it.
+func releaseMapping(t testing.TB) codes.Mapping {
+	t.Helper()
+	e, err := loadEnsemble(compat.Path("v2", "ensemble.lm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Mapping()
+}
+
 // checkLoadError fails unless err is nil or wraps one of the errors a
 // loader documents.
 func checkLoadError(t *testing.T, err error) {
@@ -117,6 +129,9 @@ func FuzzMLPUnmarshalBinary(f *testing.F) {
 	_, _, _, mlp := fuzzSeeds(f)
 	f.Add(mlp)
 	f.Add(nntest.CraftedNet())
+	for _, b := range compat.Containers(f, "mlp.bin") {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > maxFuzzBody {
 			return
@@ -147,6 +162,9 @@ func FuzzUnmarshalEnsemble(f *testing.F) {
 	}
 	crafted, _, _ := craftedFiles(f)
 	f.Add(bodyOf(crafted))
+	for _, b := range compat.Containers(f, "ensemble.lm") {
+		f.Add(bodyOf(b))
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) > maxFuzzBody {
 			return
@@ -165,17 +183,21 @@ func FuzzUnmarshalSite(f *testing.F) {
 	f.Add(bodyOf(site))
 	_, crafted, _ := craftedFiles(f)
 	f.Add(bodyOf(crafted))
+	for _, b := range compat.Containers(f, "site1.lm") {
+		f.Add(bodyOf(b))
+	}
 	m := fuzzMapping(f)
 	one, _ := codes.NewOneHot(64)
+	rm := releaseMapping(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) > maxFuzzBody {
 			return
 		}
 		data := wrapBody(kindSite, body)
-		// Into an empty ensemble of the crafted seed's mapping, and into
-		// one of the valid seed's mapping next to a present site of width
-		// 2.
-		for _, mapping := range []codes.Mapping{m, one} {
+		// Into an empty ensemble of the crafted seed's mapping, into one
+		// of the valid seed's mapping next to a present site of width 2,
+		// and into an empty one of the releases' mapping.
+		for _, mapping := range []codes.Mapping{m, one, rm} {
 			e, _ := NewEnsemble(mapping)
 			if mapping == m {
 				e.SetSite(0, mlpFor(t, 2, 2))
@@ -201,6 +223,9 @@ func FuzzUnmarshalMultiHead(f *testing.F) {
 	f.Add(bodyOf(mh))
 	_, _, crafted := craftedFiles(f)
 	f.Add(bodyOf(crafted))
+	for _, b := range compat.Containers(f, "multihead.lm") {
+		f.Add(bodyOf(b))
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) > maxFuzzBody {
 			return
@@ -233,6 +258,37 @@ func TestFuzzSeedsLoad(t *testing.T) {
 	l, _ := NewMLP()
 	if err := l.UnmarshalBinary(mlp); err != nil {
 		t.Errorf("MLP seed: %v", err)
+	}
+	// The seeds of the releases load as the targets read them, in the
+	// frame the targets write around them.
+	for name, kind := range map[string]byte{"ensemble.lm": kindEnsemble, "site1.lm": kindSite, "multihead.lm": kindMultiHead} {
+		for _, b := range compat.Containers(t, name) {
+			if string(wrapBody(kind, bodyOf(b))) != string(b) {
+				t.Errorf("%s: the targets' frame around its body is not the file", name)
+			}
+		}
+	}
+	for _, b := range compat.Containers(t, "ensemble.lm") {
+		if _, err := unmarshalEnsemble(wrapBody(kindEnsemble, bodyOf(b)), nil); err != nil {
+			t.Errorf("release ensemble seed: %v", err)
+		}
+	}
+	for _, b := range compat.Containers(t, "site1.lm") {
+		e, _ := NewEnsemble(releaseMapping(t))
+		if i, err := e.UnmarshalSite(wrapBody(kindSite, bodyOf(b))); err != nil || i != 1 {
+			t.Errorf("release site seed: %d, %v", i, err)
+		}
+	}
+	for _, b := range compat.Containers(t, "multihead.lm") {
+		if _, err := unmarshalMultiHead(wrapBody(kindMultiHead, bodyOf(b)), nil); err != nil {
+			t.Errorf("release multi-head seed: %v", err)
+		}
+	}
+	for _, b := range compat.Containers(t, "mlp.bin") {
+		l, _ := NewMLP()
+		if err := l.UnmarshalBinary(b); err != nil {
+			t.Errorf("release MLP seed: %v", err)
+		}
 	}
 	// The header the targets write is the one the loaders expect.
 	if got := binary.LittleEndian.Uint16(wrapBody(kindSite, nil)[headerLen-10:]); got != fileVersion {

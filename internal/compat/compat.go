@@ -9,6 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
 )
 
 // Expect is what one file must give on the rows of Inputs.
@@ -31,11 +35,65 @@ type Inputs struct {
 // Row returns row i.
 func (in *Inputs) Row(i int) []float32 { return in.X[i*in.Features : (i+1)*in.Features] }
 
-// Dir returns the directory of the files of a release ("v1", ...), found
-// from this source file's location so that tests of any package find it.
-func Dir(release string) string {
+// root is testdata/compat, found from this source file's location so that
+// tests of any package find it.
+func root() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "compat", release)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "compat")
+}
+
+// Dir returns the directory of the files of a release ("v1", ...).
+func Dir(release string) string { return filepath.Join(root(), release) }
+
+// Path returns the path of a file of a release.
+func Path(release, name string) string { return filepath.Join(root(), release, name) }
+
+// Releases returns the releases whose files testdata/compat holds ("v1",
+// "v2", ...), oldest first: v1 wrote the formats of before the container
+// (DSNCMODL, LABELMAP, HMNG frames), v2 and later write containers.
+func Releases() []string {
+	entries, _ := os.ReadDir(root())
+	var out []string
+	for _, e := range entries {
+		n, ok := strings.CutPrefix(e.Name(), "v")
+		if _, err := strconv.Atoi(n); e.IsDir() && ok && err == nil {
+			out = append(out, e.Name())
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		x, _ := strconv.Atoi(a[1:])
+		y, _ := strconv.Atoi(b[1:])
+		return x - y
+	})
+	return out
+}
+
+// Container reports whether the files of a release are containers
+// (internal/container): every release after v1.
+func Container(release string) bool { return release != "v1" }
+
+// Read returns the file name of a release, or fails tb.
+func Read(tb testing.TB, release, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(Path(release, name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// Containers returns the file name of every release that writes containers
+// (v2 on), oldest first: files the library itself wrote, with real
+// weights, that fuzz targets start from.
+func Containers(tb testing.TB, name string) [][]byte {
+	tb.Helper()
+	var out [][]byte
+	for _, rel := range Releases() {
+		if Container(rel) {
+			out = append(out, Read(tb, rel, name))
+		}
+	}
+	return out
 }
 
 // Load reads the inputs and the expectations of a release.

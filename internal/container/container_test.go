@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/labelcode/labelcode/internal/compat"
 )
 
 // kinds are every kind this release defines.
@@ -183,11 +185,26 @@ func TestWriteFile(t *testing.T) {
 }
 
 // FuzzOpen checks that Open either refuses data with one of its sentinels
-// or returns a body whose container, sealed again, is the input.
+// or returns a body whose container, sealed again, is the input. The
+// seeds include the model and index files of the releases that write
+// containers (testdata/compat, v2 on), one of each kind they hold.
 func FuzzOpen(f *testing.F) {
 	for _, k := range kinds {
 		f.Add(Seal(k, 1, []byte("body")), uint16(1))
 		f.Add(Seal(k, 2, nil), uint16(3))
+	}
+	for _, name := range []string{"dsnc.model", "ensemble.lm", "site1.lm", "multihead.lm", "linear.hamming", "multiindex.hamming", "table.hamming"} {
+		for _, data := range compat.Containers(f, name) {
+			k, ok := Peek(data)
+			if !ok {
+				f.Fatalf("%s is not a container", name)
+			}
+			v, _, err := Open(data, k, math.MaxUint16)
+			if err != nil {
+				f.Fatalf("%s: %v", name, err)
+			}
+			f.Add(data, v)
+		}
 	}
 	f.Add([]byte(Magic), uint16(1))
 	f.Fuzz(func(t *testing.T, data []byte, maxVersion uint16) {

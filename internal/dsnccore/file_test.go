@@ -3,8 +3,6 @@ package dsnccore
 import (
 	"encoding/binary"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -12,14 +10,6 @@ import (
 	"github.com/labelcode/labelcode/internal/container"
 	"github.com/stretchr/testify/require"
 )
-
-// legacyFile reads a model file of the v1 release (the earlier frame).
-func legacyFile(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(compat.Dir("v1"), name))
-	require.NoError(t, err)
-	return b
-}
 
 // sealed returns the container holding the body of a file of the earlier
 // frame, with its version.
@@ -32,7 +22,7 @@ func sealed(legacy []byte) []byte {
 // the file of the earlier frame around the same body, for both versions.
 func TestContainerFile(t *testing.T) {
 	for _, name := range []string{"dsnc.model", "dsnc.model.table", "dsnc-01.model", "dsnc-01.model.nearest"} {
-		legacy := legacyFile(t, name)
+		legacy := compat.Read(t, "v1", name)
 		want, wdec, err := Unmarshal(legacy)
 		require.NoError(t, err, name)
 		got, gdec, err := Unmarshal(sealed(legacy))
@@ -49,13 +39,39 @@ func TestContainerFile(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, got, back)
 		require.Equal(t, gdec, bdec)
+		// The releases that write containers wrote this model in one; it
+		// loads, and marshals again to the release's bytes.
+		for _, data := range compat.Containers(t, name) {
+			c, dec, err := Unmarshal(data)
+			require.NoError(t, err, name)
+			again, err := Marshal(c, dec)
+			require.NoError(t, err, name)
+			require.Equal(t, data, again, name)
+		}
 	}
 }
 
 // TestContainerErrors checks every truncation and every bit flip of a
-// container model file, and the errors of each header field.
+// container model file (the v1 body sealed, and the files of the releases
+// that write containers), and the errors of each header field.
 func TestContainerErrors(t *testing.T) {
-	data := sealed(legacyFile(t, "dsnc.model"))
+	for _, data := range append([][]byte{sealed(compat.Read(t, "v1", "dsnc.model"))}, compat.Containers(t, "dsnc.model")...) {
+		checkDamage(t, data)
+	}
+	_, _, err := Unmarshal(container.Seal(container.HammingTable, 1, nil))
+	require.ErrorIs(t, err, ErrFormat)
+	require.ErrorContains(t, err, "file holds a Hamming table, not a DSNC model")
+	_, _, err = Unmarshal(container.Seal(container.DSNCModel, FileVersion+1, nil))
+	require.ErrorIs(t, err, ErrVersion)
+	// A valid container around a bad body.
+	_, _, err = Unmarshal(container.Seal(container.DSNCModel, FileVersion, []byte{4, 1, 2, 3}))
+	require.ErrorIs(t, err, ErrCorrupt)
+}
+
+// checkDamage checks every truncation and every bit flip of the container
+// model file data, and a byte too many.
+func checkDamage(t *testing.T, data []byte) {
+	t.Helper()
 	for n := range len(data) {
 		_, _, err := Unmarshal(data[:n])
 		require.ErrorIs(t, err, ErrTruncated, "%d of %d bytes", n, len(data))
@@ -87,13 +103,5 @@ func TestContainerErrors(t *testing.T) {
 		}
 	}
 	_, _, err := Unmarshal(append(slices.Clone(data), 0))
-	require.ErrorIs(t, err, ErrCorrupt)
-	_, _, err = Unmarshal(container.Seal(container.HammingTable, 1, nil))
-	require.ErrorIs(t, err, ErrFormat)
-	require.ErrorContains(t, err, "file holds a Hamming table, not a DSNC model")
-	_, _, err = Unmarshal(container.Seal(container.DSNCModel, FileVersion+1, nil))
-	require.ErrorIs(t, err, ErrVersion)
-	// A valid container around a bad body.
-	_, _, err = Unmarshal(container.Seal(container.DSNCModel, FileVersion, []byte{4, 1, 2, 3}))
 	require.ErrorIs(t, err, ErrCorrupt)
 }

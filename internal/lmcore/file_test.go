@@ -2,8 +2,6 @@ package lmcore
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -12,14 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// legacyFile reads a model file of the v1 release (the earlier frame).
-func legacyFile(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(compat.Dir("v1"), name))
-	require.NoError(t, err)
-	return b
-}
-
 // sealed returns the container holding the body of a file of the earlier
 // frame.
 func sealed(legacy []byte) []byte {
@@ -27,12 +17,13 @@ func sealed(legacy []byte) []byte {
 }
 
 // TestContainerFiles checks that containers load as the files of the
-// earlier frame around the same bodies, and that Kind reads both.
+// earlier frame around the same bodies, and that Kind reads both, and the
+// files of the releases that write containers.
 func TestContainerFiles(t *testing.T) {
 	for name, kind := range map[string]byte{"ensemble.lm": KindEnsemble, "onehot.lm": KindEnsemble, "site1.lm": KindSite, "multihead.lm": KindMultiHead} {
-		legacy := legacyFile(t, name)
+		legacy := compat.Read(t, "v1", name)
 		data := sealed(legacy)
-		for _, d := range [][]byte{legacy, data} {
+		for _, d := range append([][]byte{legacy, data}, compat.Containers(t, name)...) {
 			k, ok := Kind(d)
 			require.True(t, ok, name)
 			require.Equal(t, kind, k, name)
@@ -85,10 +76,11 @@ func TestContainerFiles(t *testing.T) {
 }
 
 // TestContainerDamage checks every truncation and every bit flip of a
-// container and of a file of the earlier frame.
+// container, of a file of the earlier frame and of the files of the
+// releases that write containers.
 func TestContainerDamage(t *testing.T) {
-	legacy := legacyFile(t, "multihead.lm")
-	for _, data := range [][]byte{legacy, sealed(legacy)} {
+	legacy := compat.Read(t, "v1", "multihead.lm")
+	for _, data := range append([][]byte{legacy, sealed(legacy)}, compat.Containers(t, "multihead.lm")...) {
 		for n := range len(data) {
 			_, _, err := ParseMultiHead(data[:n])
 			require.ErrorIs(t, err, ErrCorrupt, "%d of %d bytes", n, len(data))

@@ -1,9 +1,12 @@
 // Command gen writes the model files of one release of labelcode, with the
 // predictions they must give, so that later releases can test that those
 // files still load and predict the same. Run from the module root of the
-// release being captured:
+// release being captured, naming the next release directory:
 //
-//	go run ./testdata/compat/gen -out testdata/compat/v1
+//	go run ./testdata/compat/gen -out testdata/compat/v2
+//
+// Its data come from fixed seeds, so every release's inputs.json holds the
+// same rows and the expect.json files are comparable.
 //
 // testdata is ignored by the go tool, so this program builds only when
 // named explicitly.
@@ -39,8 +42,11 @@ type expect struct {
 }
 
 func main() {
-	out := flag.String("out", "testdata/compat/v1", "output directory")
+	out := flag.String("out", "", "output directory: testdata/compat/vN for release N")
 	flag.Parse()
+	if *out == "" {
+		log.Fatal("name the output directory with -out")
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
 	}
