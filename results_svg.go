@@ -19,8 +19,8 @@ import (
 // display.SVG(rs.SVG())); a program can write it to a .svg file.
 func (rs Results) SVG() string {
 	p := svgplot.Panel{
-		X: svgplot.Axis{Label: "latency per example (log scale)", Log: true, Format: latencyTick},
-		Y: svgplot.Axis{Label: "test accuracy"},
+		X: svgplot.Axis{Label: "latency per example (log scale)", Log: true, Pad: true, Format: latencyTick},
+		Y: svgplot.Axis{Label: "test accuracy", Pad: true},
 	}
 	var missing []string
 	for i, r := range rs {

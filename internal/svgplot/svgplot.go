@@ -51,6 +51,9 @@ type Axis struct {
 	Min, Max float64
 	// Integer ticks only (e.g. epochs).
 	Integer bool
+	// Pad widens a range taken from the data by 5% on each side before it
+	// is rounded to ticks, so that no point sits on the frame.
+	Pad bool
 	// Format writes a tick value; nil uses a short decimal form.
 	Format func(float64) string
 }
@@ -168,6 +171,10 @@ func newScale(a Axis, values []float64, from, to float64) *scale {
 			lo, hi = 1, 10
 		}
 		s.lo, s.hi = math.Log10(lo), math.Log10(hi)
+		if a.Pad && !s.fixedRange {
+			d := math.Max(0.05*(s.hi-s.lo), 0.02)
+			s.lo, s.hi = s.lo-d, s.hi+d
+		}
 		if !s.fixedRange {
 			s.lo, s.hi = math.Floor(s.lo+1e-9), math.Ceil(s.hi-1e-9)
 		}
@@ -184,6 +191,10 @@ func newScale(a Axis, values []float64, from, to float64) *scale {
 			if a.Integer {
 				d = 1
 			}
+			lo, hi = lo-d, hi+d
+		}
+		if a.Pad && !s.fixedRange && !math.IsInf(hi-lo, 0) {
+			d := 0.05 * (hi - lo)
 			lo, hi = lo-d, hi+d
 		}
 		if math.IsInf(hi-lo, 0) {
