@@ -31,9 +31,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,6 +42,8 @@ import (
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/examples/internal/glyphs"
 	"github.com/labelcode/labelcode/examples/internal/report"
+	"github.com/labelcode/labelcode/labelmap"
+	"github.com/labelcode/labelcode/training"
 )
 
 // row is one output code of the experiment; "dsnc" stands for one row per
@@ -115,6 +115,7 @@ var rows = []row{
 }
 
 type config struct {
+	report.Common // -seed, -out, -quiet, -smoke, -latency
 	// faces are the eight faces (nil: glyphs.Faces()); tests replace them.
 	faces     []glyphs.Face
 	rows      []string
@@ -130,14 +131,9 @@ type config struct {
 	bits      []int
 	symmetric bool
 	evalRows  int
-	latRows   int
 	parallel  int
-	seed      uint64
 	cacheDir  string
 	noCache   bool
-	out       string
-	quiet     bool
-	smoke     bool
 }
 
 const usage = `Usage: go run ./examples/cjk [flags]
@@ -151,13 +147,7 @@ run takes hours on two cores, so -rows and -epochs pick a part of it.
 Flags:
 `
 
-func main() {
-	c, err := parseArgs(report.CommandLine("cjk", usage), os.Args[1:])
-	if err != nil {
-		log.Fatal(err)
-	}
-	report.Run(func(ctx context.Context, stdout, stderr io.Writer) error { return run(ctx, c, stdout, stderr) })
-}
+func main() { report.Main("cjk", usage, parseArgs, run) }
 
 // parseArgs defines the program's flags on fs, parses args and returns the
 // configuration (shrunk by -smoke).
@@ -168,6 +158,8 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	for i, r := range rows {
 		keys[i] = r.key
 	}
+	c.SetFlags(fs)
+	fs.Lookup("smoke").Usage = "tiny sizes (64 code points, 16x16, faces that are installed) for a check that the program runs; skips when fewer than two faces are installed"
 	fs.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
 	fs.StringVar(&faceList, "test-face", "BabelStone Han",
 		"held-out face(s): a name or index 0-7 (comma-separated for several, all for each in turn); the others are the training set")
@@ -183,14 +175,9 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	fs.StringVar(&bitList, "dsnc-bits", "16,64,200", "DSNC code sizes, comma-separated")
 	fs.BoolVar(&c.symmetric, "dsnc-symmetric", true, "DSNC: train the decoder on symmetric codes 2b-1 (dsnc.WithSymmetricCodes, the default); false: the paper's {0,1} codes")
 	fs.IntVar(&c.evalRows, "eval", 20000, "training images on which training accuracy is measured (drawn at random)")
-	fs.IntVar(&c.latRows, "latency", 1000, "test images predicted one at a time to measure latency")
 	fs.IntVar(&c.parallel, "parallel", 0, "sites trained at once with -arch ensemble (0: one per core)")
-	fs.Uint64Var(&c.seed, "seed", 1, "seed of weights, minibatch order and sampling")
 	fs.StringVar(&c.cacheDir, "cache", "", "glyph cache directory (default: labelcode/glyphs under the user cache directory)")
 	fs.BoolVar(&c.noCache, "no-cache", false, "render the glyphs without reading or writing the cache")
-	fs.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
-	fs.BoolVar(&c.quiet, "quiet", false, "no progress bars")
-	fs.BoolVar(&c.smoke, "smoke", false, "tiny sizes (64 code points, 16x16, faces that are installed) for a check that the program runs; skips when fewer than two faces are installed")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -213,10 +200,10 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	if c.testFaces, err = parseFaces(faceList); err != nil {
 		return c, err
 	}
-	if c.smoke {
+	if c.Smoke {
 		c = smokeConfig(c)
 	}
-	return c, report.CheckOut(c.out)
+	return c, report.CheckOut(c.Out)
 }
 
 // smokeConfig shrinks c to a run of seconds that still goes through every
@@ -225,8 +212,8 @@ func smokeConfig(c config) config {
 	c.size, c.from, c.to = 16, glyphs.First, glyphs.First+63
 	c.hidden, c.epochs, c.batch, c.lr = []int{32}, 2, 32, 5e-3
 	c.simplexP, c.bits = 0, []int{8}
-	c.evalRows, c.latRows = 200, 20
-	c.noCache, c.smoke = true, true
+	c.evalRows, c.Latency = 200, 20
+	c.noCache = true
 	return c
 }
 
@@ -292,7 +279,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		faces = glyphs.Faces()
 	}
 	testFaces := c.testFaces
-	if c.smoke {
+	if c.Smoke {
 		// Use the faces that are installed, and install nothing.
 		var have []glyphs.Face
 		for _, f := range faces {
@@ -309,9 +296,10 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		testFaces = []int{len(have) - 1}
 	}
 	k := int(c.to-c.from) + 1
+	progress := c.Progress(stderr) // nil with -quiet: no bars
 	var bar *report.Bar
-	if !c.quiet {
-		bar = report.NewBar(stderr, fmt.Sprintf("%-28s", "rendering glyphs"), len(faces)*k)
+	if progress != nil {
+		bar = report.NewBar(progress, fmt.Sprintf("%-28s", "rendering glyphs"), len(faces)*k)
 	}
 	opts := glyphs.Options{Faces: faces, Size: c.size, From: c.from, To: c.to, CacheDir: c.cacheDir, NoCache: c.noCache}
 	if bar != nil {
@@ -325,39 +313,27 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	}
 	offset := int(c.from - glyphs.First)
 
-	tr := report.Training{Hidden: c.hidden, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
-	if !c.quiet {
-		tr.Progress = stderr
-	}
 	var tables []*report.Table
 	for _, tf := range testFaces {
-		tab, err := runFace(ctx, c, sets, tf, offset, k, tr, stderr)
+		tab, err := runFace(ctx, c, sets, tf, offset, k, progress)
 		if err != nil {
 			return err
 		}
 		tab.Wall = time.Since(start)
-		fmt.Fprintln(stdout)
-		if err := tab.Print(stdout); err != nil {
-			return err
-		}
 		tables = append(tables, tab)
+		if len(testFaces) > 1 { // the table of each face, then their mean
+			fmt.Fprintln(stdout)
+			if err := tab.Print(stdout); err != nil {
+				return err
+			}
+		}
 	}
 	final := tables[0]
 	if len(tables) > 1 {
 		final = meanTable(tables)
 		final.Wall = time.Since(start)
-		fmt.Fprintln(stdout)
-		if err := final.Print(stdout); err != nil {
-			return err
-		}
 	}
-	if c.out != "" {
-		if err := final.WriteFile(c.out); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "results written to %s\n", c.out)
-	}
-	return nil
+	return c.Write(final, stdout)
 }
 
 // dataset returns the images of sets as one Dataset, labels counted from
@@ -381,7 +357,7 @@ func dataset(sets []*glyphs.Set, offset, k int) (*labelcode.Dataset, error) {
 }
 
 // runFace trains and measures every row with face tf held out.
-func runFace(ctx context.Context, c config, sets []*glyphs.Set, tf, offset, k int, tr report.Training, stderr io.Writer) (*report.Table, error) {
+func runFace(ctx context.Context, c config, sets []*glyphs.Set, tf, offset, k int, progress io.Writer) (*report.Table, error) {
 	var trainSets []*glyphs.Set
 	var names []string
 	for i, s := range sets {
@@ -398,7 +374,7 @@ func runFace(ctx context.Context, c config, sets []*glyphs.Set, tf, offset, k in
 	if err != nil {
 		return nil, err
 	}
-	eval := train.Subset(report.Sample(train.Len(), c.evalRows, c.seed+1))
+	eval := train.Subset(report.Sample(train.Len(), c.evalRows, c.Seed+1))
 	arch := "one trunk, one softmax head per site (Figure 4a)"
 	if c.arch == "ensemble" {
 		arch = "one network per site (Figure 4b), trained independently"
@@ -412,23 +388,23 @@ func runFace(ctx context.Context, c config, sets []*glyphs.Set, tf, offset, k in
 				k, c.from, c.to, c.size, c.size, train.Len(), len(trainSets), strings.Join(names, ", "), test.Len(), sets[tf].Face.Name),
 			fmt.Sprintf("network: %d pixels -> %s (last hidden %d << K = %d) -> output code; LM and ECOC: %s",
 				c.size*c.size, layers(c.hidden), c.hidden[len(c.hidden)-1], k, arch),
-			fmt.Sprintf("Adam lr %g, batch %d, %d epochs, no early stopping, seed %d", c.lr, c.batch, c.epochs, c.seed),
+			fmt.Sprintf("Adam lr %g, batch %d, %d epochs, no early stopping, seed %d", c.lr, c.batch, c.epochs, c.Seed),
 			fmt.Sprintf("train acc on %d sampled training images; latency: one image at a time on one goroutine, mean of %d",
-				eval.Len(), min(c.latRows, test.Len())),
+				eval.Len(), min(c.Latency, test.Len())),
 			fmt.Sprintf("paper: accuracy at its epochs 60 / 80 (Inception V3, 139x139 images; 768k / 1.02M images seen; %d epochs here are %.2fM), Tables I (simplex, p = 181), II (mixed), III (ECOC)",
 				c.epochs, float64(c.epochs*train.Len())/1e6),
 		},
 	}
 	for _, key := range c.rows {
 		rw := rows[slices.IndexFunc(rows, func(r row) bool { return r.key == key })]
-		results, err := runRow(ctx, c, rw, train, eval, test, k, tr)
+		results, err := runRow(ctx, c, rw, train, eval, test, k, progress)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range results {
-			tab.Add(r)
-			if !c.quiet {
-				fmt.Fprintf(stderr, "  %s\n", r.Summary())
+		tab.Rows = append(tab.Rows, results...)
+		if progress != nil {
+			for _, r := range results {
+				fmt.Fprintf(progress, "  %s\n", report.Summary(r.Result))
 			}
 		}
 	}
@@ -442,16 +418,26 @@ type decoder struct {
 }
 
 // runRow trains and measures one row (several for DSNC: one per code size
-// and decoder).
-func runRow(ctx context.Context, c config, rw row, train, eval, test *labelcode.Dataset, k int, tr report.Training) ([]report.Result, error) {
+// and decoder), with progress bars on progress unless it is nil.
+func runRow(ctx context.Context, c config, rw row, train, eval, test *labelcode.Dataset, k int, progress io.Writer) ([]report.Row, error) {
 	if rw.output == nil {
-		var out []report.Result
+		var out []report.Row
 		for _, bits := range c.bits {
-			r := report.Result{Model: rw.model, Code: fmt.Sprintf("%d learned bits", bits)}
-			m, err := report.FitDSNC(ctx, &r, bits, train, nil, tr, dsnc.WithSymmetricCodes(c.symmetric))
+			r := labelcode.Result{Model: rw.model, Code: fmt.Sprintf("%d learned bits", bits)}
+			bar := report.NewTrainingBar(progress, r.Model, 1)
+			m, err := dsnc.New(dsnc.WithHidden(c.hidden...), dsnc.WithBits(bits), dsnc.WithEpochs(c.epochs),
+				dsnc.WithBatchSize(c.batch), dsnc.WithLearningRate(c.lr), dsnc.WithSeed(c.Seed),
+				dsnc.WithSymmetricCodes(c.symmetric), dsnc.WithProgress(bar.Progress()))
 			if err != nil {
 				return nil, err
 			}
+			hist, err := m.Fit(ctx, train, nil)
+			bar.Finish()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", r.Model, err)
+			}
+			hist.Fill(&r) // parameters, epochs, training time
+			r.Note = fmt.Sprintf("%d training codes", len(m.CodeLabels))
 			decs := []decoder{{dsnc.Decoding{Kind: dsnc.LinearDecoding}, "linear decoder"},
 				{dsnc.Decoding{Kind: dsnc.NearestDecoding}, "Hamming NN decoder"}}
 			if bits <= dsnc.MaxTableBits {
@@ -467,32 +453,56 @@ func runRow(ctx context.Context, c config, rw row, train, eval, test *labelcode.
 				}
 				rr := r
 				rr.Model = "DSNC, " + dec.name
-				if _, err := report.Measure(&rr, m, eval, test, c.latRows); err != nil {
+				if err := rr.Measure(m, eval, test, c.Latency); err != nil {
 					return nil, err
 				}
-				out = append(out, rr)
+				out = append(out, report.Row{Result: rr})
 			}
 		}
 		return out, nil
 	}
-	m, code, err := rw.output(c, k)
+	mapping, code, err := rw.output(c, k)
 	if err != nil {
 		return nil, err
 	}
-	r := report.Result{Model: rw.model, Code: code, Paper: rw.paper}
-	var clf report.Classifier
-	if c.arch == "ensemble" && m.Sites() > 1 {
-		clf, err = report.FitEnsemble(ctx, &r, m, c.parallel, train, nil, tr)
+	r := report.Row{Result: labelcode.Result{Model: rw.model, Code: code}, Paper: rw.paper}
+	ensemble := c.arch == "ensemble" && mapping.Sites() > 1 // else one trunk, one head per site
+	networks := 1
+	if ensemble {
+		networks = mapping.Sites()
+	}
+	bar := report.NewTrainingBar(progress, r.Model, networks)
+	opts := []labelmap.Option{labelmap.WithHidden(c.hidden...), labelmap.WithEpochs(c.epochs), labelmap.WithBatchSize(c.batch),
+		labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.Seed), labelmap.WithProgress(bar.Progress())}
+	var clf labelcode.BatchClassifier
+	var hist *training.History
+	if ensemble {
+		if c.parallel > 0 {
+			opts = append(opts, labelmap.WithParallelism(c.parallel))
+		}
+		var e *labelmap.Ensemble
+		if e, err = labelmap.NewEnsemble(mapping, opts...); err != nil {
+			return nil, err
+		}
+		clf = e
+		hist, err = e.Fit(ctx, train, nil)
 	} else {
-		clf, err = report.FitMultiHead(ctx, &r, m, train, nil, tr)
+		var h *labelmap.MultiHead
+		if h, err = labelmap.NewMultiHead(mapping, opts...); err != nil {
+			return nil, err
+		}
+		clf = h
+		hist, err = h.Fit(ctx, train, nil)
 	}
+	bar.Finish()
 	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.Model, err)
+	}
+	hist.Fill(&r.Result)
+	if err := r.Measure(clf, eval, test, c.Latency); err != nil {
 		return nil, err
 	}
-	if _, err := report.Measure(&r, clf, eval, test, c.latRows); err != nil {
-		return nil, err
-	}
-	return []report.Result{r}, nil
+	return []report.Row{r}, nil
 }
 
 // meanTable averages the rows of tables run with different test faces (the
@@ -505,24 +515,25 @@ func meanTable(tables []*report.Table) *report.Table {
 		Machine:  t0.Machine,
 		Settings: t0.Settings[1:],
 	}
-	for i, r := range t0.Results {
+	for i, r := range t0.Rows {
 		m := r
 		m.Note = fmt.Sprintf("mean of %d faces", len(tables))
-		var train, test, lat, tt float64
+		var train, test, top5, lat, tt float64
 		for _, t := range tables {
-			x := t.Results[i]
+			x := t.Rows[i]
 			train += x.TrainAcc
 			test += x.TestAcc
+			top5 += x.TestTop5
 			lat += float64(x.Latency)
 			tt += float64(x.TrainTime)
 		}
 		n := float64(len(tables))
-		m.TrainAcc, m.TestAcc = train/n, test/n
+		m.TrainAcc, m.TestAcc, m.TestTop5 = train/n, test/n, top5/n
 		m.Latency, m.TrainTime = time.Duration(lat/n), time.Duration(tt/n)
 		if math.IsNaN(m.TestAcc) {
 			m.Note = "incomplete"
 		}
-		out.Add(m)
+		out.Rows = append(out.Rows, m)
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/examples/internal/glyphs"
 	"github.com/labelcode/labelcode/examples/internal/report"
 )
@@ -99,7 +100,7 @@ func TestSmokeSkipsWithoutFonts(t *testing.T) {
 		}
 	}
 	// Without -smoke, missing fonts are an error (not a skip) naming them.
-	c.smoke = false
+	c.Smoke = false
 	if err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || errors.Is(err, report.ErrSkip) ||
 		!errors.Is(err, glyphs.ErrFontMissing) {
 		t.Errorf("full run without fonts: %v", err)
@@ -138,13 +139,13 @@ func TestSmoke(t *testing.T) {
 }
 
 func TestMeanTable(t *testing.T) {
-	a := &report.Table{Settings: []string{"face A", "net"}, Results: []report.Result{
-		{Model: "m", TrainAcc: 0.5, TestAcc: 0.2, Latency: 10, TrainTime: 100, Params: 7}}}
-	b := &report.Table{Settings: []string{"face B", "net"}, Results: []report.Result{
-		{Model: "m", TrainAcc: 0.7, TestAcc: 0.4, Latency: 30, TrainTime: 300, Params: 7}}}
+	a := &report.Table{Settings: []string{"face A", "net"}}
+	a.Add(labelcode.Result{Model: "m", TrainAcc: 0.5, TestAcc: 0.2, Latency: 10, TrainTime: 100, Params: 7})
+	b := &report.Table{Settings: []string{"face B", "net"}}
+	b.Add(labelcode.Result{Model: "m", TrainAcc: 0.7, TestAcc: 0.4, Latency: 30, TrainTime: 300, Params: 7})
 	m := meanTable([]*report.Table{a, b})
-	r := m.Results[0]
-	if len(m.Results) != 1 || math.Abs(r.TrainAcc-0.6) > 1e-12 || math.Abs(r.TestAcc-0.3) > 1e-12 ||
+	r := m.Rows[0]
+	if len(m.Rows) != 1 || math.Abs(r.TrainAcc-0.6) > 1e-12 || math.Abs(r.TestAcc-0.3) > 1e-12 ||
 		r.Latency != 20 || r.TrainTime != 200 || r.Params != 7 || !strings.Contains(r.Note, "mean of 2 faces") {
 		t.Errorf("mean row %+v", r)
 	}

@@ -35,7 +35,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"math"
 	"os"
 	"path/filepath"
@@ -48,31 +47,43 @@ import (
 )
 
 type config struct {
-	context   int
-	hidden    int
-	bits      int
-	epochs    int
-	batch     int
-	perClass  int
-	lr        float64
-	minLR     float64
-	beta      float64
-	gamma     float64
-	warmup    int
-	trainRows int
-	valFrac   float64
-	testRows  int
-	latRows   int
-	fit       bool
-	seed      uint64
-	model     string
-	out       string
-	quiet     bool
-	smoke     bool
+	report.Common // -seed, -out, -quiet, -smoke, -latency
+	context       int
+	hidden        int
+	bits          int
+	epochs        int
+	batch         int
+	perClass      int
+	lr            float64
+	minLR         float64
+	beta          float64
+	gamma         float64
+	warmup        int
+	trainRows     int
+	valFrac       float64
+	testRows      int
+	fit           bool
+	model         string
 }
 
-// setFlags defines the program's flags on fs, writing into c.
-func setFlags(fs *flag.FlagSet, c *config) {
+const usage = `Usage: go run ./examples/customloop [flags]
+
+Trains DSNC on the next word of Plato's Republic (shipped with the project;
+7,409 classes) with a hand-written loop over dsnc's exported parts: a cosine
+learning-rate schedule and a warm-up of the regulariser weights. Prints a
+results table against Model.Fit, the training history and the model, then
+saves the model and loads it back.
+
+Flags:
+`
+
+func main() { report.Main("customloop", usage, parseArgs, run) }
+
+// parseArgs defines the program's flags on fs, parses args and returns the
+// configuration (shrunk by -smoke).
+func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
+	var c config
+	c.SetFlags(fs)
 	fs.IntVar(&c.context, "context", 4, "number of previous words the model sees")
 	fs.IntVar(&c.hidden, "hidden", 64, "width of the hidden ReLU layer before the code layer")
 	fs.IntVar(&c.bits, "bits", 32, "code length in bits")
@@ -87,68 +98,34 @@ func setFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.trainRows, "train", 0, "training examples drawn from the first 90% of the text (0: all 106,812), before the validation cut")
 	fs.Float64Var(&c.valFrac, "val", 0.05, "fraction of the training examples held out to choose the best epoch")
 	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
-	fs.IntVar(&c.latRows, "latency", 1000, "test examples predicted one at a time to measure latency")
 	fs.BoolVar(&c.fit, "fit", true, "also train with Model.Fit (constant rate, adaptive regulariser) for comparison")
-	fs.Uint64Var(&c.seed, "seed", 1, "seed of weights, minibatch order and code sampling")
 	fs.StringVar(&c.model, "model", "", "save the trained model to this file (default: a temporary file, removed after the reload check)")
-	fs.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
-	fs.BoolVar(&c.quiet, "quiet", false, "no progress bars")
-	fs.BoolVar(&c.smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
-}
-
-const usage = `Usage: go run ./examples/customloop [flags]
-
-Trains DSNC on the next word of Plato's Republic (shipped with the project;
-7,409 classes) with a hand-written loop over dsnc's exported parts: a cosine
-learning-rate schedule and a warm-up of the regulariser weights. Prints a
-results table against Model.Fit, the training history and the model, then
-saves the model and loads it back.
-
-Flags:
-`
-
-func main() {
-	c, err := parseArgs(report.CommandLine("customloop", usage), os.Args[1:])
-	if err != nil {
-		log.Fatal(err)
-	}
-	report.Run(func(ctx context.Context, stdout, stderr io.Writer) error { return run(ctx, c, stdout, stderr) })
-}
-
-// parseArgs defines the program's flags on fs, parses args and returns the
-// configuration (shrunk by -smoke).
-func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
-	var c config
-	setFlags(fs, &c)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if c.smoke {
-		c = smokeConfig(c)
+	if c.Smoke {
+		// A run of seconds that still goes through every step: CI runs it
+		// so that the program cannot rot.
+		c.context, c.hidden, c.bits, c.epochs, c.warmup = 2, 16, 16, 2, min(c.warmup, 1)
+		c.trainRows, c.testRows, c.Latency = 3000, 1000, 50
 	}
-	return c, report.CheckOut(c.out)
-}
-
-// smokeConfig shrinks c to a run of seconds that still goes through every
-// step: CI runs it so that the program cannot rot.
-func smokeConfig(c config) config {
-	c.context, c.hidden, c.bits, c.epochs, c.warmup = 2, 16, 16, 2, min(c.warmup, 1)
-	c.trainRows, c.testRows, c.latRows = 3000, 1000, 50
-	return c
+	return c, report.CheckOut(c.Out)
 }
 
 // loopSettings are the settings of the hand-written training loop.
 type loopSettings struct {
-	Hidden        []int
-	Bits          int
-	Epochs        int
-	Batch         int
-	PerClass      int
-	LR, MinLR     float64
-	Beta, Gamma   float64
-	WarmupEpochs  int
-	Seed          uint64
-	ProgressEvery func(epoch, batch, batches int, loss float64) // epoch and batch from 1; may be nil
+	Hidden       []int
+	Bits         int
+	Epochs       int
+	Batch        int
+	PerClass     int
+	LR, MinLR    float64
+	Beta, Gamma  float64
+	WarmupEpochs int
+	Seed         uint64
+	// Progress, if not nil, receives the reports Fit's WithProgress
+	// option would: after every minibatch and at the end of every epoch.
+	Progress func(training.Progress)
 }
 
 // warm returns the fraction of the final regulariser weights used at batch
@@ -243,8 +220,9 @@ func trainLoop(ctx context.Context, train, val *labelcode.Dataset, s loopSetting
 			}
 			sumLoss += loss
 			sumAcc += acc
-			if s.ProgressEvery != nil {
-				s.ProgressEvery(epoch, b+1, len(batches), sumLoss/float64(b+1))
+			if s.Progress != nil {
+				s.Progress(training.Progress{Epoch: epoch, Epochs: s.Epochs, Batch: b + 1, Batches: len(batches),
+					Loss: sumLoss / float64(b+1), Accuracy: sumAcc / float64(b+1), Score: math.NaN()})
 			}
 		}
 		e := training.Epoch{Epoch: epoch, Loss: sumLoss / float64(len(batches)), Accuracy: sumAcc / float64(len(batches)),
@@ -261,6 +239,10 @@ func trainLoop(ctx context.Context, train, val *labelcode.Dataset, s loopSetting
 		}
 		e.Duration = time.Since(t0)
 		hist.Epochs = append(hist.Epochs, e)
+		if s.Progress != nil {
+			s.Progress(training.Progress{Epoch: epoch, Epochs: s.Epochs, Batch: len(batches), Batches: len(batches),
+				Loss: e.Loss, Accuracy: e.Accuracy, EpochDone: true, Score: e.Score})
+		}
 		if val == nil {
 			hist.Best, best = epoch, m
 		} else if e.Score > bestAcc {
@@ -296,7 +278,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	train, val, test, k := data.train, data.val, data.test, data.train.Classes
 	primes := data.primes
 	s := loopSettings{Hidden: []int{c.hidden}, Bits: c.bits, Epochs: c.epochs, Batch: c.batch, PerClass: c.perClass,
-		LR: c.lr, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, WarmupEpochs: c.warmup, Seed: c.seed}
+		LR: c.lr, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, WarmupEpochs: c.warmup, Seed: c.Seed}
 	tab := &report.Table{
 		Title:   "Next word of Plato's Republic: DSNC trained by a hand-written loop vs Model.Fit",
 		Command: report.Command(),
@@ -307,26 +289,18 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			fmt.Sprintf("input: the %d previous words, each the 3-hot vector of its residues mod %d %d %d (%d inputs)",
 				c.context, primes[0], primes[1], primes[2], train.Features),
 			fmt.Sprintf("network: %d inputs → %d ReLU → %d-bit code → %d classes; batch %d (%d rows per class), %d epochs, seed %d",
-				train.Features, c.hidden, c.bits, k, c.batch, c.perClass, c.epochs, c.seed),
+				train.Features, c.hidden, c.bits, k, c.batch, c.perClass, c.epochs, c.Seed),
 			fmt.Sprintf("custom loop: cosine learning rate %g → %g over every step; regulariser β %g, γ %g, warmed up linearly over %d epochs",
 				c.lr, c.minLR, c.beta, c.gamma, c.warmup),
 			fmt.Sprintf("Model.Fit: constant learning rate %g; regulariser from β %g, γ %g under the paper's adaptive schedule", c.lr, c.beta, c.gamma),
-			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time, mean of %d", data.evalTrain.Len(), min(c.latRows, test.Len())),
+			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time, mean of %d", data.evalTrain.Len(), min(c.Latency, test.Len())),
 		},
 	}
 
-	steps := report.DSNCSteps(c.epochs, train.Len(), c.batch)
-	var bar *report.Bar
-	if !c.quiet {
-		bar = report.NewBar(stderr, "custom loop", steps)
-		s.ProgressEvery = func(epoch, batch, batches int, loss float64) {
-			bar.Add(1)
-			bar.SetStatus(fmt.Sprintf("epoch %d loss %.3f", epoch, loss))
-		}
-	}
-	t0 := time.Now()
+	progress := c.Progress(stderr) // nil with -quiet: no bars
+	bar := report.NewTrainingBar(progress, "custom loop", 1)
+	s.Progress = bar.Progress()
 	m, hist, err := trainLoop(ctx, train, val, s)
-	trainTime := time.Since(t0)
 	bar.Finish()
 	if err != nil {
 		return fmt.Errorf("custom loop: %w", err)
@@ -334,7 +308,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 
 	// The models, one per decoder, measured, then saved and loaded back.
 	type row struct {
-		r report.Result
+		r labelcode.Result
 		p *dsnc.Model
 	}
 	var rows []row
@@ -346,29 +320,36 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		if err := p.SetDecoder(d.dec); err != nil {
 			return err
 		}
-		r := report.Result{Model: "custom loop, " + d.name, Code: fmt.Sprintf("%d learned bits", c.bits), Params: m.Params(),
-			Epochs: len(hist.Epochs), TrainTime: trainTime,
-			Note: fmt.Sprintf("best epoch %d; %d training codes", hist.Best, len(m.CodeLabels))}
+		r := labelcode.Result{Model: "custom loop, " + d.name, Code: fmt.Sprintf("%d learned bits", c.bits)}
+		hist.Fill(&r) // parameters, epochs, training time, best epoch
+		r.Note += fmt.Sprintf("; %d training codes", len(m.CodeLabels))
 		rows = append(rows, row{r, p})
 	}
 	if c.fit {
-		r := report.Result{Model: "dsnc Model.Fit, linear decoder", Code: fmt.Sprintf("%d learned bits", c.bits)}
-		tr := report.Training{Hidden: []int{c.hidden}, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
-		if !c.quiet {
-			tr.Progress = stderr
-		}
-		var extra []dsnc.Option
+		// The same network trained by the library's loop.
+		r := labelcode.Result{Model: "dsnc Model.Fit, linear decoder", Code: fmt.Sprintf("%d learned bits", c.bits)}
+		bar := report.NewTrainingBar(progress, r.Model, 1)
+		opts := []dsnc.Option{dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits), dsnc.WithEpochs(c.epochs),
+			dsnc.WithBatchSize(c.batch), dsnc.WithLearningRate(c.lr), dsnc.WithSeed(c.Seed), dsnc.WithPatience(0),
+			dsnc.WithProgress(bar.Progress())}
 		if c.beta > 0 || c.gamma > 0 {
-			extra = append(extra, dsnc.WithRegulariser(c.beta, c.gamma), dsnc.WithPerClass(c.perClass))
+			opts = append(opts, dsnc.WithRegulariser(c.beta, c.gamma), dsnc.WithPerClass(c.perClass))
 		}
-		fm, err := report.FitDSNC(ctx, &r, c.bits, train, val, tr, extra...)
+		fm, err := dsnc.New(opts...)
 		if err != nil {
 			return err
 		}
+		fh, err := fm.Fit(ctx, train, val)
+		bar.Finish()
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.Model, err)
+		}
+		fh.Fill(&r)
+		r.Note += fmt.Sprintf("; %d training codes", len(fm.CodeLabels))
 		rows = append(rows, row{r, fm})
 	}
 	for i := range rows {
-		if _, err := report.Measure(&rows[i].r, rows[i].p, data.evalTrain, test, c.latRows); err != nil {
+		if err := rows[i].r.Measure(rows[i].p, data.evalTrain, test, c.Latency); err != nil {
 			return err
 		}
 		tab.Add(rows[i].r)
@@ -378,20 +359,12 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		return err
 	}
 	tab.Wall = time.Since(start)
-
-	fmt.Fprintln(stdout)
-	if err := tab.Print(stdout); err != nil {
+	if err := c.Write(tab, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\nTraining history of the custom loop (val acc: threshold codes, linear decoder; * = kept):\n%s\n", hist)
 	fmt.Fprintf(stdout, "\n%s\n", rows[0].p)
 	fmt.Fprintf(stdout, "\n%s\n%s\n", saved, reload)
-	if c.out != "" {
-		if err := tab.WriteFile(c.out); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "\nresults written to %s\n", c.out)
-	}
 	return nil
 }
 
@@ -417,15 +390,15 @@ func load(c config) (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, test, err := report.TextRows(trainW, testW, c.trainRows, c.testRows, enc, k, c.seed)
+	all, test, err := report.TextRows(trainW, testW, c.trainRows, c.testRows, enc, k, c.Seed)
 	if err != nil {
 		return nil, err
 	}
 	d := &dataset{primes: primes, test: test}
-	if d.train, d.val, _, err = all.Split(c.valFrac, 0, c.seed); err != nil {
+	if d.train, d.val, _, err = all.Split(c.valFrac, 0, c.Seed); err != nil {
 		return nil, err
 	}
-	d.evalTrain = d.train.Subset(report.Sample(d.train.Len(), 10000, c.seed+1))
+	d.evalTrain = d.train.Subset(report.Sample(d.train.Len(), 10000, c.Seed+1))
 	return d, nil
 }
 

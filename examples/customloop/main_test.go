@@ -36,13 +36,13 @@ func TestLoopMatchesFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := loopSettings{Hidden: []int{c.hidden}, Bits: c.bits, Epochs: c.epochs, Batch: c.batch, PerClass: c.perClass,
-		LR: c.lr, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, Seed: c.seed}
+		LR: c.lr, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, Seed: c.Seed}
 	m, hist, err := trainLoop(context.Background(), d.train, d.val, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fm, err := dsnc.New(dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits),
-		dsnc.WithEpochs(c.epochs), dsnc.WithBatchSize(c.batch), dsnc.WithPerClass(c.perClass), dsnc.WithSeed(c.seed),
+		dsnc.WithEpochs(c.epochs), dsnc.WithBatchSize(c.batch), dsnc.WithPerClass(c.perClass), dsnc.WithSeed(c.Seed),
 		dsnc.WithSchedule(training.Cosine(c.lr, c.minLR, c.epochs)), dsnc.WithRegulariser(c.beta, c.gamma),
 		dsnc.WithAdaptiveRegulariser(false), dsnc.WithPatience(0))
 	if err != nil {

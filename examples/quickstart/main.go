@@ -29,43 +29,52 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"math"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/labelcode/labelcode/codes"
+	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/examples/internal/corpus"
 	"github.com/labelcode/labelcode/examples/internal/report"
+	"github.com/labelcode/labelcode/labelmap"
 )
 
 type config struct {
-	context   int
-	hidden    int
-	epochs    int
-	batch     int
-	lr        float64
-	sites     int
-	input     string
-	width     int
-	inSites   int
-	bits      int
-	trainRows int
-	evalRows  int
-	testRows  int
-	latRows   int
-	examples  int
-	seed      uint64
-	out       string
-	quiet     bool
-	smoke     bool
-	symmetric bool
+	report.Common // -seed, -out, -quiet, -smoke, -latency
+	context       int
+	hidden        int
+	epochs        int
+	batch         int
+	lr            float64
+	sites         int
+	input         string
+	width         int
+	inSites       int
+	bits          int
+	trainRows     int
+	evalRows      int
+	testRows      int
+	examples      int
+	symmetric     bool
 }
 
-// setFlags defines the program's flags on fs, writing into c.
-func setFlags(fs *flag.FlagSet, c *config) {
+const usage = `Usage: go run ./examples/quickstart [flags]
+
+Trains a one-hot softmax, a mixed Label Mapping ensemble and DSNC to predict
+the next word of Plato's Republic (shipped with the project; 118,684 tokens,
+7,409 classes), tests them on the last 10% of the text and prints a table.
+
+Flags:
+`
+
+func main() { report.Main("quickstart", usage, parseArgs, run) }
+
+// parseArgs defines the program's flags on fs, parses args and returns the
+// configuration (shrunk by -smoke).
+func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
+	var c config
+	c.SetFlags(fs)
 	fs.IntVar(&c.context, "context", 4, "number of previous words the models see")
 	fs.IntVar(&c.hidden, "hidden", 64, "width of the hidden layer of every model (far below the 7,409 classes)")
 	fs.IntVar(&c.epochs, "epochs", 2, "training epochs of every model")
@@ -80,57 +89,23 @@ func setFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.trainRows, "train", 0, "training examples drawn from the first 90% of the text (0: all 106,812)")
 	fs.IntVar(&c.evalRows, "eval", 10000, "training examples on which training accuracy is measured")
 	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
-	fs.IntVar(&c.latRows, "latency", 1000, "test examples predicted one at a time to measure latency")
 	fs.IntVar(&c.examples, "show", 6, "test predictions to show")
-	fs.Uint64Var(&c.seed, "seed", 1, "seed of weights, minibatch order and sampling")
-	fs.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
-	fs.BoolVar(&c.quiet, "quiet", false, "no progress bars")
-	fs.BoolVar(&c.smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
-}
-
-const usage = `Usage: go run ./examples/quickstart [flags]
-
-Trains a one-hot softmax, a mixed Label Mapping ensemble and DSNC to predict
-the next word of Plato's Republic (shipped with the project; 118,684 tokens,
-7,409 classes), tests them on the last 10% of the text and prints a table.
-
-Flags:
-`
-
-func main() {
-	c, err := parseArgs(report.CommandLine("quickstart", usage), os.Args[1:])
-	if err != nil {
-		log.Fatal(err)
-	}
-	report.Run(func(ctx context.Context, stdout, stderr io.Writer) error { return run(ctx, c, stdout, stderr) })
-}
-
-// parseArgs defines the program's flags on fs, parses args and returns the
-// configuration (shrunk by -smoke).
-func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
-	var c config
-	setFlags(fs, &c)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if c.smoke {
-		c = smokeConfig(c)
+	if c.Smoke {
+		// A run of seconds that still goes through every step: CI runs it
+		// so that the program cannot rot.
+		c.context, c.hidden, c.epochs, c.bits = 2, 16, 1, 16
+		c.trainRows, c.evalRows, c.testRows, c.Latency, c.examples = 3000, 500, 2000, 50, 2
 	}
-	return c, report.CheckOut(c.out)
-}
-
-// smokeConfig shrinks c to a run of seconds that still goes through every
-// step: CI runs it so that the program cannot rot.
-func smokeConfig(c config) config {
-	c.context, c.hidden, c.epochs, c.bits = 2, 16, 1, 16
-	c.trainRows, c.evalRows, c.testRows, c.latRows, c.examples = 3000, 500, 2000, 50, 2
-	return c
+	return c, report.CheckOut(c.Out)
 }
 
 // model is a trained classifier and its row of the table.
 type model struct {
-	result report.Result
-	clf    report.Classifier
+	result labelcode.Result
+	clf    labelcode.BatchClassifier
 }
 
 func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
@@ -148,11 +123,11 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	train, test, err := report.TextRows(trainW, testW, c.trainRows, c.testRows, enc, k, c.seed)
+	train, test, err := report.TextRows(trainW, testW, c.trainRows, c.testRows, enc, k, c.Seed)
 	if err != nil {
 		return err
 	}
-	evalTrain := train.Subset(report.Sample(train.Len(), c.evalRows, c.seed+1))
+	evalTrain := train.Subset(report.Sample(train.Len(), c.evalRows, c.Seed+1))
 
 	tab := &report.Table{
 		Title:   "Next word of Plato's Republic: one-hot softmax vs Label Mapping vs DSNC",
@@ -162,47 +137,69 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			fmt.Sprintf("%d classes (words); %d training, %d test examples (last 10%% of the text)", k, train.Len(), test.Len()),
 			fmt.Sprintf("input: the %d previous words, each %s, concatenated (%d inputs)", c.context, encDesc, c.context*enc.Width()),
 			fmt.Sprintf("every model: one hidden ReLU layer of %d, Adam lr %g, batch %d, %d epochs, seed %d",
-				c.hidden, c.lr, c.batch, c.epochs, c.seed),
+				c.hidden, c.lr, c.batch, c.epochs, c.Seed),
 			"one-hot and DSNC train one network each; Label Mapping trains one network per site, independently, as many at once as there are cores",
-			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time, mean of %d", evalTrain.Len(), min(c.latRows, test.Len())),
+			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time, mean of %d", evalTrain.Len(), min(c.Latency, test.Len())),
 		},
 	}
-	tr := report.Training{Hidden: []int{c.hidden}, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
-	if !c.quiet {
-		tr.Progress = stderr
-	}
+	progress := c.Progress(stderr) // nil with -quiet: no bars
 	var models []model
 
-	oneHot, err := codes.NewOneHot(k)
+	// The one-hot softmax baseline: a Label Mapping ensemble of one site
+	// that predicts the label itself.
+	r := labelcode.Result{Model: "one-hot softmax", Code: fmt.Sprintf("%d-way softmax", k)}
+	bar := report.NewTrainingBar(progress, r.Model, 1)
+	oneHot, err := labelmap.NewOneHot(k, labelmap.WithHidden(c.hidden), labelmap.WithEpochs(c.epochs),
+		labelmap.WithBatchSize(c.batch), labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.Seed),
+		labelmap.WithProgress(bar.Progress()))
 	if err != nil {
 		return err
 	}
-	r := report.Result{Model: "one-hot softmax", Code: fmt.Sprintf("%d-way softmax", k)}
-	e, err := report.FitEnsemble(ctx, &r, oneHot, 0, train, nil, tr)
+	hist, err := oneHot.Fit(ctx, train, nil)
+	bar.Finish()
 	if err != nil {
 		return err
 	}
-	models = append(models, model{r, e})
+	hist.Fill(&r) // parameters, epochs, training time
+	models = append(models, model{r, oneHot})
 
-	lmPrimes, err := codes.ChoosePrimes(k, c.sites, 2)
+	// Mixed Label Mapping: site i learns y mod p_i, p_i the primes just
+	// above sqrt(k), one network per site, as many at once as there are
+	// cores; the label is decoded exactly from the sites' scores.
+	r = labelcode.Result{Model: "mixed Label Mapping"}
+	bar = report.NewTrainingBar(progress, r.Model, c.sites)
+	lm, err := labelmap.NewMixed(k, c.sites, labelmap.WithHidden(c.hidden), labelmap.WithEpochs(c.epochs),
+		labelmap.WithBatchSize(c.batch), labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.Seed),
+		labelmap.WithProgress(bar.Progress()))
 	if err != nil {
 		return err
 	}
-	lm, err := codes.NewPrimeResidue(k, lmPrimes)
+	r.Code = fmt.Sprintf("%d sites, mod %s", c.sites, report.Moduli(lm.Mapping()))
+	hist, err = lm.Fit(ctx, train, nil)
+	bar.Finish()
 	if err != nil {
 		return err
 	}
-	r = report.Result{Model: "mixed Label Mapping", Code: fmt.Sprintf("%d sites, mod %s", c.sites, report.Ints(lmPrimes))}
-	if e, err = report.FitEnsemble(ctx, &r, lm, 0, train, nil, tr); err != nil {
-		return err
-	}
-	models = append(models, model{r, e})
+	hist.Fill(&r)
+	models = append(models, model{r, lm})
 
-	r = report.Result{Model: "DSNC", Code: fmt.Sprintf("%d learned bits", c.bits)}
-	ds, err := report.FitDSNC(ctx, &r, c.bits, train, nil, tr, dsnc.WithSymmetricCodes(c.symmetric))
+	// DSNC: the network learns a c.bits-bit code per word, decoded by a
+	// linear layer or by the nearest code of the training set.
+	r = labelcode.Result{Model: "DSNC", Code: fmt.Sprintf("%d learned bits", c.bits)}
+	bar = report.NewTrainingBar(progress, r.Model, 1)
+	ds, err := dsnc.New(dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits), dsnc.WithEpochs(c.epochs),
+		dsnc.WithBatchSize(c.batch), dsnc.WithLearningRate(c.lr), dsnc.WithSeed(c.Seed),
+		dsnc.WithSymmetricCodes(c.symmetric), dsnc.WithProgress(bar.Progress()))
 	if err != nil {
 		return err
 	}
+	hist, err = ds.Fit(ctx, train, nil)
+	bar.Finish()
+	if err != nil {
+		return err
+	}
+	hist.Fill(&r)
+	r.Note = fmt.Sprintf("%d training codes", len(ds.CodeLabels))
 	for _, d := range []struct {
 		kind dsnc.DecoderKind
 		name string
@@ -219,26 +216,20 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	preds := make([][]int, len(models))
 	for i := range models {
 		m := &models[i]
-		if preds[i], err = report.Measure(&m.result, m.clf, evalTrain, test, c.latRows); err != nil {
+		// Training and test accuracy, top-5 accuracy, latency.
+		if err := m.result.Measure(m.clf, evalTrain, test, c.Latency); err != nil {
+			return err
+		}
+		if preds[i], err = m.clf.PredictBatch(test.X, test.Len(), nil); err != nil {
 			return err
 		}
 		tab.Add(m.result)
 	}
 	tab.Wall = time.Since(start)
-	fmt.Fprintln(stdout)
-	if err := tab.Print(stdout); err != nil {
+	if err := c.Write(tab, stdout); err != nil {
 		return err
 	}
-	if err := showPredictions(stdout, c, text.Vocab, testW, models, preds); err != nil {
-		return err
-	}
-	if c.out != "" {
-		if err := tab.WriteFile(c.out); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "\nresults written to %s\n", c.out)
-	}
-	return nil
+	return showPredictions(stdout, c, text.Vocab, testW, models, preds)
 }
 
 // inputEncoder returns the encoding of a context word that c asks for and
@@ -247,7 +238,7 @@ func inputEncoder(c config, k int) (report.WordEncoder, string, error) {
 	switch c.input {
 	case "random":
 		// Scaled so that a word's vector is as long as a 3-hot vector.
-		enc, err := report.NewRandomProjection(c.width, k, math.Sqrt(3), c.seed)
+		enc, err := report.NewRandomProjection(c.width, k, math.Sqrt(3), c.Seed)
 		return enc, fmt.Sprintf("a fixed random projection to %d values", c.width), err
 	case "lm":
 		enc, primes, err := report.LMInput(k, c.inSites)
@@ -267,7 +258,7 @@ func showPredictions(w io.Writer, c config, v *corpus.Vocabulary, test corpus.Wi
 	}
 	fmt.Fprintf(w, "\nSome test predictions (context -> next word):\n")
 	// The test rows are the first len(preds[0]) windows.
-	for _, i := range report.Sample(len(preds[0]), c.examples, c.seed+2) {
+	for _, i := range report.Sample(len(preds[0]), c.examples, c.Seed+2) {
 		words, err := v.Decode(test.Context(i), nil)
 		if err != nil {
 			return err

@@ -33,9 +33,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"math"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -45,6 +43,8 @@ import (
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/examples/internal/report"
+	"github.com/labelcode/labelcode/labelmap"
+	"github.com/labelcode/labelcode/training"
 )
 
 // row is one line of the experiment.
@@ -119,26 +119,23 @@ var rows = []row{
 }
 
 type config struct {
-	rows       []string
-	context    int
-	hidden     int
-	inputSites int
-	epochs     int
-	patience   int
-	val        float64
-	batch      int
-	lr         float64
-	bits       int
-	beta       float64
-	gamma      float64
-	trainRows  int
-	evalRows   int
-	testRows   int
-	latRows    int
-	parallel   int
-	seed       uint64
-	out        string
-	quiet      bool
+	report.Common // -seed, -out, -quiet, -smoke, -latency
+	rows          []string
+	context       int
+	hidden        int
+	inputSites    int
+	epochs        int
+	patience      int
+	val           float64
+	batch         int
+	lr            float64
+	bits          int
+	beta          float64
+	gamma         float64
+	trainRows     int
+	evalRows      int
+	testRows      int
+	parallel      int
 }
 
 const usage = `Usage: go run ./examples/republic [flags]
@@ -151,24 +148,18 @@ encoding on and off, and DSNC. Prints a results table; -out writes it too.
 Flags:
 `
 
-func main() {
-	c, err := parseArgs(report.CommandLine("republic", usage), os.Args[1:])
-	if err != nil {
-		log.Fatal(err)
-	}
-	report.Run(func(ctx context.Context, stdout, stderr io.Writer) error { return run(ctx, c, stdout, stderr) })
-}
+func main() { report.Main("republic", usage, parseArgs, run) }
 
 // parseArgs defines the program's flags on fs, parses args and returns the
 // configuration (shrunk by -smoke).
 func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	var c config
 	var rowList string
-	smoke := false
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.key
 	}
+	c.SetFlags(fs)
 	fs.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
 	fs.IntVar(&c.context, "context", 4, "number of previous words the models see")
 	fs.IntVar(&c.hidden, "hidden", 100, "width of the hidden layer (the paper's last-but-one layer is 100)")
@@ -184,31 +175,21 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	fs.IntVar(&c.trainRows, "train", 0, "use only this many training examples, drawn at random (0: all)")
 	fs.IntVar(&c.evalRows, "eval", 20000, "training examples on which training accuracy is measured (drawn at random)")
 	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
-	fs.IntVar(&c.latRows, "latency", 1000, "test examples predicted one at a time to measure latency")
 	fs.IntVar(&c.parallel, "parallel", 0, "sites trained at once (0: one per core)")
-	fs.Uint64Var(&c.seed, "seed", 1, "seed of weights, minibatch order and sampling")
-	fs.StringVar(&c.out, "out", "", "also write the results to this file (.csv or .json)")
-	fs.BoolVar(&c.quiet, "quiet", false, "no progress bars")
-	fs.BoolVar(&smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if smoke {
-		c = smokeConfig(c)
+	if c.Smoke {
+		// A run of seconds that still goes through every step: CI runs it
+		// so that the program cannot rot.
+		c.context, c.hidden, c.epochs, c.bits, c.patience = 2, 16, 1, 16, 0
+		c.trainRows, c.evalRows, c.testRows, c.Latency = 3000, 500, 2000, 50
 	}
 	var err error
 	if c.rows, err = report.SelectRows(rowList, keys); err != nil {
 		return c, err
 	}
-	return c, report.CheckOut(c.out)
-}
-
-// smokeConfig shrinks c to a run of seconds that still goes through every
-// step: CI runs it so that the program cannot rot.
-func smokeConfig(c config) config {
-	c.context, c.hidden, c.epochs, c.bits, c.patience = 2, 16, 1, 16, 0
-	c.trainRows, c.evalRows, c.testRows, c.latRows = 3000, 500, 2000, 50
-	return c
+	return c, report.CheckOut(c.Out)
 }
 
 // data holds the examples of one input encoding: training, validation
@@ -243,13 +224,13 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		valIdx = append(valIdx, i)
 	}
 	if c.trainRows > 0 && c.trainRows < len(fit) {
-		sub := report.Sample(len(fit), c.trainRows, c.seed)
+		sub := report.Sample(len(fit), c.trainRows, c.Seed)
 		for j, i := range sub {
 			sub[j] = fit[i]
 		}
 		fit = sub
 	}
-	evalIdx := report.Sample(len(fit), c.evalRows, c.seed+1)
+	evalIdx := report.Sample(len(fit), c.evalRows, c.Seed+1)
 	for j, i := range evalIdx {
 		evalIdx[j] = fit[i]
 	}
@@ -275,7 +256,7 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		case "random":
 			// Scaled so that a word's vector is as long as its n-hot
 			// vector.
-			enc, err := report.NewRandomProjection(width, k, math.Sqrt(float64(c.inputSites)), c.seed)
+			enc, err := report.NewRandomProjection(width, k, math.Sqrt(float64(c.inputSites)), c.Seed)
 			return enc, fmt.Sprintf("fixed random projection to %d values", width), err
 		}
 		return nil, "", fmt.Errorf("unknown input %q", input)
@@ -290,21 +271,13 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 				k, len(fit), len(valIdx), nTest),
 			fmt.Sprintf("input: the %d previous words, each encoded in %d values, concatenated (%d inputs)", c.context, width, c.context*width),
 			fmt.Sprintf("network: one hidden ReLU layer of %d (hidden << K = %d), Adam lr %g, batch %d, at most %d epochs, patience %d, seed %d",
-				c.hidden, k, c.lr, c.batch, c.epochs, c.patience, c.seed),
+				c.hidden, k, c.lr, c.batch, c.epochs, c.patience, c.Seed),
 			"LM and ECOC rows: one network per site (the paper's Figure 4b), trained independently, decoded exactly by max-product",
 			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time on one goroutine, mean of %d",
-				len(evalIdx), min(c.latRows, nTest)),
+				len(evalIdx), min(c.Latency, nTest)),
 			"paper: Table IV accuracy at epoch 10 and parameter count (2 LSTM layers, 50 words of context; train or test accuracy not stated)",
 		},
 	}
-	tr := report.Training{Hidden: []int{c.hidden}, Epochs: c.epochs, Batch: c.batch, LearningRate: c.lr, Seed: c.seed}
-	if nVal > 0 {
-		tr.Patience = c.patience
-	}
-	if !c.quiet {
-		tr.Progress = stderr
-	}
-
 	// Encoded datasets are large (4·c·width bytes a row, 466 MB for the
 	// default training set), so each input encoding is built when first
 	// needed and dropped when the next row uses another.
@@ -345,48 +318,54 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		results, err := runRow(ctx, c, rw, d, k, tr)
+		results, err := runRow(ctx, c, rw, d, k, c.Progress(stderr))
 		if err != nil {
 			return err
 		}
-		for _, r := range results {
-			tab.Add(r)
-		}
-		if !c.quiet {
+		tab.Rows = append(tab.Rows, results...)
+		if !c.Quiet {
 			for _, r := range results {
-				fmt.Fprintf(stderr, "  %s\n", r.Summary())
+				fmt.Fprintf(stderr, "  %s\n", report.Summary(r.Result))
 			}
 		}
 	}
 	tab.Wall = time.Since(start)
-	fmt.Fprintln(stdout)
-	if err := tab.Print(stdout); err != nil {
-		return err
-	}
-	if c.out != "" {
-		if err := tab.WriteFile(c.out); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "results written to %s\n", c.out)
-	}
-	return nil
+	return c.Write(tab, stdout)
 }
 
-// runRow trains and measures one row (two for DSNC: one per decoder).
-func runRow(ctx context.Context, c config, rw row, d *data, k int, tr report.Training) ([]report.Result, error) {
-	r := report.Result{Model: rw.model, Input: d.description, Paper: rw.paper}
+// runRow trains and measures one row (two for DSNC: one per decoder),
+// with progress bars on progress unless it is nil.
+func runRow(ctx context.Context, c config, rw row, d *data, k int, progress io.Writer) ([]report.Row, error) {
+	r := report.Row{Result: labelcode.Result{Model: rw.model}, Input: d.description, Paper: rw.paper}
+	patience := 0 // without validation data, no early stopping
+	if d.val != nil {
+		patience = c.patience
+	}
 	if rw.output == nil {
 		r.Code = fmt.Sprintf("%d learned bits", c.bits)
-		var extra []dsnc.Option
+		bar := report.NewTrainingBar(progress, r.Model, 1)
+		opts := []dsnc.Option{dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits), dsnc.WithEpochs(c.epochs),
+			dsnc.WithBatchSize(c.batch), dsnc.WithLearningRate(c.lr), dsnc.WithSeed(c.Seed), dsnc.WithPatience(patience),
+			dsnc.WithProgress(bar.Progress())}
 		if rw.regularise {
-			extra = append(extra, dsnc.WithRegulariser(c.beta, c.gamma))
+			opts = append(opts, dsnc.WithRegulariser(c.beta, c.gamma))
 			r.Note = fmt.Sprintf("β %g, γ %g at start", c.beta, c.gamma)
 		}
-		m, err := report.FitDSNC(ctx, &r, c.bits, d.train, d.val, tr, extra...)
+		m, err := dsnc.New(opts...)
 		if err != nil {
 			return nil, err
 		}
-		var out []report.Result
+		hist, err := m.Fit(ctx, d.train, d.val)
+		bar.Finish()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Model, err)
+		}
+		hist.Fill(&r.Result) // parameters, epochs, training time, best epoch
+		if r.Note != "" {
+			r.Note += "; "
+		}
+		r.Note += fmt.Sprintf("%d training codes", len(m.CodeLabels))
+		var out []report.Row
 		for _, dec := range []struct {
 			kind dsnc.DecoderKind
 			name string
@@ -396,29 +375,53 @@ func runRow(ctx context.Context, c config, rw row, d *data, k int, tr report.Tra
 			}
 			rr := r
 			rr.Model = rw.model + ", " + dec.name
-			if _, err := report.Measure(&rr, m, d.eval, d.test, c.latRows); err != nil {
+			if err := rr.Measure(m, d.eval, d.test, c.Latency); err != nil {
 				return nil, err
 			}
 			out = append(out, rr)
 		}
 		return out, nil
 	}
-	m, code, err := rw.output(k)
+	mapping, code, err := rw.output(k)
 	if err != nil {
 		return nil, err
 	}
 	r.Code = code
-	var clf report.Classifier
+	networks := mapping.Sites() // one network per site
 	if rw.shared {
-		clf, err = report.FitMultiHead(ctx, &r, m, d.train, d.val, tr)
+		networks = 1 // one trunk, one head per site
+	}
+	bar := report.NewTrainingBar(progress, r.Model, networks)
+	opts := []labelmap.Option{labelmap.WithHidden(c.hidden), labelmap.WithEpochs(c.epochs), labelmap.WithBatchSize(c.batch),
+		labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.Seed), labelmap.WithPatience(patience),
+		labelmap.WithProgress(bar.Progress())}
+	var clf labelcode.BatchClassifier
+	var hist *training.History
+	if rw.shared {
+		var h *labelmap.MultiHead
+		if h, err = labelmap.NewMultiHead(mapping, opts...); err != nil {
+			return nil, err
+		}
+		clf = h
+		hist, err = h.Fit(ctx, d.train, d.val)
 	} else {
-		clf, err = report.FitEnsemble(ctx, &r, m, c.parallel, d.train, d.val, tr)
+		if c.parallel > 0 {
+			opts = append(opts, labelmap.WithParallelism(c.parallel))
+		}
+		var e *labelmap.Ensemble
+		if e, err = labelmap.NewEnsemble(mapping, opts...); err != nil {
+			return nil, err
+		}
+		clf = e
+		hist, err = e.Fit(ctx, d.train, d.val)
 	}
+	bar.Finish()
 	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.Model, err)
+	}
+	hist.Fill(&r.Result)
+	if err := r.Measure(clf, d.eval, d.test, c.Latency); err != nil {
 		return nil, err
 	}
-	if _, err := report.Measure(&r, clf, d.eval, d.test, c.latRows); err != nil {
-		return nil, err
-	}
-	return []report.Result{r}, nil
+	return []report.Row{r}, nil
 }

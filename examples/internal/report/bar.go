@@ -32,6 +32,7 @@ type Bar struct {
 	start    time.Time
 	drawn    time.Time
 	finished bool
+	networks int // a training bar's networks (NewTrainingBar)
 }
 
 // NewBar returns a bar writing to w (normally os.Stderr) for total steps.
@@ -136,22 +137,35 @@ func (b *Bar) draw(final bool) {
 	}
 }
 
-// LabelmapSteps returns the number of minibatches labelmap's MLP and
-// MultiHead run for the given sites, epochs, training rows and batch size:
-// the total for a Bar driven by Labelmap. (An epoch drops the rows left
-// over after its last full minibatch.)
-func LabelmapSteps(sites, epochs, rows, batch int) int {
-	batch = max(1, min(batch, rows))
-	return sites * epochs * (rows / batch)
+// NewTrainingBar returns a bar for training networks models (the sites
+// of a labelmap Ensemble, 1 for any other model) through Progress, with
+// label padded to a column; its total, networks × epochs × minibatches per
+// epoch, is set by the first report. It returns nil, a bar that ignores
+// every call, when w is nil: the programs' -quiet.
+func NewTrainingBar(w io.Writer, label string, networks int) *Bar {
+	if w == nil {
+		return nil
+	}
+	b := NewBar(w, fmt.Sprintf("%-28s", label), 0)
+	b.networks = networks
+	return b
 }
 
 // Progress returns a function for the WithProgress option of labelmap and
 // dsnc models that advances b by one step per minibatch and shows, after
 // each epoch's validation, the epoch, its mean loss and the validation
 // score (of the site that reported last, for an Ensemble). Training that
-// stops early leaves the bar short of its total until Finish.
+// stops early leaves the bar short of its total until Finish. A training
+// loop of one's own can report to it too (examples/customloop).
 func (b *Bar) Progress() func(training.Progress) {
 	return func(p training.Progress) {
+		if b != nil && b.networks > 0 {
+			b.mu.Lock()
+			if b.total <= 0 {
+				b.total = b.networks * p.Epochs * p.Batches
+			}
+			b.mu.Unlock()
+		}
 		if !p.EpochDone {
 			b.Add(1)
 			return
@@ -162,14 +176,4 @@ func (b *Bar) Progress() func(training.Progress) {
 		}
 		b.SetStatus(st)
 	}
-}
-
-// DSNCSteps returns the number of minibatches dsnc.Model.Fit runs for the given
-// epochs, training rows and batch size (Fit drops the last partial batch
-// of an epoch, and a training set smaller than a batch is one batch).
-func DSNCSteps(epochs, rows, batch int) int {
-	if rows <= batch {
-		return epochs
-	}
-	return epochs * (rows / batch)
 }

@@ -11,18 +11,25 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+
+	"github.com/labelcode/labelcode/codes"
 )
 
 // ErrSkip ends a run that cannot run on this machine (a smoke run without
-// the fonts it needs): Run logs an error that wraps it and returns, so the
+// the fonts it needs): Main logs an error that wraps it and returns, so the
 // program exits with status 0.
 var ErrSkip = errors.New("skipped")
 
-// CommandLine prepares the process's command line for the example program
-// name and returns flag.CommandLine, on which the program defines and
-// parses its flags: log lines are prefixed "name: " and carry no time, and
-// -h (or a bad flag) prints usage followed by the flags' defaults.
-func CommandLine(name, usage string) *flag.FlagSet {
+// Main is the main function of an example program called name: it
+// defines the program's flags on the process's command line (parse defines
+// them on fs and parses args), with usage and the flags' defaults for -h,
+// log lines prefixed "name: " without time, then calls run with the
+// process's standard output and error under a context that an interrupt
+// (Ctrl-C) cancels. A bad flag exits with status 2, an error of run that
+// wraps ErrSkip is logged and the program exits with status 0, any other
+// error is logged and it exits with status 1.
+func Main[C any](name, usage string, parse func(fs *flag.FlagSet, args []string) (C, error),
+	run func(ctx context.Context, c C, stdout, stderr io.Writer) error) {
 	log.SetFlags(0)
 	log.SetPrefix(name + ": ")
 	fs := flag.CommandLine
@@ -30,17 +37,14 @@ func CommandLine(name, usage string) *flag.FlagSet {
 		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
-	return fs
-}
-
-// Run calls run with the process's standard output and error under a
-// context that an interrupt (Ctrl-C) cancels. An error that wraps ErrSkip
-// is logged and Run returns; any other error is logged by log.Fatal, which
-// exits with status 1.
-func Run(run func(ctx context.Context, stdout, stderr io.Writer) error) {
+	c, err := parse(fs, os.Args[1:])
+	if err != nil {
+		log.Print(err)
+		os.Exit(2)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	err := run(ctx, os.Stdout, os.Stderr)
+	err = run(ctx, c, os.Stdout, os.Stderr)
+	stop()
 	if errors.Is(err, ErrSkip) {
 		log.Print(err)
 		return
@@ -48,6 +52,57 @@ func Run(run func(ctx context.Context, stdout, stderr io.Writer) error) {
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// Common holds the flags every results program has (quickstart, republic,
+// cjk, customloop).
+type Common struct {
+	// Seed seeds weights, minibatch order and sampling (-seed).
+	Seed uint64
+	// Out is the file the results table is also written to (-out).
+	Out string
+	// Quiet turns the progress bars off (-quiet).
+	Quiet bool
+	// Smoke shrinks the run to seconds (-smoke), for CI.
+	Smoke bool
+	// Latency is the number of test rows predicted one at a time to
+	// measure latency (-latency).
+	Latency int
+}
+
+// SetFlags defines -seed, -out, -quiet, -smoke and -latency on fs.
+func (c *Common) SetFlags(fs *flag.FlagSet) {
+	fs.Uint64Var(&c.Seed, "seed", 1, "seed of weights, minibatch order and sampling")
+	fs.StringVar(&c.Out, "out", "", "also write the results to this file (.csv, .json or .md)")
+	fs.BoolVar(&c.Quiet, "quiet", false, "no progress bars")
+	fs.BoolVar(&c.Smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
+	fs.IntVar(&c.Latency, "latency", 1000, "test examples predicted one at a time to measure latency")
+}
+
+// Progress returns stderr, or nil with -quiet: the writer of the
+// programs' progress bars (NewTrainingBar, NewBar).
+func (c *Common) Progress(stderr io.Writer) io.Writer {
+	if c.Quiet {
+		return nil
+	}
+	return stderr
+}
+
+// Write prints t to stdout after a blank line and, with -out, writes it
+// to that file too and says so.
+func (c *Common) Write(t *Table, stdout io.Writer) error {
+	fmt.Fprintln(stdout)
+	if err := t.Print(stdout); err != nil {
+		return err
+	}
+	if c.Out == "" {
+		return nil
+	}
+	if err := t.WriteFile(c.Out); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(stdout, "results written to %s\n", c.Out)
+	return err
 }
 
 // SelectRows returns the rows a -rows flag names: every key, in order, for
@@ -75,4 +130,14 @@ func Ints(a []int) string {
 		s[i] = fmt.Sprint(v)
 	}
 	return strings.Join(s, " ")
+}
+
+// Moduli writes the number of classes of each site of m, separated by
+// spaces: the primes of a mixed Label Mapping, "89 97 101".
+func Moduli(m codes.Mapping) string {
+	n := make([]int, m.Sites())
+	for i := range n {
+		n[i] = m.SiteClasses(i)
+	}
+	return Ints(n)
 }

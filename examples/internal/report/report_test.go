@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
@@ -21,19 +23,19 @@ import (
 )
 
 func sampleTable() *Table {
-	return &Table{
+	t := &Table{
 		Title:    "demo",
 		Command:  "prog -x",
 		Machine:  "2 CPUs",
 		Settings: []string{"one setting"},
 		Wall:     75 * time.Second,
-		Results: []Result{
-			{Model: "one-hot softmax", Code: "7409-way", Params: 741009, TrainAcc: 0.25, TestAcc: 0.125, Epochs: 3,
-				TrainTime: 90 * time.Second, Latency: 140 * time.Microsecond, Paper: "0.1540"},
-			{Model: "LM", Code: "4 sites", Params: 1234, TrainAcc: math.NaN(), TestAcc: 0.5,
-				TrainTime: 1500 * time.Millisecond, Latency: 3 * time.Microsecond, Note: "best epoch 2"},
-		},
+		Rows: []Row{{Result: labelcode.Result{Model: "one-hot softmax", Code: "7409-way", Params: 741009, TrainAcc: 0.25,
+			TestAcc: 0.125, TestTop5: 0.375, Epochs: 3, TrainTime: 90 * time.Second, Latency: 140 * time.Microsecond},
+			Paper: "0.1540"}},
 	}
+	t.Add(labelcode.Result{Model: "LM", Code: "4 sites", Params: 1234, TrainAcc: math.NaN(), TestAcc: 0.5,
+		TrainTime: 1500 * time.Millisecond, Latency: 3 * time.Microsecond, Note: "best epoch 2"})
+	return t
 }
 
 func TestPrint(t *testing.T) {
@@ -42,14 +44,14 @@ func TestPrint(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"demo", "  one setting", "741,009", "0.2500", "0.1250", "1m30s", "140µs", "3.0µs",
+	for _, want := range []string{"demo", "  one setting", "741,009", "0.2500", "0.1250", "0.3750", "1m30s", "140µs", "3.0µs",
 		"0.1540", "best epoch 2", "wall time 1m15s on 2 CPUs", "command: prog -x"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	// A NaN accuracy is "-", and every table line has the same width up
-	// to the last (left-aligned, unpadded) column.
+	// A NaN accuracy is "-", and the library's lines are padded so that
+	// the paper column starts at the same rune in every line.
 	lines := strings.Split(out, "\n")
 	var table []string
 	for _, l := range lines {
@@ -60,28 +62,27 @@ func TestPrint(t *testing.T) {
 	if len(table) != 4 {
 		t.Fatalf("want 4 table lines, got %d:\n%s", len(table), out)
 	}
-	// Figures are right-aligned: the test accuracy column ends at the same
-	// rune in every line.
-	head := []rune(table[0])
-	end := strings.Index(table[0], "test acc") + len("test acc")
-	for _, l := range table[2:] {
-		r := []rune(l)
-		if len(r) <= end || r[end] != ' ' || r[end-1] == ' ' {
-			t.Errorf("column not aligned with %q:\n%s", string(head), l)
-		}
+	at := strings.Index(table[0], "paper")
+	if at < 0 || !strings.HasPrefix(string([]rune(table[2])[utf8.RuneCountInString(table[0][:at]):]), "0.1540") {
+		t.Errorf("paper column not aligned:\n%s", strings.Join(table, "\n"))
 	}
 	if !strings.Contains(table[3], " - ") {
 		t.Errorf("NaN accuracy not shown as -: %q", table[3])
 	}
+	// The rows are the library's table, columns added on the right.
+	if lib := sampleTable().Results().String(); !strings.HasPrefix(table[2], strings.Split(lib, "\n")[2]) {
+		t.Errorf("row %q is not the library's %q", table[2], strings.Split(lib, "\n")[2])
+	}
 }
 
 func TestPrintLeavesOutEmptyColumns(t *testing.T) {
-	tab := &Table{Results: []Result{{Model: "m", Code: "c", Params: 1, TrainAcc: 0.5, TestAcc: 0.5}}}
+	tab := &Table{}
+	tab.Add(labelcode.Result{Model: "m", Code: "c", Params: 1, TrainAcc: 0.5, TestAcc: 0.5})
 	var b bytes.Buffer
 	if err := tab.Print(&b); err != nil {
 		t.Fatal(err)
 	}
-	for _, col := range []string{"input", "paper", "note"} {
+	for _, col := range []string{"input", "paper", "note", "top-5"} {
 		if strings.Contains(b.String(), col) {
 			t.Errorf("empty column %q printed:\n%s", col, b.String())
 		}
@@ -97,20 +98,26 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 3 || len(recs[0]) != len(csvHeader) {
-		t.Fatalf("got %d records of %d fields", len(recs), len(recs[0]))
+	if len(recs) != 3 || recs[0][len(recs[0])-1] != "paper" || slices.Contains(recs[0], "input") {
+		t.Fatalf("got %d records, header %q", len(recs), recs[0])
 	}
-	if got := recs[1]; got[3] != "741009" || got[4] != "0.250000" || got[7] != "90.000" || got[8] != "140.000" {
+	if got := recs[1]; got[2] != "741009" || got[3] != "0.25" || got[len(got)-1] != "0.1540" {
 		t.Errorf("first row %q", got)
 	}
-	if got := recs[2][4]; got != "" {
+	if got := recs[2][3]; got != "" {
 		t.Errorf("NaN accuracy written as %q, want empty", got)
+	}
+	// Without input and paper cells it is the library's CSV.
+	tab := sampleTable()
+	tab.Rows[0].Paper = ""
+	if data, _ := tab.CSV(); string(data) != tab.Results().CSV() {
+		t.Errorf("CSV %q, want the library's %q", data, tab.Results().CSV())
 	}
 }
 
 // TestCSVReadsBack checks that a table's CSV (the -out file) reads back
-// through labelcode.ReadResultsCSV with the same figures, rounded to the
-// file's decimals, so that a notebook can load the examples' results.
+// through labelcode.ReadResultsCSV with the same figures, so that a
+// notebook can load the examples' results.
 func TestCSVReadsBack(t *testing.T) {
 	tab := sampleTable()
 	data, err := tab.CSV()
@@ -121,17 +128,36 @@ func TestCSVReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(tab.Results) {
-		t.Fatalf("%d results read back, want %d", len(got), len(tab.Results))
+	if len(got) != len(tab.Rows) {
+		t.Fatalf("%d results read back, want %d", len(got), len(tab.Rows))
 	}
 	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
-	for i, w := range tab.Results {
+	for i, w := range tab.Results() {
 		g := got[i]
 		if g.Model != w.Model || g.Code != w.Code || g.Params != w.Params || g.Epochs != w.Epochs || g.Note != w.Note ||
-			!same(g.TrainAcc, w.TrainAcc) || !same(g.TestAcc, w.TestAcc) ||
-			g.TrainTime != w.TrainTime.Round(time.Millisecond) || g.Latency != w.Latency.Round(time.Nanosecond) {
+			!same(g.TrainAcc, w.TrainAcc) || !same(g.TestAcc, w.TestAcc) || g.TestTop5 != w.TestTop5 ||
+			g.TrainTime != w.TrainTime || g.Latency != w.Latency {
 			t.Errorf("row %d read back as %+v from %+v", i, g, w)
 		}
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	md := string(sampleTable().Markdown())
+	for _, want := range []string{"## demo\n", "- one setting\n", "| model |", " paper |", " 0.1540 |", "| ---: |", "`prog -x` on 2 CPUs"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	// Every table line has as many cells as the header.
+	var cells []int
+	for _, l := range strings.Split(md, "\n") {
+		if strings.HasPrefix(l, "|") {
+			cells = append(cells, strings.Count(l, " |"))
+		}
+	}
+	if len(cells) != 4 || slices.Min(cells) != slices.Max(cells) {
+		t.Errorf("cells per line %v:\n%s", cells, md)
 	}
 }
 
@@ -148,6 +174,7 @@ func TestJSON(t *testing.T) {
 			Params   int      `json:"params"`
 			TrainAcc *float64 `json:"train_accuracy"`
 			TestAcc  *float64 `json:"test_accuracy"`
+			TestTop5 *float64 `json:"test_top5_accuracy"`
 			Latency  float64  `json:"latency_us"`
 		} `json:"results"`
 	}
@@ -158,18 +185,18 @@ func TestJSON(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 	r0, r1 := got.Results[0], got.Results[1]
-	if r0.Params != 741009 || r0.TrainAcc == nil || *r0.TrainAcc != 0.25 || r0.Latency != 140 {
+	if r0.Params != 741009 || r0.TrainAcc == nil || *r0.TrainAcc != 0.25 || r0.Latency != 140 || r0.TestTop5 == nil || *r0.TestTop5 != 0.375 {
 		t.Errorf("row 0 %+v", r0)
 	}
-	if r1.TrainAcc != nil || r1.TestAcc == nil || *r1.TestAcc != 0.5 {
-		t.Errorf("row 1: NaN train accuracy must be null, got %+v", r1)
+	if r1.TrainAcc != nil || r1.TestAcc == nil || *r1.TestAcc != 0.5 || r1.TestTop5 != nil {
+		t.Errorf("row 1: NaN train accuracy and unmeasured top-5 must be null, got %+v", r1)
 	}
 }
 
 func TestWriteFile(t *testing.T) {
 	dir := t.TempDir()
 	tab := sampleTable()
-	for _, name := range []string{"r.csv", "r.json", "R.JSON"} {
+	for _, name := range []string{"r.csv", "r.json", "R.JSON", "r.md"} {
 		p := filepath.Join(dir, name)
 		if err := tab.WriteFile(p); err != nil {
 			t.Fatal(err)
@@ -179,13 +206,15 @@ func TestWriteFile(t *testing.T) {
 			t.Fatalf("%s: %v, %d bytes", name, err, len(b))
 		}
 	}
-	if err := tab.WriteFile(filepath.Join(dir, "r.txt")); !errors.Is(err, ErrFormat) {
-		t.Errorf("r.txt: got %v, want ErrFormat", err)
+	for _, bad := range []string{"r.txt", ""} {
+		if err := tab.WriteFile(filepath.Join(dir, bad)); !errors.Is(err, ErrFormat) {
+			t.Errorf("%q: got %v, want ErrFormat", bad, err)
+		}
 	}
 	if err := CheckOut("x.tsv"); !errors.Is(err, ErrFormat) {
 		t.Errorf("CheckOut(x.tsv) = %v", err)
 	}
-	for _, ok := range []string{"", "a.csv", "b.json"} {
+	for _, ok := range []string{"", "a.csv", "b.json", "c.md"} {
 		if err := CheckOut(ok); err != nil {
 			t.Errorf("CheckOut(%q) = %v", ok, err)
 		}
@@ -200,7 +229,6 @@ func TestFormats(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{Count(7409), "7,409"}, {Count(123), "123"}, {Count(1234567), "1,234,567"}, {Count(12345678), "12,345,678"}, {Count(0), "-"},
 		{Dur(1500 * time.Millisecond), "1.5s"}, {Dur(125 * time.Second), "2m05s"}, {Dur(3723 * time.Second), "1h02m"},
-		{Micro(2500 * time.Nanosecond), "2.5µs"}, {Micro(312 * time.Microsecond), "312µs"}, {Micro(1420 * time.Microsecond), "1.42ms"},
 		{Acc(math.NaN()), "-"}, {Acc(0.123456), "0.1235"},
 	} {
 		if c.got != c.want {
@@ -232,25 +260,53 @@ func TestBarPlainOutput(t *testing.T) {
 	nilBar.Add(1)
 	nilBar.SetStatus("x")
 	nilBar.Finish()
+	nilBar.Progress()(training.Progress{Epoch: 1, Epochs: 1, Batch: 1, Batches: 1})
+	if NewTrainingBar(nil, "quiet", 3) != nil {
+		t.Error("NewTrainingBar(nil, ...) is not nil")
+	}
 }
 
-func TestBarAdapters(t *testing.T) {
+func TestBarProgress(t *testing.T) {
 	var b bytes.Buffer
-	bar := NewBar(&b, "lm", LabelmapSteps(2, 3, 1000, 128))
+	bar := NewTrainingBar(&b, "lm", 2)
+	f := bar.Progress()
+	f(training.Progress{Epoch: 1, Epochs: 3, Batch: 1, Batches: 7, Loss: 5, Accuracy: 0.1, Score: math.NaN()})
 	if bar.total != 2*3*7 {
 		t.Fatalf("total %d, want 42", bar.total)
 	}
-	f := bar.Progress()
-	f(training.Progress{Epoch: 1, Epochs: 3, Batch: 1, Batches: 7, Loss: 5, Accuracy: 0.1, Score: math.NaN()})
 	f(training.Progress{Site: 1, Epoch: 1, Epochs: 3, Batch: 7, Batches: 7, Loss: 4.5, EpochDone: true, Score: 0.25})
 	if bar.done != 1 || !strings.Contains(bar.status, "epoch 1/3 loss 4.500 val 0.2500") {
 		t.Errorf("done %d status %q", bar.done, bar.status)
 	}
-	if got := DSNCSteps(2, 1000, 256); got != 6 {
-		t.Errorf("DSNCSteps = %d, want 6", got)
+}
+
+// TestBarCountsFit drives a training bar from a real Fit of a labelmap
+// ensemble: one step per minibatch of every site, the total exactly.
+func TestBarCountsFit(t *testing.T) {
+	train, err := labelcode.NewBlobs(12, 8, 1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := DSNCSteps(2, 100, 256); got != 2 {
-		t.Errorf("DSNCSteps small = %d, want 2", got)
+	d, err := train.Sample(40, 0.3) // 480 rows: 15 batches of 32
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	bar := NewTrainingBar(&b, "mixed", 2)
+	e, err := labelmap.NewMixed(12, 2, labelmap.WithHidden(8), labelmap.WithEpochs(2), labelmap.WithBatchSize(32),
+		labelmap.WithProgress(bar.Progress()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Fit(context.Background(), d, nil); err != nil {
+		t.Fatal(err)
+	}
+	if bar.total != 2*2*15 || bar.done != bar.total {
+		t.Errorf("bar counted %d of %d steps, want %d of %d", bar.done, bar.total, 60, 60)
+	}
+	bar.Finish()
+	if !strings.Contains(b.String(), "100%") {
+		t.Errorf("bar output %q", b.String())
 	}
 }
 

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -13,39 +14,29 @@ import (
 	"time"
 	"unicode/utf8"
 
+	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/atomicfile"
 )
 
-// ErrFormat reports an -out file name whose extension is neither .csv nor
-// .json.
-var ErrFormat = errors.New("report: output file must end in .csv or .json")
+// ErrFormat reports an -out file name whose extension is not .csv, .json
+// or .md.
+var ErrFormat = errors.New("report: output file must end in .csv, .json or .md")
 
-// Result is one row of a results table: one model trained and measured.
-type Result struct {
-	// Model names the method, e.g. "one-hot softmax" or "mixed LM".
-	Model string
-	// Code describes the output code, e.g. "4 sites: 89 97 101 103".
-	Code string
-	// Input describes the input encoding, when the table compares several.
+// Row is one row of a results table: the library's labelcode.Result and
+// the two columns its table lacks, which the paper reproductions need.
+type Row struct {
+	labelcode.Result
+	// Input describes the input encoding, when the table compares several
+	// (examples/republic).
 	Input string
-	// Params is the number of trained weights (biases included).
-	Params int
-	// TrainAcc and TestAcc are accuracies in [0, 1]; NaN when not measured.
-	TrainAcc, TestAcc float64
-	// Epochs is the number of epochs trained (0 when not applicable).
-	Epochs int
-	// TrainTime is the wall time of training.
-	TrainTime time.Duration
-	// Latency is the mean wall time to predict one example, one at a time.
-	Latency time.Duration
 	// Paper is the paper's figure for the same row, if any, as text.
 	Paper string
-	// Note is a free remark (e.g. "early stop at epoch 4").
-	Note string
 }
 
-// Table is a titled list of results with the facts needed to reproduce
-// them.
+// Table is a titled results table with the facts needed to reproduce it:
+// the rows are printed by the library's labelcode.Results (String, CSV,
+// Markdown), with the Input and Paper columns added on the right when some
+// row has them.
 type Table struct {
 	// Title heads the printed table.
 	Title string
@@ -57,28 +48,51 @@ type Table struct {
 	Settings []string
 	// Wall is the wall time of the whole run.
 	Wall time.Duration
-	// Results are the rows, in order.
-	Results []Result
+	// Rows are the results, in order.
+	Rows []Row
+}
+
+// Add appends r, without input or paper cells.
+func (t *Table) Add(r labelcode.Result) { t.Rows = append(t.Rows, Row{Result: r}) }
+
+// Results returns the rows as the library's table.
+func (t *Table) Results() labelcode.Results {
+	rs := make(labelcode.Results, len(t.Rows))
+	for i, r := range t.Rows {
+		rs[i] = r.Result
+	}
+	return rs
+}
+
+// extra returns the headers and cells (one slice per row) of the Input
+// and Paper columns that some row fills.
+func (t *Table) extra() (heads []string, cells [][]string) {
+	cells = make([][]string, len(t.Rows))
+	for _, col := range []struct {
+		head string
+		cell func(Row) string
+	}{{"input", func(r Row) string { return r.Input }}, {"paper", func(r Row) string { return r.Paper }}} {
+		used := false
+		for _, r := range t.Rows {
+			used = used || col.cell(r) != ""
+		}
+		if !used {
+			continue
+		}
+		heads = append(heads, col.head)
+		for i, r := range t.Rows {
+			cells[i] = append(cells[i], col.cell(r))
+		}
+	}
+	return heads, cells
 }
 
 // Summary returns r on one line, as the programs log each row when it is
 // done: "mixed LM 4 sites, mod 89 97 101 103: test 0.1712, train 0.2203,
 // 1,234,567 params, 4m05s".
-func (r Result) Summary() string {
+func Summary(r labelcode.Result) string {
 	return fmt.Sprintf("%s %s: test %s, train %s, %s params, %s", r.Model, r.Code, Acc(r.TestAcc), Acc(r.TrainAcc),
 		Count(r.Params), Dur(r.TrainTime))
-}
-
-// Add appends r to the table.
-func (t *Table) Add(r Result) { t.Results = append(t.Results, r) }
-
-func (t *Table) hasColumn(f func(Result) string) bool {
-	for _, r := range t.Results {
-		if f(r) != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // Acc formats an accuracy in [0, 1] with four decimals, "-" for NaN.
@@ -102,21 +116,7 @@ func Dur(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
-// Micro formats a latency in microseconds: "312µs", "1.42ms".
-func Micro(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "-"
-	case d < 10*time.Microsecond:
-		return fmt.Sprintf("%.1fµs", float64(d)/1e3)
-	case d < time.Millisecond:
-		return fmt.Sprintf("%.0fµs", float64(d)/1e3)
-	}
-	return fmt.Sprintf("%.2fms", float64(d)/1e6)
-}
-
-// Count formats a parameter count: "741,009" below ten million, "1.23e7"
-// above.
+// Count formats a parameter count with thousands separators: "741,009".
 func Count(n int) string {
 	if n <= 0 {
 		return "-"
@@ -132,9 +132,9 @@ func Count(n int) string {
 	return b.String()
 }
 
-// Print writes the table to w, aligned in columns (text left, figures
-// right), with its title, settings, wall time, machine and command. Columns
-// that are empty in every row (input, paper, note) are left out.
+// Print writes the table to w: its title and settings, the rows as
+// labelcode.Results.String prints them with the Input and Paper columns
+// after them (when some row has them), the wall time, machine and command.
 func (t *Table) Print(w io.Writer) error {
 	var b strings.Builder
 	if t.Title != "" {
@@ -144,88 +144,35 @@ func (t *Table) Print(w io.Writer) error {
 		fmt.Fprintf(&b, "  %s\n", s)
 	}
 	b.WriteByte('\n')
-	input := t.hasColumn(func(r Result) string { return r.Input })
-	paper := t.hasColumn(func(r Result) string { return r.Paper })
-	note := t.hasColumn(func(r Result) string { return r.Note })
-	type col struct {
-		head  string
-		left  bool
-		cells []string
-	}
-	cols := []*col{{head: "model", left: true}, {head: "output code", left: true}}
-	if input {
-		cols = append(cols, &col{head: "input", left: true})
-	}
-	for _, h := range []string{"params", "train acc", "test acc", "epochs", "train time", "latency/ex"} {
-		cols = append(cols, &col{head: h})
-	}
-	if paper {
-		cols = append(cols, &col{head: "paper", left: true})
-	}
-	if note {
-		cols = append(cols, &col{head: "note", left: true})
-	}
-	for _, r := range t.Results {
-		ep := "-"
-		if r.Epochs > 0 {
-			ep = strconv.Itoa(r.Epochs)
-		}
-		cells := []string{r.Model, r.Code}
-		if input {
-			cells = append(cells, r.Input)
-		}
-		cells = append(cells, Count(r.Params), Acc(r.TrainAcc), Acc(r.TestAcc), ep, Dur(r.TrainTime), Micro(r.Latency))
-		if paper {
-			cells = append(cells, r.Paper)
-		}
-		if note {
-			cells = append(cells, r.Note)
-		}
-		for i, c := range cells {
-			cols[i].cells = append(cols[i].cells, c)
-		}
-	}
-	widths := make([]int, len(cols))
-	for i, c := range cols {
-		widths[i] = utf8.RuneCountInString(c.head)
-		for _, s := range c.cells {
-			widths[i] = max(widths[i], utf8.RuneCountInString(s))
-		}
-	}
-	pad := func(s string, i int) string {
-		n := widths[i] - utf8.RuneCountInString(s)
-		if cols[i].left {
-			if i == len(cols)-1 {
-				return s
+	lines := strings.Split(t.Results().String(), "\n")
+	heads, cells := t.extra()
+	if len(heads) > 0 && len(lines) == len(t.Rows)+2 {
+		// Pad the library's lines to one width, then add the columns
+		// left-aligned: header, rule, one line per row.
+		grid := append([][]string{heads, make([]string, len(heads))}, cells...)
+		widths := make([]int, len(heads))
+		for _, g := range grid {
+			for j, s := range g {
+				widths[j] = max(widths[j], utf8.RuneCountInString(s))
 			}
-			return s + strings.Repeat(" ", n)
 		}
-		return strings.Repeat(" ", n) + s
-	}
-	for i, c := range cols {
-		if i > 0 {
-			b.WriteString("  ")
+		for j, wd := range widths {
+			grid[1][j] = strings.Repeat("-", wd)
 		}
-		b.WriteString(pad(c.head, i))
-	}
-	b.WriteByte('\n')
-	for i := range cols {
-		if i > 0 {
-			b.WriteString("  ")
+		width := 0
+		for _, l := range lines {
+			width = max(width, utf8.RuneCountInString(l))
 		}
-		b.WriteString(strings.Repeat("-", widths[i]))
-	}
-	b.WriteByte('\n')
-	for r := range t.Results {
-		for i, c := range cols {
-			if i > 0 {
-				b.WriteString("  ")
+		for i, l := range lines {
+			l += strings.Repeat(" ", width-utf8.RuneCountInString(l))
+			for j, s := range grid[i] {
+				l += "  " + s + strings.Repeat(" ", widths[j]-utf8.RuneCountInString(s))
 			}
-			b.WriteString(pad(c.cells[r], i))
+			lines[i] = strings.TrimRight(l, " ")
 		}
-		b.WriteByte('\n')
 	}
-	b.WriteByte('\n')
+	b.WriteString(strings.Join(lines, "\n"))
+	b.WriteString("\n\n")
 	if t.Wall > 0 {
 		fmt.Fprintf(&b, "wall time %s", Dur(t.Wall))
 		if t.Machine != "" {
@@ -242,10 +189,77 @@ func (t *Table) Print(w io.Writer) error {
 	return err
 }
 
-// WriteFile writes the table to name as CSV (name ends in .csv) or JSON
-// (.json), through a temporary file renamed into place. It returns
-// ErrFormat for any other extension.
+// CSV returns labelcode.Results.CSV of the rows with the input and paper
+// columns appended when some row has them; labelcode.ReadResultsCSV reads
+// it back (it ignores those two).
+func (t *Table) CSV() ([]byte, error) {
+	text := t.Results().CSV()
+	heads, cells := t.extra()
+	if len(heads) == 0 {
+		return []byte(text), nil
+	}
+	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	recs[0] = append(recs[0], heads...)
+	for i := range t.Rows {
+		recs[i+1] = append(recs[i+1], cells[i]...)
+	}
+	var b bytes.Buffer
+	if err := csv.NewWriter(&b).WriteAll(recs); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Markdown returns the title, the settings as a list and the rows as
+// labelcode.Results.Markdown writes them, with the input and paper columns
+// appended when some row has them.
+func (t *Table) Markdown() []byte {
+	var b strings.Builder
+	if t.Title != "" {
+		fmt.Fprintf(&b, "## %s\n\n", t.Title)
+	}
+	for _, s := range t.Settings {
+		fmt.Fprintf(&b, "- %s\n", s)
+	}
+	if len(t.Settings) > 0 {
+		b.WriteByte('\n')
+	}
+	lines := strings.Split(strings.TrimSuffix(t.Results().Markdown(), "\n"), "\n")
+	heads, cells := t.extra()
+	for i, l := range lines {
+		switch {
+		case len(heads) == 0:
+		case i == 0:
+			l += " " + strings.Join(heads, " | ") + " |"
+		case i == 1:
+			l += strings.Repeat(" --- |", len(heads))
+		default:
+			for _, s := range cells[i-2] {
+				l += " " + strings.ReplaceAll(s, "|", `\|`) + " |"
+			}
+		}
+		b.WriteString(l + "\n")
+	}
+	if t.Command != "" {
+		fmt.Fprintf(&b, "\n`%s`", t.Command)
+		if t.Machine != "" {
+			fmt.Fprintf(&b, " on %s", t.Machine)
+		}
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
+}
+
+// WriteFile writes the table to name as CSV (name ends in .csv), JSON
+// (.json) or Markdown (.md), through a temporary file renamed into place.
+// It returns ErrFormat for any other extension.
 func (t *Table) WriteFile(name string) error {
+	if err := CheckOut(name); err != nil || name == "" {
+		return fmt.Errorf("%w: %q", ErrFormat, name)
+	}
 	var data []byte
 	var err error
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -254,7 +268,7 @@ func (t *Table) WriteFile(name string) error {
 	case ".json":
 		data, err = t.JSON()
 	default:
-		return fmt.Errorf("%w: %q", ErrFormat, name)
+		data = t.Markdown()
 	}
 	if err != nil {
 		return err
@@ -265,50 +279,18 @@ func (t *Table) WriteFile(name string) error {
 	return nil
 }
 
-// CheckOut returns ErrFormat unless name is empty or ends in .csv or .json:
-// the check a program makes on its -out flag before hours of training.
+// CheckOut returns ErrFormat unless name is empty or ends in .csv, .json
+// or .md: the check a program makes on its -out flag before hours of
+// training.
 func CheckOut(name string) error {
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".csv", ".json":
+	case ".csv", ".json", ".md":
 		return nil
 	}
 	if name == "" {
 		return nil
 	}
 	return fmt.Errorf("%w: %q", ErrFormat, name)
-}
-
-// csvHeader names the CSV columns.
-var csvHeader = []string{"model", "output_code", "input", "params", "train_accuracy", "test_accuracy",
-	"epochs", "train_seconds", "latency_us", "paper", "note"}
-
-// CSV returns the table as comma-separated values, one header line and one
-// line per result; a NaN accuracy is an empty field.
-func (t *Table) CSV() ([]byte, error) {
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	if err := w.Write(csvHeader); err != nil {
-		return nil, err
-	}
-	for _, r := range t.Results {
-		rec := []string{r.Model, r.Code, r.Input, strconv.Itoa(r.Params), num(r.TrainAcc, 6), num(r.TestAcc, 6),
-			strconv.Itoa(r.Epochs), num(r.TrainTime.Seconds(), 3), num(float64(r.Latency)/1e3, 3), r.Paper, r.Note}
-		if err := w.Write(rec); err != nil {
-			return nil, err
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return nil, err
-	}
-	return []byte(b.String()), nil
-}
-
-func num(v float64, prec int) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
 }
 
 type jsonResult struct {
@@ -318,6 +300,7 @@ type jsonResult struct {
 	Params       int      `json:"params"`
 	TrainAcc     *float64 `json:"train_accuracy"`
 	TestAcc      *float64 `json:"test_accuracy"`
+	TestTop5     *float64 `json:"test_top5_accuracy,omitempty"`
 	Epochs       int      `json:"epochs"`
 	TrainSeconds float64  `json:"train_seconds"`
 	LatencyUS    float64  `json:"latency_us"`
@@ -334,9 +317,11 @@ type jsonTable struct {
 	Results     []jsonResult `json:"results"`
 }
 
-// ptr returns v rounded to six decimals, nil for NaN or an infinity.
-func ptr(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+// ptr returns v rounded to six decimals, nil for NaN, an infinity or (for
+// the top-5 accuracy, which labelcode.Result leaves 0 when not measured)
+// zero when zeroIsUnset.
+func ptr(v float64, zeroIsUnset bool) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) || zeroIsUnset && v == 0 {
 		return nil
 	}
 	v = math.Round(v*1e6) / 1e6
@@ -344,13 +329,14 @@ func ptr(v float64) *float64 {
 }
 
 // JSON returns the table as an indented JSON object: title, command,
-// machine, settings, wall_seconds and results (NaN accuracies as null).
+// machine, settings, wall_seconds and results (the CSV's columns; NaN
+// accuracies as null).
 func (t *Table) JSON() ([]byte, error) {
 	jt := jsonTable{Title: t.Title, Command: t.Command, Machine: t.Machine, Settings: t.Settings,
 		WallSeconds: math.Round(t.Wall.Seconds()*1000) / 1000, Results: []jsonResult{}}
-	for _, r := range t.Results {
+	for _, r := range t.Rows {
 		jt.Results = append(jt.Results, jsonResult{Model: r.Model, Code: r.Code, Input: r.Input, Params: r.Params,
-			TrainAcc: ptr(r.TrainAcc), TestAcc: ptr(r.TestAcc), Epochs: r.Epochs,
+			TrainAcc: ptr(r.TrainAcc, false), TestAcc: ptr(r.TestAcc, false), TestTop5: ptr(r.TestTop5, true), Epochs: r.Epochs,
 			TrainSeconds: math.Round(r.TrainTime.Seconds()*1000) / 1000,
 			LatencyUS:    math.Round(float64(r.Latency)/1e3*1000) / 1000, Paper: r.Paper, Note: r.Note})
 	}
