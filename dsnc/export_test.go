@@ -26,7 +26,7 @@ func newModel(cfg Config, seed uint64) (*Model, error) {
 		return nil, err
 	}
 	c := defaults()
-	c.hidden, c.bits, c.symmetric, c.maxWeights, c.seed = append([]int(nil), cfg.Hidden...), cfg.Bits, cfg.Symmetric, cfg.MaxWeights, seed
+	c.Hidden, c.bits, c.symmetric, c.MaxWeights, c.Seed = append([]int(nil), cfg.Hidden...), cfg.Bits, cfg.Symmetric, cfg.MaxWeights, seed
 	return c.draw(cfg.Features, cfg.Classes)
 }
 

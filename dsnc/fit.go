@@ -63,7 +63,7 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 	if err != nil {
 		return nil, err
 	}
-	batch := min(o.batch, trn.Len())
+	batch := min(o.Batch, trn.Len())
 	if batch < 2 {
 		return nil, fmt.Errorf("%w: %d training rows", ErrConfig, trn.Len())
 	}
@@ -77,14 +77,14 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 	}
 	var s *training.Sampler
 	if o.regularise {
-		s, err = training.NewClassSampler(trn.Y, batch, o.perClass, o.seed)
+		s, err = training.NewClassSampler(trn.Y, batch, o.perClass, o.Seed)
 	} else {
-		s, err = training.NewSampler(trn.Len(), batch, o.seed)
+		s, err = training.NewSampler(trn.Len(), batch, o.Seed)
 	}
 	if err != nil {
 		return nil, err
 	}
-	cfg := training.Config{Epochs: o.epochs, LearningRate: o.lr, Schedule: o.schedule, Patience: o.patience, Progress: o.progress}
+	cfg := o.Loop()
 	prev := math.NaN()
 	if val != nil {
 		cfg.Validate = func() (float64, error) { return n.validationAccuracy(val) }

@@ -70,7 +70,7 @@ func TestFitDefaults(t *testing.T) {
 	m, err := New()
 	require.NoError(t, err)
 	c := m.opts
-	require.Equal(t, [5]any{20, 128, 1e-3, 5, uint64(1)}, [5]any{c.epochs, c.batch, c.lr, c.patience, c.seed})
+	require.Equal(t, [5]any{20, 128, 1e-3, 5, uint64(1)}, [5]any{c.Epochs, c.Batch, c.LR, c.Patience, c.Seed})
 	require.Equal(t, LinearDecoding, m.Decoding().Kind)
 	require.Zero(t, m.Params())
 	_, err = m.Predict([]float32{1})

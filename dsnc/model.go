@@ -186,12 +186,12 @@ func (m *Model) Init(features, classes int) error {
 
 // draw returns a fresh network of c's shape for features and classes.
 func (c *config) draw(features, classes int) (*Model, error) {
-	cfg := Config{Features: features, Hidden: append([]int(nil), c.hidden...), Bits: c.bits, Classes: classes,
-		Symmetric: c.symmetric, MaxWeights: c.maxWeights}
+	cfg := Config{Features: features, Hidden: append([]int(nil), c.Hidden...), Bits: c.bits, Classes: classes,
+		Symmetric: c.symmetric, MaxWeights: c.MaxWeights}
 	if err := cfg.core().Validate(); err != nil {
 		return nil, err
 	}
-	r := rand.New(rand.NewPCG(c.seed, 0x64736e63_696e6974))
+	r := rand.New(rand.NewPCG(c.Seed, 0x64736e63_696e6974))
 	n := &Model{Config: cfg, opts: *c}
 	w := cfg.widths()
 	for i := 0; i+1 < len(w); i++ {

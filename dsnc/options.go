@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/internal/trainopt"
 	"github.com/labelcode/labelcode/training"
 )
 
@@ -14,31 +14,22 @@ import (
 type Option func(*config) error
 
 type config struct {
-	bits       int
-	hidden     []int
-	batch      int
-	epochs     int
-	lr         float64
-	schedule   training.Schedule
-	patience   int
-	seed       uint64
-	progress   func(training.Progress)
-	maxWeights int
-	regularise bool
-	beta       float64
-	gamma      float64
-	adaptive   bool
-	perClass   int
-	symmetric  bool
-	dec        Decoding
-	decSet     bool // WithDecoder was given
+	trainopt.Settings // hidden widths, epochs, batch, rate, schedule, patience, seed, progress, weight bound
+	bits              int
+	regularise        bool
+	beta              float64
+	gamma             float64
+	adaptive          bool
+	perClass          int
+	symmetric         bool
+	dec               Decoding
+	decSet            bool // WithDecoder was given
 }
 
 // The module's shared training defaults (the same in labelmap): 20 epochs,
 // batches of 128, learning rate 1e-3, patience 5, seed 1.
 func defaults() config {
-	return config{bits: 64, batch: 128, epochs: 20, lr: 1e-3, adaptive: true, perClass: 4, symmetric: true,
-		patience: 5, seed: 1}
+	return config{Settings: trainopt.Defaults(), bits: 64, adaptive: true, perClass: 4, symmetric: true}
 }
 
 func buildConfig(c config, opts []Option) (config, error) {
@@ -71,30 +62,13 @@ func WithBits(bits int) Option {
 // layer (default none: the paper's linear + sigmoid encoder). Each width
 // is in [1, MaxDim]; above MaxDim the error wraps ErrTooLarge as well.
 func WithHidden(widths ...int) Option {
-	return func(c *config) error {
-		for i, w := range widths {
-			if w < 1 {
-				return fmt.Errorf("%w: hidden layer %d has width %d", ErrConfig, i, w)
-			}
-			if err := limits.Check(fmt.Sprintf("hidden layer %d width", i), w, MaxDim); err != nil {
-				return fmt.Errorf("%w: %w", ErrConfig, err)
-			}
-		}
-		c.hidden = append([]int(nil), widths...)
-		return nil
-	}
+	return func(c *config) error { return c.SetHidden(widths) }
 }
 
 // WithEpochs sets the maximum number of passes over the training set
 // (default 20), at least 1.
 func WithEpochs(n int) Option {
-	return func(c *config) error {
-		if n < 1 {
-			return fmt.Errorf("%w: %d epochs, want at least 1", ErrConfig, n)
-		}
-		c.epochs = n
-		return nil
-	}
+	return func(c *config) error { return c.SetEpochs(n) }
 }
 
 // WithBatchSize sets the minibatch size (default 128; the paper uses 100
@@ -102,45 +76,27 @@ func WithEpochs(n int) Option {
 // batch; the rows left over after the last full batch of an epoch's
 // shuffle sit that epoch out.
 func WithBatchSize(n int) Option {
-	return func(c *config) error {
-		if n < 2 {
-			return fmt.Errorf("%w: batch size %d, want at least 2", ErrConfig, n)
-		}
-		c.batch = n
-		return nil
-	}
+	return func(c *config) error { return c.SetBatchSize(n, 2) }
 }
 
 // WithLearningRate sets Adam's constant learning rate (default 1e-3),
 // positive and finite.
 func WithLearningRate(lr float64) Option {
-	return func(c *config) error {
-		if !(lr > 0) || math.IsInf(lr, 0) {
-			return fmt.Errorf("%w: learning rate %v, want positive and finite", ErrConfig, lr)
-		}
-		c.lr = lr
-		return nil
-	}
+	return func(c *config) error { return c.SetLearningRate(lr) }
 }
 
 // WithPatience sets early stopping: training stops after n epochs without
 // a new best validation accuracy (default 5; 0 never stops early). Either
 // way the weights of the best validation epoch are kept. n >= 0.
 func WithPatience(n int) Option {
-	return func(c *config) error {
-		if n < 0 {
-			return fmt.Errorf("%w: patience %d", ErrConfig, n)
-		}
-		c.patience = n
-		return nil
-	}
+	return func(c *config) error { return c.SetPatience(n) }
 }
 
 // WithSeed sets the seed of the initial weights, the minibatch order and
 // the code sampling (default 1). The same seed, data and options give the
 // same model bit for bit.
 func WithSeed(seed uint64) Option {
-	return func(c *config) error { c.seed = seed; return nil }
+	return func(c *config) error { c.Seed = seed; return nil }
 }
 
 // WithMaxWeights sets the largest number of weights and biases the network
@@ -152,13 +108,7 @@ func WithSeed(seed uint64) Option {
 // weights (the weights, Adam's two moments and the gradients) plus the
 // activations of a minibatch. n >= 0.
 func WithMaxWeights(n int) Option {
-	return func(c *config) error {
-		if n < 0 {
-			return fmt.Errorf("%w: weight limit %d", ErrConfig, n)
-		}
-		c.maxWeights = n
-		return nil
-	}
+	return func(c *config) error { return c.SetMaxWeights(n, 0) }
 }
 
 // WithRegulariser turns on the intra/inter-class regulariser of eq. 7–8
@@ -236,7 +186,7 @@ func WithDecoder(d Decoding) Option {
 // training.Cosine gives cosine annealing. Fit returns ErrConfig, wrapped,
 // naming the step, when s gives a rate that is not positive and finite.
 func WithSchedule(s training.Schedule) Option {
-	return func(c *config) error { c.schedule = s; return nil }
+	return func(c *config) error { c.Schedule = s; return nil }
 }
 
 // WithProgress sets a function that Fit calls after every minibatch and
@@ -244,5 +194,5 @@ func WithSchedule(s training.Schedule) Option {
 // validation accuracy in Score); it runs on Fit's goroutine, so it should
 // return quickly.
 func WithProgress(f func(training.Progress)) Option {
-	return func(c *config) error { c.progress = f; return nil }
+	return func(c *config) error { c.Progress = f; return nil }
 }

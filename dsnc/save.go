@@ -98,7 +98,7 @@ func Unmarshal(data []byte, opts ...Option) (*Model, error) {
 	}
 	m := modelOf(c)
 	base := defaults()
-	base.bits, base.hidden, base.symmetric, base.maxWeights = m.Config.Bits, append([]int(nil), m.Config.Hidden...), m.Config.Symmetric, m.Config.MaxWeights
+	base.bits, base.Hidden, base.symmetric, base.MaxWeights = m.Config.Bits, append([]int(nil), m.Config.Hidden...), m.Config.Symmetric, m.Config.MaxWeights
 	if m.opts, err = buildConfig(base, opts); err != nil {
 		return nil, err
 	}

@@ -79,7 +79,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	require.Equal(t, want, have)
 	// the options other than the decoder start from the file's shape
 	require.Equal(t, m.Config.Bits, got.opts.bits)
-	require.Equal(t, m.Config.Hidden, got.opts.hidden)
+	require.Equal(t, m.Config.Hidden, got.opts.Hidden)
 	_, err = Load(path, WithBits(0))
 	require.ErrorIs(t, err, ErrConfig)
 	// a model file records the model's decoder (linear for Fit's default)

@@ -71,7 +71,7 @@ func (m *Model) NewTrainingGraph(batch int) (*TrainingGraph, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: NewTrainingGraph on a nil model", ErrConfig)
 	}
-	t, err := newTrainingGraph(m, batch, m.opts.regularise, m.opts.seed)
+	t, err := newTrainingGraph(m, batch, m.opts.regularise, m.opts.Seed)
 	if err != nil {
 		return nil, err
 	}

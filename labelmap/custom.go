@@ -66,7 +66,7 @@ func (h *MultiHead) Init(features int) error {
 	if _, err := h.weights(h.m, features); err != nil {
 		return err
 	}
-	net, err := nn.NewNet(h.spec(features), h.cfg.seed, h.cfg.maxWeights)
+	net, err := nn.NewNet(h.spec(features), h.cfg.Seed, h.cfg.MaxWeights)
 	if err != nil {
 		return fmt.Errorf("labelmap: %w", err)
 	}
@@ -75,7 +75,7 @@ func (h *MultiHead) Init(features int) error {
 }
 
 // spec is the network shape of h for rows of features values.
-func (h *MultiHead) spec(features int) nn.Spec { return spec(h.m, h.cfg.hidden, features) }
+func (h *MultiHead) spec(features int) nn.Spec { return spec(h.m, h.cfg.Hidden, features) }
 
 // spec is the shape of a network over m with the given hidden widths for
 // rows of features values: one head per site.
@@ -205,7 +205,7 @@ func (t *TrainingGraph) Close() error { return t.g.Close() }
 // loop keeps the best epoch's model this way.
 func (h *MultiHead) Clone() *MultiHead {
 	c := &MultiHead{decoder: h.decoder, cfg: h.cfg}
-	c.cfg.hidden = append([]int(nil), h.cfg.hidden...)
+	c.cfg.Hidden = append([]int(nil), h.cfg.Hidden...)
 	if h.net != nil {
 		c.setNet(h.net.Clone())
 	}

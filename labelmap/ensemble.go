@@ -352,8 +352,8 @@ func (e *Ensemble) checkWeights(sites []int, learners []Learner, features int) e
 	total := 0
 	add := func(i, n int) error {
 		var ok bool
-		if total, ok = limits.Add(total, n); !ok || total > e.cfg.maxWeights {
-			return fmt.Errorf("labelmap: site %d: %w: the sites' learners have more than %d weights (raise the limit with WithMaxWeights)", i, ErrTooLarge, e.cfg.maxWeights)
+		if total, ok = limits.Add(total, n); !ok || total > e.cfg.MaxWeights {
+			return fmt.Errorf("labelmap: site %d: %w: the sites' learners have more than %d weights (raise the limit with WithMaxWeights)", i, ErrTooLarge, e.cfg.MaxWeights)
 		}
 		return nil
 	}

@@ -53,21 +53,21 @@ func (c *config) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, s
 			score = func(n *nn.Net) (float64, error) { return nntrain.Accuracy(n, va), nil }
 		}
 	}
-	batch := min(c.batch, tr.Rows())
+	batch := min(c.Batch, tr.Rows())
 	g, err := nntrain.NewGraph(net, batch)
 	if err != nil {
 		return nil, err
 	}
 	defer g.Close()
-	s, err := training.NewSampler(tr.Rows(), batch, c.seed)
+	s, err := training.NewSampler(tr.Rows(), batch, c.Seed)
 	if err != nil {
 		return nil, err
 	}
-	cfg := training.Config{Epochs: c.epochs, LearningRate: c.lr, Patience: c.patience, Site: c.site}
+	cfg := c.Loop()
+	cfg.Site = c.site
 	if score != nil {
 		cfg.Validate = func() (float64, error) { return score(net) }
 	}
-	cfg.Progress, cfg.Schedule = c.progress, c.schedule
 	return training.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
 }
 
@@ -114,7 +114,7 @@ func NewMLP(opts ...Option) (*MLP, error) {
 func mlpFactory(c config) LearnerFactory {
 	return func(site int) (Learner, error) {
 		c := c
-		c.seed = siteSeed(c.seed, site)
+		c.Seed = siteSeed(c.Seed, site)
 		c.site = site
 		return &MLP{cfg: c}, nil
 	}
@@ -154,7 +154,7 @@ func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) (*training
 		}
 		va = &nntrain.Data{X: val.X, Targets: [][]int{val.Y}}
 	}
-	net, err := nn.NewNet(m.spec(train.Features, train.Classes), m.cfg.seed, m.cfg.maxWeights)
+	net, err := nn.NewNet(m.spec(train.Features, train.Classes), m.cfg.Seed, m.cfg.MaxWeights)
 	if err != nil {
 		return nil, fmt.Errorf("labelmap: %w", err)
 	}
@@ -169,14 +169,14 @@ func (m *MLP) Fit(ctx context.Context, train, val *labelcode.Dataset) (*training
 // spec is the network of m for rows of features values and an alphabet of
 // classes symbols.
 func (m *MLP) spec(features, classes int) nn.Spec {
-	return nn.Spec{Inputs: features, Hidden: m.cfg.hidden, Heads: []int{classes}}
+	return nn.Spec{Inputs: features, Hidden: m.cfg.Hidden, Heads: []int{classes}}
 }
 
 // weights returns the number of weights Fit would allocate for rows of
 // features values and an alphabet of classes symbols: ErrTooLarge beyond
 // MaxWeights, ErrConfig for a size below 1. It allocates nothing.
 func (m *MLP) weights(features, classes int) (int, error) {
-	n, err := m.spec(features, classes).Weights(m.cfg.maxWeights)
+	n, err := m.spec(features, classes).Weights(m.cfg.MaxWeights)
 	if err != nil {
 		return 0, networkError("MLP", err)
 	}
@@ -220,7 +220,7 @@ func (m *MLP) Features() int {
 // String describes the network, e.g. "MLP 16-[64]-[47] (4143 params)".
 func (m *MLP) String() string {
 	if m.net == nil {
-		return fmt.Sprintf("MLP (not fitted, hidden %v)", m.cfg.hidden)
+		return fmt.Sprintf("MLP (not fitted, hidden %v)", m.cfg.Hidden)
 	}
 	return m.net.String()
 }

@@ -69,7 +69,7 @@ func newMultiHead(m codes.Mapping, bound bool, opts []Option) (*MultiHead, error
 // features values: ErrTooLarge beyond MaxWeights, ErrConfig for a size
 // below 1. It allocates only the spec's list of heads.
 func (h *MultiHead) weights(m codes.Mapping, features int) (int, error) {
-	n, err := spec(m, h.cfg.hidden, features).Weights(h.cfg.maxWeights)
+	n, err := spec(m, h.cfg.Hidden, features).Weights(h.cfg.MaxWeights)
 	if err != nil {
 		return 0, networkError("MultiHead", err)
 	}
@@ -102,7 +102,7 @@ func (h *MultiHead) TrunkParams() int {
 // 396 = 940; prime residue (mixed LM): 35 classes, 2 sites mod 5 7, …".
 func (h *MultiHead) String() string {
 	if h.net == nil {
-		return fmt.Sprintf("MultiHead (not fitted, hidden %v); %s", h.cfg.hidden, describe(h.m))
+		return fmt.Sprintf("MultiHead (not fitted, hidden %v); %s", h.cfg.Hidden, describe(h.m))
 	}
 	return fmt.Sprintf("MultiHead %v: trunk %d + heads %d = %d; %s", h.net, h.TrunkParams(), h.Params()-h.TrunkParams(), h.Params(), describe(h.m))
 }
@@ -149,7 +149,7 @@ func (h *MultiHead) Fit(ctx context.Context, train, val *labelcode.Dataset) (*tr
 			})
 		}
 	}
-	net, err := nn.NewNet(h.spec(train.Features), h.cfg.seed, h.cfg.maxWeights)
+	net, err := nn.NewNet(h.spec(train.Features), h.cfg.Seed, h.cfg.MaxWeights)
 	if err != nil {
 		return nil, fmt.Errorf("labelmap: %w", err)
 	}

@@ -2,10 +2,10 @@ package labelmap
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 
 	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/internal/trainopt"
 	"github.com/labelcode/labelcode/training"
 )
 
@@ -26,24 +26,17 @@ type Option func(*config) error
 // config holds every setting; the defaults are those of defaultConfig,
 // shared with package dsnc where the meaning is the same.
 type config struct {
-	hidden     []int
-	maxWeights int
-	epochs     int
-	batch      int
-	lr         float64
-	schedule   training.Schedule
-	patience   int
-	seed       uint64
-	progress   func(training.Progress)
-	site       int
-	parallel   int
-	factory    LearnerFactory
-	decoders   map[string]func([]byte) (Learner, error)
+	trainopt.Settings // hidden widths, epochs, batch, rate, schedule, patience, seed, progress, weight bound
+	site              int
+	parallel          int
+	factory           LearnerFactory
+	decoders          map[string]func([]byte) (Learner, error)
 }
 
 func defaultConfig() config {
-	return config{hidden: []int{128}, maxWeights: DefaultMaxWeights, epochs: 20, batch: 128, lr: 1e-3, patience: 5, seed: 1,
-		parallel: runtime.GOMAXPROCS(0)}
+	c := config{Settings: trainopt.Defaults(), parallel: runtime.GOMAXPROCS(0)}
+	c.Hidden, c.MaxWeights = []int{128}, DefaultMaxWeights
+	return c
 }
 
 func buildConfig(opts []Option) (config, error) {
@@ -61,17 +54,10 @@ func buildConfig(opts []Option) (config, error) {
 
 // WithHidden sets the widths of the hidden ReLU layers (of each MLP
 // learner, or of a MultiHead's shared trunk); default one layer of 128. No
-// width gives a softmax regression. A width below 1 is ErrConfig.
+// width gives a softmax regression. A width below 1 is ErrConfig; one
+// above 2^31 − 1 is ErrConfig and ErrTooLarge.
 func WithHidden(widths ...int) Option {
-	return func(c *config) error {
-		for _, w := range widths {
-			if w < 1 {
-				return fmt.Errorf("%w: hidden width %d", ErrConfig, w)
-			}
-		}
-		c.hidden = append([]int(nil), widths...)
-		return nil
-	}
+	return func(c *config) error { return c.SetHidden(widths) }
 }
 
 // WithMaxWeights bounds the number of weights and biases, Σ (in+1)·out
@@ -84,50 +70,26 @@ func WithHidden(widths ...int) Option {
 // crash. Loading is bounded by the file's size instead. n < 1 is
 // ErrConfig.
 func WithMaxWeights(n int) Option {
-	return func(c *config) error {
-		if n < 1 {
-			return fmt.Errorf("%w: max weights %d", ErrConfig, n)
-		}
-		c.maxWeights = n
-		return nil
-	}
+	return func(c *config) error { return c.SetMaxWeights(n, 1) }
 }
 
 // WithEpochs sets the number of passes over the training data; default 20.
 // n < 1 is ErrConfig.
 func WithEpochs(n int) Option {
-	return func(c *config) error {
-		if n < 1 {
-			return fmt.Errorf("%w: %d epochs", ErrConfig, n)
-		}
-		c.epochs = n
-		return nil
-	}
+	return func(c *config) error { return c.SetEpochs(n) }
 }
 
 // WithBatchSize sets the minibatch size; default 128, capped at the number
 // of training rows. Each epoch drops the rows left over after the last
 // full minibatch of its shuffle. n < 1 is ErrConfig.
 func WithBatchSize(n int) Option {
-	return func(c *config) error {
-		if n < 1 {
-			return fmt.Errorf("%w: batch size %d", ErrConfig, n)
-		}
-		c.batch = n
-		return nil
-	}
+	return func(c *config) error { return c.SetBatchSize(n, 1) }
 }
 
 // WithLearningRate sets Adam's step size; default 1e-3. A value that is not
 // positive and finite is ErrConfig.
 func WithLearningRate(lr float64) Option {
-	return func(c *config) error {
-		if !(lr > 0) || math.IsInf(lr, 0) {
-			return fmt.Errorf("%w: learning rate %v", ErrConfig, lr)
-		}
-		c.lr = lr
-		return nil
-	}
+	return func(c *config) error { return c.SetLearningRate(lr) }
 }
 
 // WithSchedule makes Fit take Adam's rate of every step from s instead of
@@ -135,7 +97,7 @@ func WithLearningRate(lr float64) Option {
 // returns ErrConfig, wrapped, when s gives a rate that is not positive and
 // finite.
 func WithSchedule(s training.Schedule) Option {
-	return func(c *config) error { c.schedule = s; return nil }
+	return func(c *config) error { c.Schedule = s; return nil }
 }
 
 // WithPatience stops training after n epochs without a better validation
@@ -143,13 +105,7 @@ func WithSchedule(s training.Schedule) Option {
 // early. With validation data the best epoch's weights are always kept.
 // n < 0 is ErrConfig.
 func WithPatience(n int) Option {
-	return func(c *config) error {
-		if n < 0 {
-			return fmt.Errorf("%w: patience %d", ErrConfig, n)
-		}
-		c.patience = n
-		return nil
-	}
+	return func(c *config) error { return c.SetPatience(n) }
 }
 
 // WithSeed sets the seed of weight initialisation and minibatch shuffling;
@@ -158,7 +114,7 @@ func WithPatience(n int) Option {
 // so that a site trained anywhere (another goroutine, another process)
 // with the same options is the same model.
 func WithSeed(seed uint64) Option {
-	return func(c *config) error { c.seed = seed; return nil }
+	return func(c *config) error { c.Seed = seed; return nil }
 }
 
 // WithProgress sets a function that Fit calls after every minibatch and
@@ -166,7 +122,7 @@ func WithSeed(seed uint64) Option {
 // Ensemble, 0 for a MultiHead). The sites of an Ensemble train
 // concurrently, so f must be safe for concurrent use.
 func WithProgress(f func(training.Progress)) Option {
-	return func(c *config) error { c.progress = f; return nil }
+	return func(c *config) error { c.Progress = f; return nil }
 }
 
 // WithParallelism bounds how many sites of an Ensemble Fit trains at once;
