@@ -15,20 +15,20 @@ import (
 // package returned them.
 var (
 	// ErrConfig reports an invalid option or network shape.
-	ErrConfig = dsnccore.ErrConfig
+	ErrConfig = limits.ErrConfig
 	// ErrShape reports data whose width or class count does not match the model.
-	ErrShape = dsnccore.ErrShape
+	ErrShape = limits.ErrShape
 	// ErrNotFitted reports a model that cannot predict yet (no weights, or
 	// no training codes for a nearest-neighbour or table decoder).
-	ErrNotFitted = dsnccore.ErrNotFitted
+	ErrNotFitted = limits.ErrNotFitted
 	// ErrNonFinite reports a NaN or infinite weight or loss.
-	ErrNonFinite = dsnccore.ErrNonFinite
+	ErrNonFinite = limits.ErrNonFinite
 	// ErrDiverged reports a training loss that became NaN or infinite; Fit
 	// wraps it together with ErrNonFinite.
 	ErrDiverged = limits.ErrDiverged
 	// ErrInput reports an input row of the wrong width or with a NaN or
 	// infinite value.
-	ErrInput = dsnccore.ErrInput
+	ErrInput = limits.ErrInput
 	// ErrUnsupported reports a request the model's decoder cannot answer:
 	// the scores of TopK (and TopKAccuracy with k > 1) from the nearest or
 	// table decoder, which give one label and no per-class score.

@@ -14,7 +14,7 @@ import (
 var (
 	// ErrNotFitted: predicting with a model (or a site) that has not been
 	// trained or loaded.
-	ErrNotFitted = lmcore.ErrNotFitted
+	ErrNotFitted = limits.ErrNotFitted
 	// ErrLabelRange: a training label outside [0, K) of the mapping or
 	// outside [0, Classes) of the dataset (one value: codes.ErrLabelRange
 	// and labelcode.ErrLabelRange are the same).
@@ -26,14 +26,14 @@ var (
 	ErrNaNScore = lmcore.ErrNaNScore
 	// ErrInput: an input row of the wrong width, or data whose width
 	// differs from what the model was trained on.
-	ErrInput = lmcore.ErrInput
+	ErrInput = limits.ErrInput
 	// ErrSite: a site index outside [0, Sites()), or a site file whose
 	// mapping differs from the ensemble's.
 	ErrSite = errors.New("labelmap: bad site")
 	// ErrConfig: a bad option value (a non-positive width, epochs or batch
 	// size, a learning rate that is not positive and finite), the same
 	// value as dsnc.ErrConfig.
-	ErrConfig = lmcore.ErrOption
+	ErrConfig = limits.ErrConfig
 	// ErrDiverged: the training loss became NaN or infinite.
 	ErrDiverged = limits.ErrDiverged
 	// ErrCorrupt: a model file that is not one, is truncated, fails its

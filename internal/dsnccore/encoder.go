@@ -42,8 +42,9 @@ type Workspace struct {
 }
 
 // NewEncoder copies m's encoder weights to float32 (a float64 model is
-// rounded) for graph-free encoding. It returns ErrConfig for a nil m or
-// an invalid m.Config, and ErrShape or ErrNonFinite when m is inconsistent.
+// rounded) for graph-free encoding. It returns limits.ErrConfig for a nil m or
+// an invalid m.Config, and limits.ErrShape or limits.ErrNonFinite when m
+// is inconsistent.
 func NewEncoder(m *Model) (*Encoder, error) {
 	if err := m.Check(); err != nil {
 		return nil, err

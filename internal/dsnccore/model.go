@@ -9,21 +9,11 @@ import (
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
-// Sentinel errors; package dsnc exports the same values under the same
-// names, so errors.Is works across both.
+// Sentinel errors of the model file; package dsnc exports the same values
+// under the same names, so errors.Is works across both. The module's
+// sentinels (ErrConfig, ErrShape, ErrNotFitted, ErrNonFinite, ErrInput)
+// are used from internal/limits, which dsnc re-exports.
 var (
-	// ErrConfig reports an invalid configuration or option.
-	ErrConfig = limits.ErrConfig
-	// ErrShape reports data or parameters whose shapes do not match.
-	ErrShape = limits.ErrShape
-	// ErrNotFitted reports a decoder that needs the training codes of a
-	// model that has none.
-	ErrNotFitted = limits.ErrNotFitted
-	// ErrNonFinite reports a NaN or infinite weight.
-	ErrNonFinite = limits.ErrNonFinite
-	// ErrInput reports an input row of the wrong width or with a NaN or
-	// infinite value.
-	ErrInput = limits.ErrInput
 	// ErrFormat reports data that is not a DSNC model file: the file
 	// container's ErrFormat, which ErrTruncated and ErrCorrupt wrap.
 	ErrFormat = container.ErrFormat
@@ -56,7 +46,7 @@ type Config struct {
 	MaxWeights              int
 }
 
-// Validate returns ErrConfig, wrapped, when a width is out of range or
+// Validate returns limits.ErrConfig, wrapped, when a width is out of range or
 // MaxWeights is negative, with ErrTooLarge when a width exceeds MaxDim or
 // the weights exceed the limit. Cost O(len(Hidden)).
 func (c Config) Validate() error {
@@ -64,10 +54,10 @@ func (c Config) Validate() error {
 		return err
 	}
 	if c.MaxWeights < 0 {
-		return fmt.Errorf("%w: MaxWeights = %d is negative", ErrConfig, c.MaxWeights)
+		return fmt.Errorf("%w: MaxWeights = %d is negative", limits.ErrConfig, c.MaxWeights)
 	}
 	if _, err := c.Weights(c.Limit()); err != nil {
-		return fmt.Errorf("%w: network weights: %w", ErrConfig, err)
+		return fmt.Errorf("%w: network weights: %w", limits.ErrConfig, err)
 	}
 	return nil
 }
@@ -77,26 +67,26 @@ func (c Config) Validate() error {
 func (c Config) ValidateShape() error {
 	switch {
 	case c.Features <= 0:
-		return fmt.Errorf("%w: %d features", ErrConfig, c.Features)
+		return fmt.Errorf("%w: %d features", limits.ErrConfig, c.Features)
 	case c.Bits <= 0 || c.Bits > MaxBits:
-		return fmt.Errorf("%w: %d bits, want 1..%d", ErrConfig, c.Bits, MaxBits)
+		return fmt.Errorf("%w: %d bits, want 1..%d", limits.ErrConfig, c.Bits, MaxBits)
 	case c.Classes < 2:
-		return fmt.Errorf("%w: %d classes, want at least 2", ErrConfig, c.Classes)
+		return fmt.Errorf("%w: %d classes, want at least 2", limits.ErrConfig, c.Classes)
 	}
 	for i, h := range c.Hidden {
 		if h <= 0 {
-			return fmt.Errorf("%w: hidden layer %d has width %d", ErrConfig, i, h)
+			return fmt.Errorf("%w: hidden layer %d has width %d", limits.ErrConfig, i, h)
 		}
 	}
 	if err := limits.Check("features", c.Features, limits.MaxDim); err != nil {
-		return fmt.Errorf("%w: %w", ErrConfig, err)
+		return fmt.Errorf("%w: %w", limits.ErrConfig, err)
 	}
 	if err := limits.Check("classes", c.Classes, limits.MaxDim); err != nil {
-		return fmt.Errorf("%w: %w", ErrConfig, err)
+		return fmt.Errorf("%w: %w", limits.ErrConfig, err)
 	}
 	for i, h := range c.Hidden {
 		if err := limits.Check(fmt.Sprintf("hidden layer %d width", i), h, limits.MaxDim); err != nil {
-			return fmt.Errorf("%w: %w", ErrConfig, err)
+			return fmt.Errorf("%w: %w", limits.ErrConfig, err)
 		}
 	}
 	return nil
@@ -221,14 +211,14 @@ func (m *Model) Layers() []Layer { return append(append([]Layer(nil), m.Encoder.
 // the training codes fit the config.
 func (m *Model) Check() error {
 	if m == nil {
-		return fmt.Errorf("%w: nil model", ErrConfig)
+		return fmt.Errorf("%w: nil model", limits.ErrConfig)
 	}
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
 	w := m.Config.Widths()
 	if len(m.Encoder) != len(w)-1 {
-		return fmt.Errorf("%w: %d encoder layers for %d hidden widths", ErrShape, len(m.Encoder), len(m.Config.Hidden))
+		return fmt.Errorf("%w: %d encoder layers for %d hidden widths", limits.ErrShape, len(m.Encoder), len(m.Config.Hidden))
 	}
 	dtype := "float32"
 	if m.Float64 {
@@ -240,18 +230,18 @@ func (m *Model) Check() error {
 			in, out = w[i], w[i+1]
 		}
 		if l.In != in || l.Out != out || size(l.W, m.Float64) != in*out || size(l.B, m.Float64) != out {
-			return fmt.Errorf("%w: layer %d is not %d×%d of %v", ErrShape, i, in, out, dtype)
+			return fmt.Errorf("%w: layer %d is not %d×%d of %v", limits.ErrShape, i, in, out, dtype)
 		}
 		if !l.finite() {
-			return fmt.Errorf("%w: layer %d has a NaN or infinite weight", ErrNonFinite, i)
+			return fmt.Errorf("%w: layer %d has a NaN or infinite weight", limits.ErrNonFinite, i)
 		}
 	}
 	if len(m.CodeLabels)*hamming.Words(m.Config.Bits) != len(m.Codes) {
-		return fmt.Errorf("%w: %d code words for %d code labels", ErrShape, len(m.Codes), len(m.CodeLabels))
+		return fmt.Errorf("%w: %d code words for %d code labels", limits.ErrShape, len(m.Codes), len(m.CodeLabels))
 	}
 	for _, y := range m.CodeLabels {
 		if y < 0 || y >= m.Config.Classes {
-			return fmt.Errorf("%w: code label %d outside [0, %d)", ErrShape, y, m.Config.Classes)
+			return fmt.Errorf("%w: code label %d outside [0, %d)", limits.ErrShape, y, m.Config.Classes)
 		}
 	}
 	return nil
@@ -263,7 +253,7 @@ func CheckCodes(m *Model) error {
 	if r := m.Config.Bits % 64; r != 0 {
 		for i := words - 1; i < len(m.Codes); i += words {
 			if m.Codes[i]>>r != 0 {
-				return fmt.Errorf("%w: training code %d has bits set beyond %d", ErrShape, i/words, m.Config.Bits)
+				return fmt.Errorf("%w: training code %d has bits set beyond %d", limits.ErrShape, i/words, m.Config.Bits)
 			}
 		}
 	}

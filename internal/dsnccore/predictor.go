@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/labelcode/labelcode/internal/limits"
 	"math/bits"
 	"runtime"
 	"sync"
@@ -73,17 +74,17 @@ type Decoding struct {
 	TableOf DecoderKind
 }
 
-// Validate returns ErrConfig for an unknown kind, a table of a kind other
+// Validate returns limits.ErrConfig for an unknown kind, a table of a kind other
 // than linear or nearest, or a neighbour count outside [0, 2^16].
 func (d Decoding) Validate() error {
 	if d.Kind > TableDecoding {
-		return fmt.Errorf("%w: decoder kind %d", ErrConfig, d.Kind)
+		return fmt.Errorf("%w: decoder kind %d", limits.ErrConfig, d.Kind)
 	}
 	if d.Kind == TableDecoding && d.TableOf != LinearDecoding && d.TableOf != NearestDecoding {
-		return fmt.Errorf("%w: a table of %v decoding", ErrConfig, d.TableOf)
+		return fmt.Errorf("%w: a table of %v decoding", limits.ErrConfig, d.TableOf)
 	}
 	if d.Neighbors < 0 || d.Neighbors > 1<<16 {
-		return fmt.Errorf("%w: %d neighbours", ErrConfig, d.Neighbors)
+		return fmt.Errorf("%w: %d neighbours", limits.ErrConfig, d.Neighbors)
 	}
 	return nil
 }
@@ -118,13 +119,13 @@ type Scratch struct {
 // NewPredictor returns a predictor for m with the given decoder. The
 // predictor keeps m (do not change it afterwards). Nearest and table
 // decoding need the training codes (m.Codes, set by Fit or
-// SetTrainingCodes) and return ErrNotFitted without them; TableDecoding
-// returns ErrConfig when Bits > MaxTableBits. Building costs O(number of
+// SetTrainingCodes) and return limits.ErrNotFitted without them; TableDecoding
+// returns limits.ErrConfig when Bits > MaxTableBits. Building costs O(number of
 // training codes) for NearestDecoding (the hash tables) and O(2^Bits·Bits)
-// for TableDecoding. A nil m is ErrConfig.
+// for TableDecoding. A nil m is limits.ErrConfig.
 func NewPredictor(m *Model, dec Decoding) (*Predictor, error) {
 	if m == nil {
-		return nil, fmt.Errorf("%w: NewPredictor: nil model", ErrConfig)
+		return nil, fmt.Errorf("%w: NewPredictor: nil model", limits.ErrConfig)
 	}
 	if err := dec.Validate(); err != nil {
 		return nil, err
@@ -154,11 +155,14 @@ func (p *Predictor) Decoding() Decoding { return p.dec }
 // Encoder returns the predictor's graph-free encoder.
 func (p *Predictor) Encoder() *Encoder { return p.enc }
 
-// checkRow returns ErrInput when x has the wrong width or a non-finite value.
-func (p *Predictor) checkRow(x []float32) error { return nn.CheckRow(x, p.enc.features, ErrInput) }
+// checkRow returns limits.ErrInput when x has the wrong width or a
+// non-finite value.
+func (p *Predictor) checkRow(x []float32) error {
+	return nn.CheckRow(x, p.enc.features, limits.ErrInput)
+}
 
 // Predict returns the label of one example x (Features values). It
-// allocates nothing in steady state. It returns ErrInput for a row of the
+// allocates nothing in steady state. It returns limits.ErrInput for a row of the
 // wrong width or with a NaN or infinite value. Cost: the encoder
 // (O(Σ In·Out)) plus the decoder (see DecoderKind).
 func (p *Predictor) Predict(x []float32) (int, error) {
@@ -176,7 +180,7 @@ func (p *Predictor) Predict(x []float32) (int, error) {
 }
 
 // Code writes the threshold code of x into dst (grown if needed) and
-// returns it. It returns ErrInput like Predict.
+// returns it. It returns limits.ErrInput like Predict.
 func (p *Predictor) Code(x []float32, dst []uint64) ([]uint64, error) {
 	if err := p.checkRow(x); err != nil {
 		return dst, err
@@ -190,11 +194,11 @@ func (p *Predictor) Code(x []float32, dst []uint64) ([]uint64, error) {
 // PredictBatch writes the labels of rows examples (x row-major,
 // rows×Features) into dst[:rows] (grown if needed) and returns it. Rows are
 // split into blocks encoded with one matrix product each, on GOMAXPROCS
-// goroutines. It returns ErrInput, naming the row, for a bad row, and
+// goroutines. It returns limits.ErrInput, naming the row, for a bad row, and
 // panics if len(x) != rows·Features.
 func (p *Predictor) PredictBatch(x []float32, rows int, dst []int) ([]int, error) {
 	f := p.enc.features
-	if err := nn.CheckRows(x, rows, f, ErrInput, "dsnc: PredictBatch"); err != nil {
+	if err := nn.CheckRows(x, rows, f, limits.ErrInput, "dsnc: PredictBatch"); err != nil {
 		return dst, err
 	}
 	if cap(dst) < rows {
@@ -243,21 +247,22 @@ func (p *Predictor) PredictBatch(x []float32, rows int, dst []int) ([]int, error
 	return dst, errors.Join(errs...)
 }
 
-// NewLabeler returns the decoder dec names for m: ErrNotFitted when it
-// needs training codes m lacks, ErrConfig for a table of more than
-// MaxTableBits bits, ErrShape or ErrNonFinite for inconsistent data.
+// NewLabeler returns the decoder dec names for m: limits.ErrNotFitted when it
+// needs training codes m lacks, limits.ErrConfig for a table of more than
+// MaxTableBits bits, limits.ErrShape or limits.ErrNonFinite for
+// inconsistent data.
 func NewLabeler(m *Model, dec Decoding) (Labeler, error) {
 	newLinear := func() (*decode.Linear, error) {
 		dl := m.BinaryDecoder()
 		lin, err := decode.NewLinear(mat.NewDense(m.Config.Bits, m.Config.Classes, ToFloat64(dl.W)).T(), ToFloat64(dl.B))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrNonFinite, err)
+			return nil, fmt.Errorf("%w: %w", limits.ErrNonFinite, err)
 		}
 		return lin, nil
 	}
 	needCodes := dec.Kind == NearestDecoding || (dec.Kind == TableDecoding && dec.TableOf == NearestDecoding)
 	if needCodes && len(m.CodeLabels) == 0 {
-		return nil, fmt.Errorf("%w: %v decoding needs the training codes", ErrNotFitted, dec.Kind)
+		return nil, fmt.Errorf("%w: %v decoding needs the training codes", limits.ErrNotFitted, dec.Kind)
 	}
 	switch dec.Kind {
 	case LinearDecoding:
@@ -265,34 +270,34 @@ func NewLabeler(m *Model, dec Decoding) (Labeler, error) {
 	case NearestDecoding:
 		mi, err := hamming.NewMultiIndex(m.Config.Bits, 0)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+			return nil, fmt.Errorf("%w: %w", limits.ErrConfig, err)
 		}
 		if _, err := mi.AddPacked(m.Codes); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrShape, err)
+			return nil, fmt.Errorf("%w: %w", limits.ErrShape, err)
 		}
 		if err := mi.Build(context.Background(), nil); err != nil {
 			return nil, err
 		}
 		nn, err := decode.NewHammingNN(mi, m.CodeLabels, m.Config.Classes, max(dec.Neighbors, 1))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrShape, err)
+			return nil, fmt.Errorf("%w: %w", limits.ErrShape, err)
 		}
 		return nearestLabeler{nn}, nil
 	case TableDecoding:
 		if m.Config.Bits > MaxTableBits {
-			return nil, fmt.Errorf("%w: table decoding of %d-bit codes, at most %d", ErrConfig, m.Config.Bits, MaxTableBits)
+			return nil, fmt.Errorf("%w: table decoding of %d-bit codes, at most %d", limits.ErrConfig, m.Config.Bits, MaxTableBits)
 		}
 		var t *decode.Table
 		if dec.TableOf == NearestDecoding {
 			idx, err := hamming.NewTable(m.Config.Bits)
 			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+				return nil, fmt.Errorf("%w: %w", limits.ErrConfig, err)
 			}
 			if _, err := idx.AddPacked(m.Codes); err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrShape, err)
+				return nil, fmt.Errorf("%w: %w", limits.ErrShape, err)
 			}
 			if t, err = decode.NewTableFromIndex(context.Background(), idx, m.CodeLabels, m.Config.Classes); err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrShape, err)
+				return nil, fmt.Errorf("%w: %w", limits.ErrShape, err)
 			}
 		} else {
 			lin, err := newLinear()
@@ -300,12 +305,12 @@ func NewLabeler(m *Model, dec Decoding) (Labeler, error) {
 				return nil, err
 			}
 			if t, err = decode.NewTableFromLinear(context.Background(), lin, nil); err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+				return nil, fmt.Errorf("%w: %w", limits.ErrConfig, err)
 			}
 		}
 		return tableLabeler{t}, nil
 	}
-	return nil, fmt.Errorf("%w: decoder kind %d", ErrConfig, dec.Kind)
+	return nil, fmt.Errorf("%w: decoder kind %d", limits.ErrConfig, dec.Kind)
 }
 
 // LinearLabeler is the linear decoder in float32: the scores B + W·b of a
@@ -452,7 +457,7 @@ var ErrUnsupported = errors.New("dsnc: not supported by this decoder")
 // x, W′ and B′ the model's BinaryDecoder), and returns it; dst is grown
 // when short. The first label is Predict's. It allocates nothing when dst
 // has capacity k. Only LinearDecoding has per-class scores: the other
-// decoders return ErrUnsupported. It returns ErrInput for a bad row.
+// decoders return ErrUnsupported. It returns limits.ErrInput for a bad row.
 // Cost: Predict's plus O(Classes·k).
 func (p *Predictor) TopK(x []float32, k int, dst []decode.Scored) ([]decode.Scored, error) {
 	lin, ok := p.lab.(*LinearLabeler)

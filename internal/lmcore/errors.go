@@ -4,25 +4,18 @@ import (
 	"errors"
 
 	"github.com/labelcode/labelcode/internal/container"
-	"github.com/labelcode/labelcode/internal/limits"
 )
 
 // Sentinel errors; package labelmap exports the same values under the same
-// names, so errors.Is works across both.
+// names, so errors.Is works across both. The module's sentinels
+// (ErrNotFitted, ErrInput, ErrConfig) are used from internal/limits, which
+// labelmap re-exports.
 var (
-	// ErrNotFitted: predicting with a model (or a site) that has not been
-	// trained or loaded.
-	ErrNotFitted = limits.ErrNotFitted
 	// ErrScoreCount: a learner returned a number of scores other than its
 	// site's alphabet size.
 	ErrScoreCount = errors.New("labelmap: learner returned the wrong number of scores")
 	// ErrNaNScore: a learner returned a NaN or +Inf log-probability.
 	ErrNaNScore = errors.New("labelmap: learner returned a NaN or +Inf score")
-	// ErrInput: an input row of the wrong width, or data whose width
-	// differs from what the model was trained on.
-	ErrInput = limits.ErrInput
-	// ErrOption: a bad option value (the module's ErrConfig).
-	ErrOption = limits.ErrConfig
 	// ErrCorrupt: a model file that is not one, is truncated, fails its
 	// checksum, or holds inconsistent data. It is the file container's
 	// ErrFormat (internal/container), the value every loader returns.

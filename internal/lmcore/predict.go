@@ -48,10 +48,10 @@ type Scratch struct {
 	code  []int
 }
 
-// NewDecoder returns the max-product decoder of m (ErrOption for nil).
+// NewDecoder returns the max-product decoder of m (limits.ErrConfig for nil).
 func NewDecoder(m codes.Mapping) (*Decoder, error) {
 	if m == nil {
-		return nil, fmt.Errorf("%w: nil mapping", ErrOption)
+		return nil, fmt.Errorf("%w: nil mapping", limits.ErrConfig)
 	}
 	dec, err := decode.NewMaxProduct(m)
 	if err != nil {
@@ -170,7 +170,7 @@ const chunkRows = 128
 // GOMAXPROCS goroutines in contiguous ranges.
 func (d *Decoder) PredictBatch(s SiteScorer, x []float32, rows, width int, dst []int) ([]int, error) {
 	if size, ok := limits.Mul(rows, width); !ok || len(x) != size {
-		return dst, fmt.Errorf("%w: %d values for %d rows of %d features", ErrInput, len(x), rows, width)
+		return dst, fmt.Errorf("%w: %d values for %d rows of %d features", limits.ErrInput, len(x), rows, width)
 	}
 	if cap(dst) < rows {
 		dst = make([]int, rows)

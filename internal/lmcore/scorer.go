@@ -2,12 +2,13 @@ package lmcore
 
 import (
 	"fmt"
+	"github.com/labelcode/labelcode/internal/limits"
 
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
 // NetScorer scores the sites with one network whose heads are the sites
-// (a shared-trunk model); a nil Net is ErrNotFitted.
+// (a shared-trunk model); a nil Net is limits.ErrNotFitted.
 type NetScorer struct {
 	Net *nn.Net
 }
@@ -15,10 +16,10 @@ type NetScorer struct {
 // ScoreRow implements SiteScorer with one forward pass.
 func (s *NetScorer) ScoreRow(x []float32, sc *Scratch) error {
 	if s.Net == nil {
-		return ErrNotFitted
+		return limits.ErrNotFitted
 	}
 	if len(x) != s.Net.Spec.Inputs {
-		return fmt.Errorf("%w: %d features, the model takes %d", ErrInput, len(x), s.Net.Spec.Inputs)
+		return fmt.Errorf("%w: %d features, the model takes %d", limits.ErrInput, len(x), s.Net.Spec.Inputs)
 	}
 	sc.f32 = s.Net.Forward(x, &sc.ws, sc.f32)
 	off := 0
@@ -33,10 +34,10 @@ func (s *NetScorer) ScoreRow(x []float32, sc *Scratch) error {
 // ScoreChunk implements SiteScorer with one batched forward pass.
 func (s *NetScorer) ScoreChunk(x []float32, rows int, sc *Scratch) error {
 	if s.Net == nil {
-		return ErrNotFitted
+		return limits.ErrNotFitted
 	}
 	if len(x) != rows*s.Net.Spec.Inputs {
-		return fmt.Errorf("%w: %d values for %d rows of %d features", ErrInput, len(x), rows, s.Net.Spec.Inputs)
+		return fmt.Errorf("%w: %d values for %d rows of %d features", limits.ErrInput, len(x), rows, s.Net.Spec.Inputs)
 	}
 	sc.f32 = s.Net.ForwardBatch(x, rows, &sc.ws, sc.f32)
 	outs := s.Net.Spec.Outputs()
@@ -92,7 +93,7 @@ func (s *NetsScorer) ScoreRow(x []float32, sc *Scratch) error {
 			continue
 		}
 		if len(x) != n.Spec.Inputs {
-			return fmt.Errorf("labelmap: site %d: %w: %d features, the model takes %d", i, ErrInput, len(x), n.Spec.Inputs)
+			return fmt.Errorf("labelmap: site %d: %w: %d features, the model takes %d", i, limits.ErrInput, len(x), n.Spec.Inputs)
 		}
 		sc.f32 = n.Forward(x, &sc.ws, sc.f32)
 		sc.Site[i] = ToFloat64(sc.f32, sc.Site[i])
@@ -103,7 +104,7 @@ func (s *NetsScorer) ScoreRow(x []float32, sc *Scratch) error {
 		present++
 	}
 	if present == 0 {
-		return fmt.Errorf("%w: no site has a learner", ErrNotFitted)
+		return fmt.Errorf("%w: no site has a learner", limits.ErrNotFitted)
 	}
 	return nil
 }
@@ -118,7 +119,7 @@ func (s *NetsScorer) ScoreChunk(x []float32, rows int, sc *Scratch) error {
 			continue
 		}
 		if len(x) != rows*n.Spec.Inputs {
-			return fmt.Errorf("labelmap: site %d: %w: %d values for %d rows of %d features", i, ErrInput, len(x), rows, n.Spec.Inputs)
+			return fmt.Errorf("labelmap: site %d: %w: %d values for %d rows of %d features", i, limits.ErrInput, len(x), rows, n.Spec.Inputs)
 		}
 		sc.f32 = n.ForwardBatch(x, rows, &sc.ws, sc.f32)
 		sc.Batch[i] = ToFloat64(sc.f32, sc.Batch[i])
@@ -131,7 +132,7 @@ func (s *NetsScorer) ScoreChunk(x []float32, rows int, sc *Scratch) error {
 		present++
 	}
 	if present == 0 {
-		return fmt.Errorf("%w: no site has a learner", ErrNotFitted)
+		return fmt.Errorf("%w: no site has a learner", limits.ErrNotFitted)
 	}
 	return nil
 }
