@@ -23,6 +23,16 @@
 // in its output code: by default one network with one softmax head per
 // site (the paper's Figure 4a, -arch shared), or one network per site
 // (Figure 4b, -arch ensemble).
+//
+// The public calls it shows (runRow): codes.NewMixed, codes.NewSimplex
+// (or codes.NewReedSolomon over the paper's field), codes.NewBinary and
+// codes.NewOneHot given to labelmap.NewMultiHead or labelmap.NewEnsemble
+// with WithHidden (several layers), WithEpochs, WithBatchSize,
+// WithLearningRate, WithSeed and WithProgress, then Fit; dsnc.New with
+// WithBits and WithSymmetricCodes, Model.Fit and Model.SetDecoder with the
+// linear, nearest-code and table decoders (dsnc.TableDecoding, the paper's
+// constant-time decoding); training.History.Fill and
+// labelcode.Result.Measure for each row.
 package main
 
 import (
@@ -70,28 +80,34 @@ func binary(_ config, k int) (codes.Mapping, string, error) {
 	return m, fmt.Sprintf("%d bits", m.Sites()), nil
 }
 
+// simplex is the simplex LM of n sites: a Reed–Solomon code over GF(p),
+// p the paper's 181 (-simplex-p) or, for 0, the smallest prime with
+// p² >= k (codes.NewSimplex).
 func simplex(n int) func(config, int) (codes.Mapping, string, error) {
 	return func(c config, k int) (codes.Mapping, string, error) {
-		p := c.simplexP
-		if p == 0 {
-			var err error
-			if p, err = codes.ChooseField(k, 2); err != nil {
-				return nil, "", err
-			}
+		var m *codes.ReedSolomon
+		var err error
+		if c.simplexP == 0 {
+			m, err = codes.NewSimplex(k, n)
+		} else {
+			m, err = codes.NewReedSolomon(k, c.simplexP, n)
 		}
-		m, err := codes.NewReedSolomon(k, p, n)
-		return m, fmt.Sprintf("%d sites, RS over GF(%d)", n, p), err
-	}
-}
-
-func mixed(n int) func(config, int) (codes.Mapping, string, error) {
-	return func(_ config, k int) (codes.Mapping, string, error) {
-		p, err := codes.ChoosePrimes(k, n, 2)
 		if err != nil {
 			return nil, "", err
 		}
-		m, err := codes.NewPrimeResidue(k, p)
-		return m, fmt.Sprintf("%d sites, mod %s", n, report.Ints(p)), err
+		return m, fmt.Sprintf("%d sites, RS over GF(%d)", n, m.Prime()), nil
+	}
+}
+
+// mixed is the mixed LM of n sites: site i learns y mod p_i, the p_i the
+// smallest primes >= ceil(sqrt(k)) (codes.NewMixed).
+func mixed(n int) func(config, int) (codes.Mapping, string, error) {
+	return func(_ config, k int) (codes.Mapping, string, error) {
+		m, err := codes.NewMixed(k, n)
+		if err != nil {
+			return nil, "", err
+		}
+		return m, fmt.Sprintf("%d sites, mod %s", n, report.Moduli(m)), nil
 	}
 }
 

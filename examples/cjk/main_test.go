@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,16 +14,13 @@ import (
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/examples/internal/glyphs"
 	"github.com/labelcode/labelcode/examples/internal/report"
+	"github.com/labelcode/labelcode/examples/internal/report/reporttest"
 )
 
 // parse returns the configuration the program gets from args.
 func parse(t *testing.T, args ...string) config {
 	t.Helper()
-	c, err := parseArgs(flag.NewFlagSet("cjk", flag.ContinueOnError), args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return reporttest.Parse(t, parseArgs, args...)
 }
 
 func TestParse(t *testing.T) {
@@ -34,10 +29,9 @@ func TestParse(t *testing.T) {
 		len(c.testFaces) != 1 || c.testFaces[0] != 7 || len(c.bits) != 3 {
 		t.Errorf("defaults: %+v", c)
 	}
-	for _, args := range [][]string{{"-rows", "x"}, {"-from", "1234"}, {"-dsnc-bits", "0"}, {"-test-face", "9"}, {"-out", "a.xml"}} {
-		fs := flag.NewFlagSet("cjk", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		if _, err := parseArgs(fs, args); err == nil {
+	for _, args := range [][]string{{"-rows", "x"}, {"-from", "1234"}, {"-dsnc-bits", "0"}, {"-test-face", "9"}, {"-out", "a.xml"},
+		{"-rows", "onehot,simplex9"}} {
+		if _, err := reporttest.ParseErr(parseArgs, args...); err == nil {
 			t.Errorf("%v accepted", args)
 		}
 	}
@@ -71,11 +65,6 @@ func TestParse(t *testing.T) {
 	}
 	if c := parse(t, "-rows", "simplex3, dsnc"); !slices.Equal(c.rows, []string{"simplex3", "dsnc"}) {
 		t.Errorf("-rows simplex3, dsnc: %q", c.rows)
-	}
-	fs := flag.NewFlagSet("cjk", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	if _, err := parseArgs(fs, []string{"-rows", "onehot,simplex9"}); err == nil {
-		t.Error("unknown row accepted")
 	}
 }
 

@@ -12,14 +12,18 @@
 // regulariser of the DSNC paper (eq. 7–8): β and γ grow linearly from 0 to
 // their final values over the first -warmup epochs, so the codes are free
 // to form before they are pulled together by class. Everything else is the
-// library's: the model (dsnc.New, Model.Init), its training graph
-// (Model.NewTrainingGraph: encoder, Binarize, linear decoder,
-// cross-entropy, regulariser; a training.Model whose Step gives the
-// gradients), Fit's minibatch sampler (training.NewClassSampler),
+// library's, and these are the public calls it shows: the model (dsnc.New,
+// Model.Init), its training graph (Model.NewTrainingGraph: encoder,
+// Binarize, linear decoder, cross-entropy, regulariser; a training.Model
+// whose Step gives the gradients), the optimiser (training.NewAdam,
+// SetLearningRate), Fit's minibatch sampler (training.NewClassSampler),
 // validation (Model.SetTrainingCodes, then Model.Accuracy with the linear
-// decoder), the best epoch's weights (Model.Clone), a decoder per row of
-// the table (Model.SetDecoder), saved and loaded back (Model.Save,
-// dsnc.Load).
+// decoder), the best epoch's weights (Model.Clone), a training.History
+// built by hand and filled into the table's rows (History.Fill),
+// training.Progress reports as Fit's WithProgress gives them, a decoder
+// per row of the table (Model.SetDecoder), saved and loaded back
+// (Model.Save, dsnc.Load). The row it is compared with is dsnc.New with
+// WithRegulariser and WithPerClass, then Model.Fit.
 //
 // It prints a results table (the custom loop with the linear and the
 // nearest-code decoder, and Model.Fit with a constant rate and the paper's
@@ -48,20 +52,14 @@ import (
 
 type config struct {
 	report.Common // -seed, -out, -quiet, -smoke, -latency
-	context       int
-	hidden        int
+	report.Text   // -context, -train, -eval, -test, -hidden, -epochs, -batch, -lr
 	bits          int
-	epochs        int
-	batch         int
 	perClass      int
-	lr            float64
 	minLR         float64
 	beta          float64
 	gamma         float64
 	warmup        int
-	trainRows     int
 	valFrac       float64
-	testRows      int
 	fit           bool
 	model         string
 }
@@ -82,22 +80,20 @@ func main() { report.Main("customloop", usage, parseArgs, run) }
 // parseArgs defines the program's flags on fs, parses args and returns the
 // configuration (shrunk by -smoke).
 func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
-	var c config
-	c.SetFlags(fs)
-	fs.IntVar(&c.context, "context", 4, "number of previous words the model sees")
-	fs.IntVar(&c.hidden, "hidden", 64, "width of the hidden ReLU layer before the code layer")
+	c := config{Text: report.Text{Context: 4, EvalRows: 10000, Hidden: 64, Epochs: 4, Batch: 128, LR: 4e-3}}
+	c.Common.SetFlags(fs)
+	c.Text.SetFlags(fs)
+	fs.Lookup("hidden").Usage = "width of the hidden ReLU layer before the code layer"
+	fs.Lookup("epochs").Usage = "training epochs (the cosine schedule spans them)"
+	fs.Lookup("lr").Usage = "peak learning rate: the cosine schedule starts here (and Model.Fit's row uses it throughout)"
+	fs.Lookup("train").Usage = "training examples drawn at random from the first 90% of the text (0: all 106,812), before the validation cut"
 	fs.IntVar(&c.bits, "bits", 32, "code length in bits")
-	fs.IntVar(&c.epochs, "epochs", 4, "training epochs (the cosine schedule spans them)")
-	fs.IntVar(&c.batch, "batch", 128, "minibatch size")
 	fs.IntVar(&c.perClass, "per-class", 4, "rows of one class drawn together, so that batches hold same-class pairs for the regulariser")
-	fs.Float64Var(&c.lr, "lr", 4e-3, "peak learning rate: the cosine schedule starts here (and Model.Fit's row uses it throughout)")
 	fs.Float64Var(&c.minLR, "min-lr", 1e-4, "learning rate the cosine schedule ends at")
 	fs.Float64Var(&c.beta, "beta", 0.01, "final intra-class weight β of the regulariser (0 with -gamma 0: no regulariser)")
 	fs.Float64Var(&c.gamma, "gamma", 0.01, "final inter-class weight γ of the regulariser")
 	fs.IntVar(&c.warmup, "warmup", 2, "epochs over which β and γ ramp up linearly from 0 (0: full weights from the start)")
-	fs.IntVar(&c.trainRows, "train", 0, "training examples drawn from the first 90% of the text (0: all 106,812), before the validation cut")
 	fs.Float64Var(&c.valFrac, "val", 0.05, "fraction of the training examples held out to choose the best epoch")
-	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
 	fs.BoolVar(&c.fit, "fit", true, "also train with Model.Fit (constant rate, adaptive regulariser) for comparison")
 	fs.StringVar(&c.model, "model", "", "save the trained model to this file (default: a temporary file, removed after the reload check)")
 	if err := fs.Parse(args); err != nil {
@@ -106,8 +102,8 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	if c.Smoke {
 		// A run of seconds that still goes through every step: CI runs it
 		// so that the program cannot rot.
-		c.context, c.hidden, c.bits, c.epochs, c.warmup = 2, 16, 16, 2, min(c.warmup, 1)
-		c.trainRows, c.testRows, c.Latency = 3000, 1000, 50
+		c.Context, c.Hidden, c.bits, c.Epochs, c.warmup = 2, 16, 16, 2, min(c.warmup, 1)
+		c.TrainRows, c.TestRows, c.Latency = 3000, 1000, 50
 	}
 	return c, report.CheckOut(c.Out)
 }
@@ -257,11 +253,13 @@ func trainLoop(ctx context.Context, train, val *labelcode.Dataset, s loopSetting
 }
 
 func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
-	if c.context < 1 || c.hidden < 1 || c.bits < 1 || c.epochs < 1 || c.batch < 2 || c.perClass < 2 ||
-		c.trainRows < 0 || c.testRows < 0 || c.warmup < 0 {
-		return errors.New("-context, -hidden, -bits, -epochs must be positive, -batch and -per-class >= 2, -train, -test, -warmup >= 0")
+	if err := c.Text.Check(); err != nil {
+		return err
 	}
-	if !(c.minLR > 0) || !(c.lr >= c.minLR) || math.IsInf(c.lr, 0) {
+	if c.bits < 1 || c.perClass < 2 || c.warmup < 0 {
+		return errors.New("-bits must be positive, -per-class >= 2, -warmup >= 0")
+	}
+	if !(c.minLR > 0) || !(c.LR >= c.minLR) || math.IsInf(c.LR, 0) {
 		return errors.New("-min-lr must be positive and -lr finite and at least -min-lr")
 	}
 	if !(c.beta >= 0) || !(c.gamma >= 0) || math.IsInf(c.beta, 0) || math.IsInf(c.gamma, 0) {
@@ -277,8 +275,8 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	}
 	train, val, test, k := data.train, data.val, data.test, data.train.Classes
 	primes := data.primes
-	s := loopSettings{Hidden: []int{c.hidden}, Bits: c.bits, Epochs: c.epochs, Batch: c.batch, PerClass: c.perClass,
-		LR: c.lr, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, WarmupEpochs: c.warmup, Seed: c.Seed}
+	s := loopSettings{Hidden: []int{c.Hidden}, Bits: c.bits, Epochs: c.Epochs, Batch: c.Batch, PerClass: c.perClass,
+		LR: c.LR, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, WarmupEpochs: c.warmup, Seed: c.Seed}
 	tab := &report.Table{
 		Title:   "Next word of Plato's Republic: DSNC trained by a hand-written loop vs Model.Fit",
 		Command: report.Command(),
@@ -287,12 +285,12 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			fmt.Sprintf("%d classes (words); %d training, %d validation (best epoch), %d test examples (last 10%% of the text)",
 				k, train.Len(), val.Len(), test.Len()),
 			fmt.Sprintf("input: the %d previous words, each the 3-hot vector of its residues mod %d %d %d (%d inputs)",
-				c.context, primes[0], primes[1], primes[2], train.Features),
+				c.Context, primes[0], primes[1], primes[2], train.Features),
 			fmt.Sprintf("network: %d inputs → %d ReLU → %d-bit code → %d classes; batch %d (%d rows per class), %d epochs, seed %d",
-				train.Features, c.hidden, c.bits, k, c.batch, c.perClass, c.epochs, c.Seed),
+				train.Features, c.Hidden, c.bits, k, c.Batch, c.perClass, c.Epochs, c.Seed),
 			fmt.Sprintf("custom loop: cosine learning rate %g → %g over every step; regulariser β %g, γ %g, warmed up linearly over %d epochs",
-				c.lr, c.minLR, c.beta, c.gamma, c.warmup),
-			fmt.Sprintf("Model.Fit: constant learning rate %g; regulariser from β %g, γ %g under the paper's adaptive schedule", c.lr, c.beta, c.gamma),
+				c.LR, c.minLR, c.beta, c.gamma, c.warmup),
+			fmt.Sprintf("Model.Fit: constant learning rate %g; regulariser from β %g, γ %g under the paper's adaptive schedule", c.LR, c.beta, c.gamma),
 			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time, mean of %d", data.evalTrain.Len(), min(c.Latency, test.Len())),
 		},
 	}
@@ -329,8 +327,8 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		// The same network trained by the library's loop.
 		r := labelcode.Result{Model: "dsnc Model.Fit, linear decoder", Code: fmt.Sprintf("%d learned bits", c.bits)}
 		bar := report.NewTrainingBar(progress, r.Model, 1)
-		opts := []dsnc.Option{dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits), dsnc.WithEpochs(c.epochs),
-			dsnc.WithBatchSize(c.batch), dsnc.WithLearningRate(c.lr), dsnc.WithSeed(c.Seed), dsnc.WithPatience(0),
+		opts := []dsnc.Option{dsnc.WithHidden(c.Hidden), dsnc.WithBits(c.bits), dsnc.WithEpochs(c.Epochs),
+			dsnc.WithBatchSize(c.Batch), dsnc.WithLearningRate(c.LR), dsnc.WithSeed(c.Seed), dsnc.WithPatience(0),
 			dsnc.WithProgress(bar.Progress())}
 		if c.beta > 0 || c.gamma > 0 {
 			opts = append(opts, dsnc.WithRegulariser(c.beta, c.gamma), dsnc.WithPerClass(c.perClass))
@@ -381,7 +379,7 @@ type dataset struct {
 // 3-hot vector of its residues modulo three primes (Label Mapping on the
 // input side, as in examples/quickstart).
 func load(c config) (*dataset, error) {
-	text, trainW, testW, err := report.RepublicWindows(c.context)
+	text, trainW, testW, err := report.RepublicWindows(c.Context)
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +388,7 @@ func load(c config) (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, test, err := report.TextRows(trainW, testW, c.trainRows, c.testRows, enc, k, c.Seed)
+	all, test, err := report.TextRows(trainW, testW, c.TrainRows, c.TestRows, enc, k, c.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -398,7 +396,7 @@ func load(c config) (*dataset, error) {
 	if d.train, d.val, _, err = all.Split(c.valFrac, 0, c.Seed); err != nil {
 		return nil, err
 	}
-	d.evalTrain = d.train.Subset(report.Sample(d.train.Len(), 10000, c.Seed+1))
+	d.evalTrain = d.train.Subset(report.Sample(d.train.Len(), c.EvalRows, c.Seed+1))
 	return d, nil
 }
 

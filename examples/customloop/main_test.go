@@ -3,25 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/labelcode/labelcode/dsnc"
+	"github.com/labelcode/labelcode/examples/internal/report/reporttest"
 	"github.com/labelcode/labelcode/training"
 )
-
-// parse returns the configuration the program gets from args.
-func parse(t *testing.T, args ...string) config {
-	t.Helper()
-	c, err := parseArgs(flag.NewFlagSet("customloop", flag.ContinueOnError), args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // TestLoopMatchesFit: without the warm-up, the hand-written loop is Fit's
 // loop. Given the same cosine schedule, regulariser weights (not adapted),
@@ -30,20 +20,20 @@ func parse(t *testing.T, args ...string) config {
 // bytes when saved (weights, training codes). With the warm-up the loop
 // trains another model, so the comparison can fail.
 func TestLoopMatchesFit(t *testing.T) {
-	c := parse(t, "-smoke", "-train", "1500", "-warmup", "0", "-epochs", "3")
+	c := reporttest.Parse(t, parseArgs, "-smoke", "-train", "1500", "-warmup", "0", "-epochs", "3")
 	d, err := load(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := loopSettings{Hidden: []int{c.hidden}, Bits: c.bits, Epochs: c.epochs, Batch: c.batch, PerClass: c.perClass,
-		LR: c.lr, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, Seed: c.Seed}
+	s := loopSettings{Hidden: []int{c.Hidden}, Bits: c.bits, Epochs: c.Epochs, Batch: c.Batch, PerClass: c.perClass,
+		LR: c.LR, MinLR: c.minLR, Beta: c.beta, Gamma: c.gamma, Seed: c.Seed}
 	m, hist, err := trainLoop(context.Background(), d.train, d.val, s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fm, err := dsnc.New(dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits),
-		dsnc.WithEpochs(c.epochs), dsnc.WithBatchSize(c.batch), dsnc.WithPerClass(c.perClass), dsnc.WithSeed(c.Seed),
-		dsnc.WithSchedule(training.Cosine(c.lr, c.minLR, c.epochs)), dsnc.WithRegulariser(c.beta, c.gamma),
+	fm, err := dsnc.New(dsnc.WithHidden(c.Hidden), dsnc.WithBits(c.bits),
+		dsnc.WithEpochs(c.Epochs), dsnc.WithBatchSize(c.Batch), dsnc.WithPerClass(c.perClass), dsnc.WithSeed(c.Seed),
+		dsnc.WithSchedule(training.Cosine(c.LR, c.minLR, c.Epochs)), dsnc.WithRegulariser(c.beta, c.gamma),
 		dsnc.WithAdaptiveRegulariser(false), dsnc.WithPatience(0))
 	if err != nil {
 		t.Fatal(err)
@@ -105,22 +95,10 @@ func TestSmoke(t *testing.T) {
 	}
 	dir := t.TempDir()
 	out, model := filepath.Join(dir, "r.json"), filepath.Join(dir, "m.dsnc")
-	c := parse(t, "-smoke", "-quiet", "-out", out, "-model", model)
-	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), c, &stdout, &stderr); err != nil {
-		t.Fatal(err)
-	}
-	got := stdout.String()
-	for _, want := range []string{"7409 classes", "custom loop, linear decoder", "custom loop, nearest training code",
+	c := reporttest.Parse(t, parseArgs, "-smoke", "-quiet", "-out", out, "-model", model)
+	reporttest.Run(t, run, c, "7409 classes", "custom loop, linear decoder", "custom loop, nearest training code",
 		"dsnc Model.Fit, linear decoder", "cosine learning rate 0.004 → 0.0001", "Training history of the custom loop",
-		"best epoch", "DSNC model (float32, linear decoding)", "decoder       16 × 7409", "loaded it back: the same labels on all 1000 test examples"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("output lacks %q:\n%s", want, got)
-		}
-	}
-	if stderr.Len() != 0 {
-		t.Errorf("quiet run wrote to stderr: %q", stderr.String())
-	}
+		"best epoch", "DSNC model (float32, linear decoding)", "decoder       16 × 7409", "loaded it back: the same labels on all 1000 test examples")
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -138,11 +116,7 @@ func TestSmoke(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-batch", "1"}, {"-min-lr", "0"}, {"-lr", "1e-5", "-min-lr", "1e-4"}, {"-beta", "-1"},
-		{"-val", "1"}, {"-warmup", "-1"}, {"-per-class", "1"}} {
-		c := parse(t, append([]string{"-smoke", "-quiet"}, args...)...)
-		if err := run(context.Background(), c, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
-			t.Errorf("%v accepted", args)
-		}
-	}
+	reporttest.Rejects(t, parseArgs, run, []string{"-smoke", "-quiet"},
+		[]string{"-batch", "1"}, []string{"-min-lr", "0"}, []string{"-lr", "1e-5", "-min-lr", "1e-4"}, []string{"-beta", "-1"},
+		[]string{"-val", "1"}, []string{"-warmup", "-1"}, []string{"-per-class", "1"})
 }

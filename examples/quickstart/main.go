@@ -21,6 +21,17 @@
 // examples/republic a random projection of the same width trained the
 // same network 2-4 times slower for at most a point more test accuracy.
 // All the models read the same rows, so only the output side differs.
+//
+// The public calls it shows, written out in run so that they can be
+// copied: labelmap.NewOneHot and labelmap.NewMixed with the options
+// WithHidden, WithEpochs, WithBatchSize, WithLearningRate, WithSeed and
+// WithProgress, then Ensemble.Fit; dsnc.New with WithBits and
+// WithSymmetricCodes, Model.Fit, Model.Clone and Model.SetDecoder (one row
+// per decoder); training.History.Fill for a row's parameters, epochs and
+// training time; labelcode.Result.Measure for its accuracies (top-5
+// included) and latency; labelcode.Results for the table (through
+// examples/internal/report, which adds the title and settings). The input
+// encoding is labelmap.NewInputEncoder over codes.NewPrimeResidue.
 package main
 
 import (
@@ -42,19 +53,12 @@ import (
 
 type config struct {
 	report.Common // -seed, -out, -quiet, -smoke, -latency
-	context       int
-	hidden        int
-	epochs        int
-	batch         int
-	lr            float64
+	report.Text   // -context, -train, -eval, -test, -hidden, -epochs, -batch, -lr
 	sites         int
 	input         string
 	width         int
 	inSites       int
 	bits          int
-	trainRows     int
-	evalRows      int
-	testRows      int
 	examples      int
 	symmetric     bool
 }
@@ -73,22 +77,15 @@ func main() { report.Main("quickstart", usage, parseArgs, run) }
 // parseArgs defines the program's flags on fs, parses args and returns the
 // configuration (shrunk by -smoke).
 func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
-	var c config
-	c.SetFlags(fs)
-	fs.IntVar(&c.context, "context", 4, "number of previous words the models see")
-	fs.IntVar(&c.hidden, "hidden", 64, "width of the hidden layer of every model (far below the 7,409 classes)")
-	fs.IntVar(&c.epochs, "epochs", 2, "training epochs of every model")
-	fs.IntVar(&c.batch, "batch", 128, "minibatch size")
-	fs.Float64Var(&c.lr, "lr", 2e-3, "Adam learning rate")
+	c := config{Text: report.Text{Context: 4, EvalRows: 10000, Hidden: 64, Epochs: 2, Batch: 128, LR: 2e-3}}
+	c.Common.SetFlags(fs)
+	c.Text.SetFlags(fs)
 	fs.StringVar(&c.input, "input", "lm", "input encoding of a word: lm (Label Mapping n-hot, mod primes just above sqrt(7409)) or random (a fixed random projection)")
 	fs.IntVar(&c.inSites, "input-sites", 3, "sites of the Label Mapping that encodes a word (-input lm; 3 sites: 287 values)")
 	fs.IntVar(&c.width, "width", 287, "values per word of the random projection (-input random)")
 	fs.IntVar(&c.sites, "sites", 3, "sites of the mixed Label Mapping of the output (primes just above sqrt(7409))")
 	fs.IntVar(&c.bits, "bits", 32, "DSNC code length in bits")
 	fs.BoolVar(&c.symmetric, "dsnc-symmetric", true, "DSNC: train the decoder on symmetric codes 2b-1 (dsnc.WithSymmetricCodes, the default); false: the paper's {0,1} codes")
-	fs.IntVar(&c.trainRows, "train", 0, "training examples drawn from the first 90% of the text (0: all 106,812)")
-	fs.IntVar(&c.evalRows, "eval", 10000, "training examples on which training accuracy is measured")
-	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
 	fs.IntVar(&c.examples, "show", 6, "test predictions to show")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -96,8 +93,8 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	if c.Smoke {
 		// A run of seconds that still goes through every step: CI runs it
 		// so that the program cannot rot.
-		c.context, c.hidden, c.epochs, c.bits = 2, 16, 1, 16
-		c.trainRows, c.evalRows, c.testRows, c.Latency, c.examples = 3000, 500, 2000, 50, 2
+		c.Context, c.Hidden, c.Epochs, c.bits = 2, 16, 1, 16
+		c.TrainRows, c.EvalRows, c.TestRows, c.Latency, c.examples = 3000, 500, 2000, 50, 2
 	}
 	return c, report.CheckOut(c.Out)
 }
@@ -109,12 +106,14 @@ type model struct {
 }
 
 func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
-	if c.context < 1 || c.width < 1 || c.inSites < 1 || c.hidden < 1 || c.epochs < 1 || c.batch < 2 || c.sites < 2 ||
-		c.bits < 1 || c.trainRows < 0 || c.testRows < 0 {
-		return errors.New("-context, -width, -input-sites, -hidden, -epochs, -bits must be positive, -batch >= 2, -sites >= 2, -train and -test >= 0")
+	if err := c.Text.Check(); err != nil {
+		return err
+	}
+	if c.width < 1 || c.inSites < 1 || c.sites < 2 || c.bits < 1 {
+		return errors.New("-width, -input-sites, -bits must be positive, -sites >= 2")
 	}
 	start := time.Now()
-	text, trainW, testW, err := report.RepublicWindows(c.context)
+	text, trainW, testW, err := report.RepublicWindows(c.Context)
 	if err != nil {
 		return err
 	}
@@ -123,11 +122,11 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	train, test, err := report.TextRows(trainW, testW, c.trainRows, c.testRows, enc, k, c.Seed)
+	train, test, err := report.TextRows(trainW, testW, c.TrainRows, c.TestRows, enc, k, c.Seed)
 	if err != nil {
 		return err
 	}
-	evalTrain := train.Subset(report.Sample(train.Len(), c.evalRows, c.Seed+1))
+	evalTrain := train.Subset(report.Sample(train.Len(), c.EvalRows, c.Seed+1))
 
 	tab := &report.Table{
 		Title:   "Next word of Plato's Republic: one-hot softmax vs Label Mapping vs DSNC",
@@ -135,9 +134,9 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Machine: report.Machine(),
 		Settings: []string{
 			fmt.Sprintf("%d classes (words); %d training, %d test examples (last 10%% of the text)", k, train.Len(), test.Len()),
-			fmt.Sprintf("input: the %d previous words, each %s, concatenated (%d inputs)", c.context, encDesc, c.context*enc.Width()),
+			fmt.Sprintf("input: the %d previous words, each %s, concatenated (%d inputs)", c.Context, encDesc, c.Context*enc.Width()),
 			fmt.Sprintf("every model: one hidden ReLU layer of %d, Adam lr %g, batch %d, %d epochs, seed %d",
-				c.hidden, c.lr, c.batch, c.epochs, c.Seed),
+				c.Hidden, c.LR, c.Batch, c.Epochs, c.Seed),
 			"one-hot and DSNC train one network each; Label Mapping trains one network per site, independently, as many at once as there are cores",
 			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time, mean of %d", evalTrain.Len(), min(c.Latency, test.Len())),
 		},
@@ -149,8 +148,8 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	// that predicts the label itself.
 	r := labelcode.Result{Model: "one-hot softmax", Code: fmt.Sprintf("%d-way softmax", k)}
 	bar := report.NewTrainingBar(progress, r.Model, 1)
-	oneHot, err := labelmap.NewOneHot(k, labelmap.WithHidden(c.hidden), labelmap.WithEpochs(c.epochs),
-		labelmap.WithBatchSize(c.batch), labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.Seed),
+	oneHot, err := labelmap.NewOneHot(k, labelmap.WithHidden(c.Hidden), labelmap.WithEpochs(c.Epochs),
+		labelmap.WithBatchSize(c.Batch), labelmap.WithLearningRate(c.LR), labelmap.WithSeed(c.Seed),
 		labelmap.WithProgress(bar.Progress()))
 	if err != nil {
 		return err
@@ -168,8 +167,8 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	// cores; the label is decoded exactly from the sites' scores.
 	r = labelcode.Result{Model: "mixed Label Mapping"}
 	bar = report.NewTrainingBar(progress, r.Model, c.sites)
-	lm, err := labelmap.NewMixed(k, c.sites, labelmap.WithHidden(c.hidden), labelmap.WithEpochs(c.epochs),
-		labelmap.WithBatchSize(c.batch), labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.Seed),
+	lm, err := labelmap.NewMixed(k, c.sites, labelmap.WithHidden(c.Hidden), labelmap.WithEpochs(c.Epochs),
+		labelmap.WithBatchSize(c.Batch), labelmap.WithLearningRate(c.LR), labelmap.WithSeed(c.Seed),
 		labelmap.WithProgress(bar.Progress()))
 	if err != nil {
 		return err
@@ -187,8 +186,8 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	// linear layer or by the nearest code of the training set.
 	r = labelcode.Result{Model: "DSNC", Code: fmt.Sprintf("%d learned bits", c.bits)}
 	bar = report.NewTrainingBar(progress, r.Model, 1)
-	ds, err := dsnc.New(dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits), dsnc.WithEpochs(c.epochs),
-		dsnc.WithBatchSize(c.batch), dsnc.WithLearningRate(c.lr), dsnc.WithSeed(c.Seed),
+	ds, err := dsnc.New(dsnc.WithHidden(c.Hidden), dsnc.WithBits(c.bits), dsnc.WithEpochs(c.Epochs),
+		dsnc.WithBatchSize(c.Batch), dsnc.WithLearningRate(c.LR), dsnc.WithSeed(c.Seed),
 		dsnc.WithSymmetricCodes(c.symmetric), dsnc.WithProgress(bar.Progress()))
 	if err != nil {
 		return err

@@ -22,9 +22,18 @@
 // each word is LM-encoded on the input side (its residues mod 89, 97 and
 // 101 as a 3-hot vector of 287 values, section V-C; the paper uses 6 sites,
 // -input-sites), the four are concatenated, and one hidden ReLU layer of
-// 100 units (the paper's last-but-one width) feeds the output code. Every row reads the same rows except the input
-// ablations. The last 5% of the training text is held out for early
+// 100 units (the paper's last-but-one width) feeds the output code. Every
+// row reads the same rows except the input ablations. The last 5% of the training text is held out for early
 // stopping and keeping the best epoch.
+//
+// The public calls it shows (runRow): the output codes codes.NewOneHot,
+// codes.NewBinary, codes.NewMixed and codes.NewSimplex given to
+// labelmap.NewEnsemble (one network per site, WithParallelism) or
+// labelmap.NewMultiHead (one shared trunk), with WithPatience and
+// validation data passed to Fit for early stopping; dsnc.New with
+// WithRegulariser for DSNC+Reg, Model.Fit and Model.SetDecoder;
+// training.History.Fill (parameters, epochs, training time, best epoch of
+// each site) and labelcode.Result.Measure for each row.
 package main
 
 import (
@@ -77,25 +86,27 @@ func binary(k int) (codes.Mapping, string, error) {
 	return m, fmt.Sprintf("%d bits", m.Sites()), nil
 }
 
+// mixed is the mixed LM of n sites: site i learns y mod p_i, the p_i the
+// smallest primes >= ceil(sqrt(k)) (codes.NewMixed).
 func mixed(n int) func(k int) (codes.Mapping, string, error) {
 	return func(k int) (codes.Mapping, string, error) {
-		p, err := codes.ChoosePrimes(k, n, 2)
+		m, err := codes.NewMixed(k, n)
 		if err != nil {
 			return nil, "", err
 		}
-		m, err := codes.NewPrimeResidue(k, p)
-		return m, fmt.Sprintf("%d sites, mod %s", n, report.Ints(p)), err
+		return m, fmt.Sprintf("%d sites, mod %s", n, report.Moduli(m)), nil
 	}
 }
 
+// simplex is the simplex LM of n sites: a Reed–Solomon code over GF(p), p
+// the smallest prime with p² >= k (codes.NewSimplex).
 func simplex(n int) func(k int) (codes.Mapping, string, error) {
 	return func(k int) (codes.Mapping, string, error) {
-		p, err := codes.ChooseField(k, 2)
+		m, err := codes.NewSimplex(k, n)
 		if err != nil {
 			return nil, "", err
 		}
-		m, err := codes.NewReedSolomon(k, p, n)
-		return m, fmt.Sprintf("%d sites, RS over GF(%d)", n, p), err
+		return m, fmt.Sprintf("%d sites, RS over GF(%d)", n, m.Prime()), nil
 	}
 }
 
@@ -120,21 +131,14 @@ var rows = []row{
 
 type config struct {
 	report.Common // -seed, -out, -quiet, -smoke, -latency
+	report.Text   // -context, -train, -eval, -test, -hidden, -epochs, -batch, -lr
 	rows          []string
-	context       int
-	hidden        int
 	inputSites    int
-	epochs        int
 	patience      int
 	val           float64
-	batch         int
-	lr            float64
 	bits          int
 	beta          float64
 	gamma         float64
-	trainRows     int
-	evalRows      int
-	testRows      int
 	parallel      int
 }
 
@@ -153,28 +157,23 @@ func main() { report.Main("republic", usage, parseArgs, run) }
 // parseArgs defines the program's flags on fs, parses args and returns the
 // configuration (shrunk by -smoke).
 func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
-	var c config
+	c := config{Text: report.Text{Context: 4, EvalRows: 20000, Hidden: 100, Epochs: 8, Batch: 128, LR: 2e-3}}
 	var rowList string
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.key
 	}
-	c.SetFlags(fs)
+	c.Common.SetFlags(fs)
+	c.Text.SetFlags(fs)
+	fs.Lookup("hidden").Usage = "width of the hidden layer (the paper's last-but-one layer is 100)"
+	fs.Lookup("epochs").Usage = "maximum training epochs"
 	fs.StringVar(&rowList, "rows", "all", "comma-separated rows to run, or all: "+strings.Join(keys, ","))
-	fs.IntVar(&c.context, "context", 4, "number of previous words the models see")
-	fs.IntVar(&c.hidden, "hidden", 100, "width of the hidden layer (the paper's last-but-one layer is 100)")
 	fs.IntVar(&c.inputSites, "input-sites", 3, "sites of the mixed LM that encodes each input word (primes just above sqrt(7409))")
-	fs.IntVar(&c.epochs, "epochs", 8, "maximum training epochs")
 	fs.IntVar(&c.patience, "patience", 2, "stop after this many epochs without a better validation score (0: never)")
 	fs.Float64Var(&c.val, "val", 0.05, "fraction of the training examples (the end of the training text) held out for early stopping; 0 for none")
-	fs.IntVar(&c.batch, "batch", 128, "minibatch size")
-	fs.Float64Var(&c.lr, "lr", 2e-3, "Adam learning rate")
 	fs.IntVar(&c.bits, "bits", 64, "DSNC code length in bits")
 	fs.Float64Var(&c.beta, "reg-beta", 0.01, "initial intra-class weight of the DSNC+Reg regulariser (doubled after an epoch that improves validation accuracy, halved after one that does not)")
 	fs.Float64Var(&c.gamma, "reg-gamma", 0.01, "initial inter-class weight of the DSNC+Reg regulariser")
-	fs.IntVar(&c.trainRows, "train", 0, "use only this many training examples, drawn at random (0: all)")
-	fs.IntVar(&c.evalRows, "eval", 20000, "training examples on which training accuracy is measured (drawn at random)")
-	fs.IntVar(&c.testRows, "test", 0, "use only the first this many test examples (0: all)")
 	fs.IntVar(&c.parallel, "parallel", 0, "sites trained at once (0: one per core)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -182,8 +181,8 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	if c.Smoke {
 		// A run of seconds that still goes through every step: CI runs it
 		// so that the program cannot rot.
-		c.context, c.hidden, c.epochs, c.bits, c.patience = 2, 16, 1, 16, 0
-		c.trainRows, c.evalRows, c.testRows, c.Latency = 3000, 500, 2000, 50
+		c.Context, c.Hidden, c.Epochs, c.bits, c.patience = 2, 16, 1, 16, 0
+		c.TrainRows, c.EvalRows, c.TestRows, c.Latency = 3000, 500, 2000, 50
 	}
 	var err error
 	if c.rows, err = report.SelectRows(rowList, keys); err != nil {
@@ -201,12 +200,14 @@ type data struct {
 }
 
 func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
-	if c.context < 1 || c.hidden < 1 || c.epochs < 1 || c.batch < 2 || c.bits < 1 || c.inputSites < 1 ||
-		c.trainRows < 0 || c.testRows < 0 || c.patience < 0 || !(c.val >= 0 && c.val < 0.5) {
-		return errors.New("bad flag value: -context, -hidden, -epochs, -bits, -input-sites must be positive, -batch >= 2, -val in [0, 0.5)")
+	if err := c.Text.Check(); err != nil {
+		return err
+	}
+	if c.bits < 1 || c.inputSites < 1 || c.patience < 0 || !(c.val >= 0 && c.val < 0.5) {
+		return errors.New("bad flag value: -bits, -input-sites must be positive, -patience >= 0, -val in [0, 0.5)")
 	}
 	start := time.Now()
-	text, trainW, testW, err := report.RepublicWindows(c.context)
+	text, trainW, testW, err := report.RepublicWindows(c.Context)
 	if err != nil {
 		return err
 	}
@@ -223,19 +224,19 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	for i := n - nVal; i < n; i++ {
 		valIdx = append(valIdx, i)
 	}
-	if c.trainRows > 0 && c.trainRows < len(fit) {
-		sub := report.Sample(len(fit), c.trainRows, c.Seed)
+	if c.TrainRows > 0 && c.TrainRows < len(fit) {
+		sub := report.Sample(len(fit), c.TrainRows, c.Seed)
 		for j, i := range sub {
 			sub[j] = fit[i]
 		}
 		fit = sub
 	}
-	evalIdx := report.Sample(len(fit), c.evalRows, c.Seed+1)
+	evalIdx := report.Sample(len(fit), c.EvalRows, c.Seed+1)
 	for j, i := range evalIdx {
 		evalIdx[j] = fit[i]
 	}
 
-	testIdx := report.First(c.testRows, testW.Len()) // nil: all
+	testIdx := report.First(c.TestRows, testW.Len()) // nil: all
 	nTest := testW.Len()
 	if testIdx != nil {
 		nTest = len(testIdx)
@@ -269,9 +270,9 @@ func run(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Settings: []string{
 			fmt.Sprintf("%d classes (words); %d training, %d validation (end of the training text), %d test examples (last 10%% of the text)",
 				k, len(fit), len(valIdx), nTest),
-			fmt.Sprintf("input: the %d previous words, each encoded in %d values, concatenated (%d inputs)", c.context, width, c.context*width),
+			fmt.Sprintf("input: the %d previous words, each encoded in %d values, concatenated (%d inputs)", c.Context, width, c.Context*width),
 			fmt.Sprintf("network: one hidden ReLU layer of %d (hidden << K = %d), Adam lr %g, batch %d, at most %d epochs, patience %d, seed %d",
-				c.hidden, k, c.lr, c.batch, c.epochs, c.patience, c.Seed),
+				c.Hidden, k, c.LR, c.Batch, c.Epochs, c.patience, c.Seed),
 			"LM and ECOC rows: one network per site (the paper's Figure 4b), trained independently, decoded exactly by max-product",
 			fmt.Sprintf("train acc on %d sampled training examples; latency: one example at a time on one goroutine, mean of %d",
 				len(evalIdx), min(c.Latency, nTest)),
@@ -344,8 +345,8 @@ func runRow(ctx context.Context, c config, rw row, d *data, k int, progress io.W
 	if rw.output == nil {
 		r.Code = fmt.Sprintf("%d learned bits", c.bits)
 		bar := report.NewTrainingBar(progress, r.Model, 1)
-		opts := []dsnc.Option{dsnc.WithHidden(c.hidden), dsnc.WithBits(c.bits), dsnc.WithEpochs(c.epochs),
-			dsnc.WithBatchSize(c.batch), dsnc.WithLearningRate(c.lr), dsnc.WithSeed(c.Seed), dsnc.WithPatience(patience),
+		opts := []dsnc.Option{dsnc.WithHidden(c.Hidden), dsnc.WithBits(c.bits), dsnc.WithEpochs(c.Epochs),
+			dsnc.WithBatchSize(c.Batch), dsnc.WithLearningRate(c.LR), dsnc.WithSeed(c.Seed), dsnc.WithPatience(patience),
 			dsnc.WithProgress(bar.Progress())}
 		if rw.regularise {
 			opts = append(opts, dsnc.WithRegulariser(c.beta, c.gamma))
@@ -392,8 +393,8 @@ func runRow(ctx context.Context, c config, rw row, d *data, k int, progress io.W
 		networks = 1 // one trunk, one head per site
 	}
 	bar := report.NewTrainingBar(progress, r.Model, networks)
-	opts := []labelmap.Option{labelmap.WithHidden(c.hidden), labelmap.WithEpochs(c.epochs), labelmap.WithBatchSize(c.batch),
-		labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.Seed), labelmap.WithPatience(patience),
+	opts := []labelmap.Option{labelmap.WithHidden(c.Hidden), labelmap.WithEpochs(c.Epochs), labelmap.WithBatchSize(c.Batch),
+		labelmap.WithLearningRate(c.LR), labelmap.WithSeed(c.Seed), labelmap.WithPatience(patience),
 		labelmap.WithProgress(bar.Progress())}
 	var clf labelcode.BatchClassifier
 	var hist *training.History

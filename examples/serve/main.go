@@ -18,6 +18,11 @@
 // (malformed JSON, a row of the wrong width, k out of range) is a 400 with
 // {"error": "..."}. An infer.Model is safe for concurrent use, so the
 // handler serves requests in parallel with no lock.
+//
+// The public calls it shows, and nothing else (it imports no internal
+// package and no training code): infer.Load, Model.TopK, Model.Predict,
+// Features, Classes and Kind, and the sentinels infer.ErrInput and
+// infer.ErrUnsupported to tell a bad request from a server error.
 package main
 
 import (

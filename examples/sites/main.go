@@ -19,6 +19,11 @@
 // the same weights and the same prediction on every test row; it fails if
 // they do not. The data are Gaussian clusters made from -seed, so every
 // process makes the same; every process must get the same size flags.
+//
+// The public calls it shows, and nothing else (it imports no internal
+// package): codes.NewMixed and labelmap.NewEnsemble with options,
+// Ensemble.FitSite, SaveSite, LoadSite, Fitted, Accuracy, Fit,
+// MarshalBinary and PredictBatch; labelcode.NewBlobs for the data.
 package main
 
 import (

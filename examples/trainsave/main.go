@@ -12,6 +12,13 @@
 // lm.model and dsnc.model into -out-dir; both load with infer.Load (see
 // examples/serve), which predicts without the training engine. -h lists the
 // flags; the defaults run in seconds.
+//
+// The public calls it shows, and nothing else (it imports no internal
+// package): labelcode.NewBlobs and Blobs.Sample for the data;
+// labelmap.NewMixed with WithHidden, WithEpochs, WithLearningRate and
+// WithSeed, Ensemble.Fit (its training.History gives the parameter count
+// and training time), Accuracy and Save; dsnc.New with WithBits and the
+// same options, Model.Fit, Accuracy and Save.
 package main
 
 import (

@@ -54,57 +54,6 @@ func Main[C any](name, usage string, parse func(fs *flag.FlagSet, args []string)
 	}
 }
 
-// Common holds the flags every results program has (quickstart, republic,
-// cjk, customloop).
-type Common struct {
-	// Seed seeds weights, minibatch order and sampling (-seed).
-	Seed uint64
-	// Out is the file the results table is also written to (-out).
-	Out string
-	// Quiet turns the progress bars off (-quiet).
-	Quiet bool
-	// Smoke shrinks the run to seconds (-smoke), for CI.
-	Smoke bool
-	// Latency is the number of test rows predicted one at a time to
-	// measure latency (-latency).
-	Latency int
-}
-
-// SetFlags defines -seed, -out, -quiet, -smoke and -latency on fs.
-func (c *Common) SetFlags(fs *flag.FlagSet) {
-	fs.Uint64Var(&c.Seed, "seed", 1, "seed of weights, minibatch order and sampling")
-	fs.StringVar(&c.Out, "out", "", "also write the results to this file (.csv, .json or .md)")
-	fs.BoolVar(&c.Quiet, "quiet", false, "no progress bars")
-	fs.BoolVar(&c.Smoke, "smoke", false, "tiny sizes for a check that the program runs (seconds)")
-	fs.IntVar(&c.Latency, "latency", 1000, "test examples predicted one at a time to measure latency")
-}
-
-// Progress returns stderr, or nil with -quiet: the writer of the
-// programs' progress bars (NewTrainingBar, NewBar).
-func (c *Common) Progress(stderr io.Writer) io.Writer {
-	if c.Quiet {
-		return nil
-	}
-	return stderr
-}
-
-// Write prints t to stdout after a blank line and, with -out, writes it
-// to that file too and says so.
-func (c *Common) Write(t *Table, stdout io.Writer) error {
-	fmt.Fprintln(stdout)
-	if err := t.Print(stdout); err != nil {
-		return err
-	}
-	if c.Out == "" {
-		return nil
-	}
-	if err := t.WriteFile(c.Out); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(stdout, "results written to %s\n", c.Out)
-	return err
-}
-
 // SelectRows returns the rows a -rows flag names: every key, in order, for
 // "all" or an empty list; else the comma-separated keys of list, spaces
 // around them trimmed, each of which must be one of keys.

@@ -44,7 +44,7 @@ func TestInts(t *testing.T) {
 func TestSummary(t *testing.T) {
 	r := labelcode.Result{Model: "mixed LM", Code: "2 sites, mod 89 97", Params: 1234567, TrainAcc: 0.25, TestAcc: math.NaN(),
 		TrainTime: 245 * time.Second}
-	if got, want := Summary(r), "mixed LM 2 sites, mod 89 97: test -, train 0.2500, 1,234,567 params, 4m05s"; got != want {
+	if got, want := Summary(r), "mixed LM 2 sites, mod 89 97: test -, train 0.2500, 1234567 params, 4m05s"; got != want {
 		t.Errorf("Summary() = %q, want %q", got, want)
 	}
 }

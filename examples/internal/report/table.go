@@ -89,10 +89,10 @@ func (t *Table) extra() (heads []string, cells [][]string) {
 
 // Summary returns r on one line, as the programs log each row when it is
 // done: "mixed LM 4 sites, mod 89 97 101 103: test 0.1712, train 0.2203,
-// 1,234,567 params, 4m05s".
+// 1234567 params, 4m05s".
 func Summary(r labelcode.Result) string {
-	return fmt.Sprintf("%s %s: test %s, train %s, %s params, %s", r.Model, r.Code, Acc(r.TestAcc), Acc(r.TrainAcc),
-		Count(r.Params), Dur(r.TrainTime))
+	return fmt.Sprintf("%s %s: test %s, train %s, %d params, %s", r.Model, r.Code, Acc(r.TestAcc), Acc(r.TrainAcc),
+		r.Params, Dur(r.TrainTime))
 }
 
 // Acc formats an accuracy in [0, 1] with four decimals, "-" for NaN.
@@ -114,22 +114,6 @@ func Dur(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
-
-// Count formats a parameter count with thousands separators: "741,009".
-func Count(n int) string {
-	if n <= 0 {
-		return "-"
-	}
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // Print writes the table to w: its title and settings, the rows as
