@@ -1,7 +1,6 @@
 package hamming
 
 import (
-	"os"
 	"testing"
 
 	"github.com/labelcode/labelcode/internal/compat"
@@ -11,16 +10,10 @@ import (
 // and checks their size and a few searches, and that saved again they give
 // the release's body in a container (the release's bytes from v2 on).
 func TestCompatFiles(t *testing.T) {
-	for _, rel := range compat.Releases() {
-		t.Run(rel, func(t *testing.T) { testCompatFiles(t, rel) })
-	}
+	compat.Run(t, testCompatFiles)
 }
 
-func testCompatFiles(t *testing.T, rel string) {
-	_, exp, err := compat.Load(rel)
-	if err != nil {
-		t.Fatal(err)
-	}
+func testCompatFiles(t *testing.T, rel string, _ *compat.Inputs, exp map[string]compat.Expect) {
 	type index interface {
 		UnmarshalBinary([]byte) error
 		MarshalBinary() ([]byte, error)
@@ -38,10 +31,7 @@ func testCompatFiles(t *testing.T, rel string) {
 		{"table.hamming", new(Table)},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			b, err := os.ReadFile(compat.Path(rel, tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := compat.Read(t, rel, tc.file)
 			if err := tc.idx.UnmarshalBinary(b); err != nil {
 				t.Fatal(err)
 			}
@@ -61,12 +51,9 @@ func testCompatFiles(t *testing.T, rel string) {
 				}
 			}
 			// Saved again, it is the container of the release's body.
-			want := b
-			if !compat.Container(rel) {
-				want = toContainer(b)
-			}
 			again, err := tc.idx.MarshalBinary()
-			if err != nil || string(again) != string(want) {
+			compat.Resaved(t, rel, tc.file, again, err)
+			if !compat.Container(rel) && (err != nil || string(again) != string(toContainer(b))) {
 				t.Errorf("saving the loaded index does not give the release's body in a container (%v)", err)
 			}
 		})

@@ -31,30 +31,24 @@ var compatFiles = []string{
 // what the release did, and that TopK's first label is Predict's where it
 // applies.
 func TestCompatFiles(t *testing.T) {
-	for _, rel := range compat.Releases() {
-		t.Run(rel, func(t *testing.T) {
-			in, exp, err := compat.Load(rel)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, name := range compatFiles {
-				t.Run(name, func(t *testing.T) {
-					m, err := infer.Load(compat.Path(rel, name))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if m.Features() != in.Features {
-						t.Fatalf("Features = %d, inputs have %d", m.Features(), in.Features)
-					}
-					want := exp[name].Labels
-					if len(want) != in.Rows {
-						t.Fatalf("expect.json has %d labels for %s, want %d", len(want), name, in.Rows)
-					}
-					checkModel(t, m, in.X, in.Rows, want)
-				})
-			}
-		})
-	}
+	compat.Run(t, func(t *testing.T, rel string, in *compat.Inputs, exp map[string]compat.Expect) {
+		for _, name := range compatFiles {
+			t.Run(name, func(t *testing.T) {
+				m, err := infer.Load(compat.Path(rel, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.Features() != in.Features {
+					t.Fatalf("Features = %d, inputs have %d", m.Features(), in.Features)
+				}
+				want := exp[name].Labels
+				if len(want) != in.Rows {
+					t.Fatalf("expect.json has %d labels for %s, want %d", len(want), name, in.Rows)
+				}
+				checkModel(t, m, in.X, in.Rows, want)
+			})
+		}
+	})
 }
 
 // checkModel checks m's Predict, PredictBatch and TopK against want on

@@ -19,17 +19,9 @@ import (
 // TestCompatLabelMap loads the Label Mapping files written by each
 // earlier release (an ensemble of MLPs, a one-hot ensemble, a shared-trunk
 // model) and checks their labels and, where recorded, their top-3 lists.
-func TestCompatLabelMap(t *testing.T) {
-	for _, rel := range compat.Releases() {
-		t.Run(rel, func(t *testing.T) { testCompatLabelMap(t, rel) })
-	}
-}
+func TestCompatLabelMap(t *testing.T) { compat.Run(t, testCompatLabelMap) }
 
-func testCompatLabelMap(t *testing.T, rel string) {
-	in, exp, err := compat.Load(rel)
-	if err != nil {
-		t.Fatal(err)
-	}
+func testCompatLabelMap(t *testing.T, rel string, in *compat.Inputs, exp map[string]compat.Expect) {
 	for name, kind := range map[string]infer.Kind{"ensemble.lm": infer.Ensemble, "onehot.lm": infer.Ensemble, "multihead.lm": infer.MultiHead} {
 		t.Run(name, func(t *testing.T) {
 			m, err := infer.Load(compat.Path(rel, name))

@@ -36,4 +36,4 @@ func prototypes(classes, dim, per int, noise float64, seed uint64) (train, val, 
 	return gen(per), gen(small), gen(small)
 }
 
-func crcOf(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
+func crcOf(b []byte) uint32 { return crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli)) }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/internal/compat"
+	"github.com/labelcode/labelcode/internal/container"
+	"github.com/labelcode/labelcode/internal/lmcore"
 	"github.com/labelcode/labelcode/internal/nn/nntest"
 )
 
@@ -20,13 +22,13 @@ const maxFuzzBody = 1 << 16
 // wrapBody returns a model file of the given kind around body, with a
 // valid checksum.
 func wrapBody(kind byte, body []byte) []byte {
-	w := newWriter(kind)
+	w := lmcore.NewWriter(kind)
 	w.Raw(body)
 	return w.Finish()
 }
 
 // bodyOf returns the body of a model file.
-func bodyOf(file []byte) []byte { return file[headerLen : len(file)-4] }
+func bodyOf(file []byte) []byte { return file[container.HeaderLen : len(file)-4] }
 
 // fuzzMapping is the mapping of the seeds: two sites of 2 and 3 symbols.
 func fuzzMapping(t testing.TB) codes.Mapping {
@@ -155,45 +157,39 @@ func FuzzMLPUnmarshalBinary(f *testing.F) {
 	})
 }
 
-func FuzzUnmarshalEnsemble(f *testing.F) {
-	ens, _, _, _ := fuzzSeeds(f)
-	for _, e := range ens {
-		f.Add(bodyOf(e))
-	}
-	crafted, _, _ := craftedFiles(f)
-	f.Add(bodyOf(crafted))
-	for _, b := range compat.Containers(f, "ensemble.lm") {
+// fuzzBodies seeds f with the bodies of files and of the releases' files
+// name, and fuzzes load with each input wrapped as a file of kind (inputs
+// over maxFuzzBody are skipped).
+func fuzzBodies(f *testing.F, kind byte, name string, files [][]byte, load func(t *testing.T, data []byte)) {
+	for _, b := range append(files, compat.Containers(f, name)...) {
 		f.Add(bodyOf(b))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		if len(body) > maxFuzzBody {
-			return
+		if len(body) <= maxFuzzBody {
+			load(t, wrapBody(kind, body))
 		}
-		e, err := unmarshalEnsemble(wrapBody(kindEnsemble, body), nil)
+	})
+}
+
+func FuzzUnmarshalEnsemble(f *testing.F) {
+	ens, _, _, _ := fuzzSeeds(f)
+	crafted, _, _ := craftedFiles(f)
+	fuzzBodies(f, lmcore.KindEnsemble, "ensemble.lm", append(ens, crafted), func(t *testing.T, data []byte) {
+		e, err := unmarshalEnsemble(data, nil)
 		checkLoadError(t, err)
-		if err != nil {
-			return
+		if err == nil {
+			exercise(e, width(e))
 		}
-		exercise(e, width(e))
 	})
 }
 
 func FuzzUnmarshalSite(f *testing.F) {
 	_, site, _, _ := fuzzSeeds(f)
-	f.Add(bodyOf(site))
 	_, crafted, _ := craftedFiles(f)
-	f.Add(bodyOf(crafted))
-	for _, b := range compat.Containers(f, "site1.lm") {
-		f.Add(bodyOf(b))
-	}
 	m := fuzzMapping(f)
 	one, _ := codes.NewOneHot(64)
 	rm := releaseMapping(f)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		if len(body) > maxFuzzBody {
-			return
-		}
-		data := wrapBody(kindSite, body)
+	fuzzBodies(f, lmcore.KindSite, "site1.lm", [][]byte{site, crafted}, func(t *testing.T, data []byte) {
 		// Into an empty ensemble of the crafted seed's mapping, into one
 		// of the valid seed's mapping next to a present site of width 2,
 		// and into an empty one of the releases' mapping.
@@ -220,22 +216,13 @@ func FuzzUnmarshalSite(f *testing.F) {
 
 func FuzzUnmarshalMultiHead(f *testing.F) {
 	_, _, mh, _ := fuzzSeeds(f)
-	f.Add(bodyOf(mh))
 	_, _, crafted := craftedFiles(f)
-	f.Add(bodyOf(crafted))
-	for _, b := range compat.Containers(f, "multihead.lm") {
-		f.Add(bodyOf(b))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		if len(body) > maxFuzzBody {
-			return
-		}
-		h, err := unmarshalMultiHead(wrapBody(kindMultiHead, body), nil)
+	fuzzBodies(f, lmcore.KindMultiHead, "multihead.lm", [][]byte{mh, crafted}, func(t *testing.T, data []byte) {
+		h, err := unmarshalMultiHead(data, nil)
 		checkLoadError(t, err)
-		if err != nil {
-			return
+		if err == nil {
+			exercise(h, h.net.Spec.Inputs)
 		}
-		exercise(h, h.net.Spec.Inputs)
 	})
 }
 
@@ -244,15 +231,15 @@ func FuzzUnmarshalMultiHead(f *testing.F) {
 func TestFuzzSeedsLoad(t *testing.T) {
 	ens, site, mh, mlp := fuzzSeeds(t)
 	for _, e := range ens {
-		if _, err := unmarshalEnsemble(wrapBody(kindEnsemble, bodyOf(e)), nil); err != nil {
+		if _, err := unmarshalEnsemble(wrapBody(lmcore.KindEnsemble, bodyOf(e)), nil); err != nil {
 			t.Errorf("ensemble seed: %v", err)
 		}
 	}
 	e, _ := NewEnsemble(fuzzMapping(t))
-	if _, err := e.UnmarshalSite(wrapBody(kindSite, bodyOf(site))); err != nil {
+	if _, err := e.UnmarshalSite(wrapBody(lmcore.KindSite, bodyOf(site))); err != nil {
 		t.Errorf("site seed: %v", err)
 	}
-	if _, err := unmarshalMultiHead(wrapBody(kindMultiHead, bodyOf(mh)), nil); err != nil {
+	if _, err := unmarshalMultiHead(wrapBody(lmcore.KindMultiHead, bodyOf(mh)), nil); err != nil {
 		t.Errorf("multi-head seed: %v", err)
 	}
 	l, _ := NewMLP()
@@ -261,7 +248,7 @@ func TestFuzzSeedsLoad(t *testing.T) {
 	}
 	// The seeds of the releases load as the targets read them, in the
 	// frame the targets write around them.
-	for name, kind := range map[string]byte{"ensemble.lm": kindEnsemble, "site1.lm": kindSite, "multihead.lm": kindMultiHead} {
+	for name, kind := range map[string]byte{"ensemble.lm": lmcore.KindEnsemble, "site1.lm": lmcore.KindSite, "multihead.lm": lmcore.KindMultiHead} {
 		for _, b := range compat.Containers(t, name) {
 			if string(wrapBody(kind, bodyOf(b))) != string(b) {
 				t.Errorf("%s: the targets' frame around its body is not the file", name)
@@ -269,18 +256,18 @@ func TestFuzzSeedsLoad(t *testing.T) {
 		}
 	}
 	for _, b := range compat.Containers(t, "ensemble.lm") {
-		if _, err := unmarshalEnsemble(wrapBody(kindEnsemble, bodyOf(b)), nil); err != nil {
+		if _, err := unmarshalEnsemble(wrapBody(lmcore.KindEnsemble, bodyOf(b)), nil); err != nil {
 			t.Errorf("release ensemble seed: %v", err)
 		}
 	}
 	for _, b := range compat.Containers(t, "site1.lm") {
 		e, _ := NewEnsemble(releaseMapping(t))
-		if i, err := e.UnmarshalSite(wrapBody(kindSite, bodyOf(b))); err != nil || i != 1 {
+		if i, err := e.UnmarshalSite(wrapBody(lmcore.KindSite, bodyOf(b))); err != nil || i != 1 {
 			t.Errorf("release site seed: %d, %v", i, err)
 		}
 	}
 	for _, b := range compat.Containers(t, "multihead.lm") {
-		if _, err := unmarshalMultiHead(wrapBody(kindMultiHead, bodyOf(b)), nil); err != nil {
+		if _, err := unmarshalMultiHead(wrapBody(lmcore.KindMultiHead, bodyOf(b)), nil); err != nil {
 			t.Errorf("release multi-head seed: %v", err)
 		}
 	}
@@ -291,7 +278,7 @@ func TestFuzzSeedsLoad(t *testing.T) {
 		}
 	}
 	// The header the targets write is the one the loaders expect.
-	if got := binary.LittleEndian.Uint16(wrapBody(kindSite, nil)[headerLen-10:]); got != fileVersion {
+	if got := binary.LittleEndian.Uint16(wrapBody(lmcore.KindSite, nil)[container.HeaderLen-10:]); got != lmcore.FileVersion {
 		t.Fatalf("version %d", got)
 	}
 }

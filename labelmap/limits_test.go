@@ -9,6 +9,7 @@ import (
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
+	"github.com/labelcode/labelcode/internal/lmcore"
 	"github.com/labelcode/labelcode/internal/memtest"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntest"
@@ -159,24 +160,22 @@ func craftedFiles(t testing.TB) (ensemble, site, multihead []byte) {
 		t.Fatal(err)
 	}
 	net := nntest.CraftedNet()
-	w := newWriter(kindEnsemble)
-	w.Bytes(mb)
-	w.U32(1)
-	w.U8(1)
-	w.Bytes([]byte("mlp"))
-	w.Bytes(net)
-	ensemble = w.Finish()
-	w = newWriter(kindSite)
-	w.Bytes(mb)
-	w.U32(0)
-	w.Bytes([]byte("mlp"))
-	w.Bytes(net)
-	site = w.Finish()
-	w = newWriter(kindMultiHead)
-	w.Bytes(mb)
-	w.Bytes(net)
-	multihead = w.Finish()
-	return ensemble, site, multihead
+	file := func(kind byte) []byte {
+		w := lmcore.NewWriter(kind)
+		w.Bytes(mb)
+		switch kind {
+		case lmcore.KindEnsemble: // one site, present, an MLP
+			w.U32(1)
+			w.U8(1)
+			w.Bytes([]byte("mlp"))
+		case lmcore.KindSite: // site 0, an MLP
+			w.U32(0)
+			w.Bytes([]byte("mlp"))
+		}
+		w.Bytes(net)
+		return w.Finish()
+	}
+	return file(lmcore.KindEnsemble), file(lmcore.KindSite), file(lmcore.KindMultiHead)
 }
 
 func TestLoadCraftedWeightCount(t *testing.T) {

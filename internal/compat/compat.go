@@ -96,6 +96,46 @@ func Containers(tb testing.TB, name string) [][]byte {
 	return out
 }
 
+// Run runs test once for every release, as a subtest named after it, with
+// the release's inputs and expectations.
+func Run(t *testing.T, test func(t *testing.T, release string, in *Inputs, exp map[string]Expect)) {
+	for _, rel := range Releases() {
+		t.Run(rel, func(t *testing.T) {
+			in, exp, err := Load(rel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			test(t, rel, in, exp)
+		})
+	}
+}
+
+// Predict returns p's label for every row, failing tb on an error.
+func (in *Inputs) Predict(tb testing.TB, p interface{ Predict([]float32) (int, error) }) []int {
+	tb.Helper()
+	got := make([]int, in.Rows)
+	for i := range got {
+		var err error
+		if got[i], err = p.Predict(in.Row(i)); err != nil {
+			tb.Fatalf("row %d: %v", i, err)
+		}
+	}
+	return got
+}
+
+// Resaved checks, for a release that writes containers, that data (saved
+// again from what was loaded from its file name, with error err) are the
+// file's bytes; for an earlier release it does nothing.
+func Resaved(tb testing.TB, release, name string, data []byte, err error) {
+	tb.Helper()
+	if !Container(release) {
+		return
+	}
+	if want := Read(tb, release, name); err != nil || string(data) != string(want) {
+		tb.Errorf("saving the loaded %s does not give the release's bytes (%v)", name, err)
+	}
+}
+
 // Load reads the inputs and the expectations of a release.
 func Load(release string) (*Inputs, map[string]Expect, error) {
 	dir := Dir(release)
