@@ -45,6 +45,55 @@ func symbolsInRange(m Mapping, sites, syms []int) bool {
 	return true
 }
 
+// fuzzWord returns a word of m from data: symbol i in [-1, SiteClasses(i)],
+// mostly in range; 0 where data run out.
+func fuzzWord(m Mapping, data []byte) []int {
+	word := make([]int, m.Sites())
+	for i := range word {
+		if i < len(data) {
+			word[i] = int(data[i])%(m.SiteClasses(i)+2) - 1
+		}
+	}
+	return word
+}
+
+// checkDecode checks m.Decode(word) against a scan of table (codeTable):
+// ErrSymbolRange for a symbol out of range, ErrNotCodeword when no label
+// has that code, else the one label that has it.
+func checkDecode(t *testing.T, m Mapping, table [][]int, word []int) {
+	t.Helper()
+	y, err := m.Decode(word)
+	all := make([]int, len(word))
+	for i := range all {
+		all[i] = i
+	}
+	switch want := matches(table, all, word); {
+	case !symbolsInRange(m, all, word):
+		require.ErrorIs(t, err, ErrSymbolRange)
+	case len(want) == 0:
+		require.ErrorIs(t, err, ErrNotCodeword)
+	default:
+		require.NoError(t, err)
+		require.Equal(t, want, []int{y})
+	}
+}
+
+// badSubset checks err, what m.Reconstruct(sites, syms) returned, when
+// sites are not distinct sites of m (ErrSiteRange) or a symbol is out of
+// its site's range (ErrSymbolRange), and reports whether either was so.
+func badSubset(t *testing.T, m Mapping, sites, syms []int, err error) bool {
+	t.Helper()
+	switch {
+	case !validSubset(sites, m.Sites()):
+		require.ErrorIs(t, err, ErrSiteRange)
+	case !symbolsInRange(m, sites, syms):
+		require.ErrorIs(t, err, ErrSymbolRange)
+	default:
+		return false
+	}
+	return true
+}
+
 func FuzzPrimeResidue(f *testing.F) {
 	f.Add(uint16(2308), uint16(0b11111), []byte{0, 1, 2, 3, 4}, []byte{1, 2, 3, 4, 5})
 	f.Add(uint16(0), uint16(1), []byte{0}, []byte{1})                  // K = 2, one prime 2
@@ -69,28 +118,7 @@ func FuzzPrimeResidue(f *testing.F) {
 		}
 		n := len(primes)
 		table := codeTable(t, pr)
-
-		// Decode: symbols in [-1, p_i], mostly in range.
-		word := make([]int, n)
-		for i := range word {
-			if i < len(symBytes) {
-				word[i] = int(symBytes[i])%(primes[i]+2) - 1
-			}
-		}
-		y, err := pr.Decode(word)
-		all := make([]int, n)
-		for i := range all {
-			all[i] = i
-		}
-		switch want := matches(table, all, word); {
-		case !symbolsInRange(pr, all, word):
-			require.ErrorIs(t, err, ErrSymbolRange)
-		case len(want) == 0:
-			require.ErrorIs(t, err, ErrNotCodeword)
-		default:
-			require.NoError(t, err)
-			require.Equal(t, want, []int{y})
-		}
+		checkDecode(t, pr, table, fuzzWord(pr, symBytes))
 
 		// Reconstruct on a subset from the bytes: sites in [-1, n], symbols
 		// in [-1, p] for the site's prime p.
@@ -102,13 +130,8 @@ func FuzzPrimeResidue(f *testing.F) {
 				syms[j] = int(symBytes[j])%(primes[i]+2) - 1
 			}
 		}
-		y, err = pr.Reconstruct(sites, syms)
-		if !validSubset(sites, n) {
-			require.ErrorIs(t, err, ErrSiteRange)
-			return
-		}
-		if !symbolsInRange(pr, sites, syms) {
-			require.ErrorIs(t, err, ErrSymbolRange)
+		y, err := pr.Reconstruct(sites, syms)
+		if badSubset(t, pr, sites, syms, err) {
 			return
 		}
 		prod := 1
@@ -146,28 +169,8 @@ func FuzzReedSolomon(f *testing.F) {
 		}
 		k := m.Digits()
 		table := codeTable(t, m)
-		all := make([]int, n)
-		for i := range all {
-			all[i] = i
-		}
-
-		// Decode: symbols in [-1, p], mostly in range.
-		word := make([]int, n)
-		for i := range word {
-			if i < len(symBytes) {
-				word[i] = int(symBytes[i])%(p+2) - 1
-			}
-		}
-		y, err := m.Decode(word)
-		switch want := matches(table, all, word); {
-		case !symbolsInRange(m, all, word):
-			require.ErrorIs(t, err, ErrSymbolRange)
-		case len(want) == 0:
-			require.ErrorIs(t, err, ErrNotCodeword)
-		default:
-			require.NoError(t, err)
-			require.Equal(t, want, []int{y})
-		}
+		word := fuzzWord(m, symBytes)
+		checkDecode(t, m, table, word)
 
 		// Correct, with the erasures of the mask, against bounded-distance
 		// decoding by scan.
@@ -214,12 +217,7 @@ func FuzzReedSolomon(f *testing.F) {
 		subset := fuzzInts(siteBytes[:size], -1, n+2)
 		syms := fuzzInts(symBytes[:size], -1, p+2)
 		y, err = m.Reconstruct(subset, syms)
-		if !validSubset(subset, n) {
-			require.ErrorIs(t, err, ErrSiteRange)
-			return
-		}
-		if !symbolsInRange(m, subset, syms) {
-			require.ErrorIs(t, err, ErrSymbolRange)
+		if badSubset(t, m, subset, syms, err) {
 			return
 		}
 		want := matches(table, subset, syms)

@@ -36,27 +36,13 @@ func decoderCalls(t *testing.T) map[string]func(bool) any {
 			i++
 			var err error
 			dst, err = d.TopK(inputs[i%len(inputs)], 5, dst)
-			if err != nil {
-				t.Error(err)
-				return nil
-			}
-			if !keep {
-				return nil
-			}
-			return dst[0]
+			return firstResult(t, keep, dst, err)
 		}
 		j := 0
 		calls["MaxProduct.Decode/"+name] = func(keep bool) any {
 			j++
 			s, err := d.Decode(inputs[j%len(inputs)])
-			if err != nil {
-				t.Error(err)
-				return nil
-			}
-			if !keep {
-				return nil
-			}
-			return s
+			return result(t, keep, s, err)
 		}
 	}
 	lin, _, _ := randomLinear(t, rng, 200, 70, false)
@@ -66,26 +52,12 @@ func decoderCalls(t *testing.T) map[string]func(bool) any {
 	calls["Linear.TopK"] = func(keep bool) any {
 		var err error
 		ldst, err = lin.TopK(code, 3, ldst)
-		if err != nil {
-			t.Error(err)
-			return nil
-		}
-		if !keep {
-			return nil
-		}
-		return ldst[0]
+		return firstResult(t, keep, ldst, err)
 	}
 	calls["Linear.Scores"] = func(keep bool) any {
 		var err error
 		sdst, err = lin.Scores(code, sdst)
-		if err != nil {
-			t.Error(err)
-			return nil
-		}
-		if !keep {
-			return nil
-		}
-		return sdst[0]
+		return firstResult(t, keep, sdst, err)
 	}
 	for _, kind := range []string{"linear", "multi", "table"} {
 		var idx hamming.Index
@@ -107,26 +79,12 @@ func decoderCalls(t *testing.T) map[string]func(bool) any {
 			vdst := make([]Vote, 0, k)
 			calls["HammingNN.Decode/"+kind+"/k="+string(rune('0'+k))] = func(keep bool) any {
 				v, err := nn.Decode(q)
-				if err != nil {
-					t.Error(err)
-					return nil
-				}
-				if !keep {
-					return nil
-				}
-				return v
+				return result(t, keep, v, err)
 			}
 			calls["HammingNN.Votes/"+kind+"/k="+string(rune('0'+k))] = func(keep bool) any {
 				var err error
 				vdst, err = nn.Votes(q, vdst)
-				if err != nil {
-					t.Error(err)
-					return nil
-				}
-				if !keep {
-					return nil
-				}
-				return vdst[0]
+				return firstResult(t, keep, vdst, err)
 			}
 		}
 	}
@@ -138,14 +96,7 @@ func decoderCalls(t *testing.T) map[string]func(bool) any {
 	}
 	calls["Table.Decode"] = func(keep bool) any {
 		y, err := tb.Decode([]uint64{0x5a5})
-		if err != nil {
-			t.Error(err)
-			return nil
-		}
-		if !keep {
-			return nil
-		}
-		return y
+		return result(t, keep, y, err)
 	}
 	for _, c := range []struct{ k, bits int }{{1000, 0}, {300, 40}} {
 		var m codes.Mapping
@@ -169,51 +120,44 @@ func decoderCalls(t *testing.T) map[string]func(bool) any {
 		calls[name+"/TopKBits"] = func(keep bool) any {
 			var err error
 			edst, err = e.TopKBits(q, 4, edst)
-			if err != nil {
-				t.Error(err)
-				return nil
-			}
-			if !keep {
-				return nil
-			}
-			return edst[0]
+			return firstResult(t, keep, edst, err)
 		}
 		calls[name+"/TopKSoft"] = func(keep bool) any {
 			var err error
 			edst, err = e.TopKSoft(p, LogisticLoss, 4, edst)
-			if err != nil {
-				t.Error(err)
-				return nil
-			}
-			if !keep {
-				return nil
-			}
-			return edst[0]
+			return firstResult(t, keep, edst, err)
 		}
 		calls[name+"/DecodeSoft"] = func(keep bool) any {
 			s, err := e.DecodeSoft(p, ExponentialLoss)
-			if err != nil {
-				t.Error(err)
-				return nil
-			}
-			if !keep {
-				return nil
-			}
-			return s
+			return result(t, keep, s, err)
 		}
 		calls[name+"/DecodeBits"] = func(keep bool) any {
 			s, err := e.DecodeBits(q)
-			if err != nil {
-				t.Error(err)
-				return nil
-			}
-			if !keep {
-				return nil
-			}
-			return s
+			return result(t, keep, s, err)
 		}
 	}
 	return calls
+}
+
+// result is what a call of decoderCalls returns: nil after an error
+// (reported to t) or when the answer is not kept, else v.
+func result[T any](t *testing.T, keep bool, v T, err error) any {
+	if err != nil {
+		t.Error(err)
+		return nil
+	}
+	if !keep {
+		return nil
+	}
+	return v
+}
+
+// firstResult is result for the first element of list.
+func firstResult[T any](t *testing.T, keep bool, list []T, err error) any {
+	if err != nil || !keep {
+		return result(t, keep, 0, err)
+	}
+	return list[0]
 }
 
 func TestAllocationFree(t *testing.T) {

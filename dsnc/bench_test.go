@@ -186,14 +186,9 @@ func BenchmarkEpoch(b *testing.B) {
 	})
 }
 
-// BenchmarkPredict times per-example prediction of the graph-free DSNC
-// model with each decoder and of the MLP baseline as a plain gorgonia
-// user predicts (a batch-1 graph run by a TapeMachine), alternating them
-// example by example; ns/op and allocs/op count both, the metrics split
-// them and give the ratio. The nearest-neighbour decoder searches 16,384 training codes
-// of an untrained model (close to uniform random codes: the hard case for
-// multi-index hashing).
-func BenchmarkPredict(b *testing.B) {
+// predictModel returns 16,384 rows and an untrained model of the
+// benchmark's shape with their codes as its training codes.
+func predictModel(b *testing.B) (*labelcode.Dataset, *Model) {
 	d := benchData(b, 16384)
 	m, err := newModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
 	if err != nil {
@@ -202,6 +197,18 @@ func BenchmarkPredict(b *testing.B) {
 	if err := m.SetTrainingCodes(d); err != nil {
 		b.Fatal(err)
 	}
+	return d, m
+}
+
+// BenchmarkPredict times per-example prediction of the graph-free DSNC
+// model with each decoder and of the MLP baseline as a plain gorgonia
+// user predicts (a batch-1 graph run by a TapeMachine), alternating them
+// example by example; ns/op and allocs/op count both, the metrics split
+// them and give the ratio. The nearest-neighbour decoder searches 16,384 training codes
+// of an untrained model (close to uniform random codes: the hard case for
+// multi-index hashing).
+func BenchmarkPredict(b *testing.B) {
+	d, m := predictModel(b)
 	const probes = 512
 	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}} {
 		b.Run(fmt.Sprintf("in=%d/bits=%d/K=%d/decoder=%v", benchIn, benchBits, benchK, dec.Kind), func(b *testing.B) {
@@ -247,14 +254,7 @@ func BenchmarkPredict(b *testing.B) {
 // BenchmarkPredictBatch times PredictBatch on 512 rows (both cores), with the
 // model and codes of BenchmarkPredict.
 func BenchmarkPredictBatch(b *testing.B) {
-	d := benchData(b, 16384)
-	m, err := newModel(Config{Features: benchIn, Bits: benchBits, Classes: benchK}, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := m.SetTrainingCodes(d); err != nil {
-		b.Fatal(err)
-	}
+	d, m := predictModel(b)
 	const probes = 512
 	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}} {
 		b.Run(fmt.Sprintf("in=%d/bits=%d/K=%d/decoder=%v/batch=%d", benchIn, benchBits, benchK, dec.Kind, probes), func(b *testing.B) {

@@ -22,6 +22,14 @@ func blobs(t testing.TB, k, rows, features int, noise float64, seed uint64) *lab
 	for i := range centres {
 		centres[i] = r.NormFloat64()
 	}
+	return around(t, r, centres, k, rows, features, noise)
+}
+
+// around draws k·rows rows of uniformly random classes, each its class's
+// centre (row-major in centres) plus Gaussian noise of the given standard
+// deviation.
+func around(t testing.TB, r *rand.Rand, centres []float64, k, rows, features int, noise float64) *labelcode.Dataset {
+	t.Helper()
 	x := make([]float32, 0, k*rows*features)
 	y := make([]int, 0, k*rows)
 	for i := 0; i < k*rows; i++ {
@@ -76,18 +84,7 @@ func latentCodes(t testing.TB, k, rows, features, latent int, noise float64, see
 			}
 		}
 	}
-	x := make([]float32, 0, k*rows*features)
-	y := make([]int, 0, k*rows)
-	for i := 0; i < k*rows; i++ {
-		c := r.IntN(k)
-		for j := 0; j < features; j++ {
-			x = append(x, float32(centres[c*features+j]+noise*r.NormFloat64()))
-		}
-		y = append(y, c)
-	}
-	d, err := labelcode.NewDataset(x, y, features, k)
-	require.NoError(t, err)
-	return d, centres
+	return around(t, r, centres, k, rows, features, noise), centres
 }
 
 // nearestCentre returns the accuracy of the nearest-centre rule on d.

@@ -4,35 +4,16 @@ import (
 	"context"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/nntest"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
 	"github.com/labelcode/labelcode/training"
 )
-
-// blobs returns rows of dim features around one Gaussian prototype per class.
-func blobs(classes, dim, rows int, noise float64, seed uint64) (x []float32, y []int) {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	protos := make([]float64, classes*dim)
-	for i := range protos {
-		protos[i] = rng.NormFloat64()
-	}
-	x = make([]float32, rows*dim)
-	y = make([]int, rows)
-	for r := range y {
-		c := rng.IntN(classes)
-		y[r] = c
-		for j := 0; j < dim; j++ {
-			x[r*dim+j] = float32(protos[c*dim+j] + noise*rng.NormFloat64())
-		}
-	}
-	return x, y
-}
 
 // run trains a fresh network of spec on tr with Run (validation on va when
 // not nil, scored by accuracy unless cfg.Validate is set).
@@ -53,7 +34,7 @@ func run(t testing.TB, ctx context.Context, spec nn.Spec, tr, va *nntrain.Data, 
 }
 
 func blobData(t testing.TB) (tr, va *nntrain.Data) {
-	x, y := blobs(10, 8, 600, 0.6, 5)
+	x, y := nntest.Blobs(10, 8, 600, 0.6, 5)
 	return &nntrain.Data{X: x[:500*8], Targets: [][]int{y[:500]}}, &nntrain.Data{X: x[500*8:], Targets: [][]int{y[500:]}}
 }
 
@@ -126,7 +107,7 @@ func TestHandLoopMatchesRun(t *testing.T) {
 }
 
 func TestEarlyStopping(t *testing.T) {
-	x, y := blobs(5, 4, 200, 0.2, 9)
+	x, y := nntest.Blobs(5, 4, 200, 0.2, 9)
 	tr := &nntrain.Data{X: x[:100*4], Targets: [][]int{y[:100]}}
 	calls := 0
 	// A constant score never improves after the first epoch.
@@ -140,7 +121,7 @@ func TestEarlyStopping(t *testing.T) {
 }
 
 func TestRunCancel(t *testing.T) {
-	x, y := blobs(5, 4, 200, 0.2, 9)
+	x, y := nntest.Blobs(5, 4, 200, 0.2, 9)
 	tr := &nntrain.Data{X: x, Targets: [][]int{y}}
 	ctx, cancel := context.WithCancel(context.Background())
 	seen := 0
@@ -160,7 +141,7 @@ func TestRunCancel(t *testing.T) {
 }
 
 func TestProgress(t *testing.T) {
-	x, y := blobs(5, 4, 100, 0.2, 9)
+	x, y := nntest.Blobs(5, 4, 100, 0.2, 9)
 	tr := &nntrain.Data{X: x, Targets: [][]int{y}}
 	var reports []training.Progress
 	_, _, err := run(t, context.Background(), nn.Spec{Inputs: 4, Heads: []int{5}}, tr, tr, 30, 1,
@@ -185,7 +166,7 @@ func TestProgress(t *testing.T) {
 }
 
 func TestBadConfig(t *testing.T) {
-	x, y := blobs(3, 2, 20, 0.2, 9)
+	x, y := nntest.Blobs(3, 2, 20, 0.2, 9)
 	tr := &nntrain.Data{X: x, Targets: [][]int{y}}
 	spec := nn.Spec{Inputs: 2, Heads: []int{3}}
 	for name, c := range map[string]training.Config{

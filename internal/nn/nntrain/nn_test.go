@@ -2,34 +2,14 @@ package nntrain
 
 import (
 	"errors"
-	"github.com/labelcode/labelcode/internal/nn"
 	"math"
-	"math/rand/v2"
 	"sync"
 	"testing"
 
 	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/nntest"
 )
-
-// blobs returns rows noisy copies of classes random prototypes in dim
-// dimensions; the label of a row is its prototype.
-func blobs(classes, dim, rows int, noise float64, seed uint64) (x []float32, y []int) {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	protos := make([]float64, classes*dim)
-	for i := range protos {
-		protos[i] = rng.NormFloat64()
-	}
-	x = make([]float32, rows*dim)
-	y = make([]int, rows)
-	for r := range y {
-		c := rng.IntN(classes)
-		y[r] = c
-		for j := 0; j < dim; j++ {
-			x[r*dim+j] = float32(protos[c*dim+j] + noise*rng.NormFloat64())
-		}
-	}
-	return x, y
-}
 
 func mustNet(t testing.TB, spec nn.Spec, seed uint64) *nn.Net {
 	t.Helper()
@@ -76,7 +56,7 @@ func TestGraphMatchesForward(t *testing.T) {
 	spec := nn.Spec{Inputs: 5, Hidden: []int{7, 6}, Heads: []int{4, 3}}
 	n := mustNet(t, spec, 1)
 	rows := 9
-	x, y := blobs(12, 5, rows, 0.5, 2)
+	x, y := nntest.Blobs(12, 5, rows, 0.5, 2)
 	targets := [][]int{make([]int, rows), make([]int, rows)}
 	for r, c := range y {
 		targets[0][r], targets[1][r] = c%4, c%3
@@ -130,7 +110,7 @@ func TestGradientCheck(t *testing.T) {
 	spec := nn.Spec{Inputs: 3, Hidden: []int{5}, Heads: []int{4, 2}}
 	n := mustNet(t, spec, 3)
 	rows := 6
-	x, y := blobs(8, 3, rows, 0.3, 4)
+	x, y := nntest.Blobs(8, 3, rows, 0.3, 4)
 	targets := [][]int{make([]int, rows), make([]int, rows)}
 	for r, c := range y {
 		targets[0][r], targets[1][r] = c%4, c/4
@@ -233,7 +213,7 @@ func TestBadInput(t *testing.T) {
 func TestForwardSingleMatchesBatch(t *testing.T) {
 	n := mustNet(t, nn.Spec{Inputs: 6, Hidden: []int{9, 5, 7}, Heads: []int{3, 1, 8}}, 2)
 	rows := 11
-	x, _ := blobs(4, 6, rows, 1, 3)
+	x, _ := nntest.Blobs(4, 6, rows, 1, 3)
 	batch := n.ForwardBatch(x, rows, nil, nil)
 	outs := n.Spec.Outputs()
 	for r := 0; r < rows; r++ {
@@ -260,7 +240,7 @@ func TestForwardSingleMatchesBatch(t *testing.T) {
 
 func TestForwardAllocs(t *testing.T) {
 	n := mustNet(t, nn.Spec{Inputs: 6, Hidden: []int{9, 5}, Heads: []int{3, 8}}, 2)
-	x, _ := blobs(4, 6, 16, 1, 3)
+	x, _ := nntest.Blobs(4, 6, 16, 1, 3)
 	var ws nn.Workspace
 	dst := n.Forward(x[:6], &ws, nil)
 	if a := testing.AllocsPerRun(100, func() { dst = n.Forward(x[:6], &ws, dst) }); a != 0 {
@@ -275,7 +255,7 @@ func TestForwardAllocs(t *testing.T) {
 func TestForwardConcurrent(t *testing.T) {
 	n := mustNet(t, nn.Spec{Inputs: 6, Hidden: []int{16}, Heads: []int{5, 7}}, 2)
 	rows := 64
-	x, _ := blobs(4, 6, rows, 1, 3)
+	x, _ := nntest.Blobs(4, 6, rows, 1, 3)
 	want := n.ForwardBatch(x, rows, nil, nil)
 	outs := n.Spec.Outputs()
 	var wg sync.WaitGroup

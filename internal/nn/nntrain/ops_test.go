@@ -2,7 +2,6 @@ package nntrain
 
 import (
 	"fmt"
-	"github.com/labelcode/labelcode/internal/nn"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -10,6 +9,9 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/labelcode/labelcode/internal/nn"
+	"github.com/labelcode/labelcode/internal/nn/nntest"
 )
 
 // randomDense returns a float32 tensor of the given shape with N(0, sd²)
@@ -385,7 +387,7 @@ func TestCrossEntropyCorrect(t *testing.T) {
 // elementwise passes are split.
 func TestOpsDeterministic(t *testing.T) {
 	spec := nn.Spec{Inputs: 40, Hidden: []int{300}, Heads: []int{500, 7}}
-	x, y := blobs(20, 40, 96, 0.5, 3)
+	x, y := nntest.Blobs(20, 40, 96, 0.5, 3)
 	targets := [][]int{make([]int, 96), make([]int, 96)}
 	for r, c := range y {
 		targets[0][r], targets[1][r] = c*25, c%7
