@@ -234,12 +234,8 @@ func TestPrimeResidueReconstructAllSubsets(t *testing.T) {
 			}
 			// Codewords: the label, from the sites in any order.
 			for y, code := range table {
-				syms := make([]int, len(sites))
-				for j, i := range sites {
-					syms[j] = code[i]
-				}
-				s2, y2 := shuffled(rng, sites, syms)
-				for _, order := range [][2][]int{{sites, syms}, {s2, y2}} {
+				syms, pairs := orders(rng, sites, code)
+				for _, order := range pairs {
 					got, err := pr.Reconstruct(order[0], order[1])
 					if prod < c.K {
 						require.ErrorIs(t, err, ErrTooFewSites)

@@ -88,12 +88,8 @@ func TestReedSolomonReconstructAllSubsets(t *testing.T) {
 		table := codeTable(t, m)
 		subsets(c.n, func(sites []int) {
 			for y, code := range table {
-				syms := make([]int, len(sites))
-				for j, i := range sites {
-					syms[j] = code[i]
-				}
-				s2, y2 := shuffled(rng, sites, syms)
-				for _, order := range [][2][]int{{sites, syms}, {s2, y2}} {
+				_, pairs := orders(rng, sites, code)
+				for _, order := range pairs {
 					got, err := m.Reconstruct(order[0], order[1])
 					if len(sites) < k {
 						require.ErrorIs(t, err, ErrTooFewSites)

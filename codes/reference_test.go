@@ -178,6 +178,17 @@ func shuffled(rng *rand.Rand, s, t []int) ([]int, []int) {
 	return a, b
 }
 
+// orders returns the symbols of code at sites, as (sites, symbols) pairs in
+// the given order and shuffled by rng.
+func orders(rng *rand.Rand, sites, code []int) (syms []int, pairs [][2][]int) {
+	syms = make([]int, len(sites))
+	for j, i := range sites {
+		syms[j] = code[i]
+	}
+	s2, y2 := shuffled(rng, sites, syms)
+	return syms, [][2][]int{{sites, syms}, {s2, y2}}
+}
+
 func TestReferencesAgree(t *testing.T) {
 	// The references are checked against each other on a case worked by
 	// hand, so that a shared mistake would show.

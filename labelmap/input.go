@@ -64,21 +64,30 @@ func (e *InputEncoder) Indices(value int, dst []int) ([]int, error) {
 // ErrLabelRange for a value outside [0, K). Cost O(Width()); no allocation
 // when cap(dst) >= Width().
 func (e *InputEncoder) Encode(value int, dst []float32) ([]float32, error) {
-	if cap(dst) < e.width {
-		dst = make([]float32, e.width)
-	}
-	dst = dst[:e.width]
-	clear(dst)
-	p := e.idx.Get().(*[]int)
+	dst, p, err := e.start(value, e.width, dst)
 	defer e.idx.Put(p)
-	var err error
-	if *p, err = e.Indices(value, *p); err != nil {
+	if err != nil {
 		return dst, err
 	}
 	for _, j := range *p {
 		dst[j] = 1
 	}
 	return dst, nil
+}
+
+// start returns dst resliced to n zeros (grown when too short) and the
+// site indices of value in a pooled slice, which the caller returns to
+// e.idx whatever the error.
+func (e *InputEncoder) start(value, n int, dst []float32) ([]float32, *[]int, error) {
+	if cap(dst) < n {
+		dst = make([]float32, n)
+	}
+	dst = dst[:n]
+	clear(dst)
+	p := e.idx.Get().(*[]int)
+	var err error
+	*p, err = e.Indices(value, *p)
+	return dst, p, err
 }
 
 // EncodeRows encodes a row of several categorical values (for example the
@@ -112,15 +121,9 @@ func (e *InputEncoder) Embed(value int, table []float32, dim int, dst []float32)
 	if size, ok := limits.Mul(e.width, dim); !ok || len(table) != size {
 		panic("labelmap: Embed: table is not Width()×dim")
 	}
-	if cap(dst) < dim {
-		dst = make([]float32, dim)
-	}
-	dst = dst[:dim]
-	clear(dst)
-	p := e.idx.Get().(*[]int)
+	dst, p, err := e.start(value, dim, dst)
 	defer e.idx.Put(p)
-	var err error
-	if *p, err = e.Indices(value, *p); err != nil {
+	if err != nil {
 		return dst, err
 	}
 	for _, j := range *p {

@@ -30,19 +30,9 @@ func TestContainerFiles(t *testing.T) {
 		}
 		switch kind {
 		case KindEnsemble:
-			wm, wl, err := ParseEnsemble(legacy)
-			require.NoError(t, err, name)
-			gm, gl, err := ParseEnsemble(data)
-			require.NoError(t, err, name)
-			require.Equal(t, wm, gm, name)
-			require.Equal(t, wl, gl, name)
+			sameParse(t, name, ParseEnsemble, legacy, data)
 		case KindMultiHead:
-			wm, wn, err := ParseMultiHead(legacy)
-			require.NoError(t, err, name)
-			gm, gn, err := ParseMultiHead(data)
-			require.NoError(t, err, name)
-			require.Equal(t, wm, gm, name)
-			require.Equal(t, wn, gn, name)
+			sameParse(t, name, ParseMultiHead, legacy, data)
 		case KindSite:
 			r, err := Open(data, KindSite)
 			require.NoError(t, err, name)
@@ -73,6 +63,18 @@ func TestContainerFiles(t *testing.T) {
 		_, ok := Kind(d)
 		require.False(t, ok)
 	}
+}
+
+// sameParse checks that parse reads the same from the file of the earlier
+// frame and from its container.
+func sameParse[A, B any](t *testing.T, name string, parse func([]byte) (A, B, error), legacy, data []byte) {
+	t.Helper()
+	wa, wb, err := parse(legacy)
+	require.NoError(t, err, name)
+	ga, gb, err := parse(data)
+	require.NoError(t, err, name)
+	require.Equal(t, wa, ga, name)
+	require.Equal(t, wb, gb, name)
 }
 
 // TestContainerDamage checks every truncation and every bit flip of a
