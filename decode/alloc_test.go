@@ -2,13 +2,14 @@ package decode
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
-	"sync"
 	"testing"
 
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/concurrent"
 )
 
 // decoders returns one call of every decoder's hot path, each with a
@@ -194,20 +195,14 @@ func TestConcurrentUse(t *testing.T) {
 	for g := range sets {
 		sets[g] = decoderCalls(t)
 	}
-	var wg sync.WaitGroup
-	for g, mine := range sets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for name, call := range mine {
-				for r := range 8 {
-					if got := call(true); got != want[name][r] {
-						t.Errorf("%s goroutine %d call %d: %v, want %v", name, g, r, got, want[name][r])
-						return
-					}
+	concurrent.Check(t, len(sets), func(g int) error {
+		for name, call := range sets[g] {
+			for r := range 8 {
+				if got := call(true); got != want[name][r] {
+					return fmt.Errorf("%s call %d: %v, want %v", name, r, got, want[name][r])
 				}
 			}
-		}()
-	}
-	wg.Wait()
+		}
+		return nil
+	})
 }

@@ -3,8 +3,9 @@ package dsnc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
-	"sync"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,6 +13,7 @@ import (
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/concurrent"
 )
 
 // trainedSmall returns a quickly trained model with codes of the given
@@ -141,43 +143,28 @@ func TestPredictConcurrent(t *testing.T) {
 		require.NoError(t, err)
 		want, err := p.PredictBatch(te.X, te.Len(), nil)
 		require.NoError(t, err)
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for g := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var dst []int
-				for it := 0; it < 3; it++ {
-					if g%2 == 0 {
-						for r := 0; r < te.Len(); r++ {
-							y, err := p.Predict(te.Row(r))
-							if err != nil || y != want[r] {
-								errs <- errors.New("Predict differs under concurrency")
-								return
-							}
-						}
-						continue
-					}
-					var err error
-					if dst, err = p.PredictBatch(te.X, te.Len(), dst); err != nil {
-						errs <- err
-						return
-					}
-					for r := range dst {
-						if dst[r] != want[r] {
-							errs <- errors.New("PredictBatch differs under concurrency")
-							return
+		concurrent.Check(t, 8, func(g int) error {
+			var dst []int
+			for it := 0; it < 3; it++ {
+				if g%2 == 0 {
+					for r := 0; r < te.Len(); r++ {
+						y, err := p.Predict(te.Row(r))
+						if err != nil || y != want[r] {
+							return fmt.Errorf("%v: Predict differs under concurrency", dec.Kind)
 						}
 					}
+					continue
 				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			require.NoError(t, err, "%v", dec.Kind)
-		}
+				var err error
+				if dst, err = p.PredictBatch(te.X, te.Len(), dst); err != nil {
+					return fmt.Errorf("%v: %w", dec.Kind, err)
+				}
+				if !slices.Equal(dst, want) {
+					return fmt.Errorf("%v: PredictBatch differs under concurrency", dec.Kind)
+				}
+			}
+			return nil
+		})
 	}
 }
 

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"sync"
 	"testing"
+
+	"github.com/labelcode/labelcode/internal/concurrent"
 )
 
 func TestWords(t *testing.T) {
@@ -460,30 +461,19 @@ func TestConcurrentSearch(t *testing.T) {
 	mi.AddPacked(codes)
 	tb, _ := NewTable(16)
 	tb.AddPacked(codes)
-	var wg sync.WaitGroup
-	errs := make(chan string, 100)
-	for g := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var dst []Neighbor
-			for i, q := range qs {
-				want := lin.Search(q, 1+g, nil)
-				for _, x := range []Index{mi, tb} {
-					dst = x.Search(q, 1+g, dst)
-					if !slices.Equal(dst, want) {
-						errs <- fmt.Sprintf("%s query %d: %v, want %v", name(x), i, dst, want)
-						return
-					}
+	concurrent.Check(t, 8, func(g int) error {
+		var dst []Neighbor
+		for i, q := range qs {
+			want := lin.Search(q, 1+g, nil)
+			for _, x := range []Index{mi, tb} {
+				dst = x.Search(q, 1+g, dst)
+				if !slices.Equal(dst, want) {
+					return fmt.Errorf("%s query %d: %v, want %v", name(x), i, dst, want)
 				}
 			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for e := range errs {
-		t.Error(e)
-	}
+		}
+		return nil
+	})
 }
 
 func TestBuild(t *testing.T) {

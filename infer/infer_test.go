@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/labelcode/labelcode"
@@ -18,6 +17,7 @@ import (
 	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/infer"
 	"github.com/labelcode/labelcode/internal/compat"
+	"github.com/labelcode/labelcode/internal/concurrent"
 )
 
 // compatFiles are the DSNC files of testdata/compat that infer serves.
@@ -200,31 +200,19 @@ func saveAndLoad(t *testing.T, saver interface{ Save(string) error }, path strin
 func checkConcurrent(t *testing.T, m *infer.Model, x []float32, rows int, want []int) {
 	t.Helper()
 	f := m.Features()
-	var wg sync.WaitGroup
-	errs := make(chan string, 8)
-	for g := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for rep := 0; rep < 3; rep++ {
-				for r := g; r < rows; r += 8 {
-					if y, err := m.Predict(x[r*f : (r+1)*f]); err != nil || y != want[r] {
-						errs <- "Predict differs under concurrency"
-						return
-					}
-				}
-				if got, err := m.PredictBatch(x, rows, nil); err != nil || !slices.Equal(got, want) {
-					errs <- "PredictBatch differs under concurrency"
-					return
+	concurrent.Check(t, 8, func(g int) error {
+		for rep := 0; rep < 3; rep++ {
+			for r := g; r < rows; r += 8 {
+				if y, err := m.Predict(x[r*f : (r+1)*f]); err != nil || y != want[r] {
+					return errors.New("Predict differs under concurrency")
 				}
 			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for e := range errs {
-		t.Error(e)
-	}
+			if got, err := m.PredictBatch(x, rows, nil); err != nil || !slices.Equal(got, want) {
+				return errors.New("PredictBatch differs under concurrency")
+			}
+		}
+		return nil
+	})
 }
 
 // checkAllocs checks that Predict and TopK (where supported) allocate

@@ -4,15 +4,16 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/internal/concurrent"
 	"github.com/labelcode/labelcode/training"
 )
 
@@ -273,20 +274,14 @@ func TestPredictConcurrentAndAllocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := 0; r < te.Len(); r++ {
-				if y, err := e.Predict(te.Row(r)); err != nil || y != want[r] {
-					t.Errorf("concurrent row %d: %d %v, want %d", r, y, err, want[r])
-					return
-				}
+	concurrent.Check(t, 4, func(int) error {
+		for r := 0; r < te.Len(); r++ {
+			if y, err := e.Predict(te.Row(r)); err != nil || y != want[r] {
+				return fmt.Errorf("concurrent row %d: %d %v, want %d", r, y, err, want[r])
 			}
-		}()
-	}
-	wg.Wait()
+		}
+		return nil
+	})
 	if raceEnabled {
 		return
 	}

@@ -3,9 +3,9 @@ package nntrain
 import (
 	"errors"
 	"math"
-	"sync"
 	"testing"
 
+	"github.com/labelcode/labelcode/internal/concurrent"
 	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntest"
@@ -258,29 +258,18 @@ func TestForwardConcurrent(t *testing.T) {
 	x, _ := nntest.Blobs(4, 6, rows, 1, 3)
 	want := n.ForwardBatch(x, rows, nil, nil)
 	outs := n.Spec.Outputs()
-	var wg sync.WaitGroup
-	errs := make(chan string, 4)
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var dst []float32
-			for r := 0; r < rows; r++ {
-				dst = n.Forward(x[r*6:(r+1)*6], nil, dst)
-				for j, v := range dst {
-					if math.Abs(float64(v-want[r*outs+j])) > 1e-5 {
-						errs <- "concurrent Forward differs from ForwardBatch"
-						return
-					}
+	concurrent.Check(t, 4, func(int) error {
+		var dst []float32
+		for r := 0; r < rows; r++ {
+			dst = n.Forward(x[r*6:(r+1)*6], nil, dst)
+			for j, v := range dst {
+				if math.Abs(float64(v-want[r*outs+j])) > 1e-5 {
+					return errors.New("concurrent Forward differs from ForwardBatch")
 				}
 			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for e := range errs {
-		t.Fatal(e)
-	}
+		}
+		return nil
+	})
 }
 
 func TestAdamFirstStep(t *testing.T) {
