@@ -2,9 +2,8 @@ package dsnc
 
 import (
 	"fmt"
-	"os"
 
-	"github.com/labelcode/labelcode/internal/atomicfile"
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/dsnccore"
 )
 
@@ -47,7 +46,7 @@ func (m *Model) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(path, b, 0)
+	return container.WriteFile(path, b)
 }
 
 // Load reads a model file written by Model.Save (or by any earlier release
@@ -61,15 +60,7 @@ func (m *Model) Save(path string) error {
 // Load reads the whole file, then allocates no more than about twice its
 // size, as Unmarshal describes, before building the decoder.
 func Load(path string, opts ...Option) (*Model, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("dsnc: %w", err)
-	}
-	m, err := Unmarshal(b, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
+	return container.ReadFile(path, "dsnc", func(b []byte) (*Model, error) { return Unmarshal(b, opts...) })
 }
 
 // Unmarshal decodes data written by Model.MarshalBinary (files of

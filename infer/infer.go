@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/internal/container"
@@ -118,15 +117,7 @@ type Model struct {
 // labelmap (Ensemble.Save with MLP learners, MultiHead.Save) and returns
 // it ready to predict. Errors as Unmarshal, plus the file system's.
 func Load(path string, opts ...Option) (*Model, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("infer: %w", err)
-	}
-	m, err := Unmarshal(data, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
+	return container.ReadFile(path, "infer", func(b []byte) (*Model, error) { return Unmarshal(b, opts...) })
 }
 
 // Unmarshal recognises the kind of model in data by its header and decodes

@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"github.com/labelcode/labelcode/codes"
-	"github.com/labelcode/labelcode/internal/atomicfile"
+	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/lmcore"
 )
 
@@ -86,22 +86,18 @@ func writeLearner(w *lmcore.Writer, site int, l Learner) error {
 	return nil
 }
 
-// writeFile writes data to a temporary file in path's directory, syncs it
-// and renames it over path, so that a reader sees the old file or the new
-// one, never a partial write.
-func writeFile(path string, data []byte) error {
-	if err := atomicfile.WriteFile(path, data, 0); err != nil {
+// save writes what marshal returns to a temporary file in path's
+// directory, syncs it and renames it over path, so that a reader sees the
+// old file or the new one, never a partial write.
+func save(path string, marshal func() ([]byte, error)) error {
+	data, err := marshal()
+	if err != nil {
+		return err
+	}
+	if err := container.WriteFile(path, data); err != nil {
 		return fmt.Errorf("labelmap: %w", err)
 	}
 	return nil
-}
-
-func readFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("labelmap: %w", err)
-	}
-	return data, nil
 }
 
 func marshalMapping(m codes.Mapping) ([]byte, error) {
@@ -139,13 +135,7 @@ func (e *Ensemble) MarshalBinary() ([]byte, error) {
 // Save writes the whole ensemble to path atomically (temporary file, sync,
 // rename). Missing sites are recorded as missing. Errors as MarshalBinary,
 // plus the file system's.
-func (e *Ensemble) Save(path string) error {
-	data, err := e.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	return writeFile(path, data)
-}
+func (e *Ensemble) Save(path string) error { return save(path, e.MarshalBinary) }
 
 // unmarshalEnsemble decodes a model written by Ensemble.MarshalBinary; opts
 // are the ensemble's options (WithLearnerDecoder for learners other than
@@ -219,11 +209,7 @@ func (e *Ensemble) MarshalSite(i int) ([]byte, error) {
 // output of a process that trained one site with FitSite. Errors as
 // MarshalSite, plus the file system's.
 func (e *Ensemble) SaveSite(path string, i int) error {
-	data, err := e.MarshalSite(i)
-	if err != nil {
-		return err
-	}
-	return writeFile(path, data)
+	return save(path, func() ([]byte, error) { return e.MarshalSite(i) })
 }
 
 // UnmarshalSite installs the site encoded by MarshalSite and returns its
@@ -277,9 +263,9 @@ func (e *Ensemble) UnmarshalSite(data []byte) (int, error) {
 // LoadSite reads a file written by SaveSite into the ensemble and returns
 // the site's index. Errors as UnmarshalSite, plus the file system's.
 func (e *Ensemble) LoadSite(path string) (int, error) {
-	data, err := readFile(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return -1, err
+		return -1, fmt.Errorf("labelmap: %w", err)
 	}
 	i, err := e.UnmarshalSite(data)
 	if err != nil {
@@ -310,13 +296,7 @@ func (h *MultiHead) MarshalBinary() ([]byte, error) {
 
 // Save writes the model to path atomically. Errors as MarshalBinary, plus
 // the file system's.
-func (h *MultiHead) Save(path string) error {
-	data, err := h.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	return writeFile(path, data)
-}
+func (h *MultiHead) Save(path string) error { return save(path, h.MarshalBinary) }
 
 // unmarshalMultiHead decodes a model written by MultiHead.MarshalBinary.
 // It returns ErrCorrupt for data that are not such a model; a network
@@ -378,13 +358,5 @@ func Unmarshal(data []byte, opts ...Option) (Model, error) {
 // MultiHead and returns it ready to predict. Errors as Unmarshal, plus
 // the file system's, prefixed with path.
 func Load(path string, opts ...Option) (Model, error) {
-	data, err := readFile(path)
-	if err != nil {
-		return nil, err
-	}
-	m, err := Unmarshal(data, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
+	return container.ReadFile(path, "labelmap", func(b []byte) (Model, error) { return Unmarshal(b, opts...) })
 }

@@ -33,6 +33,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"os"
 
 	"github.com/labelcode/labelcode/internal/atomicfile"
 )
@@ -210,6 +211,22 @@ func Open(data []byte, kind Kind, maxVersion uint16) (version uint16, body []byt
 		return 0, nil, fmt.Errorf("%w: CRC-32C %#08x, stored %#08x", ErrChecksum, got, want)
 	}
 	return version, data[HeaderLen:end:end], nil
+}
+
+// ReadFile reads the file at path and decodes it with unmarshal, the
+// body of every package's Load: an error of the file system is prefixed
+// with pkg ("dsnc: open ..."), one of unmarshal with path.
+func ReadFile[T any](path, pkg string, unmarshal func([]byte) (T, error)) (T, error) {
+	var zero T
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", pkg, err)
+	}
+	m, err := unmarshal(data)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
 }
 
 // WriteFile writes a container (or any data) to path atomically, through
