@@ -172,7 +172,7 @@ func newScale(a Axis, values []float64, from, to float64) *scale {
 		}
 		s.lo, s.hi = math.Log10(lo), math.Log10(hi)
 		if a.Pad && !s.fixedRange {
-			d := math.Max(0.05*(s.hi-s.lo), 0.02)
+			d := math.Max(0.05*(s.hi-s.lo), 0.05)
 			s.lo, s.hi = s.lo-d, s.hi+d
 		}
 		if !s.fixedRange {
