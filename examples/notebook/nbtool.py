@@ -17,6 +17,10 @@
       (12ms, 1.5s, 2.1µs, 1m3s) are masked, runs of spaces are one space,
       and in SVG pictures only the texts that are not numbers or durations
       are compared (a plot's axes follow the measured times).
+
+  nbtool.py save EXECUTED DEST
+      Writes the executed notebook as DEST without the execution timestamps
+      of its cells (NOTEBOOK_UPDATE=1 .ci/notebook saves a run this way).
 """
 import difflib
 import hashlib
@@ -182,9 +186,23 @@ def compare(saved_path, executed_path):
     return 1 if bad else 0
 
 
+def save(executed_path, dest_path):
+    """Writes the executed notebook to dest_path without nbconvert's
+    per-cell execution timestamps, so that a re-run changes only outputs."""
+    with open(executed_path, encoding="utf-8") as fh:
+        nb = json.load(fh)
+    for c in nb["cells"]:
+        c.get("metadata", {}).pop("execution", None)
+    with open(dest_path, "w", encoding="utf-8") as fh:
+        json.dump(nb, fh, indent=1, ensure_ascii=False)
+        fh.write("\n")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "proxy":
         proxy(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "save":
+        save(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "compare":
         sys.exit(compare(sys.argv[2], sys.argv[3]))
     else:
