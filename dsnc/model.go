@@ -10,35 +10,25 @@ import (
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
-// The sentinel errors are those of the graph-free core (internal/dsnccore)
-// and of the module (internal/limits), so that errors.Is matches whichever
-// package returned them.
+// The module's sentinel errors: the values of package labelcode (which
+// documents them) and of every package that re-exports them, so that
+// errors.Is matches whichever package returned them. ErrTooLarge is
+// wrapped with the field and the limit it breaks.
 var (
-	// ErrConfig reports an invalid option or network shape.
-	ErrConfig = limits.ErrConfig
-	// ErrShape reports data whose width or class count does not match the model.
-	ErrShape = limits.ErrShape
-	// ErrNotFitted reports a model that cannot predict yet (no weights, or
-	// no training codes for a nearest-neighbour or table decoder).
-	ErrNotFitted = limits.ErrNotFitted
-	// ErrNonFinite reports a NaN or infinite weight or loss.
-	ErrNonFinite = limits.ErrNonFinite
-	// ErrDiverged reports a training loss that became NaN or infinite; Fit
-	// wraps it together with ErrNonFinite.
-	ErrDiverged = limits.ErrDiverged
-	// ErrInput reports an input row of the wrong width or with a NaN or
-	// infinite value.
-	ErrInput = limits.ErrInput
-	// ErrUnsupported reports a request the model's decoder cannot answer:
-	// the scores of TopK (and TopKAccuracy with k > 1) from the nearest or
-	// table decoder, which give one label and no per-class score.
-	ErrUnsupported = dsnccore.ErrUnsupported
-	// ErrTooLarge reports a size beyond a documented limit (a dimension
-	// above MaxDim, a model above its weight limit, a size in a file that
-	// the file cannot hold), wrapped with the field and the limit. It is
-	// the same value in every package of this module.
-	ErrTooLarge = limits.ErrTooLarge
+	ErrConfig    = limits.ErrConfig    // an invalid option or network shape
+	ErrShape     = limits.ErrShape     // data whose width or class count does not match the model
+	ErrNotFitted = limits.ErrNotFitted // no weights yet, or no training codes for a nearest or table decoder
+	ErrNonFinite = limits.ErrNonFinite // a NaN or infinite weight or loss
+	ErrDiverged  = limits.ErrDiverged  // a training loss that became NaN or infinite (with ErrNonFinite)
+	ErrInput     = limits.ErrInput     // an input row of the wrong width or with a NaN or infinite value
+	ErrTooLarge  = limits.ErrTooLarge  // a size above MaxDim, the weight limit, or what a file holds
 )
+
+// ErrUnsupported reports a request the model's decoder cannot answer: the
+// scores of TopK (and TopKAccuracy with k > 1) from the nearest or table
+// decoder, which give one label and no per-class score. It is the value
+// of the graph-free core (internal/dsnccore), which package infer wraps.
+var ErrUnsupported = dsnccore.ErrUnsupported
 
 const (
 	// MaxBits is the largest supported code length.
