@@ -57,6 +57,12 @@ func (h *History) SVG() string {
 		title = fmt.Sprintf("training history: %d params, %s", h.Params, h.Duration.Round(durationRounding(h.Duration)))
 		if len(h.Epochs) > 0 && h.Best >= 1 {
 			title += fmt.Sprintf(", best epoch %d", h.Best)
+		} else if len(runs) > 0 && runs[0].name != "" {
+			bests := ""
+			for _, r := range runs {
+				bests += fmt.Sprintf(" %d", r.h.Best)
+			}
+			title += ", best epochs" + bests
 		}
 	}
 	return svgplot.Chart{Title: title, Panels: []svgplot.Panel{loss, acc}}.SVG()

@@ -67,7 +67,7 @@ func TestHistorySVG(t *testing.T) {
 
 	ens := &training.History{Sites: []*training.History{noVal, nil, h}, Params: 50}
 	texts = svgTexts(t, ens.SVG())
-	for _, want := range []string{"site 0", "site 2", "site 0 training", "site 2 training", "site 2 validation"} {
+	for _, want := range []string{"training history: 50 params, 0s, best epochs 1 2", "site 0", "site 2", "site 0 training", "site 2 training", "site 2 validation"} {
 		require.Contains(t, texts, want)
 	}
 	require.NotContains(t, texts, "site 1")
