@@ -7,6 +7,7 @@ import (
 
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/enum"
 	"github.com/labelcode/labelcode/internal/limits"
 )
 
@@ -30,20 +31,10 @@ const (
 	LinearLoss
 )
 
+var lossNames = []string{ExponentialLoss: "exponential", LogisticLoss: "logistic", HingeLoss: "hinge", LinearLoss: "linear"}
+
 // String returns the loss's name.
-func (l Loss) String() string {
-	switch l {
-	case ExponentialLoss:
-		return "exponential"
-	case LogisticLoss:
-		return "logistic"
-	case HingeLoss:
-		return "hinge"
-	case LinearLoss:
-		return "linear"
-	}
-	return fmt.Sprintf("Loss(%d)", int(l))
-}
+func (l Loss) String() string { return enum.Name(lossNames, l, "Loss") }
 
 // eval returns L(m).
 func (l Loss) eval(m float64) float64 {

@@ -8,6 +8,7 @@ import (
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/internal/container"
 	"github.com/labelcode/labelcode/internal/dsnccore"
+	"github.com/labelcode/labelcode/internal/enum"
 	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 )
@@ -45,18 +46,10 @@ const (
 	MultiHead
 )
 
+var kindNames = []string{DSNC: "dsnc", Ensemble: "ensemble", MultiHead: "multihead"}
+
 // String returns "dsnc", "ensemble" or "multihead".
-func (k Kind) String() string {
-	switch k {
-	case DSNC:
-		return "dsnc"
-	case Ensemble:
-		return "ensemble"
-	case MultiHead:
-		return "multihead"
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
+func (k Kind) String() string { return enum.Name(kindNames, k, "Kind") }
 
 // Decoder chooses how a DSNC model maps a code to a label.
 type Decoder int

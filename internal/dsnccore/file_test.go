@@ -6,9 +6,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/labelcode/labelcode/internal/compat"
 	"github.com/labelcode/labelcode/internal/container"
-	"github.com/stretchr/testify/require"
 )
 
 // sealed returns the container holding the body of a file of the earlier

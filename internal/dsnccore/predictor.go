@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/labelcode/labelcode/internal/limits"
 	"math/bits"
 	"runtime"
 	"sync"
@@ -15,6 +14,8 @@ import (
 
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/hamming"
+	"github.com/labelcode/labelcode/internal/enum"
+	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
@@ -49,18 +50,10 @@ const (
 	TableDecoding
 )
 
+var decoderKindNames = []string{LinearDecoding: "linear", NearestDecoding: "nearest", TableDecoding: "table"}
+
 // String returns "linear", "nearest" or "table".
-func (k DecoderKind) String() string {
-	switch k {
-	case LinearDecoding:
-		return "linear"
-	case NearestDecoding:
-		return "nearest"
-	case TableDecoding:
-		return "table"
-	}
-	return fmt.Sprintf("DecoderKind(%d)", uint8(k))
-}
+func (k DecoderKind) String() string { return enum.Name(decoderKindNames, k, "DecoderKind") }
 
 // Decoding chooses a Predictor's decoder. The zero value is LinearDecoding.
 type Decoding struct {

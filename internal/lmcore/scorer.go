@@ -2,8 +2,8 @@ package lmcore
 
 import (
 	"fmt"
-	"github.com/labelcode/labelcode/internal/limits"
 
+	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 

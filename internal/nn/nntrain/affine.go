@@ -2,7 +2,6 @@ package nntrain
 
 import (
 	"fmt"
-	"github.com/labelcode/labelcode/internal/nn"
 	"hash"
 	"math"
 
@@ -11,6 +10,9 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/labelcode/labelcode/internal/enum"
+	"github.com/labelcode/labelcode/internal/nn"
 )
 
 // Activation is the nonlinearity Affine applies after x·W + b.
@@ -25,18 +27,10 @@ const (
 	Sigmoid
 )
 
+var activationNames = []string{Identity: "identity", ReLU: "relu", Sigmoid: "sigmoid"}
+
 // String returns "identity", "relu" or "sigmoid".
-func (a Activation) String() string {
-	switch a {
-	case Identity:
-		return "identity"
-	case ReLU:
-		return "relu"
-	case Sigmoid:
-		return "sigmoid"
-	}
-	return fmt.Sprintf("Activation(%d)", uint8(a))
-}
+func (a Activation) String() string { return enum.Name(activationNames, a, "Activation") }
 
 // Affine adds y = act(x·W + b) to the graph of x as one op: x is a B×In
 // matrix node, w an In×Out matrix node and b a vector of Out or a 1×Out
