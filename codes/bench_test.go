@@ -115,10 +115,7 @@ func makeReconstructCase(m Mapping, size int, rng *rand.Rand) reconstructCase {
 		y := rng.IntN(m.Classes())
 		code, _ := m.Encode(y, nil)
 		sites := rng.Perm(m.Sites())[:size]
-		syms := make([]int, size)
-		for j, i := range sites {
-			syms[j] = code[i]
-		}
+		syms := symbolsAt(code, sites)
 		c.sites = append(c.sites, sites)
 		c.symbols = append(c.symbols, syms)
 		c.labels = append(c.labels, y)

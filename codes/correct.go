@@ -51,14 +51,7 @@ func (m *ReedSolomon) Correct(symbols, erasures []int) (label, corrected int, er
 
 	// g0 = Π (x - x_i) over the sites kept, degree nn.
 	g0 := make([]uint64, nn+1)
-	g0[0] = 1
-	for i, xi := range xs {
-		a := f.P - xi
-		for j := i + 1; j > 0; j-- {
-			g0[j] = f.Mod(g0[j-1] + g0[j]*a)
-		}
-		g0[0] = f.Mod(g0[0] * a)
-	}
+	m.master(xs, g0)
 	// g1 interpolates the received symbols: degree < nn.
 	g1 := make([]uint64, nn)
 	for i, xi := range xs {

@@ -308,18 +308,12 @@ func TestPrimeResidueReconstructLarge(t *testing.T) {
 		n := len(c.primes)
 		var code []int
 		for range 300 {
-			y := rng.IntN(c.K)
-			if rng.IntN(4) == 0 {
-				y = c.K - 1 - rng.IntN(3)
-			}
+			y := randomLabel(rng, c.K)
 			code, _ = pr.Encode(y, code)
 			// A random subset of random size, in random order.
 			size := 1 + rng.IntN(min(n, 40))
 			sites := rng.Perm(n)[:size]
-			syms := make([]int, size)
-			for j, i := range sites {
-				syms[j] = code[i]
-			}
+			syms := symbolsAt(code, sites)
 			ref, prod := refCRT(c.primes, sites, syms)
 			got, err := pr.Reconstruct(sites, syms)
 			if prod.Cmp(big.NewInt(int64(c.K))) < 0 {

@@ -137,17 +137,11 @@ func TestReedSolomonReconstructLarge(t *testing.T) {
 		k := m.Digits()
 		var code []int
 		for range 300 {
-			y := rng.IntN(c.K)
-			if rng.IntN(4) == 0 {
-				y = c.K - 1 - rng.IntN(3)
-			}
+			y := randomLabel(rng, c.K)
 			code, _ = m.Encode(y, code)
 			size := k + rng.IntN(c.n-k+1)
 			sites := rng.Perm(c.n)[:size]
-			syms := make([]int, size)
-			for j, i := range sites {
-				syms[j] = code[i]
-			}
+			syms := symbolsAt(code, sites)
 			got, err := m.Reconstruct(sites, syms)
 			require.NoError(t, err)
 			require.Equal(t, y, got)
@@ -191,10 +185,7 @@ func TestReedSolomonDigitLimit(t *testing.T) {
 			if len(sites) != 9 {
 				return
 			}
-			syms := make([]int, 9)
-			for j, i := range sites {
-				syms[j] = code[i]
-			}
+			syms := symbolsAt(code, sites)
 			got, err := m.Reconstruct(sites, syms)
 			require.NoError(t, err)
 			require.Equal(t, y, got)

@@ -181,12 +181,28 @@ func shuffled(rng *rand.Rand, s, t []int) ([]int, []int) {
 // orders returns the symbols of code at sites, as (sites, symbols) pairs in
 // the given order and shuffled by rng.
 func orders(rng *rand.Rand, sites, code []int) (syms []int, pairs [][2][]int) {
-	syms = make([]int, len(sites))
+	syms = symbolsAt(code, sites)
+	s2, y2 := shuffled(rng, sites, syms)
+	return syms, [][2][]int{{sites, syms}, {s2, y2}}
+}
+
+// symbolsAt returns the symbols of code at sites.
+func symbolsAt(code, sites []int) []int {
+	syms := make([]int, len(sites))
 	for j, i := range sites {
 		syms[j] = code[i]
 	}
-	s2, y2 := shuffled(rng, sites, syms)
-	return syms, [][2][]int{{sites, syms}, {s2, y2}}
+	return syms
+}
+
+// randomLabel draws a label in [0, K), one time in four among the three
+// largest.
+func randomLabel(rng *rand.Rand, K int) int {
+	y := rng.IntN(K)
+	if rng.IntN(4) == 0 {
+		y = K - 1 - rng.IntN(3)
+	}
+	return y
 }
 
 func TestReferencesAgree(t *testing.T) {
