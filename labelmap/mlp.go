@@ -193,12 +193,7 @@ func networkError(model string, err error) error {
 }
 
 // Params returns the number of weights (0 before Fit).
-func (m *MLP) Params() int {
-	if m.net == nil {
-		return 0
-	}
-	return m.net.Params()
-}
+func (m *MLP) Params() int { return m.net.Params() }
 
 // Classes returns the alphabet size the learner was trained on (0 before Fit).
 func (m *MLP) Classes() int {

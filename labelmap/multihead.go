@@ -80,22 +80,12 @@ func (h *MultiHead) weights(m codes.Mapping, features int) (int, error) {
 func (h *MultiHead) Mapping() codes.Mapping { return h.m }
 
 // Params returns the number of weights and biases (0 before Fit).
-func (h *MultiHead) Params() int {
-	if h.net == nil {
-		return 0
-	}
-	return h.net.Params()
-}
+func (h *MultiHead) Params() int { return h.net.Params() }
 
 // TrunkParams returns the number of weights and biases of the shared trunk
 // (the hidden layers); Params() − TrunkParams() are the heads'. 0 before
 // Fit.
-func (h *MultiHead) TrunkParams() int {
-	if h.net == nil {
-		return 0
-	}
-	return h.net.TrunkParams()
-}
+func (h *MultiHead) TrunkParams() int { return h.net.TrunkParams() }
 
 // String describes the model: the network's shape and weights, then the
 // mapping, e.g. "MultiHead MLP 16-[32]-[5 7] (… params): trunk 544 + heads

@@ -125,33 +125,31 @@ type Layer struct {
 // Float32 returns copies of W and B converted to float32.
 func (l Layer) Float32() (w, b []float32) { return toFloat32(l.W), toFloat32(l.B) }
 
-func toFloat32(d any) []float32 {
+func toFloat32(d any) []float32 { return convert[float32](d) }
+
+// ToFloat64 returns a float64 copy of a []float32 or []float64.
+func ToFloat64(d any) []float64 { return convert[float64](d) }
+
+// convert returns a copy of a []float32 or []float64 as a []T (nil for
+// an empty slice of T).
+func convert[T float32 | float64](d any) []T {
 	switch v := d.(type) {
+	case []T:
+		return append([]T(nil), v...)
 	case []float32:
-		return append([]float32(nil), v...)
+		return cast[T](v)
 	case []float64:
-		out := make([]float32, len(v))
-		for i, x := range v {
-			out[i] = float32(x)
-		}
-		return out
+		return cast[T](v)
 	}
 	panic(fmt.Sprintf("dsnc: unsupported weight type %T", d))
 }
 
-// ToFloat64 returns a float64 copy of a []float32 or []float64.
-func ToFloat64(d any) []float64 {
-	switch v := d.(type) {
-	case []float64:
-		return append([]float64(nil), v...)
-	case []float32:
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out
+func cast[T, U float32 | float64](v []U) []T {
+	out := make([]T, len(v))
+	for i, x := range v {
+		out[i] = T(x)
 	}
-	panic(fmt.Sprintf("dsnc: unsupported weight type %T", d))
+	return out
 }
 
 // size returns the length of a []float32 or []float64 of dtype (8 for

@@ -197,8 +197,12 @@ func (n *Net) Layers() []*Dense {
 	return ls
 }
 
-// Params returns the number of weights of the whole network.
+// Params returns the number of weights of the whole network, 0 for a nil
+// network (a model not fitted yet).
 func (n *Net) Params() int {
+	if n == nil {
+		return 0
+	}
 	p := 0
 	for _, l := range n.Layers() {
 		p += l.Params()
@@ -206,8 +210,12 @@ func (n *Net) Params() int {
 	return p
 }
 
-// TrunkParams returns the number of weights of the hidden layers.
+// TrunkParams returns the number of weights of the hidden layers, 0 for a
+// nil network.
 func (n *Net) TrunkParams() int {
+	if n == nil {
+		return 0
+	}
 	p := 0
 	for i := range n.Hidden {
 		p += n.Hidden[i].Params()
