@@ -3,42 +3,33 @@ package dsnccore
 import (
 	"fmt"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
-
 	"github.com/labelcode/labelcode/hamming"
 	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/internal/nn"
 )
 
-// denseF32 is a dense layer's float32 weights for the graph-free pass.
-type denseF32 struct {
-	in, out int
-	w       []float32 // in×out, row-major
-	b       []float32
-}
-
-// Encoder is a Model's encoder without the graph: float32 weights, one
-// row through nn.RowAffine (an AVX2 kernel streaming the rows of W, the
-// ones of zero inputs skipped), a batch through gonum BLAS matrix
-// products, thresholding the code layer to packed bits (bit i of a code is
-// bit i%64 of word i/64; the sigmoid is skipped because σ(z) >= 0.5 exactly
-// when z >= 0). It is read-only after NewEncoder and safe for concurrent use;
-// each goroutine passes its own Workspace.
+// Encoder is a Model's encoder without the graph: the trunk and the code
+// layer as an nn.Net (hidden ReLU layers, then one head of Bits outputs),
+// evaluated by the network's own forward pass (nn.Net.ForwardLinear: one
+// row through the AVX2 row kernel, the rows of W of zero inputs skipped; a
+// batch through gonum BLAS), the code layer's pre-activations thresholded
+// to packed bits (bit i of a code is bit i%64 of word i/64; the sigmoid is
+// skipped because σ(z) >= 0.5 exactly when z >= 0). It is read-only after
+// NewEncoder and safe for concurrent use; each goroutine passes its own
+// Workspace.
 type Encoder struct {
-	layers   []denseF32
+	net      *nn.Net
 	features int
 	bits     int
 	words    int
-	maxWidth int
 }
 
 // Workspace holds the scratch buffers of one goroutine's encoder calls, so
 // that encoding allocates nothing once the buffers have grown. The zero
 // value is ready to use; a Workspace must not be shared by goroutines.
 type Workspace struct {
-	a, b []float32
-	rows nn.RowScratch
+	nn nn.Workspace
+	z  []float32
 }
 
 // NewEncoder copies m's encoder weights to float32 (a float64 model is
@@ -50,11 +41,18 @@ func NewEncoder(m *Model) (*Encoder, error) {
 		return nil, err
 	}
 	e := &Encoder{features: m.Config.Features, bits: m.Config.Bits, words: hamming.Words(m.Config.Bits)}
-	for _, l := range m.Encoder {
+	net := &nn.Net{Spec: nn.Spec{Inputs: m.Config.Features, Heads: []int{m.Config.Bits}}}
+	for i, l := range m.Encoder {
 		w, b := l.Float32()
-		e.layers = append(e.layers, denseF32{in: l.In, out: l.Out, w: w, b: b})
-		e.maxWidth = max(e.maxWidth, l.Out)
+		d := nn.Dense{In: l.In, Out: l.Out, W: w, B: b}
+		if i < len(m.Encoder)-1 {
+			net.Spec.Hidden = append(net.Spec.Hidden, l.Out)
+			net.Hidden = append(net.Hidden, d)
+		} else {
+			net.Heads = []nn.Dense{d}
+		}
 	}
+	e.net = net
 	return e, nil
 }
 
@@ -75,22 +73,9 @@ func (e *Encoder) Encode(x []float32, dst []uint64, ws *Workspace) []uint64 {
 	if len(x) != e.features {
 		panic(fmt.Sprintf("dsnc: Encode row of %d values, model has %d features", len(x), e.features))
 	}
-	ws.a = nn.Grow(ws.a, e.maxWidth)
-	ws.b = nn.Grow(ws.b, e.maxWidth)
-	in := x
-	for i, l := range e.layers {
-		out := ws.a[:l.out]
-		if i%2 == 1 {
-			out = ws.b[:l.out]
-		}
-		nn.RowAffine(out, in, l.w, l.b, &ws.rows)
-		if i < len(e.layers)-1 {
-			nn.Rectify(out)
-		}
-		in = out
-	}
+	ws.z = e.net.ForwardLinear(x, &ws.nn, ws.z)
 	dst = nn.Grow(dst, e.words)[:e.words]
-	packSigns(in, dst)
+	packSigns(ws.z, dst)
 	return dst
 }
 
@@ -106,27 +91,9 @@ func (e *Encoder) EncodeBatch(x []float32, rows int, dst []uint64, ws *Workspace
 	if rows == 0 {
 		return dst
 	}
-	ws.a = nn.Grow(ws.a, rows*e.maxWidth)
-	ws.b = nn.Grow(ws.b, rows*e.maxWidth)
-	in := blas32.General{Rows: rows, Cols: e.features, Stride: e.features, Data: x}
-	for i, l := range e.layers {
-		buf := ws.a
-		if i%2 == 1 {
-			buf = ws.b
-		}
-		out := blas32.General{Rows: rows, Cols: l.out, Stride: l.out, Data: buf[:rows*l.out]}
-		for r := range rows {
-			copy(out.Data[r*l.out:(r+1)*l.out], l.b)
-		}
-		blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, in,
-			blas32.General{Rows: l.in, Cols: l.out, Stride: l.out, Data: l.w}, 1, out)
-		if i < len(e.layers)-1 {
-			nn.Rectify(out.Data)
-		}
-		in = out
-	}
+	ws.z = e.net.ForwardBatchLinear(x, rows, &ws.nn, ws.z)
 	for r := range rows {
-		packSigns(in.Data[r*e.bits:(r+1)*e.bits], dst[r*e.words:(r+1)*e.words])
+		packSigns(ws.z[r*e.bits:(r+1)*e.bits], dst[r*e.words:(r+1)*e.words])
 	}
 	return dst
 }

@@ -42,6 +42,17 @@ func Grow[T any](s []T, n int) []T {
 // input's nonzero entries), O(Params()), plus one exp per output, all on
 // the caller's goroutine.
 func (n *Net) Forward(x []float32, ws *Workspace, dst []float32) []float32 {
+	return n.forward(x, ws, dst, true)
+}
+
+// ForwardLinear is Forward without the log-softmax: it writes the heads'
+// affine outputs x·W + B (the logits, or a DSNC code layer's
+// pre-activations), with the same arithmetic and cost.
+func (n *Net) ForwardLinear(x []float32, ws *Workspace, dst []float32) []float32 {
+	return n.forward(x, ws, dst, false)
+}
+
+func (n *Net) forward(x []float32, ws *Workspace, dst []float32, logSoftmax bool) []float32 {
 	if len(x) != n.Spec.Inputs {
 		panic("nn: Forward: input length does not match Spec.Inputs")
 	}
@@ -80,7 +91,9 @@ func (n *Net) Forward(x []float32, ws *Workspace, dst []float32) []float32 {
 		} else {
 			RowAffine(out, cur, l.W, l.B, &ws.rows)
 		}
-		LogSoftmax(out)
+		if logSoftmax {
+			LogSoftmax(out)
+		}
 		off += l.Out
 	}
 	return dst
@@ -96,6 +109,16 @@ func (n *Net) Forward(x []float32, ws *Workspace, dst []float32) []float32 {
 // Cost: one matrix product per layer (gonum BLAS, which runs large products
 // on all cores), O(rows·Params()).
 func (n *Net) ForwardBatch(x []float32, rows int, ws *Workspace, dst []float32) []float32 {
+	return n.forwardBatch(x, rows, ws, dst, true)
+}
+
+// ForwardBatchLinear is ForwardBatch without the log-softmax: the heads'
+// affine outputs, row-major, with the same arithmetic and cost.
+func (n *Net) ForwardBatchLinear(x []float32, rows int, ws *Workspace, dst []float32) []float32 {
+	return n.forwardBatch(x, rows, ws, dst, false)
+}
+
+func (n *Net) forwardBatch(x []float32, rows int, ws *Workspace, dst []float32, logSoftmax bool) []float32 {
 	if size, ok := limits.Mul(rows, n.Spec.Inputs); !ok || len(x) != size {
 		panic("nn: ForwardBatch: input length does not match rows×Spec.Inputs")
 	}
@@ -129,7 +152,7 @@ func (n *Net) ForwardBatch(x []float32, rows int, ws *Workspace, dst []float32) 
 		l := &n.Heads[i]
 		out := blas32.General{Rows: rows, Cols: l.Out, Stride: outs, Data: dst[off:]}
 		gemm(l, cur, out)
-		for r := 0; r < rows; r++ {
+		for r := 0; logSoftmax && r < rows; r++ {
 			LogSoftmax(dst[r*outs+off : r*outs+off+l.Out])
 		}
 		off += l.Out
