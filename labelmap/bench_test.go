@@ -74,39 +74,33 @@ func BenchmarkTrain(b *testing.B) {
 	d := benchData()
 	for _, bm := range benchModels(b) {
 		b.Run("ensemble/"+bm.name, func(b *testing.B) {
-			var params int
-			for i := 0; i < b.N; i++ {
-				e, err := NewEnsemble(bm.m, benchOpts...)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := e.Fit(context.Background(), d, nil); err != nil {
-					b.Fatal(err)
-				}
-				params = e.Params()
-			}
-			b.ReportMetric(float64(params), "params")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+			benchFit(b, d, func() (Model, error) { return NewEnsemble(bm.m, benchOpts...) })
 		})
 		if bm.m.Sites() == 1 {
 			continue // a one-head MultiHead is the one-hot ensemble
 		}
 		b.Run("multihead/"+bm.name, func(b *testing.B) {
-			var params int
-			for i := 0; i < b.N; i++ {
-				h, err := NewMultiHead(bm.m, benchOpts...)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := h.Fit(context.Background(), d, nil); err != nil {
-					b.Fatal(err)
-				}
-				params = h.Params()
-			}
-			b.ReportMetric(float64(params), "params")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+			benchFit(b, d, func() (Model, error) { return NewMultiHead(bm.m, benchOpts...) })
 		})
 	}
+}
+
+// benchFit times b.N fits of a model newModel builds on d and reports its
+// weight count and the time per training row.
+func benchFit(b *testing.B, d *labelcode.Dataset, newModel func() (Model, error)) {
+	var params int
+	for i := 0; i < b.N; i++ {
+		m, err := newModel()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.Fit(context.Background(), d, nil); err != nil {
+			b.Fatal(err)
+		}
+		params = m.Params()
+	}
+	b.ReportMetric(float64(params), "params")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
 }
 
 // BenchmarkPredict times one example at a time, as a service calls it:

@@ -115,24 +115,8 @@ func TestCustomLoopMatchesFit(t *testing.T) {
 		t.Fatal("the custom loop's model differs from Fit's")
 	}
 	// The clone predicts and saves like a fitted model.
-	path := filepath.Join(t.TempDir(), "mh.lm")
-	if err := best.Save(path); err != nil {
-		t.Fatal(err)
-	}
-	back, err := loadMultiHead(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p1, _ := want.PredictBatch(te.X, te.Len(), nil)
-	p2, err := back.PredictBatch(te.X, te.Len(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range p1 {
-		if p1[i] != p2[i] {
-			t.Fatalf("row %d: Fit's model says %d, the loop's %d", i, p1[i], p2[i])
-		}
-	}
+	back := reloaded(t, best, filepath.Join(t.TempDir(), "mh.lm"))
+	samePredictions(t, want, back, te)
 
 	// The schedule is used: a constant rate gives another model.
 	other, _ := NewMultiHead(m, append(opts, WithLearningRate(lr))...)

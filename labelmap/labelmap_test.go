@@ -351,19 +351,7 @@ func TestMultiHead(t *testing.T) {
 	}
 	// Save and load give the same predictions.
 	path := filepath.Join(t.TempDir(), "mh.lm")
-	if err := h.Save(path); err != nil {
-		t.Fatal(err)
-	}
-	h2, err := loadMultiHead(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	batch2, _ := h2.PredictBatch(te.X, te.Len(), nil)
-	for r := range batch {
-		if batch[r] != batch2[r] {
-			t.Fatalf("row %d: loaded model predicts %d, saved %d", r, batch2[r], batch[r])
-		}
-	}
+	samePredictions(t, h, reloaded(t, h, path), te)
 	data, _ := os.ReadFile(path)
 	if _, err := unmarshalEnsemble(data, nil); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("multi-head file read as an ensemble: %v", err)
@@ -374,23 +362,8 @@ func TestSaveLoad(t *testing.T) {
 	e, te := small(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ens.lm")
-	if err := e.Save(path); err != nil {
-		t.Fatal(err)
-	}
-	l, err := loadEnsemble(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := e.PredictBatch(te.X, te.Len(), nil)
-	got, err := l.PredictBatch(te.X, te.Len(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for r := range want {
-		if got[r] != want[r] {
-			t.Fatalf("row %d: loaded %d, saved %d", r, got[r], want[r])
-		}
-	}
+	l := reloaded(t, e, path).(*Ensemble)
+	samePredictions(t, e, l, te)
 	// No temporary file left behind.
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Fatalf("directory holds %d files after Save", len(ents))
