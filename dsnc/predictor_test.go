@@ -136,6 +136,18 @@ func TestNearestVotes(t *testing.T) {
 	require.Equal(t, 5, first(l4.Label([]uint64{0}, &s)))
 }
 
+// requireSameBatch requires got to predict d's rows as want does.
+func requireSameBatch(t *testing.T, want, got interface {
+	PredictBatch([]float32, int, []int) ([]int, error)
+}, d *labelcode.Dataset) {
+	t.Helper()
+	w, err := want.PredictBatch(d.X, d.Len(), nil)
+	require.NoError(t, err)
+	g, err := got.PredictBatch(d.X, d.Len(), nil)
+	require.NoError(t, err)
+	require.Equal(t, w, g)
+}
+
 func TestPredictConcurrent(t *testing.T) {
 	m, _, te := trainedSmall(t, 20)
 	for _, dec := range []Decoding{{Kind: LinearDecoding}, {Kind: NearestDecoding}, {Kind: TableDecoding}, {Kind: TableDecoding, TableOf: NearestDecoding}} {

@@ -50,11 +50,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, p.Decoding(), q.Decoding())
 	requireSameModel(t, m, q)
-	want, err := p.PredictBatch(te.X, te.Len(), nil)
-	require.NoError(t, err)
-	have, err := q.PredictBatch(te.X, te.Len(), nil)
-	require.NoError(t, err)
-	require.Equal(t, want, have)
+	requireSameBatch(t, p, q, te)
 
 	pt, err := predictorOf(m, Decoding{Kind: TableDecoding, TableOf: NearestDecoding})
 	require.NoError(t, err)
@@ -72,11 +68,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	require.Equal(t, Decoding{Kind: TableDecoding}, got.Decoding())
 	pt, err = predictorOf(m, Decoding{Kind: TableDecoding})
 	require.NoError(t, err)
-	want, err = pt.PredictBatch(te.X, te.Len(), nil)
-	require.NoError(t, err)
-	have, err = got.PredictBatch(te.X, te.Len(), nil)
-	require.NoError(t, err)
-	require.Equal(t, want, have)
+	requireSameBatch(t, pt, got, te)
 	// the options other than the decoder start from the file's shape
 	require.Equal(t, m.Config.Bits, got.opts.bits)
 	require.Equal(t, m.Config.Hidden, got.opts.Hidden)
@@ -186,11 +178,7 @@ func TestLoadFloat64File(t *testing.T) {
 	require.Equal(t, dec, got.Decoding())
 	p, err := predictorOf(m, dec)
 	require.NoError(t, err)
-	want, err := p.PredictBatch(te.X, te.Len(), nil)
-	require.NoError(t, err)
-	have, err := got.PredictBatch(te.X, te.Len(), nil)
-	require.NoError(t, err)
-	require.Equal(t, want, have)
+	requireSameBatch(t, p, got, te)
 
 	// a weight that float32 cannot hold is rounded
 	c := m.core()

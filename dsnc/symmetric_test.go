@@ -177,11 +177,7 @@ func TestSymmetricSaveLoad(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, q.Config.Symmetric)
 		requireSameModel(t, m, q)
-		want, err := p.PredictBatch(d.X, d.Len(), nil)
-		require.NoError(t, err)
-		have, err := q.PredictBatch(d.X, d.Len(), nil)
-		require.NoError(t, err)
-		require.Equal(t, want, have)
+		requireSameBatch(t, p, q, d)
 	}
 	// a file that lost the flag would decode with unfolded weights
 	plain := m.Clone()
