@@ -99,10 +99,7 @@ func lmCheckInjective(t *testing.T, m interface {
 func TestNewMixed(t *testing.T) {
 	for _, c := range lmCases {
 		t.Run(c.String(), func(t *testing.T) {
-			m, err := NewMixed(c.K, c.n)
-			require.NoError(t, err)
-			require.Equal(t, c.K, m.Classes())
-			require.Equal(t, c.n, m.Sites())
+			m := lmNew(t, c, NewMixed)
 
 			// The rule: the n smallest primes >= ceil(√K), increasing.
 			primes := m.Primes()
@@ -142,10 +139,7 @@ func TestNewSimplex(t *testing.T) {
 			continue // more sites than GF(p) has points: TestLMErrors
 		}
 		t.Run(c.String(), func(t *testing.T) {
-			m, err := NewSimplex(c.K, c.n)
-			require.NoError(t, err)
-			require.Equal(t, c.K, m.Classes())
-			require.Equal(t, c.n, m.Sites())
+			m := lmNew(t, c, NewSimplex)
 
 			// The rule: p is the smallest prime with p² >= K.
 			p := m.Prime()
@@ -288,6 +282,16 @@ func TestLMErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lmNew builds the code of case c with newCode and requires its K and n.
+func lmNew[M Mapping](t *testing.T, c lmCase, newCode func(K, n int) (M, error)) M {
+	t.Helper()
+	m, err := newCode(c.K, c.n)
+	require.NoError(t, err)
+	require.Equal(t, c.K, m.Classes())
+	require.Equal(t, c.n, m.Sites())
+	return m
 }
 
 // lmRequireSameJSON requires two mappings to serialize identically, that
