@@ -226,57 +226,46 @@ func unmarshalKind(data []byte, kind string) (Mapping, error) {
 	return e.build()
 }
 
+// unmarshalInto replaces *m by the validated mapping of kind in data;
+// errors as for Unmarshal, prefixed with typ's UnmarshalJSON.
+func unmarshalInto[T any, PT interface {
+	*T
+	Mapping
+}](m PT, data []byte, kind, typ string) error {
+	v, err := unmarshalKind(data, kind)
+	if err != nil {
+		return fmt.Errorf("codes: %s.UnmarshalJSON: %w", typ, err)
+	}
+	*m = *v.(PT)
+	return nil
+}
+
 // UnmarshalJSON replaces m by the validated mapping in data, which must be
 // of kind "one_hot"; errors as for Unmarshal.
 func (m *OneHot) UnmarshalJSON(data []byte) error {
-	v, err := unmarshalKind(data, kindOneHot)
-	if err != nil {
-		return fmt.Errorf("codes: OneHot.UnmarshalJSON: %w", err)
-	}
-	*m = *v.(*OneHot)
-	return nil
+	return unmarshalInto(m, data, kindOneHot, "OneHot")
 }
 
 // UnmarshalJSON replaces m by the validated mapping in data, which must be
 // of kind "binary"; errors as for Unmarshal.
 func (m *Binary) UnmarshalJSON(data []byte) error {
-	v, err := unmarshalKind(data, kindBinary)
-	if err != nil {
-		return fmt.Errorf("codes: Binary.UnmarshalJSON: %w", err)
-	}
-	*m = *v.(*Binary)
-	return nil
+	return unmarshalInto(m, data, kindBinary, "Binary")
 }
 
 // UnmarshalJSON replaces m by the validated mapping in data, which must be
 // of kind "random_binary"; errors as for Unmarshal.
 func (m *RandomBinary) UnmarshalJSON(data []byte) error {
-	v, err := unmarshalKind(data, kindRandomBinary)
-	if err != nil {
-		return fmt.Errorf("codes: RandomBinary.UnmarshalJSON: %w", err)
-	}
-	*m = *v.(*RandomBinary)
-	return nil
+	return unmarshalInto(m, data, kindRandomBinary, "RandomBinary")
 }
 
 // UnmarshalJSON replaces m by the validated mapping in data, which must be
 // of kind "prime_residue"; errors as for Unmarshal.
 func (m *PrimeResidue) UnmarshalJSON(data []byte) error {
-	v, err := unmarshalKind(data, kindPrimeResidue)
-	if err != nil {
-		return fmt.Errorf("codes: PrimeResidue.UnmarshalJSON: %w", err)
-	}
-	*m = *v.(*PrimeResidue)
-	return nil
+	return unmarshalInto(m, data, kindPrimeResidue, "PrimeResidue")
 }
 
 // UnmarshalJSON replaces m by the validated mapping in data, which must be
 // of kind "reed_solomon"; errors as for Unmarshal.
 func (m *ReedSolomon) UnmarshalJSON(data []byte) error {
-	v, err := unmarshalKind(data, kindReedSolomon)
-	if err != nil {
-		return fmt.Errorf("codes: ReedSolomon.UnmarshalJSON: %w", err)
-	}
-	*m = *v.(*ReedSolomon)
-	return nil
+	return unmarshalInto(m, data, kindReedSolomon, "ReedSolomon")
 }
