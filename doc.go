@@ -26,10 +26,16 @@
 //   - decode: per-site scores or a binary code → label: exact, sublinear
 //     max-product decoding, linear, Hamming nearest-neighbour and table
 //     decoders, and ECOC decoding.
-//   - dsnc: Deep Stochastic Neural Codes on gorgonia, with a graph-free
-//     Predictor for serving.
+//   - dsnc: Deep Stochastic Neural Codes on gorgonia; a trained model
+//     predicts without the graph, with a linear, nearest-code or table
+//     decoder.
 //   - labelmap: one base learner per site, trained independently (even in
 //     separate processes) and decoded exactly.
+//   - training: the one training loop every Fit runs, Adam, the minibatch
+//     Sampler, schedules, and the History and Progress every model
+//     reports; dsnc and labelmap models share one API shape (WithX options,
+//     Fit returning a training.History, Predict, TopK, Save, Load).
+//   - infer: serving any saved model without gorgonia.
 //   - examples: programs that reproduce both papers on real data.
 //
 // This package holds what they share: Dataset, a dense classification data

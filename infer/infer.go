@@ -55,9 +55,9 @@ func (k Kind) String() string { return enum.Name(kindNames, k, "Kind") }
 type Decoder int
 
 const (
-	// SavedDecoder uses the decoder recorded in the file: linear for a
-	// file written by dsnc's Model.Save, the predictor's for one written
-	// by Predictor.Save.
+	// SavedDecoder uses the decoder recorded in the file: the one the dsnc
+	// model predicted with when it was saved (WithDecoder, SetDecoder;
+	// linear by default).
 	SavedDecoder Decoder = iota
 	// LinearDecoder scores every class with the trained linear decoder.
 	LinearDecoder
@@ -106,7 +106,7 @@ type Model struct {
 	desc     string
 }
 
-// Load reads a model file written by dsnc (Model.Save, Predictor.Save) or
+// Load reads a model file written by dsnc (Model.Save) or
 // labelmap (Ensemble.Save with MLP learners, MultiHead.Save) and returns
 // it ready to predict. Errors as Unmarshal, plus the file system's.
 func Load(path string, opts ...Option) (*Model, error) {

@@ -53,7 +53,7 @@ func loadEnsemble(data []byte) (*Model, error) {
 			continue
 		}
 		if rl.Kind != "mlp" {
-			return nil, fmt.Errorf("%w: site %d is a learner of kind %q, which only its own code can load (labelmap.LoadEnsemble with LearnerDecoder)", ErrUnsupported, i, rl.Kind)
+			return nil, fmt.Errorf("%w: site %d is a learner of kind %q, which only its own code can load (labelmap.Load with WithLearnerDecoder)", ErrUnsupported, i, rl.Kind)
 		}
 		n, err := lmcore.DecodeMLP(rl.Data)
 		if err != nil {
