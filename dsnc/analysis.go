@@ -23,16 +23,30 @@ type CodeStats struct {
 	// class and the code of a row of another class, averaged over the
 	// classes present; InterStd is its standard deviation over them.
 	Inter, InterStd float64
+	// Balance holds, for every bit, the fraction of rows whose code has it
+	// set: a bit near 0 or 1 carries little information, and codes whose
+	// bits all sit there have collapsed.
+	Balance []float64
+	// DeadBits is the number of bits that are the same in every row's
+	// code (balance exactly 0 or 1).
+	DeadBits int
 }
 
-// String formats the statistics as in the paper's Table 3.
+// String formats the statistics as in the paper's Table 3, followed by
+// the dead bits and the range of the bits' balance.
 func (s CodeStats) String() string {
-	return fmt.Sprintf("%d rows, %d distinct codes; intra-class %.2f ± %.2f, inter-class %.2f ± %.2f",
+	out := fmt.Sprintf("%d rows, %d distinct codes; intra-class %.2f ± %.2f, inter-class %.2f ± %.2f",
 		s.Rows, s.Codes, s.Intra, s.IntraStd, s.Inter, s.InterStd)
+	if len(s.Balance) > 0 {
+		out += fmt.Sprintf("; %d of %d bits dead, balance %.2f–%.2f", s.DeadBits, len(s.Balance),
+			slices.Min(s.Balance), slices.Max(s.Balance))
+	}
+	return out
 }
 
 // Analyze encodes every row of d with the model's threshold encoder and
-// returns the code statistics of the paper's Table 3: on the training set
+// returns the code statistics of the paper's Table 3, with the balance of
+// every bit and the number of dead bits (collapse shows there): on the training set
 // they say how fragmented the learned code space is, on the test set how
 // well it generalises. The mean distances are exact, computed from
 // per-class bit counts (the mean distance between two sets of codes is
@@ -108,6 +122,15 @@ func codeStats(codes []uint64, labels []int, classes, nbits int) CodeStats {
 	}
 	st.Intra, st.IntraStd = meanStd(intra)
 	st.Inter, st.InterStd = meanStd(inter)
+	st.Balance = make([]float64, nbits)
+	for b, t := range total {
+		if n > 0 {
+			st.Balance[b] = float64(t) / float64(n)
+		}
+		if t == 0 || t == int64(n) {
+			st.DeadBits++
+		}
+	}
 	return st
 }
 

@@ -295,7 +295,21 @@ func TestCodeStats(t *testing.T) {
 		require.InDelta(t, sx, got.InterStd, 1e-9)
 		require.Equal(t, n, got.Rows)
 		require.Equal(t, len(distinct), got.Codes)
+		require.Len(t, got.Balance, nbits)
+		for b := 0; b < nbits; b++ {
+			set := 0
+			for i := range labels {
+				set += int(code(i)[b/64] >> (b % 64) & 1)
+			}
+			require.Equal(t, float64(set)/n, got.Balance[b], "bit %d", b)
+		}
 	}
+	// Dead bits: bit 0 set everywhere, bit 1 nowhere, bit 2 in half the rows.
+	codes := []uint64{0b101, 0b001, 0b101, 0b001}
+	st := codeStats(codes, []int{0, 1, 0, 1}, 2, 3)
+	require.Equal(t, 2, st.DeadBits)
+	require.Equal(t, []float64{1, 0, 0.5}, st.Balance)
+	require.Contains(t, st.String(), "2 of 3 bits dead, balance 0.00–1.00")
 }
 
 func TestDistinctCodes(t *testing.T) {
