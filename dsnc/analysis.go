@@ -149,3 +149,40 @@ func meanStd(v []float64) (mean, std float64) {
 	}
 	return mean, math.Sqrt(std / float64(len(v)))
 }
+
+// codeSampleRows is the most training rows whose distinct codes Fit counts
+// after every epoch (training.Epoch.Codes).
+const codeSampleRows = 4096
+
+// codeSample returns the rows of d whose codes Fit counts after every
+// epoch: all of them, or codeSampleRows spread evenly over d (copied).
+func codeSample(d *labelcode.Dataset) []float32 {
+	n := d.Len()
+	if n <= codeSampleRows {
+		return d.X
+	}
+	x := make([]float32, 0, codeSampleRows*d.Features)
+	for i := range codeSampleRows {
+		x = append(x, d.Row(i*n/codeSampleRows)...)
+	}
+	return x
+}
+
+// countCodes returns the number of distinct threshold codes m's encoder
+// gives the rows of x (row-major), 0 if m cannot encode. Cost: one forward
+// pass of the rows and a sort.
+func countCodes(m *Model, x []float32) int {
+	e, err := dsnccore.NewEncoder(m.core())
+	if err != nil || e.Features() == 0 {
+		return 0
+	}
+	rows := len(x) / e.Features()
+	codes := e.EncodeRows(x, rows)
+	w := e.Words()
+	keys := make([][]uint64, rows)
+	for i := range keys {
+		keys[i] = codes[i*w : (i+1)*w]
+	}
+	slices.SortFunc(keys, slices.Compare)
+	return len(slices.CompactFunc(keys, slices.Equal))
+}

@@ -89,8 +89,10 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 	if val != nil {
 		cfg.Validate = func() (float64, error) { return n.validationAccuracy(val) }
 	}
+	sample := codeSample(trn)
 	cfg.EndEpoch = func(e *training.Epoch) {
 		e.Beta, e.Gamma = tg.Regulariser()
+		e.Codes = countCodes(n, sample)
 		if !o.regularise || !o.adaptive || val == nil {
 			return
 		}

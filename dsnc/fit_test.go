@@ -55,6 +55,15 @@ func TestFitReproducible(t *testing.T) {
 	require.Equal(t, 1, ha.Epochs[0].Epoch, "epochs count from 1")
 	require.Equal(t, 0.1, ha.Epochs[0].Beta, "the regulariser weights of the first epoch")
 	require.Equal(t, 0.05, ha.Epochs[0].Gamma)
+	// Every epoch records its distinct training codes; after the last one
+	// they are the codes the model keeps (the last epoch is the best here
+	// or not: compare with a count of its own).
+	for _, e := range ha.Epochs {
+		require.True(t, e.Codes >= 1 && e.Codes <= tr.Len(), "epoch %d: %d codes for %d rows", e.Epoch, e.Codes, tr.Len())
+	}
+	if ha.Best == len(ha.Epochs) {
+		require.Equal(t, len(a.CodeLabels), ha.Epochs[len(ha.Epochs)-1].Codes)
+	}
 	require.NotEqual(t, weightsOf(t, a), weightsOf(t, c))
 	// the fitted model predicts right away
 	acc, err := a.Accuracy(va)

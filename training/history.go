@@ -3,6 +3,7 @@ package training
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +35,11 @@ type Epoch struct {
 	// Beta and Gamma are the weights of DSNC's intra/inter-class
 	// regulariser during the epoch (eq. 7–8); 0 for models without one.
 	Beta, Gamma float64
+	// Codes is, for DSNC, the number of distinct threshold codes the
+	// encoder gives the training rows after the epoch (up to 4,096 rows,
+	// spread over the set): a code collapsing to a few values shows here
+	// while training. 0 for models without codes.
+	Codes int
 	// Duration is the wall time of the epoch, validation included.
 	Duration time.Duration
 }
@@ -121,7 +127,12 @@ func (h *History) write(b *strings.Builder, indent string) {
 		return
 	}
 	if len(h.Epochs) > 0 {
-		fmt.Fprintf(b, "%s%5s %10s %8s %8s %9s\n", indent, "epoch", "loss", "acc", "val", "time")
+		codes := slices.ContainsFunc(h.Epochs, func(e Epoch) bool { return e.Codes > 0 })
+		codesHead := ""
+		if codes {
+			codesHead = fmt.Sprintf(" %7s", "codes")
+		}
+		fmt.Fprintf(b, "%s%5s %10s %8s %8s%s %9s\n", indent, "epoch", "loss", "acc", "val", codesHead, "time")
 		for _, e := range h.Epochs {
 			val := "-"
 			if !math.IsNaN(e.Score) {
@@ -131,7 +142,11 @@ func (h *History) write(b *strings.Builder, indent string) {
 			if e.Epoch == h.Best {
 				mark = " *"
 			}
-			fmt.Fprintf(b, "%s%5d %10.4f %8.4f %8s %9s%s\n", indent, e.Epoch, e.Loss, e.Accuracy, val, e.Duration.Round(time.Millisecond), mark)
+			codeCell := ""
+			if codes {
+				codeCell = fmt.Sprintf(" %7d", e.Codes)
+			}
+			fmt.Fprintf(b, "%s%5d %10.4f %8.4f %8s%s %9s%s\n", indent, e.Epoch, e.Loss, e.Accuracy, val, codeCell, e.Duration.Round(time.Millisecond), mark)
 		}
 	}
 	for i, s := range h.Sites {
@@ -148,19 +163,19 @@ func (h *History) write(b *strings.Builder, indent string) {
 }
 
 // CSV returns the epochs as comma-separated values with the header
-// "site,epoch,loss,accuracy,score,beta,gamma,seconds"; site is empty for a
+// "site,epoch,loss,accuracy,score,beta,gamma,seconds,codes"; site is empty for a
 // single model and the site index for an ensemble's sites; a missing
 // score is an empty field.
 func (h *History) CSV() string {
 	var b strings.Builder
-	b.WriteString("site,epoch,loss,accuracy,score,beta,gamma,seconds\n")
+	b.WriteString("site,epoch,loss,accuracy,score,beta,gamma,seconds,codes\n")
 	rows := func(site string, h *History) {
 		for _, e := range h.Epochs {
 			score := ""
 			if !math.IsNaN(e.Score) {
 				score = fmt.Sprint(e.Score)
 			}
-			fmt.Fprintf(&b, "%s,%d,%g,%g,%s,%g,%g,%g\n", site, e.Epoch, e.Loss, e.Accuracy, score, e.Beta, e.Gamma, e.Duration.Seconds())
+			fmt.Fprintf(&b, "%s,%d,%g,%g,%s,%g,%g,%g,%d\n", site, e.Epoch, e.Loss, e.Accuracy, score, e.Beta, e.Gamma, e.Duration.Seconds(), e.Codes)
 		}
 	}
 	if h == nil {

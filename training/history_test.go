@@ -24,7 +24,7 @@ func TestHistoryPrints(t *testing.T) {
 		"    3     1.0000   0.6250   0.7500        0s\n" +
 		"42 params, 0s; best epoch 2; stopped: epochs"
 	require.Equal(t, want, h.String())
-	require.Equal(t, "site,epoch,loss,accuracy,score,beta,gamma,seconds\n,1,2.5,0.25,0.5,0,0,0\n,2,1.25,0.5,0.75,0,0,0\n,3,1,0.625,0.75,0,0,0\n", h.CSV())
+	require.Equal(t, "site,epoch,loss,accuracy,score,beta,gamma,seconds,codes\n,1,2.5,0.25,0.5,0,0,0,0\n,2,1.25,0.5,0.75,0,0,0,0\n,3,1,0.625,0.75,0,0,0,0\n", h.CSV())
 	e, l, a, s := h.Series()
 	require.Equal(t, []float64{1, 2, 3}, e)
 	require.Equal(t, 1.25, l[1])
@@ -36,12 +36,16 @@ func TestHistoryPrints(t *testing.T) {
 
 	noVal := &training.History{Epochs: []training.Epoch{{Epoch: 1, Loss: 1, Score: math.NaN()}}, Best: 1}
 	require.Contains(t, noVal.String(), " - ")
-	require.Contains(t, noVal.CSV(), ",1,1,0,,0,0,0")
+	require.Contains(t, noVal.CSV(), ",1,1,0,,0,0,0,0")
 
 	ens := &training.History{Sites: []*training.History{noVal, nil, h}, Stopped: training.StopEpochs}
 	out := ens.String()
 	require.True(t, strings.Contains(out, "site 0:\n") && strings.Contains(out, "site 2:\n") && !strings.Contains(out, "site 1:"), out)
-	require.Contains(t, ens.CSV(), "\n2,3,1,0.625,0.75,0,0,0\n")
+	require.Contains(t, ens.CSV(), "\n2,3,1,0.625,0.75,0,0,0,0\n")
+	withCodes := &training.History{Epochs: []training.Epoch{{Epoch: 1, Score: math.NaN(), Codes: 3}}, Best: 1}
+	require.Contains(t, withCodes.String(), "  codes")
+	require.Contains(t, withCodes.String(), "       3 ")
+	require.NotContains(t, h.String(), "codes")
 	_, ok = (&training.History{}).BestEpoch()
 	require.False(t, ok)
 }
