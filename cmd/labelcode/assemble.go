@@ -80,6 +80,9 @@ func runAssemble(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%s holds site %d, its manifest says %d", f, got, mfs[i].Site)
 		}
 	}
+	if err := makeDir(*out); err != nil {
+		return err
+	}
 	if err := ens.Save(*out); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	labelcode "github.com/labelcode/labelcode"
@@ -24,10 +25,11 @@ func loadModel(path string) (*infer.Model, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no such file", path)
 		}
-		if errors.Is(err, infer.ErrFormat) || errors.Is(err, infer.ErrCorrupt) {
-			if _, serr := os.Stat(path + ".json"); serr == nil {
-				return nil, fmt.Errorf("%s is a site file, not a model: assemble the sites with labelcode assemble", path)
-			}
+		if _, serr := os.Stat(path + ".json"); serr == nil {
+			return nil, fmt.Errorf("%s is a site file, not a model: assemble the sites with labelcode assemble (%w)", path, err)
+		}
+		if strings.Contains(err.Error(), path) {
+			return nil, err
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -362,6 +363,9 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 				return err
 			}
 		}
+		if err := makeDir(t.out); err != nil {
+			return err
+		}
 		if err := m.Save(t.out); err != nil {
 			return err
 		}
@@ -385,6 +389,9 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 			if valAcc, err = ens.Accuracy(l.val); err != nil {
 				return err
 			}
+		}
+		if err := makeDir(t.out); err != nil {
+			return err
 		}
 		if err := ens.Save(t.out); err != nil {
 			return err
@@ -571,6 +578,9 @@ func runTrainSite(ctx context.Context, e *env, args []string) error {
 	}
 	elapsed := time.Since(start)
 	out := siteOut(t.out, site)
+	if err := makeDir(out); err != nil {
+		return err
+	}
 	if err := ens.SaveSite(out, site); err != nil {
 		return err
 	}
@@ -599,6 +609,11 @@ func runTrainSite(ctx context.Context, e *env, args []string) error {
 		site, n, codeDescription(t.code, n), K, l.train.Features, thousands(ens.Params()), epochsSummary(h),
 		roundDuration(elapsed), valSummary("site validation accuracy", siteAcc), out)
 	return nil
+}
+
+// makeDir creates the directory of the output file path.
+func makeDir(path string) error {
+	return os.MkdirAll(filepath.Dir(path), 0o755)
 }
 
 func writeManifest(path string, m *manifest) error {
