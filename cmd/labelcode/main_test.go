@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -398,4 +399,90 @@ func TestBadData(t *testing.T) {
 	fails(t, dir, 1, []string{"wide.csv", "line 1"}, "predict", "-model", "m.lm", "-data", "wide.csv")
 	write(t, filepath.Join(dir, "far.libsvm"), "9 1:1\n")
 	fails(t, dir, 1, []string{"far.libsvm", "line 1"}, "eval", "-model", "m.lm", "-data", "far.libsvm")
+}
+
+// TestREADMECommandLine runs the commands of README's "Command line"
+// section as written, from a scratch directory (the sample data paths
+// resolved to this directory's testdata): every labelcode line, its input
+// redirection and scheduler variables, and cmp.
+func TestREADMECommandLine(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := regexp.MustCompile("(?s)\n## Command line\n(.*?)(\n## |$)").FindSubmatch(readme)
+	if sec == nil {
+		t.Fatal(`README has no "## Command line" section`)
+	}
+	testdata, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	resolve := func(s string) string {
+		if rest, found := strings.CutPrefix(s, "cmd/labelcode/testdata/"); found {
+			return filepath.Join(testdata, rest)
+		}
+		return s
+	}
+	ran := 0
+	for _, block := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllSubmatch(sec[1], -1) {
+		for _, line := range strings.Split(string(block[1]), "\n") {
+			if i := strings.Index(line, " #"); i >= 0 {
+				line = line[:i]
+			}
+			f := strings.Fields(line)
+			if len(f) == 0 || f[0] == "go" {
+				continue
+			}
+			if f[0] == "cmp" { // cmp A B && echo ...
+				if !bytes.Equal(read(t, filepath.Join(dir, f[1])), read(t, filepath.Join(dir, f[2]))) {
+					t.Errorf("README: %s: the files differ", line)
+				}
+				continue
+			}
+			var env []string
+			for len(f) > 0 && strings.Contains(f[0], "=") {
+				env, f = append(env, f[0]), f[1:]
+			}
+			if len(f) == 0 || f[0] != "labelcode" {
+				t.Fatalf("README: cannot run %q", line)
+			}
+			stdin := ""
+			var args []string
+			for i := 1; i < len(f); i++ {
+				if f[i] == "<" && i+1 < len(f) {
+					stdin = string(read(t, resolve(f[i+1])))
+					i++
+					continue
+				}
+				args = append(args, resolve(f[i]))
+			}
+			out := ok(t, dir, env, stdin, args...)
+			if out == "" {
+				t.Errorf("README: %s: no output", line)
+			}
+			ran++
+		}
+	}
+	if ran < 8 {
+		t.Errorf("README: ran %d labelcode commands, want the section's 10", ran)
+	}
+}
+
+// TestValidationFile: -val takes a file of either format; -classes and
+// -features widen what the data give.
+func TestValidationFile(t *testing.T) {
+	dir := t.TempDir()
+	blobs(t, dir, "train", 5, 4, 12, 4)
+	blobs(t, dir, "val", 5, 4, 4, 4)
+	out := ok(t, dir, nil, "", trainArgs("-data", "train.libsvm", "-val", "val.csv", "-code", "simplex", "-out", "m.lm")...)
+	if !strings.Contains(out, "validation accuracy") {
+		t.Errorf("train -val: summary %q", out)
+	}
+	ok(t, dir, nil, "", trainArgs("-data", "train.csv", "-classes", "9", "-features", "7", "-code", "onehot", "-out", "w.lm")...)
+	if info := ok(t, dir, nil, "", "info", "w.lm"); !strings.Contains(info, "features  7") || !strings.Contains(info, "classes   9") {
+		t.Errorf("info of a model trained with -classes 9 -features 7: %q", info)
+	}
+	fails(t, dir, 1, []string{"train.csv", "line 5", "label 3"}, trainArgs("-data", "train.csv", "-classes", "3", "-code", "onehot", "-out", "x.lm")...)
 }

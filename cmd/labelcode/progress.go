@@ -115,8 +115,18 @@ func (p *progress) draw() {
 	if p.selected >= 0 {
 		s := p.state[p.selected]
 		fmt.Fprintf(&b, " site %d epoch %d/%d loss %.4f", p.selected, s.epoch, p.epochs, s.loss)
+	} else if p.sites > 1 && p.sites <= 8 {
+		b.WriteString(" epochs")
+		for i, s := range p.state {
+			sep := ","
+			if i == 0 {
+				sep = " "
+			}
+			fmt.Fprintf(&b, "%s%d", sep, s.epoch)
+		}
+		fmt.Fprintf(&b, " of %d", p.epochs)
 	} else if p.sites > 1 {
-		fmt.Fprintf(&b, " %d sites, %d training", p.sites, active)
+		fmt.Fprintf(&b, " %d sites, %d started", p.sites, active)
 	} else {
 		s := p.state[0]
 		fmt.Fprintf(&b, " epoch %d/%d loss %.4f", s.epoch, p.epochs, s.loss)
