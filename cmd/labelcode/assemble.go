@@ -25,7 +25,7 @@ func runAssemble(ctx context.Context, e *env, args []string) error {
 	if *out == "" {
 		return usagef("-out is required")
 	}
-	files := fs.Args()
+	files := siteFiles(fs.Args())
 	if len(files) == 0 {
 		return usagef("no site files")
 	}
@@ -93,6 +93,22 @@ func runAssemble(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s, K=%d, %d features: %d of %d sites%s, %s params; wrote %s\n",
 		codeDescription(ref.Code, ref.Sites), ref.Classes, ref.Features, len(files), ref.Sites, note, thousands(ens.Params()), *out)
 	return nil
+}
+
+// siteFiles returns the site files named by args, in order, once each: a
+// manifest (FILE.json) names its site file FILE, so that a glob of a
+// directory of sites and manifests works.
+func siteFiles(args []string) []string {
+	var files []string
+	seen := map[string]bool{}
+	for _, a := range args {
+		f := strings.TrimSuffix(a, ".json")
+		if !seen[f] {
+			seen[f] = true
+			files = append(files, f)
+		}
+	}
+	return files
 }
 
 // manifestDiff returns the first field in which a and b differ (other than

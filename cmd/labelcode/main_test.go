@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -286,7 +287,19 @@ func TestSitesAssemble(t *testing.T) {
 	fails(t, dir, 1, []string{"data.sha256", "other/site-1.lm"}, "assemble", "-out", "x.lm", sites[0], "other/site-1.lm", sites[2])
 	site(nil, "-data", "train.libsvm", "-site", "1", "-seed", "8", "-out", "seed/site-%d.lm")
 	fails(t, dir, 1, []string{"seed"}, "assemble", "-out", "x.lm", sites[0], "seed/site-1.lm", sites[2])
-	fails(t, dir, 1, []string{"both hold site 0"}, "assemble", "-out", "x.lm", sites[0], sites[0])
+	// A glob of the directory names the manifests too.
+	globbed, err := filepath.Glob(filepath.Join(dir, "sites", "*"))
+	if err != nil || len(globbed) != 6 {
+		t.Fatalf("sites/*: %v, %v", globbed, err)
+	}
+	ok(t, dir, nil, "", append([]string{"assemble", "-out", "globbed.lm"}, globbed...)...)
+	if !bytes.Equal(read(t, filepath.Join(dir, "whole.lm")), read(t, filepath.Join(dir, "globbed.lm"))) {
+		t.Fatalf("the model assembled from sites/* differs from train's")
+	}
+	for _, ext := range []string{"", ".json"} {
+		write(t, filepath.Join(dir, "copy.lm"+ext), string(read(t, filepath.Join(dir, sites[0]+ext))))
+	}
+	fails(t, dir, 1, []string{"both hold site 0", "copy.lm"}, "assemble", "-out", "x.lm", sites[0], "copy.lm", sites[1], sites[2])
 	fails(t, dir, 1, []string{"no manifest"}, "assemble", "-out", "x.lm", "whole.lm")
 
 	// No site at all: name both variables. A site outside the code.
@@ -476,9 +489,14 @@ func TestValidationFile(t *testing.T) {
 	dir := t.TempDir()
 	blobs(t, dir, "train", 5, 4, 12, 4)
 	blobs(t, dir, "val", 5, 4, 4, 4)
-	out := ok(t, dir, nil, "", trainArgs("-data", "train.libsvm", "-val", "val.csv", "-code", "simplex", "-out", "m.lm")...)
-	if !strings.Contains(out, "validation accuracy") {
-		t.Errorf("train -val: summary %q", out)
+	args := trainArgs("-data", "train.libsvm", "-val", "val.csv", "-code", "simplex", "-out", "m.lm")
+	r := cli(t, dir, nil, "", slices.DeleteFunc(args, func(a string) bool { return a == "-quiet" })...)
+	if r.code != 0 || !strings.Contains(r.stdout, "validation accuracy") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("train -val: exit %d, summary %q", r.code, r.stdout)
+	}
+	// Not on a terminal: one progress line per epoch and site.
+	if n := strings.Count(r.stderr, "\n"); n < 2*1 || !strings.Contains(r.stderr, "site 1 epoch 1/4: loss ") || !strings.Contains(r.stderr, ", validation ") {
+		t.Errorf("train progress on a pipe: %q", r.stderr)
 	}
 	ok(t, dir, nil, "", trainArgs("-data", "train.csv", "-classes", "9", "-features", "7", "-code", "onehot", "-out", "w.lm")...)
 	if info := ok(t, dir, nil, "", "info", "w.lm"); !strings.Contains(info, "features  7") || !strings.Contains(info, "classes   9") {

@@ -621,7 +621,7 @@ func writeManifest(path string, m *manifest) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
