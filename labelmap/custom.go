@@ -89,13 +89,18 @@ func spec(m codes.Mapping, hidden []int, features int) nn.Spec {
 
 // NewTrainingGraph builds the training graph of h's network (made by Init,
 // Fit or a load) for batches of batch rows. It returns ErrNotFitted
-// without a network and ErrConfig for batch < 1.
+// without a network and ErrConfig for batch < 1 or a model made with
+// WithBatchNorm(true) (batch norm trains only through Fit, which folds it
+// into the weights at the end).
 func (h *MultiHead) NewTrainingGraph(batch int) (*TrainingGraph, error) {
 	if h.net == nil {
 		return nil, ErrNotFitted
 	}
 	if batch < 1 {
 		return nil, fmt.Errorf("%w: batch size %d", ErrConfig, batch)
+	}
+	if h.cfg.BatchNorm {
+		return nil, fmt.Errorf("%w: a custom training loop does not support batch norm (WithBatchNorm)", ErrConfig)
 	}
 	g, err := nntrain.NewGraph(h.net, batch)
 	if err != nil {

@@ -54,7 +54,11 @@ func (c *config) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, s
 		}
 	}
 	batch := min(c.Batch, tr.Rows())
-	g, err := nntrain.NewGraph(net, batch)
+	var bn *nn.BatchNorm
+	if c.BatchNorm {
+		bn = nn.NewBatchNorm(net.Spec)
+	}
+	g, err := nntrain.NewGraphBN(net, batch, bn)
 	if err != nil {
 		return nil, err
 	}
@@ -67,9 +71,33 @@ func (c *config) train(ctx context.Context, net *nn.Net, tr, va *nntrain.Data, s
 	cfg.Site = c.site
 	if score != nil {
 		cfg.Validate = func() (float64, error) { return score(net) }
+		if bn != nil {
+			// Validation sees the network as it will predict: batch norm
+			// with the running statistics, folded into a copy of the
+			// weights; the training weights are not touched.
+			folded := net.Clone()
+			cfg.Validate = func() (float64, error) {
+				bn.Fold(folded, net)
+				return score(folded)
+			}
+		}
 	}
-	return training.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
+	h, err := training.Run(ctx, nntrain.NewTrainer(g, tr), s, cfg)
+	if bn != nil {
+		// Run restored the best epoch's weights, γ, β and running
+		// statistics together (all of them are the trainer's Params);
+		// fold them into the network that predicts.
+		if batchNormTrained != nil {
+			batchNormTrained(bn, net)
+		}
+		bn.Fold(net, net)
+	}
+	return h, err
 }
+
+// batchNormTrained, when set (by tests), sees every network trained with
+// batch norm and its state before they are folded.
+var batchNormTrained func(bn *nn.BatchNorm, unfolded *nn.Net)
 
 // MLP is the default base learner: a softmax classifier on a multilayer
 // perceptron (ReLU hidden layers, He/Glorot initialisation), trained with

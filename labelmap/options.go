@@ -125,6 +125,28 @@ func WithProgress(f func(training.Progress)) Option {
 	return func(c *config) error { c.Progress = f; return nil }
 }
 
+// WithBatchNorm turns batch normalisation (Ioffe and Szegedy 2015) of the
+// hidden layers on or off; default off. While training, each hidden
+// layer's affine map is normalised over the minibatch (per unit: batch
+// mean and variance, then a learnt scale γ and shift β) before its ReLU,
+// which lets deep trunks leave the starting plateau where they otherwise
+// stay at chance. The running mean and variance (momentum 0.1, ε 1e-5)
+// kept while training replace the batch statistics for validation and
+// prediction: they are folded into each hidden layer's weights
+// (W′ = W·γ/√(σ²+ε), b′ = (b − μ)·γ/√(σ²+ε) + β), so a trained model,
+// its file and its predictions are those of an ordinary network.
+//
+// Cost: training only, about one more pass over each hidden layer's
+// outputs forward and two backward, 4 values per hidden unit for γ, β and
+// the running statistics (and Adam's moments of them), and one copy of
+// the weights for validation; prediction costs nothing more. Validation
+// scores (early stopping, best epoch) are those of the folded network.
+// It applies to MLP learners (and so an Ensemble's default learners) and
+// to a MultiHead's Fit, not to a TrainingGraph of a custom loop.
+func WithBatchNorm(on bool) Option {
+	return func(c *config) error { c.BatchNorm = on; return nil }
+}
+
 // WithParallelism bounds how many sites of an Ensemble Fit trains at once;
 // default GOMAXPROCS. n < 1 is ErrConfig.
 func WithParallelism(n int) Option {

@@ -1,7 +1,7 @@
 // Package trainopt holds the training settings that dsnc and labelmap
 // share (their WithHidden, WithEpochs, WithBatchSize, WithLearningRate,
-// WithSchedule, WithPatience, WithSeed, WithProgress and WithMaxWeights
-// options), with their defaults and their checks, so that both families
+// WithSchedule, WithPatience, WithSeed, WithProgress, WithMaxWeights and
+// WithBatchNorm options), with their defaults and their checks, so that both families
 // validate them once and the same way. Each package embeds Settings in its
 // configuration and keeps its own exported options and their docs.
 package trainopt
@@ -25,6 +25,10 @@ type Settings struct {
 	Seed       uint64
 	Progress   func(training.Progress)
 	MaxWeights int // bound on the weights and biases
+	// BatchNorm normalises every hidden layer over the minibatch between
+	// its affine map and its ReLU while training, folded into the layer's
+	// weights for validation and at the end; off by default.
+	BatchNorm bool
 }
 
 // Defaults are the module's shared training defaults: 20 epochs, batches

@@ -64,26 +64,47 @@ type Graph struct {
 	Layers  []DenseNodes    // trunk then heads, as Net.Layers
 	Batch   int
 
-	net     *nn.Net
-	xData   []float32
-	tData   [][]float32
-	params  G.Nodes
-	grads   G.Nodes // gradient nodes, parallel to params
-	machine G.VM
+	net      *nn.Net
+	bn       *nn.BatchNorm // nil without batch norm
+	zeros    [][]float32   // zero gradients of the running statistics
+	xData    []float32
+	tData    [][]float32
+	params   G.Nodes
+	bnParams G.Nodes // γ and β nodes of every hidden layer
+	grads    G.Nodes // gradient nodes, parallel to params
+	machine  G.VM
 }
 
 // NewGraph builds the training graph of net for batches of batch rows and
 // its tape machine. Call Close when done. It returns ErrSpec for an invalid
 // net or batch < 1.
-func NewGraph(net *nn.Net, batch int) (*Graph, error) {
+func NewGraph(net *nn.Net, batch int) (*Graph, error) { return NewGraphBN(net, batch, nil) }
+
+// NewGraphBN is NewGraph with batch normalisation after the affine map of
+// every hidden layer and before its ReLU when bn is not nil (the op
+// BatchNorm, its γ and β the learnable slices of bn, its running
+// statistics updated in bn by every Run). Params and Grads then list, after
+// the layers' weights, γ and β of every hidden layer (bn.Params), then the
+// running statistics (bn.Stats) with gradients that are always zero, so
+// that Adam leaves them alone (a zero gradient gives a zero step) while
+// training.Run's best-epoch snapshot and restore keep them consistent
+// with the weights. The net's weights stay unfolded while training: fold
+// bn into a copy (BatchNorm.Fold) to evaluate it. It returns ErrSpec when
+// bn does not fit net.
+func NewGraphBN(net *nn.Net, batch int, bn *nn.BatchNorm) (*Graph, error) {
 	if err := net.Check(); err != nil {
 		return nil, err
+	}
+	if bn != nil {
+		if err := bn.Check(net.Spec); err != nil {
+			return nil, err
+		}
 	}
 	if batch < 1 {
 		return nil, fmt.Errorf("%w: batch size %d", nn.ErrSpec, batch)
 	}
 	eg := G.NewGraph()
-	gr := &Graph{G: eg, net: net, Batch: batch}
+	gr := &Graph{G: eg, net: net, bn: bn, Batch: batch}
 	gr.xData = make([]float32, batch*net.Spec.Inputs)
 	gr.X = G.NewMatrix(eg, tensor.Float32, G.WithShape(batch, net.Spec.Inputs), G.WithName("x"),
 		G.WithValue(tensor.New(tensor.WithShape(batch, net.Spec.Inputs), tensor.WithBacking(gr.xData))))
@@ -92,7 +113,12 @@ func NewGraph(net *nn.Net, batch int) (*Graph, error) {
 		l := DenseLayer(eg, &net.Hidden[i], fmt.Sprintf("hidden%d", i))
 		gr.Layers = append(gr.Layers, l)
 		var err error
-		if h, err = l.Apply(h, true); err != nil {
+		if bn == nil {
+			h, err = l.Apply(h, true)
+		} else {
+			h, err = gr.normalised(h, l, i)
+		}
+		if err != nil {
 			return nil, err
 		}
 		gr.Hidden = append(gr.Hidden, h)
@@ -124,6 +150,12 @@ func NewGraph(net *nn.Net, batch int) (*Graph, error) {
 	for _, l := range gr.Layers {
 		gr.params = append(gr.params, l.W, l.B)
 	}
+	gr.params = append(gr.params, gr.bnParams...)
+	if bn != nil {
+		for _, s := range bn.Stats() {
+			gr.zeros = append(gr.zeros, make([]float32, len(s)))
+		}
+	}
 	var err error
 	if gr.grads, err = G.Grad(gr.Cost, gr.params...); err != nil {
 		return nil, fmt.Errorf("nntrain: gradient graph: %w", err)
@@ -132,15 +164,41 @@ func NewGraph(net *nn.Net, batch int) (*Graph, error) {
 	return gr, nil
 }
 
+// normalised returns ReLU(BatchNorm(h·W + B)) for hidden layer i, with
+// γ and β nodes backed by the slices of g.bn.
+func (g *Graph) normalised(h *G.Node, l DenseNodes, i int) (*G.Node, error) {
+	z, err := l.Apply(h, false)
+	if err != nil {
+		return nil, err
+	}
+	node := func(v []float32, name string) *G.Node {
+		t := tensor.New(tensor.WithShape(1, len(v)), tensor.WithBacking(v))
+		return G.NewMatrix(g.G, tensor.Float32, G.WithShape(1, len(v)), G.WithName(fmt.Sprintf("hidden%d.%s", i, name)), G.WithValue(t))
+	}
+	gamma, beta := node(g.bn.Gamma[i], "gamma"), node(g.bn.Beta[i], "beta")
+	g.bnParams = append(g.bnParams, gamma, beta)
+	return BatchNorm(z, gamma, beta, ReLU, &RunningStats{Mean: g.bn.Mean[i], Var: g.bn.Var[i]})
+}
+
+// BatchNorm returns the batch-norm state the graph trains, nil without
+// batch norm.
+func (g *Graph) BatchNorm() *nn.BatchNorm { return g.bn }
+
 // Net returns the network whose weights the graph trains.
 func (g *Graph) Net() *nn.Net { return g.net }
 
 // Params returns the weight slices in Net.Layers order (W then B of each
-// layer); they are the Net's own slices.
+// layer); they are the Net's own slices. With batch norm, γ and β of every
+// hidden layer follow, then its running mean and variance (see
+// NewGraphBN).
 func (g *Graph) Params() [][]float32 {
 	ps := make([][]float32, 0, 2*len(g.Layers))
 	for _, l := range g.net.Layers() {
 		ps = append(ps, l.W, l.B)
+	}
+	if g.bn != nil {
+		ps = append(ps, g.bn.Params()...)
+		ps = append(ps, g.bn.Stats()...)
 	}
 	return ps
 }
@@ -160,7 +218,7 @@ func (g *Graph) Grads() ([][]float32, error) {
 		}
 		gs = append(gs, d)
 	}
-	return gs, nil
+	return append(gs, g.zeros...), nil
 }
 
 // Load copies a batch into the graph's inputs: x holds Batch rows of
