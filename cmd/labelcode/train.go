@@ -83,7 +83,7 @@ func newTrainFlags(name, synopsis, description string, site bool) *trainFlags {
 	fs.IntVar(&t.parallel, "parallel", 0, "sites trained at once (default: the number of CPUs)")
 	fs.BoolVar(&t.quiet, "quiet", false, "print no progress")
 	if site {
-		fs.IntVar(&t.site, "site", -1, "the site `N` to train (default: $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX)")
+		fs.IntVar(&t.site, "site", 0, "the site `N` to train (default: $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX)")
 		fs.StringVar(&t.out, "out", "", "site `file` to write (required); %d is replaced by the site index; a manifest <file>.json is written beside it")
 	} else {
 		fs.StringVar(&t.out, "out", "", "model `file` to write (required)")
