@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,14 +31,29 @@ func runAssemble(ctx context.Context, e *env, args []string) error {
 	if len(files) == 0 {
 		return usagef("no site files")
 	}
-	mfs := make([]*manifest, len(files))
-	for i, f := range files {
+	// A site file that does not exist (its task has not run, or failed) is
+	// a missing site, named by its index below; with -allow-missing, so is
+	// one whose manifest is absent (a task stopped between the two files).
+	var mfs []*manifest
+	var present, absent []string
+	for _, f := range files {
+		_, serr := os.Stat(f)
+		_, merr := os.Stat(f + ".json")
+		if errors.Is(serr, os.ErrNotExist) || (*allowMissing && errors.Is(merr, os.ErrNotExist)) {
+			absent = append(absent, f)
+			continue
+		}
 		m, err := readManifest(f + ".json")
 		if err != nil {
 			return err
 		}
-		mfs[i] = m
+		mfs = append(mfs, m)
+		present = append(present, f)
 	}
+	if len(mfs) == 0 {
+		return fmt.Errorf("none of the %d site files exists (%s)", len(files), strings.Join(absent, ", "))
+	}
+	files = present
 	// Every manifest must agree with the first on everything but the site.
 	ref := mfs[0]
 	for i, m := range mfs[1:] {
@@ -61,8 +78,12 @@ func runAssemble(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if len(missing) > 0 && !*allowMissing {
-		return fmt.Errorf("missing site(s) %s of %d (train them with labelcode train-site -site N, or assemble with -allow-missing)",
-			strings.Join(missing, ", "), ref.Sites)
+		notFound := ""
+		if len(absent) > 0 {
+			notFound = "; not found: " + strings.Join(absent, ", ")
+		}
+		return fmt.Errorf("missing site(s) %s of %d (train them with labelcode train-site -site N, or assemble with -allow-missing)%s",
+			strings.Join(missing, ", "), ref.Sites, notFound)
 	}
 	ens, err := newEnsemble(ref.Code, ref.Classes, ref.Sites, lmOptions(ref.Options, ref.Seed, 0, nil))
 	if err != nil {

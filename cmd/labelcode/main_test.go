@@ -279,6 +279,13 @@ func TestSitesAssemble(t *testing.T) {
 	fails(t, dir, 1, []string{"missing site(s) 1"}, "assemble", "-out", "partial.lm", sites[0], sites[2])
 	ok(t, dir, nil, "", "assemble", "-allow-missing", "-out", "partial.lm", sites[0], sites[2])
 	ok(t, dir, nil, "", "predict", "-model", "partial.lm", "-data", "train.libsvm")
+	// Named but not trained (as a scheduler's assemble job names them all).
+	fails(t, dir, 1, []string{"missing site(s) 1 of 3", "not found: sites/site-9.lm"}, "assemble", "-out", "x.lm", sites[0], "sites/site-9.lm", sites[2])
+	ok(t, dir, nil, "", "assemble", "-allow-missing", "-out", "partial2.lm", sites[0], "sites/site-9.lm", sites[2])
+	if !bytes.Equal(read(t, filepath.Join(dir, "partial.lm")), read(t, filepath.Join(dir, "partial2.lm"))) {
+		t.Errorf("assemble -allow-missing with a file named but absent differs from without it")
+	}
+	fails(t, dir, 1, []string{"none of the 1 site files"}, "assemble", "-out", "x.lm", "sites/site-9.lm")
 
 	// Other options, other data: refused, naming the field and the files.
 	site(nil, "-data", "train.libsvm", "-site", "1", "-epochs", "2", "-out", "epochs/site-%d.lm")
