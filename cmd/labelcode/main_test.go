@@ -230,7 +230,11 @@ func TestTrainPredictEvalInfo(t *testing.T) {
 				}
 			}
 			info := ok(t, dir, nil, "", "info", code+".model")
-			for _, w := range []string{"features  6", "classes   8", "bytes"} {
+			want := []string{"features  6", "classes   8", "bytes", "params    "}
+			if code != "dsnc" {
+				want = append(want, "code      ")
+			}
+			for _, w := range want {
 				if !strings.Contains(info, w) {
 					t.Errorf("info output %q lacks %q", info, w)
 				}

@@ -15,7 +15,9 @@ import (
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/dsnc"
 	"github.com/labelcode/labelcode/infer"
+	"github.com/labelcode/labelcode/labelmap"
 )
 
 // loadModel loads a model file for serving, with a clear error.
@@ -265,7 +267,37 @@ func runInfo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "file      %s (%s bytes)\nkind      %s\nfeatures  %d\nclasses   %d\nmodel     %s\n",
-		path, thousands(int(st.Size())), m.Kind(), m.Features(), m.Classes(), m.String())
+	fmt.Fprintf(e.stdout, "file      %s (%s bytes)\nkind      %s\nfeatures  %d\nclasses   %d\n",
+		path, thousands(int(st.Size())), m.Kind(), m.Features(), m.Classes())
+	// The training packages' loaders tell the code and the parameters.
+	var code, detail string
+	params := -1
+	switch m.Kind() {
+	case infer.DSNC:
+		if d, err := dsnc.Load(path); err == nil {
+			params, detail = d.Params(), d.String()
+		}
+	case infer.Ensemble, infer.MultiHead:
+		if l, err := labelmap.Load(path); err == nil {
+			code, params, detail = fmt.Sprint(l.Mapping()), l.Params(), fmt.Sprint(l)
+		}
+	}
+	if code != "" {
+		fmt.Fprintf(e.stdout, "code      %s\n", code)
+	}
+	if params >= 0 {
+		fmt.Fprintf(e.stdout, "params    %s\n", thousands(params))
+	}
+	fmt.Fprintf(e.stdout, "model     %s\n", m.String())
+	lines := strings.Split(strings.TrimSpace(detail), "\n")
+	const maxDetail = 24
+	if len(lines) > maxDetail {
+		lines = append(lines[:maxDetail-1], fmt.Sprintf("... %d more lines", len(lines)-maxDetail+1))
+	}
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			fmt.Fprintf(e.stdout, "          %s\n", l)
+		}
+	}
 	return nil
 }
