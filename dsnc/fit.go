@@ -8,6 +8,7 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/training"
 )
 
@@ -67,9 +68,25 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 	if batch < 2 {
 		return nil, fmt.Errorf("%w: %d training rows", ErrConfig, trn.Len())
 	}
-	tg, err := n.NewTrainingGraph(batch)
+	var bn *nn.BatchNorm
+	if o.BatchNorm {
+		bn = nn.NewBatchNorm(nn.Spec{Inputs: trn.Features, Hidden: n.Config.Hidden, Heads: []int{trn.Classes}})
+	}
+	tg, err := n.fitGraph(batch, bn)
 	if err != nil {
 		return nil, err
+	}
+	// view returns the model as it predicts: n itself, or with batch norm
+	// a copy of n's weights with the running statistics folded in (the
+	// training weights are not touched), for validation and code counts.
+	view := func() *Model { return n }
+	if bn != nil {
+		folded := n.Clone()
+		view = func() *Model {
+			folded.copyWeights(n)
+			foldEncoder(bn, folded)
+			return folded
+		}
 	}
 	defer tg.Close()
 	if err := tg.Bind(trn); err != nil {
@@ -87,12 +104,12 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 	cfg := o.Loop()
 	prev := math.NaN()
 	if val != nil {
-		cfg.Validate = func() (float64, error) { return n.validationAccuracy(val) }
+		cfg.Validate = func() (float64, error) { return view().validationAccuracy(val) }
 	}
 	sample := codeSample(trn)
 	cfg.EndEpoch = func(e *training.Epoch) {
 		e.Beta, e.Gamma = tg.Regulariser()
-		e.Codes = countCodes(n, sample)
+		e.Codes = countCodes(view(), sample)
 		if !o.regularise || !o.adaptive || val == nil {
 			return
 		}
@@ -107,6 +124,11 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 		prev = e.Score
 	}
 	h, err := training.Run(ctx, tg, s, cfg)
+	if bn != nil {
+		// Run restored the best epoch's weights, γ, β and running
+		// statistics together (all are Params): fold them in for good.
+		foldEncoder(bn, n)
+	}
 	if err != nil {
 		if h != nil && h.Stopped == training.StopCancelled {
 			if cerr := n.SetTrainingCodes(trn); cerr != nil {
@@ -122,6 +144,15 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 	}
 	m.setNetwork(n)
 	return h, nil
+}
+
+// foldEncoder folds the inference-time batch norm of bn into the hidden
+// layers of m's encoder, in place.
+func foldEncoder(bn *nn.BatchNorm, m *Model) {
+	for i := range bn.Gamma {
+		l := &m.Encoder[i]
+		bn.FoldLayer(i, l.In, l.Out, l.W, l.B)
+	}
 }
 
 // runError wraps training.Run's errors with this package's sentinels as well:

@@ -7,6 +7,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
 
@@ -43,6 +44,23 @@ type Net struct {
 	Decoder Dense
 	// Symmetric is the model's Config.Symmetric: Decode reads 2b − 1.
 	Symmetric bool
+
+	bn   *nn.BatchNorm // batch norm of the hidden layers (Fit with WithBatchNorm), or nil
+	norm G.Nodes       // γ and β nodes of every hidden layer, bound to bn's slices
+}
+
+// withBatchNorm makes Encode normalise every hidden layer with the state
+// of bn (γ, β and the running statistics, bound without copy) and adds its
+// γ and β nodes to Learnables.
+func (n *Net) withBatchNorm(bn *nn.BatchNorm) {
+	n.bn = bn
+	for i := range bn.Gamma {
+		for k, v := range [][]float32{bn.Gamma[i], bn.Beta[i]} {
+			name := fmt.Sprintf("enc%d.%s", i, [2]string{"gamma", "beta"}[k])
+			n.norm = append(n.norm, G.NewMatrix(n.Graph, tensor.Float32, G.WithShape(1, len(v)), G.WithName(name),
+				G.WithValue(tensor.New(tensor.WithShape(1, len(v)), tensor.WithBacking(v)))))
+		}
+	}
 }
 
 // NewNet adds m's parameters to g as learnable nodes bound to m's weight
@@ -71,12 +89,14 @@ func NewNet(g *G.ExprGraph, m *Model) (*Net, error) {
 
 // Learnables returns the weight and bias nodes of every layer, encoder
 // first: the nodes to differentiate with G.Grad and to step with a solver.
+// In a graph that Fit builds with WithBatchNorm, γ and β of every hidden
+// layer follow.
 func (n *Net) Learnables() G.Nodes {
 	var out G.Nodes
 	for _, d := range n.Encoder {
 		out = append(out, d.W, d.B)
 	}
-	return append(out, n.Decoder.W, n.Decoder.B)
+	return append(append(out, n.Decoder.W, n.Decoder.B), n.norm...)
 }
 
 // Encode adds the encoder to the graph: the hidden layers with ReLU, then
@@ -94,9 +114,27 @@ func (n *Net) Encode(x *G.Node) (*G.Node, error) {
 			act = nntrain.Sigmoid
 		}
 		var err error
-		if h, err = d.apply(h, act); err != nil {
+		if n.bn != nil && i < len(n.Encoder)-1 {
+			h, err = n.normalised(h, d, i)
+		} else {
+			h, err = d.apply(h, act)
+		}
+		if err != nil {
 			return nil, err
 		}
+	}
+	return h, nil
+}
+
+// normalised adds ReLU(BatchNorm(x·W + B)) of hidden layer i.
+func (n *Net) normalised(x *G.Node, d Dense, i int) (*G.Node, error) {
+	z, err := d.apply(x, nntrain.Identity)
+	if err != nil {
+		return nil, err
+	}
+	h, err := nntrain.BatchNorm(z, n.norm[2*i], n.norm[2*i+1], nntrain.ReLU, &nntrain.RunningStats{Mean: n.bn.Mean[i], Var: n.bn.Var[i]})
+	if err != nil {
+		return nil, fmt.Errorf("dsnc: batch norm: %w", err)
 	}
 	return h, nil
 }

@@ -111,6 +111,26 @@ func WithMaxWeights(n int) Option {
 	return func(c *config) error { return c.SetMaxWeights(n, 0) }
 }
 
+// WithBatchNorm turns batch normalisation (Ioffe and Szegedy 2015) of the
+// encoder's hidden layers on or off; default off. While Fit trains, each
+// hidden layer's affine map is normalised over the minibatch (per unit:
+// batch mean and variance, then a learnt scale γ and shift β) before its
+// ReLU; the code layer's sigmoid is left as it is. The running mean and
+// variance (momentum 0.1, ε 1e-5) kept while training replace the batch
+// statistics for validation, the per-epoch code counts and prediction:
+// they are folded into each hidden layer's weights (W′ = W·γ/√(σ²+ε),
+// b′ = (b − μ)·γ/√(σ²+ε) + β), so the fitted model, its file and its
+// predictions are those of an ordinary network. A custom training loop
+// (NewTrainingGraph) refuses it: it trains only through Fit.
+//
+// Cost: training only, about one more pass over each hidden layer's
+// outputs forward and two backward, 4 values per hidden unit for γ, β and
+// the running statistics (and Adam's moments of them), and one copy of
+// the weights for validation; prediction costs nothing more.
+func WithBatchNorm(on bool) Option {
+	return func(c *config) error { c.BatchNorm = on; return nil }
+}
+
 // WithRegulariser turns on the intra/inter-class regulariser of eq. 7–8
 // with initial weights beta (intra-class) and gamma (inter-class), both
 // non-negative and finite; the default is the variant without it.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
+	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/training"
 )
 
@@ -53,6 +54,8 @@ type TrainingGraph struct {
 	data        *labelcode.Dataset
 	beta, gamma float64
 	vm          G.VM
+	bn          *nn.BatchNorm // Fit's batch norm of the hidden layers, or nil
+	zeros       [][]float32   // zero gradients of bn's running statistics
 }
 
 // NewTrainingGraph builds the training graph of m's network (Init or Fit
@@ -66,12 +69,27 @@ type TrainingGraph struct {
 // ErrConfig wrapping ErrTooLarge when the activations of one batch, batch
 // × the widest layer (and batch² for the regulariser's masks), would
 // exceed the model's weight limit (WithMaxWeights); that is checked before
-// the graph's tensors are allocated.
+// the graph's tensors are allocated. A model made with WithBatchNorm(true)
+// is ErrConfig: batch norm trains only through Fit, which folds it into
+// the weights.
 func (m *Model) NewTrainingGraph(batch int) (*TrainingGraph, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: NewTrainingGraph on a nil model", ErrConfig)
 	}
-	t, err := newTrainingGraph(m, batch, m.opts.regularise, m.opts.Seed)
+	if m.opts.BatchNorm {
+		return nil, fmt.Errorf("%w: a custom training loop does not support batch norm (WithBatchNorm)", ErrConfig)
+	}
+	return m.fitGraph(batch, nil)
+}
+
+// fitGraph is NewTrainingGraph with batch norm of the hidden layers when
+// bn is not nil: then Params lists, after the layers' weights, γ and β of
+// every hidden layer (bn.Params, also in Net.Learnables) and the running
+// statistics (bn.Stats), whose gradients are always zero so that Adam
+// leaves them alone while training.Run's best-epoch snapshot keeps them
+// with the weights.
+func (m *Model) fitGraph(batch int, bn *nn.BatchNorm) (*TrainingGraph, error) {
+	t, err := newTrainingGraphBN(m, batch, m.opts.regularise, m.opts.Seed, bn)
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +98,12 @@ func (m *Model) NewTrainingGraph(batch int) (*TrainingGraph, error) {
 }
 
 func newTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*TrainingGraph, error) {
+	return newTrainingGraphBN(m, batch, regularise, seed, nil)
+}
+
+// newTrainingGraphBN is newTrainingGraph with batch norm of the hidden
+// layers when bn is not nil (see fitGraph).
+func newTrainingGraphBN(m *Model, batch int, regularise bool, seed uint64, bn *nn.BatchNorm) (*TrainingGraph, error) {
 	if batch < 2 {
 		return nil, fmt.Errorf("%w: batch size %d, want at least 2", ErrConfig, batch)
 	}
@@ -109,6 +133,15 @@ func newTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*Train
 	}
 	for _, l := range m.layers() {
 		t.params = append(t.params, l.W, l.B)
+	}
+	if bn != nil {
+		t.bn = bn
+		net.withBatchNorm(bn)
+		t.params = append(t.params, bn.Params()...)
+		for _, st := range bn.Stats() {
+			t.params = append(t.params, st)
+			t.zeros = append(t.zeros, make([]float32, len(st)))
+		}
 	}
 	t.X = G.NewMatrix(g, tensor.Float32, G.WithShape(batch, c.Features), G.WithName("x"), G.WithValue(t.x))
 	t.Y = G.NewVector(g, tensor.Float32, G.WithShape(batch), G.WithName("y"), G.WithValue(t.y))
@@ -218,6 +251,7 @@ func (t *TrainingGraph) Step(rows []int) (loss, accuracy float64, grads [][]floa
 		}
 		t.g32 = append(t.g32, d)
 	}
+	t.g32 = append(t.g32, t.zeros...)
 	return t.Loss(), float64(t.Correct()) / float64(len(rows)), t.g32, nil
 }
 

@@ -100,13 +100,20 @@ func (bn *BatchNorm) Fold(dst, src *Net) {
 	}
 	for i := range dst.Hidden {
 		d := &dst.Hidden[i]
-		for j := 0; j < d.Out; j++ {
-			s, t := bn.Scale(i, j)
-			for r := 0; r < d.In; r++ {
-				d.W[r*d.Out+j] = float32(float64(d.W[r*d.Out+j]) * s)
-			}
-			d.B[j] = float32(float64(d.B[j])*s + t)
+		bn.FoldLayer(i, d.In, d.Out, d.W, d.B)
+	}
+}
+
+// FoldLayer folds the inference-time batch norm of hidden layer i into the
+// weights w (in×out, row-major) and biases b of that layer, in place, as
+// Fold does for a Net's layer.
+func (bn *BatchNorm) FoldLayer(i, in, out int, w, b []float32) {
+	for j := 0; j < out; j++ {
+		s, t := bn.Scale(i, j)
+		for r := 0; r < in; r++ {
+			w[r*out+j] = float32(float64(w[r*out+j]) * s)
 		}
+		b[j] = float32(float64(b[j])*s + t)
 	}
 }
 
