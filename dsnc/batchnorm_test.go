@@ -63,3 +63,37 @@ func TestFitBatchNorm(t *testing.T) {
 	_, err = m.NewTrainingGraph(8)
 	require.ErrorIs(t, err, ErrConfig)
 }
+
+// TestFitCodeBatchNorm trains DSNC with batch norm before the code
+// layer's sigmoid, alone and with WithBatchNorm: the model learns, keeps
+// the best epoch consistently, and its folded weights give the same
+// labels after a save and load.
+func TestFitCodeBatchNorm(t *testing.T) {
+	d := blobs(t, 20, 16, 10, 0.5, 4)
+	tr, va, te, err := d.Split(0.2, 0.2, 4)
+	require.NoError(t, err)
+	for _, hidden := range []bool{false, true} {
+		m, h, err := fit(context.Background(), tr, va, WithBits(16), WithHidden(32), WithEpochs(8), WithBatchSize(32),
+			WithLearningRate(0.01), WithSeed(3), WithCodeBatchNorm(true), WithBatchNorm(hidden))
+		require.NoError(t, err)
+		best, ok := h.BestEpoch()
+		require.True(t, ok)
+		acc, err := m.Accuracy(va)
+		require.NoError(t, err)
+		require.Equal(t, best.Score, acc, "the kept weights and statistics are the best epoch's")
+		tacc, err := m.Accuracy(te)
+		require.NoError(t, err)
+		t.Logf("hidden batch norm %v: test accuracy %.3f, %d training codes", hidden, tacc, len(m.CodeLabels))
+		require.Greater(t, tacc, 0.4)
+		data, err := m.MarshalBinary()
+		require.NoError(t, err)
+		back, err := Unmarshal(data)
+		require.NoError(t, err)
+		want, _ := m.PredictBatch(te.X, te.Len(), nil)
+		got, err := back.PredictBatch(te.X, te.Len(), nil)
+		require.NoError(t, err)
+		require.True(t, slices.Equal(want, got))
+		_, err = m.NewTrainingGraph(8)
+		require.ErrorIs(t, err, ErrConfig)
+	}
+}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
-	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/training"
 )
 
@@ -68,11 +67,8 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 	if batch < 2 {
 		return nil, fmt.Errorf("%w: %d training rows", ErrConfig, trn.Len())
 	}
-	var bn *nn.BatchNorm
-	if o.BatchNorm {
-		bn = nn.NewBatchNorm(nn.Spec{Inputs: trn.Features, Hidden: n.Config.Hidden, Heads: []int{trn.Classes}})
-	}
-	tg, err := n.fitGraph(batch, bn)
+	en := newEncoderNorm(n, o.BatchNorm, o.codeBN)
+	tg, err := n.fitGraph(batch, en)
 	if err != nil {
 		return nil, err
 	}
@@ -80,11 +76,11 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 	// a copy of n's weights with the running statistics folded in (the
 	// training weights are not touched), for validation and code counts.
 	view := func() *Model { return n }
-	if bn != nil {
+	if en != nil {
 		folded := n.Clone()
 		view = func() *Model {
 			folded.copyWeights(n)
-			foldEncoder(bn, folded)
+			en.fold(folded)
 			return folded
 		}
 	}
@@ -124,10 +120,10 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 		prev = e.Score
 	}
 	h, err := training.Run(ctx, tg, s, cfg)
-	if bn != nil {
+	if en != nil {
 		// Run restored the best epoch's weights, γ, β and running
 		// statistics together (all are Params): fold them in for good.
-		foldEncoder(bn, n)
+		en.fold(n)
 	}
 	if err != nil {
 		if h != nil && h.Stopped == training.StopCancelled {
@@ -144,15 +140,6 @@ func (m *Model) Fit(ctx context.Context, trn, val *labelcode.Dataset) (*training
 	}
 	m.setNetwork(n)
 	return h, nil
-}
-
-// foldEncoder folds the inference-time batch norm of bn into the hidden
-// layers of m's encoder, in place.
-func foldEncoder(bn *nn.BatchNorm, m *Model) {
-	for i := range bn.Gamma {
-		l := &m.Encoder[i]
-		bn.FoldLayer(i, l.In, l.Out, l.W, l.B)
-	}
 }
 
 // runError wraps training.Run's errors with this package's sentinels as well:

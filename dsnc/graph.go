@@ -45,18 +45,68 @@ type Net struct {
 	// Symmetric is the model's Config.Symmetric: Decode reads 2b − 1.
 	Symmetric bool
 
-	bn   *nn.BatchNorm // batch norm of the hidden layers (Fit with WithBatchNorm), or nil
-	norm G.Nodes       // γ and β nodes of every hidden layer, bound to bn's slices
+	en   *encoderNorm // batch norm of encoder layers (Fit with WithBatchNorm or WithCodeBatchNorm), or nil
+	norm G.Nodes      // γ and β nodes of every normalised layer, bound to en's slices
 }
 
-// withBatchNorm makes Encode normalise every hidden layer with the state
-// of bn (γ, β and the running statistics, bound without copy) and adds its
-// γ and β nodes to Learnables.
-func (n *Net) withBatchNorm(bn *nn.BatchNorm) {
-	n.bn = bn
-	for i := range bn.Gamma {
-		for k, v := range [][]float32{bn.Gamma[i], bn.Beta[i]} {
-			name := fmt.Sprintf("enc%d.%s", i, [2]string{"gamma", "beta"}[k])
+// encoderNorm is the batch-norm state of the normalised layers of an
+// encoder: entry k of bn normalises encoder layer layers[k] (the hidden
+// layers with WithBatchNorm, the code layer before its sigmoid with
+// WithCodeBatchNorm).
+type encoderNorm struct {
+	bn     *nn.BatchNorm
+	layers []int
+}
+
+// newEncoderNorm returns the initial batch-norm state of m's encoder for
+// the hidden layers (hidden) and the code layer (code), nil for neither.
+func newEncoderNorm(m *Model, hidden, code bool) *encoderNorm {
+	en := &encoderNorm{}
+	var widths []int
+	for i, l := range m.Encoder {
+		last := i == len(m.Encoder)-1
+		if (!last && hidden) || (last && code) {
+			en.layers = append(en.layers, i)
+			widths = append(widths, l.Out)
+		}
+	}
+	if len(widths) == 0 {
+		return nil
+	}
+	en.bn = nn.NewBatchNorm(nn.Spec{Hidden: widths})
+	return en
+}
+
+// at returns the entry of encoder layer i, -1 when it is not normalised.
+func (en *encoderNorm) at(i int) int {
+	if en == nil {
+		return -1
+	}
+	for k, l := range en.layers {
+		if l == i {
+			return k
+		}
+	}
+	return -1
+}
+
+// fold folds the inference-time batch norm into m's encoder layers, in
+// place.
+func (en *encoderNorm) fold(m *Model) {
+	for k, i := range en.layers {
+		l := &m.Encoder[i]
+		en.bn.FoldLayer(k, l.In, l.Out, l.W, l.B)
+	}
+}
+
+// withBatchNorm makes Encode normalise the layers of en (γ, β and the
+// running statistics bound without copy) and adds its γ and β nodes to
+// Learnables.
+func (n *Net) withBatchNorm(en *encoderNorm) {
+	n.en = en
+	for k, i := range en.layers {
+		for j, v := range [][]float32{en.bn.Gamma[k], en.bn.Beta[k]} {
+			name := fmt.Sprintf("enc%d.%s", i, [2]string{"gamma", "beta"}[j])
 			n.norm = append(n.norm, G.NewMatrix(n.Graph, tensor.Float32, G.WithShape(1, len(v)), G.WithName(name),
 				G.WithValue(tensor.New(tensor.WithShape(1, len(v)), tensor.WithBacking(v)))))
 		}
@@ -89,8 +139,8 @@ func NewNet(g *G.ExprGraph, m *Model) (*Net, error) {
 
 // Learnables returns the weight and bias nodes of every layer, encoder
 // first: the nodes to differentiate with G.Grad and to step with a solver.
-// In a graph that Fit builds with WithBatchNorm, γ and β of every hidden
-// layer follow.
+// In a graph that Fit builds with WithBatchNorm or WithCodeBatchNorm, γ
+// and β of every normalised layer follow.
 func (n *Net) Learnables() G.Nodes {
 	var out G.Nodes
 	for _, d := range n.Encoder {
@@ -114,8 +164,8 @@ func (n *Net) Encode(x *G.Node) (*G.Node, error) {
 			act = nntrain.Sigmoid
 		}
 		var err error
-		if n.bn != nil && i < len(n.Encoder)-1 {
-			h, err = n.normalised(h, d, i)
+		if k := n.en.at(i); k >= 0 {
+			h, err = n.normalised(h, d, k, act)
 		} else {
 			h, err = d.apply(h, act)
 		}
@@ -126,13 +176,14 @@ func (n *Net) Encode(x *G.Node) (*G.Node, error) {
 	return h, nil
 }
 
-// normalised adds ReLU(BatchNorm(x·W + B)) of hidden layer i.
-func (n *Net) normalised(x *G.Node, d Dense, i int) (*G.Node, error) {
+// normalised adds act(BatchNorm(x·W + B)) of the layer of entry k of n.en.
+func (n *Net) normalised(x *G.Node, d Dense, k int, act nntrain.Activation) (*G.Node, error) {
 	z, err := d.apply(x, nntrain.Identity)
 	if err != nil {
 		return nil, err
 	}
-	h, err := nntrain.BatchNorm(z, n.norm[2*i], n.norm[2*i+1], nntrain.ReLU, &nntrain.RunningStats{Mean: n.bn.Mean[i], Var: n.bn.Var[i]})
+	bn := n.en.bn
+	h, err := nntrain.BatchNorm(z, n.norm[2*k], n.norm[2*k+1], act, &nntrain.RunningStats{Mean: bn.Mean[k], Var: bn.Var[k]})
 	if err != nil {
 		return nil, fmt.Errorf("dsnc: batch norm: %w", err)
 	}

@@ -24,6 +24,7 @@ type config struct {
 	symmetric         bool
 	dec               Decoding
 	decSet            bool // WithDecoder was given
+	codeBN            bool // WithCodeBatchNorm
 }
 
 // The module's shared training defaults (the same in labelmap): 20 epochs,
@@ -129,6 +130,20 @@ func WithMaxWeights(n int) Option {
 // the weights for validation; prediction costs nothing more.
 func WithBatchNorm(on bool) Option {
 	return func(c *config) error { c.BatchNorm = on; return nil }
+}
+
+// WithCodeBatchNorm turns batch normalisation of the code layer on or
+// off, independently of WithBatchNorm; default off. While Fit trains, the
+// code layer's affine map is normalised over the minibatch (learnt γ and
+// β per bit) before its sigmoid, which centres every bit's
+// pre-activation on the batch and so keeps bits from being stuck at 0 or
+// 1 for every row (a known remedy for collapsed codes in deep hashing).
+// As with WithBatchNorm, the running statistics are folded into the code
+// layer's weights for validation, code counts and prediction, the model
+// and its file are those of an ordinary network, and a custom training
+// loop refuses it. Cost: as WithBatchNorm for a layer of Bits units.
+func WithCodeBatchNorm(on bool) Option {
+	return func(c *config) error { c.codeBN = on; return nil }
 }
 
 // WithRegulariser turns on the intra/inter-class regulariser of eq. 7–8

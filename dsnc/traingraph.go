@@ -9,7 +9,6 @@ import (
 
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/internal/limits"
-	"github.com/labelcode/labelcode/internal/nn"
 	"github.com/labelcode/labelcode/training"
 )
 
@@ -54,8 +53,7 @@ type TrainingGraph struct {
 	data        *labelcode.Dataset
 	beta, gamma float64
 	vm          G.VM
-	bn          *nn.BatchNorm // Fit's batch norm of the hidden layers, or nil
-	zeros       [][]float32   // zero gradients of bn's running statistics
+	zeros       [][]float32 // zero gradients of the batch norm's running statistics
 }
 
 // NewTrainingGraph builds the training graph of m's network (Init or Fit
@@ -76,20 +74,20 @@ func (m *Model) NewTrainingGraph(batch int) (*TrainingGraph, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: NewTrainingGraph on a nil model", ErrConfig)
 	}
-	if m.opts.BatchNorm {
-		return nil, fmt.Errorf("%w: a custom training loop does not support batch norm (WithBatchNorm)", ErrConfig)
+	if m.opts.BatchNorm || m.opts.codeBN {
+		return nil, fmt.Errorf("%w: a custom training loop does not support batch norm (WithBatchNorm, WithCodeBatchNorm)", ErrConfig)
 	}
 	return m.fitGraph(batch, nil)
 }
 
-// fitGraph is NewTrainingGraph with batch norm of the hidden layers when
-// bn is not nil: then Params lists, after the layers' weights, γ and β of
-// every hidden layer (bn.Params, also in Net.Learnables) and the running
-// statistics (bn.Stats), whose gradients are always zero so that Adam
-// leaves them alone while training.Run's best-epoch snapshot keeps them
-// with the weights.
-func (m *Model) fitGraph(batch int, bn *nn.BatchNorm) (*TrainingGraph, error) {
-	t, err := newTrainingGraphBN(m, batch, m.opts.regularise, m.opts.Seed, bn)
+// fitGraph is NewTrainingGraph with batch norm of the layers of en when
+// en is not nil: then Params lists, after the layers' weights, γ and β of
+// every normalised layer (bn.Params, also in Net.Learnables) and the
+// running statistics (bn.Stats), whose gradients are always zero so that
+// Adam leaves them alone while training.Run's best-epoch snapshot keeps
+// them with the weights.
+func (m *Model) fitGraph(batch int, en *encoderNorm) (*TrainingGraph, error) {
+	t, err := newTrainingGraphBN(m, batch, m.opts.regularise, m.opts.Seed, en)
 	if err != nil {
 		return nil, err
 	}
@@ -101,9 +99,9 @@ func newTrainingGraph(m *Model, batch int, regularise bool, seed uint64) (*Train
 	return newTrainingGraphBN(m, batch, regularise, seed, nil)
 }
 
-// newTrainingGraphBN is newTrainingGraph with batch norm of the hidden
-// layers when bn is not nil (see fitGraph).
-func newTrainingGraphBN(m *Model, batch int, regularise bool, seed uint64, bn *nn.BatchNorm) (*TrainingGraph, error) {
+// newTrainingGraphBN is newTrainingGraph with batch norm of the layers of
+// en when en is not nil (see fitGraph).
+func newTrainingGraphBN(m *Model, batch int, regularise bool, seed uint64, en *encoderNorm) (*TrainingGraph, error) {
 	if batch < 2 {
 		return nil, fmt.Errorf("%w: batch size %d, want at least 2", ErrConfig, batch)
 	}
@@ -134,11 +132,10 @@ func newTrainingGraphBN(m *Model, batch int, regularise bool, seed uint64, bn *n
 	for _, l := range m.layers() {
 		t.params = append(t.params, l.W, l.B)
 	}
-	if bn != nil {
-		t.bn = bn
-		net.withBatchNorm(bn)
-		t.params = append(t.params, bn.Params()...)
-		for _, st := range bn.Stats() {
+	if en != nil {
+		net.withBatchNorm(en)
+		t.params = append(t.params, en.bn.Params()...)
+		for _, st := range en.bn.Stats() {
 			t.params = append(t.params, st)
 			t.zeros = append(t.zeros, make([]float32, len(st)))
 		}
