@@ -18,6 +18,10 @@ import (
 	labelcode "github.com/labelcode/labelcode"
 )
 
+// errCSV reports a malformed CSV record (the LIBSVM reader's is
+// labelcode.ErrSyntax).
+var errCSV = errors.New("malformed CSV record")
+
 // Data formats.
 const (
 	formatLIBSVM = "libsvm"
@@ -103,13 +107,16 @@ func readCSV(r io.Reader, features, classes int) (*labelcode.Dataset, error) {
 			return nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
+		if n == 0 {
+			rec[0] = strings.TrimPrefix(rec[0], "\ufeff") // a byte order mark
+		}
 		if n == 0 && isHeader(rec) {
 			continue
 		}
 		if width < 0 {
 			width, first = len(rec), line
 			if width < 2 {
-				return nil, fmt.Errorf("line %d: %d field(s): want a label and at least one feature: %w", line, width, labelcode.ErrSyntax)
+				return nil, fmt.Errorf("line %d: %d field(s): want a label and at least one feature: %w", line, width, errCSV)
 			}
 			if features == 0 {
 				features = width - 1
@@ -118,7 +125,7 @@ func readCSV(r io.Reader, features, classes int) (*labelcode.Dataset, error) {
 			}
 		}
 		if len(rec) != width {
-			return nil, fmt.Errorf("line %d: %d fields, line %d has %d: %w", line, len(rec), first, width, labelcode.ErrSyntax)
+			return nil, fmt.Errorf("line %d: %d fields, line %d has %d: %w", line, len(rec), first, width, errCSV)
 		}
 		label, err := parseLabel(rec[0])
 		if err != nil {
@@ -166,7 +173,7 @@ func newCSVReader(r io.Reader) *csv.Reader {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("line %d: %v: %w", pe.Line, pe.Err, labelcode.ErrSyntax)
+		return fmt.Errorf("line %d: %v: %w", pe.Line, pe.Err, errCSV)
 	}
 	return err
 }
@@ -183,7 +190,7 @@ func parseLabel(s string) (int, error) {
 	s = strings.TrimSpace(s)
 	v, err := strconv.ParseInt(s, 10, 32)
 	if err != nil || v < 0 {
-		return 0, fmt.Errorf("label %q is not a non-negative integer: %w", s, labelcode.ErrSyntax)
+		return 0, fmt.Errorf("label %q is not a non-negative integer: %w", s, errCSV)
 	}
 	return int(v), nil
 }
@@ -193,7 +200,7 @@ func parseValue(s string) (float32, error) {
 	s = strings.TrimSpace(s)
 	v, err := strconv.ParseFloat(s, 32)
 	if err != nil {
-		return 0, fmt.Errorf("value %q is not a number: %w", s, labelcode.ErrSyntax)
+		return 0, fmt.Errorf("value %q is not a number", s)
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, fmt.Errorf("value %q: %w", s, labelcode.ErrNonFinite)
@@ -246,6 +253,9 @@ func (rr *rowReader) nextCSV() ([]float32, error) {
 		}
 		line, _ := rr.cr.FieldPos(0)
 		rr.records++
+		if rr.records == 1 {
+			rec[0] = strings.TrimPrefix(rec[0], "\ufeff") // a byte order mark
+		}
 		if rr.records == 1 && isHeader(rec) {
 			continue
 		}
@@ -255,7 +265,7 @@ func (rr *rowReader) nextCSV() ([]float32, error) {
 		case rr.features:
 		default:
 			return nil, fmt.Errorf("line %d: %d fields, want the model's %d features (after an optional label): %w",
-				line, len(rec), rr.features, labelcode.ErrSyntax)
+				line, len(rec), rr.features, errCSV)
 		}
 		for j, s := range rec {
 			v, err := parseValue(s)

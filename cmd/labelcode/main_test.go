@@ -513,5 +513,10 @@ func TestValidationFile(t *testing.T) {
 	if info := ok(t, dir, nil, "", "info", "w.lm"); !strings.Contains(info, "features  7") || !strings.Contains(info, "classes   9") {
 		t.Errorf("info of a model trained with -classes 9 -features 7: %q", info)
 	}
+	// A byte order mark does not make the first record a header.
+	write(t, filepath.Join(dir, "bom.csv"), "\ufeff0,1,2,3,4\n1,3,4,5,6\n")
+	if out := ok(t, dir, nil, "", "predict", "-model", "m.lm", "-k", "1", "-data", "bom.csv"); strings.Count(out, "\n") != 2 {
+		t.Errorf("predict on a CSV file with a byte order mark: %q", out)
+	}
 	fails(t, dir, 1, []string{"train.csv", "line 5", "label 3"}, trainArgs("-data", "train.csv", "-classes", "3", "-code", "onehot", "-out", "x.lm")...)
 }
