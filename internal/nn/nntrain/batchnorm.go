@@ -68,6 +68,9 @@ type bnOp struct {
 	out    buffer
 	xhat   []float32 // B×N normalised input of the last forward run
 	invStd []float32 // N values 1/√(var+ε) of the last forward run
+	mean   []float64 // N column means (forward scratch)
+	ss     []float64 // N column sums of squared deviations (forward scratch)
+	sb, sg []float64 // N column sums of d and d·x̂ (backward scratch)
 }
 
 func (op *bnOp) Arity() int { return 3 }
@@ -136,35 +139,53 @@ func (op *bnOp) Do(inputs ...G.Value) (G.Value, error) {
 	if len(op.invStd) != cols {
 		op.invStd = make([]float32, cols)
 	}
+	if len(op.mean) != cols {
+		op.mean, op.ss = make([]float64, cols), make([]float64, cols)
+	}
 	const mom = nn.BNMomentum
+	// Each goroutine takes a block of columns and walks it row by row
+	// (contiguous memory); per column the sums run in row order, so the
+	// results do not depend on the split.
 	nn.ParallelFor(cols, max(16, nn.ParallelMin/max(rows, 1)), func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			var sum float64
-			for r := 0; r < rows; r++ {
-				sum += float64(z.f32[r*cols+j])
+		mean, ss := op.mean[lo:hi], op.ss[lo:hi]
+		clear(mean)
+		clear(ss)
+		for r := 0; r < rows; r++ {
+			for j, v := range z.f32[r*cols+lo : r*cols+hi] {
+				mean[j] += float64(v)
 			}
-			mean := sum / float64(rows)
-			var ss float64
-			for r := 0; r < rows; r++ {
-				d := float64(z.f32[r*cols+j]) - mean
-				ss += d * d
+		}
+		for j := range mean {
+			mean[j] /= float64(rows)
+		}
+		for r := 0; r < rows; r++ {
+			for j, v := range z.f32[r*cols+lo : r*cols+hi] {
+				d := float64(v) - mean[j]
+				ss[j] += d * d
 			}
-			v := ss / float64(rows)
-			inv := 1 / math.Sqrt(v+nn.BNEps)
-			op.invStd[j] = float32(inv)
-			gj, bj := float64(g.f32[j]), float64(b.f32[j])
-			for r := 0; r < rows; r++ {
-				xh := (float64(z.f32[r*cols+j]) - mean) * inv
-				op.xhat[r*cols+j] = float32(xh)
-				y.f32[r*cols+j] = float32(gj*xh + bj)
+		}
+		inv := op.invStd[lo:hi]
+		for j := range inv {
+			inv[j] = float32(1 / math.Sqrt(ss[j]/float64(rows)+nn.BNEps))
+		}
+		gs, bs := g.f32[lo:hi], b.f32[lo:hi]
+		for r := 0; r < rows; r++ {
+			a := r*cols + lo
+			zr, xr, yr := z.f32[a:r*cols+hi], op.xhat[a:r*cols+hi], y.f32[a:r*cols+hi]
+			for j, v := range zr {
+				xh := (float64(v) - mean[j]) * float64(inv[j])
+				xr[j] = float32(xh)
+				yr[j] = float32(float64(gs[j])*xh + float64(bs[j]))
 			}
-			if op.stats != nil {
-				unbiased := v
+		}
+		if op.stats != nil {
+			for j := range mean {
+				unbiased := ss[j] / float64(rows)
 				if rows > 1 {
-					unbiased = ss / float64(rows-1)
+					unbiased = ss[j] / float64(rows-1)
 				}
-				op.stats.Mean[j] = float32((1-mom)*float64(op.stats.Mean[j]) + mom*mean)
-				op.stats.Var[j] = float32((1-mom)*float64(op.stats.Var[j]) + mom*unbiased)
+				op.stats.Mean[lo+j] = float32((1-mom)*float64(op.stats.Mean[lo+j]) + mom*mean[j])
+				op.stats.Var[lo+j] = float32((1-mom)*float64(op.stats.Var[lo+j]) + mom*unbiased)
 			}
 		}
 	})
@@ -180,39 +201,51 @@ func (op *bnOp) backward(d, g matrix, dz, dg, db []float32, add bool) error {
 	if len(op.xhat) != rows*cols || len(op.invStd) != cols || len(g.f32) != cols {
 		return fmt.Errorf("%w: BatchNorm backward of %d×%d before its forward run", ErrData, rows, cols)
 	}
+	if len(op.sb) != cols {
+		op.sb, op.sg = make([]float64, cols), make([]float64, cols)
+	}
 	nn.ParallelFor(cols, max(16, nn.ParallelMin/max(rows, 1)), func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			var sb, sg float64
-			for r := 0; r < rows; r++ {
-				v := float64(d.f32[r*cols+j])
-				sb += v
-				sg += v * float64(op.xhat[r*cols+j])
+		sb, sg := op.sb[lo:hi], op.sg[lo:hi]
+		clear(sb)
+		clear(sg)
+		for r := 0; r < rows; r++ {
+			a := r*cols + lo
+			xr := op.xhat[a : r*cols+hi]
+			for j, v := range d.f32[a : r*cols+hi] {
+				sb[j] += float64(v)
+				sg[j] += float64(v) * float64(xr[j])
 			}
+		}
+		for j := range sb {
 			if db != nil {
 				if add {
-					db[j] += float32(sb)
+					db[lo+j] += float32(sb[j])
 				} else {
-					db[j] = float32(sb)
+					db[lo+j] = float32(sb[j])
 				}
 			}
 			if dg != nil {
 				if add {
-					dg[j] += float32(sg)
+					dg[lo+j] += float32(sg[j])
 				} else {
-					dg[j] = float32(sg)
+					dg[lo+j] = float32(sg[j])
 				}
 			}
-			if dz == nil {
-				continue
-			}
-			n := float64(rows)
-			k := float64(g.f32[j]) * float64(op.invStd[j]) / n
-			for r := 0; r < rows; r++ {
-				v := k * (n*float64(d.f32[r*cols+j]) - sb - float64(op.xhat[r*cols+j])*sg)
+		}
+		if dz == nil {
+			return
+		}
+		n := float64(rows)
+		for r := 0; r < rows; r++ {
+			a := r*cols + lo
+			xr, dr, zr := op.xhat[a:r*cols+hi], d.f32[a:r*cols+hi], dz[a:r*cols+hi]
+			for j := range zr {
+				k := float64(g.f32[lo+j]) * float64(op.invStd[lo+j]) / n
+				v := k * (n*float64(dr[j]) - sb[j] - float64(xr[j])*sg[j])
 				if add {
-					dz[r*cols+j] += float32(v)
+					zr[j] += float32(v)
 				} else {
-					dz[r*cols+j] = float32(v)
+					zr[j] = float32(v)
 				}
 			}
 		}
