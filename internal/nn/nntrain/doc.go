@@ -31,6 +31,20 @@
 // are summed in row order. So the same seed and data give the same weights
 // bit for bit, and independent Graphs can train in parallel goroutines.
 //
+// # Batch normalisation
+//
+// NewGraphBN puts the op BatchNorm (Ioffe and Szegedy 2015; per-unit batch
+// mean and variance, scale γ, shift β and the ReLU in one op, exact
+// gradients) between each hidden layer's affine map and its ReLU. γ, β and
+// the running statistics (momentum nn.BNMomentum, ε nn.BNEps) live in an
+// nn.BatchNorm, not in the Net; they are Params of the graph, the running
+// statistics with gradients that are always zero, so Adam leaves them
+// alone and a snapshot of Params (training.Run's best epoch) saves and
+// restores them with the weights. The Net's weights stay unfolded while
+// training; nn.BatchNorm.Fold merges the running statistics into the
+// hidden layers for evaluation (into a copy during training, in place at
+// the end), so a trained Net is an ordinary one.
+//
 // # BLAS
 //
 // gorgonia's products use gonum's pure-Go BLAS, or OpenBLAS in a build with
