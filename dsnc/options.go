@@ -127,7 +127,8 @@ func WithMaxWeights(n int) Option {
 // Cost: training only, about one more pass over each hidden layer's
 // outputs forward and two backward, 4 values per hidden unit for γ, β and
 // the running statistics (and Adam's moments of them), and one copy of
-// the weights for validation; prediction costs nothing more.
+// the weights for validation; prediction costs nothing more. The
+// training history's Params counts the 4 values per normalised unit too.
 func WithBatchNorm(on bool) Option {
 	return func(c *config) error { c.BatchNorm = on; return nil }
 }

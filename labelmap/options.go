@@ -139,7 +139,8 @@ func WithProgress(f func(training.Progress)) Option {
 // Cost: training only, about one more pass over each hidden layer's
 // outputs forward and two backward, 4 values per hidden unit for γ, β and
 // the running statistics (and Adam's moments of them), and one copy of
-// the weights for validation; prediction costs nothing more. Validation
+// the weights for validation; prediction costs nothing more. The
+// training history's Params counts the 4 values per normalised unit too. Validation
 // scores (early stopping, best epoch) are those of the folded network.
 // It applies to MLP learners (and so an Ensemble's default learners) and
 // to a MultiHead's Fit, not to a TrainingGraph of a custom loop.
