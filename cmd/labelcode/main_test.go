@@ -318,6 +318,10 @@ func TestSitesAssemble(t *testing.T) {
 		append(append([]string{"train-site"}, common...), "-data", "train.libsvm", "-out", "s.lm")...)
 	fails(t, dir, 2, []string{"site 3", "[0, 3)"},
 		append(append([]string{"train-site"}, common...), "-data", "train.libsvm", "-site", "3", "-out", "s.lm")...)
+	bad := append(append([]string{"train-site"}, common...), "-data", "train.libsvm", "-out", "s.lm")
+	if r := cli(t, dir, []string{"SLURM_ARRAY_TASK_ID=x"}, "", bad...); r.code != 2 || !strings.Contains(r.stderr, `SLURM_ARRAY_TASK_ID="x"`) {
+		t.Errorf("train-site with SLURM_ARRAY_TASK_ID=x: exit %d, stderr %q", r.code, r.stderr)
+	}
 	fails(t, dir, 2, []string{"dsnc"}, "train-site", "-data", "train.libsvm", "-code", "dsnc", "-site", "0", "-out", "s.lm")
 	// A site file is not a model.
 	fails(t, dir, 1, []string{"site file", "assemble"}, "predict", "-model", sites[0], "-data", "train.libsvm")
