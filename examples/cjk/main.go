@@ -22,14 +22,19 @@
 // hidden ReLU layer of 512, far below the 20,902 classes, and differs only
 // in its output code: by default one network with one softmax head per
 // site (the paper's Figure 4a, -arch shared), or one network per site
-// (Figure 4b, -arch ensemble).
+// (Figure 4b, -arch ensemble). -batchnorm normalises every hidden layer
+// while training (folded into the weights afterwards), the remedy for the
+// plateau a deep dense trunk sits on here; -dsnc-code-batchnorm normalises
+// DSNC's code layer before its sigmoid, against the collapse of short
+// codes.
 //
 // The public calls it shows (runRow): codes.NewMixed, codes.NewSimplex
 // (or codes.NewReedSolomon over the paper's field), codes.NewBinary and
 // codes.NewOneHot given to labelmap.NewMultiHead or labelmap.NewEnsemble
 // with WithHidden (several layers), WithEpochs, WithBatchSize,
-// WithLearningRate, WithSeed and WithProgress, then Fit; dsnc.New with
-// WithBits and WithSymmetricCodes, Model.Fit and Model.SetDecoder with the
+// WithLearningRate, WithSeed, WithBatchNorm and WithProgress, then Fit;
+// dsnc.New with WithBits, WithSymmetricCodes, WithBatchNorm and
+// WithCodeBatchNorm, Model.Fit and Model.SetDecoder with the
 // linear, nearest-code and table decoders (dsnc.TableDecoding, the paper's
 // constant-time decoding); training.History.Fill and
 // labelcode.Result.Measure for each row.
@@ -146,6 +151,8 @@ type config struct {
 	simplexP  int
 	bits      []int
 	symmetric bool
+	batchNorm bool
+	codeBN    bool
 	evalRows  int
 	parallel  int
 	cacheDir  string
@@ -190,6 +197,8 @@ func parseArgs(fs *flag.FlagSet, args []string) (config, error) {
 	fs.IntVar(&c.simplexP, "simplex-p", 181, "field of the simplex LM (the paper uses 181; 0: the smallest prime p with p^2 >= classes)")
 	fs.StringVar(&bitList, "dsnc-bits", "16,64,200", "DSNC code sizes, comma-separated")
 	fs.BoolVar(&c.symmetric, "dsnc-symmetric", true, "DSNC: train the decoder on symmetric codes 2b-1 (dsnc.WithSymmetricCodes, the default); false: the paper's {0,1} codes")
+	fs.BoolVar(&c.batchNorm, "batchnorm", false, "batch normalisation of every hidden layer while training (labelmap.WithBatchNorm, dsnc.WithBatchNorm; folded into the weights after training)")
+	fs.BoolVar(&c.codeBN, "dsnc-code-batchnorm", false, "DSNC: batch normalisation of the code layer before its sigmoid (dsnc.WithCodeBatchNorm), against the collapse of short codes")
 	fs.IntVar(&c.evalRows, "eval", 20000, "training images on which training accuracy is measured (drawn at random)")
 	fs.IntVar(&c.parallel, "parallel", 0, "sites trained at once with -arch ensemble (0: one per core)")
 	fs.StringVar(&c.cacheDir, "cache", "", "glyph cache directory (default: labelcode/glyphs under the user cache directory)")
@@ -402,8 +411,9 @@ func runFace(ctx context.Context, c config, sets []*glyphs.Set, tf, offset, k in
 		Settings: []string{
 			fmt.Sprintf("%d classes (U+%04X..U+%04X), %dx%d images; training: %d images of %d faces (%s); test: the %d images of %s",
 				k, c.from, c.to, c.size, c.size, train.Len(), len(trainSets), strings.Join(names, ", "), test.Len(), sets[tf].Face.Name),
-			fmt.Sprintf("network: %d pixels -> %s (last hidden %d << K = %d) -> output code; LM and ECOC: %s",
-				c.size*c.size, layers(c.hidden), c.hidden[len(c.hidden)-1], k, arch),
+			fmt.Sprintf("network: %d pixels -> %s (last hidden %d << K = %d)%s -> output code; LM and ECOC: %s%s",
+				c.size*c.size, layers(c.hidden), c.hidden[len(c.hidden)-1], k, onOff(c.batchNorm, ", batch norm while training"),
+				arch, onOff(c.codeBN, "; DSNC: batch norm before the code sigmoid")),
 			fmt.Sprintf("Adam lr %g, batch %d, %d epochs, no early stopping, seed %d", c.lr, c.batch, c.epochs, c.Seed),
 			fmt.Sprintf("train acc on %d sampled training images; latency: one image at a time on one goroutine, mean of %d",
 				eval.Len(), min(c.Latency, test.Len())),
@@ -443,7 +453,8 @@ func runRow(ctx context.Context, c config, rw row, train, eval, test *labelcode.
 			bar := report.NewTrainingBar(progress, r.Model, 1)
 			m, err := dsnc.New(dsnc.WithHidden(c.hidden...), dsnc.WithBits(bits), dsnc.WithEpochs(c.epochs),
 				dsnc.WithBatchSize(c.batch), dsnc.WithLearningRate(c.lr), dsnc.WithSeed(c.Seed),
-				dsnc.WithSymmetricCodes(c.symmetric), dsnc.WithProgress(bar.Progress()))
+				dsnc.WithSymmetricCodes(c.symmetric), dsnc.WithBatchNorm(c.batchNorm), dsnc.WithCodeBatchNorm(c.codeBN),
+				dsnc.WithProgress(bar.Progress()))
 			if err != nil {
 				return nil, err
 			}
@@ -489,7 +500,8 @@ func runRow(ctx context.Context, c config, rw row, train, eval, test *labelcode.
 	}
 	bar := report.NewTrainingBar(progress, r.Model, networks)
 	opts := []labelmap.Option{labelmap.WithHidden(c.hidden...), labelmap.WithEpochs(c.epochs), labelmap.WithBatchSize(c.batch),
-		labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.Seed), labelmap.WithProgress(bar.Progress())}
+		labelmap.WithLearningRate(c.lr), labelmap.WithSeed(c.Seed), labelmap.WithBatchNorm(c.batchNorm),
+		labelmap.WithProgress(bar.Progress())}
 	var clf labelcode.BatchClassifier
 	var hist *training.History
 	if ensemble {
@@ -552,6 +564,14 @@ func meanTable(tables []*report.Table) *report.Table {
 		out.Rows = append(out.Rows, m)
 	}
 	return out
+}
+
+// onOff returns s when on, else "".
+func onOff(on bool, s string) string {
+	if on {
+		return s
+	}
+	return ""
 }
 
 // layers describes the hidden layers: "one hidden ReLU layer of 512",

@@ -127,6 +127,28 @@ func TestSmoke(t *testing.T) {
 	}
 }
 
+// TestSmokeBatchNorm runs the shared-trunk LM and DSNC with batch
+// normalisation of the hidden layers and of the code layer.
+func TestSmokeBatchNorm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders glyphs and trains")
+	}
+	c := parse(t, "-smoke", "-quiet", "-rows", "mixed3,dsnc", "-batchnorm", "-dsnc-code-batchnorm")
+	var stdout bytes.Buffer
+	err := run(context.Background(), c, &stdout, &bytes.Buffer{})
+	if errors.Is(err, report.ErrSkip) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"batch norm while training", "DSNC: batch norm before the code sigmoid", "mixed LM", "DSNC, linear decoder"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
 func TestMeanTable(t *testing.T) {
 	a := &report.Table{Settings: []string{"face A", "net"}}
 	a.Add(labelcode.Result{Model: "m", TrainAcc: 0.5, TestAcc: 0.2, Latency: 10, TrainTime: 100, Params: 7})
