@@ -1,9 +1,7 @@
 package training_test
 
 import (
-	"encoding/xml"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"testing"
@@ -11,41 +9,16 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/labelcode/labelcode/internal/svgplot"
 	"github.com/labelcode/labelcode/training"
 )
 
-// svgTexts checks that svg is well-formed XML with an <svg> root and no
-// non-finite number, and returns the texts of its <text> elements.
+// svgTexts checks that svg is a drawable picture (svgplot.Texts) and
+// returns the texts of its <text> elements.
 func svgTexts(t *testing.T, svg string) []string {
 	t.Helper()
-	d := xml.NewDecoder(strings.NewReader(svg))
-	var texts []string
-	inText, root := false, ""
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err, svg)
-		switch e := tok.(type) {
-		case xml.StartElement:
-			if root == "" {
-				root = e.Name.Local
-			}
-			if inText = e.Name.Local == "text"; inText {
-				texts = append(texts, "")
-			}
-		case xml.CharData:
-			if inText {
-				texts[len(texts)-1] += string(e)
-			}
-		case xml.EndElement:
-			inText = false
-		}
-	}
-	require.Equal(t, "svg", root)
-	require.NotContains(t, svg, "NaN")
-	require.NotContains(t, svg, "Inf")
+	texts, err := svgplot.Texts(svg)
+	require.NoError(t, err, svg)
 	return texts
 }
 

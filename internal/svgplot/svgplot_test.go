@@ -1,50 +1,17 @@
 package svgplot
 
 import (
-	"encoding/xml"
-	"io"
 	"math"
-	"strings"
 	"testing"
 )
 
-// wellFormed parses svg with encoding/xml and returns the texts of its
-// <text> elements.
+// wellFormed checks svg with Texts and returns the texts of its <text>
+// elements.
 func wellFormed(t *testing.T, svg string) []string {
 	t.Helper()
-	d := xml.NewDecoder(strings.NewReader(svg))
-	var texts []string
-	inText, root := false, ""
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("not well-formed XML: %v\n%s", err, svg)
-		}
-		switch e := tok.(type) {
-		case xml.StartElement:
-			if root == "" {
-				root = e.Name.Local
-			}
-			inText = e.Name.Local == "text"
-			if inText {
-				texts = append(texts, "")
-			}
-		case xml.CharData:
-			if inText {
-				texts[len(texts)-1] += string(e)
-			}
-		case xml.EndElement:
-			inText = false
-		}
-	}
-	if root != "svg" {
-		t.Fatalf("root element %q, want svg", root)
-	}
-	if strings.Contains(svg, "NaN") || strings.Contains(svg, "Inf") {
-		t.Fatalf("a non-finite number in the picture:\n%s", svg)
+	texts, err := Texts(svg)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, svg)
 	}
 	return texts
 }
@@ -129,5 +96,22 @@ func TestNiceStep(t *testing.T) {
 		if got := niceStep(x); math.Abs(got-want) > 1e-12 {
 			t.Errorf("niceStep(%v) = %v, want %v", x, got, want)
 		}
+	}
+}
+
+func TestTextsRefuses(t *testing.T) {
+	for name, svg := range map[string]string{
+		"not XML":  "<svg><text>a</svg>",
+		"root":     "<html><text>a</text></html>",
+		"NaN":      `<svg><line x1="NaN"/></svg>`,
+		"infinite": `<svg><line x1="+Inf"/></svg>`,
+	} {
+		if _, err := Texts(svg); err == nil {
+			t.Errorf("%s: Texts accepted %q", name, svg)
+		}
+	}
+	texts, err := Texts(`<svg><text>a</text><g><text>b &amp; c</text></g></svg>`)
+	if err != nil || len(texts) != 2 || texts[1] != "b & c" {
+		t.Errorf("Texts = %q, %v", texts, err)
 	}
 }
