@@ -340,68 +340,61 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 	o := t.options()
 	K := l.train.Classes
 	start := time.Now()
+	// The model of the code: both kinds train, measure and save alike.
 	var (
-		hist   *training.History
-		desc   string
-		valAcc = math.NaN()
+		m    trainable
+		p    *progress
+		desc string
 	)
 	if t.code == "dsnc" {
-		p := newProgress(e, t.quiet, 1, o.Epochs, false)
-		m, err := dsnc.New(dsnc.WithBits(t.bits), dsnc.WithHidden(o.Hidden...), dsnc.WithEpochs(o.Epochs),
+		p = newProgress(e, t.quiet, 1, o.Epochs, false)
+		d, err := dsnc.New(dsnc.WithBits(t.bits), dsnc.WithHidden(o.Hidden...), dsnc.WithEpochs(o.Epochs),
 			dsnc.WithBatchSize(o.Batch), dsnc.WithLearningRate(o.LearningRate), dsnc.WithPatience(o.Patience),
 			dsnc.WithSeed(t.seed), dsnc.WithProgress(p.report))
 		if err != nil {
 			return &usageError{err.Error()}
 		}
-		hist, err = m.Fit(ctx, l.train, l.val)
-		p.done()
-		if err != nil {
-			return err
-		}
-		if l.val != nil {
-			if valAcc, err = m.Accuracy(l.val); err != nil {
-				return err
-			}
-		}
-		if err := makeDir(t.out); err != nil {
-			return err
-		}
-		if err := m.Save(t.out); err != nil {
-			return err
-		}
-		desc = fmt.Sprintf("dsnc %d bits", t.bits)
+		m, desc = d, fmt.Sprintf("dsnc %d bits", t.bits)
 	} else {
 		probe, err := newEnsemble(t.code, K, t.sites, nil)
 		if err != nil {
 			return fmt.Errorf("-code %s with %d classes: %w", t.code, K, err)
 		}
-		p := newProgress(e, t.quiet, probe.Sites(), o.Epochs, probe.Sites() > 1)
+		p = newProgress(e, t.quiet, probe.Sites(), o.Epochs, probe.Sites() > 1)
 		ens, err := newEnsemble(t.code, K, t.sites, lmOptions(o, t.seed, t.parallel, p.report))
 		if err != nil {
 			return &usageError{err.Error()}
 		}
-		hist, err = ens.Fit(ctx, l.train, l.val)
-		p.done()
-		if err != nil {
+		m, desc = ens, codeDescription(t.code, ens.Sites())
+	}
+	hist, err := m.Fit(ctx, l.train, l.val)
+	p.done()
+	if err != nil {
+		return err
+	}
+	valAcc := math.NaN()
+	if l.val != nil {
+		if valAcc, err = m.Accuracy(l.val); err != nil {
 			return err
 		}
-		if l.val != nil {
-			if valAcc, err = ens.Accuracy(l.val); err != nil {
-				return err
-			}
-		}
-		if err := makeDir(t.out); err != nil {
-			return err
-		}
-		if err := ens.Save(t.out); err != nil {
-			return err
-		}
-		desc = codeDescription(t.code, ens.Sites())
+	}
+	if err := makeDir(t.out); err != nil {
+		return err
+	}
+	if err := m.Save(t.out); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "%s, K=%d, %d features: %s params, %s, %s%s; wrote %s\n",
 		desc, K, l.train.Features, thousands(hist.Params), epochsSummary(hist), roundDuration(time.Since(start)),
 		valSummary("validation accuracy", valAcc), t.out)
 	return nil
+}
+
+// trainable is what train does with a model of either family.
+type trainable interface {
+	Fit(ctx context.Context, train, val *labelcode.Dataset) (*training.History, error)
+	Accuracy(d *labelcode.Dataset) (float64, error)
+	Save(path string) error
 }
 
 func codeDescription(code string, sites int) string {
