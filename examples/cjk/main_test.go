@@ -103,20 +103,8 @@ func TestSmoke(t *testing.T) {
 		t.Skip("renders glyphs and trains")
 	}
 	out := filepath.Join(t.TempDir(), "r.csv")
-	c := parse(t, "-smoke", "-quiet", "-arch", "ensemble", "-out", out, "-rows", "onehot,ecoc,simplex3,mixed2,dsnc")
-	var stdout bytes.Buffer
-	err := run(context.Background(), c, &stdout, &bytes.Buffer{})
-	if errors.Is(err, report.ErrSkip) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"64 classes (U+4E00..U+4E3F)", "one network per site", "RS over GF(11)", "table of NN"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, stdout.String())
-		}
-	}
+	smoke(t, []string{"64 classes (U+4E00..U+4E3F)", "one network per site", "RS over GF(11)", "table of NN"},
+		"-arch", "ensemble", "-out", out, "-rows", "onehot,ecoc,simplex3,mixed2,dsnc")
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +121,16 @@ func TestSmokeBatchNorm(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders glyphs and trains")
 	}
-	c := parse(t, "-smoke", "-quiet", "-rows", "mixed3,dsnc", "-batchnorm", "-dsnc-code-batchnorm")
+	smoke(t, []string{"batch norm while training", "DSNC: batch norm before the code sigmoid", "mixed LM", "DSNC, linear decoder"},
+		"-rows", "mixed3,dsnc", "-batchnorm", "-dsnc-code-batchnorm")
+}
+
+// smoke runs the program with -smoke -quiet and args, skipping the test
+// when too few faces are installed, and checks that the output holds every
+// string of want.
+func smoke(t *testing.T, want []string, args ...string) {
+	t.Helper()
+	c := parse(t, append([]string{"-smoke", "-quiet"}, args...)...)
 	var stdout bytes.Buffer
 	err := run(context.Background(), c, &stdout, &bytes.Buffer{})
 	if errors.Is(err, report.ErrSkip) {
@@ -142,9 +139,9 @@ func TestSmokeBatchNorm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"batch norm while training", "DSNC: batch norm before the code sigmoid", "mixed LM", "DSNC, linear decoder"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+	for _, w := range want {
+		if !strings.Contains(stdout.String(), w) {
+			t.Errorf("output lacks %q:\n%s", w, stdout.String())
 		}
 	}
 }
