@@ -168,16 +168,17 @@ func TestBatchNormBadInput(t *testing.T) {
 	}
 }
 
-// TestGraphBNGradientCheck compares the gradients of a graph with batch
-// norm with central differences of its own loss, for every weight, γ and
-// β, after a few optimizer steps; the running statistics get zero
-// gradients and Adam leaves them unchanged.
-func TestGraphBNGradientCheck(t *testing.T) {
-	spec := nn.Spec{Inputs: 3, Hidden: []int{5, 4}, Heads: []int{4, 2}}
-	n := mustNet(t, spec, 3)
+// bnSetup returns a net of 3 inputs, the hidden widths and heads of 4 and
+// 2 symbols with batch norm (weights from netSeed), its graph for rows
+// rows loaded with 8-class blobs (from dataSeed; class c is symbols c%4 and
+// c/4), Adam at 0.01 over the graph's Params and the data; the graph
+// closes with the test.
+func bnSetup(t *testing.T, hidden []int, rows int, netSeed, dataSeed uint64) (*nn.Net, *nn.BatchNorm, *Graph, *Adam, *Data) {
+	t.Helper()
+	spec := nn.Spec{Inputs: 3, Hidden: hidden, Heads: []int{4, 2}}
+	n := mustNet(t, spec, netSeed)
 	bn := nn.NewBatchNorm(spec)
-	rows := 8
-	x, y := nntest.Blobs(8, 3, rows, 0.3, 4)
+	x, y := nntest.Blobs(8, 3, rows, 0.3, dataSeed)
 	targets := [][]int{make([]int, rows), make([]int, rows)}
 	for r, c := range y {
 		targets[0][r], targets[1][r] = c%4, c/4
@@ -186,12 +187,21 @@ func TestGraphBNGradientCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer gr.Close()
+	t.Cleanup(func() { gr.Close() })
 	opt, err := NewAdam(gr.Params(), 0.01)
 	if err != nil {
 		t.Fatal(err)
 	}
 	gr.Load(x, targets, nil)
+	return n, bn, gr, opt, &Data{X: x, Targets: targets}
+}
+
+// TestGraphBNGradientCheck compares the gradients of a graph with batch
+// norm with central differences of its own loss, for every weight, γ and
+// β, after a few optimizer steps; the running statistics get zero
+// gradients and Adam leaves them unchanged.
+func TestGraphBNGradientCheck(t *testing.T) {
+	n, bn, gr, opt, _ := bnSetup(t, []int{5, 4}, 8, 3, 4)
 	for step := 0; step < 4; step++ {
 		if _, err := gr.Run(); err != nil {
 			t.Fatal(err)
@@ -217,14 +227,14 @@ func TestGraphBNGradientCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps := gr.Params()
-	if len(gs) != len(ps) || len(ps) != 2*len(n.Layers())+4*len(spec.Hidden) {
+	if len(gs) != len(ps) || len(ps) != 2*len(n.Layers())+4*len(n.Spec.Hidden) {
 		t.Fatalf("%d gradients for %d params", len(gs), len(ps))
 	}
 	grads := make([][]float32, len(gs))
 	for i, g := range gs {
 		grads[i] = append([]float32(nil), g...)
 	}
-	learn := len(ps) - 2*len(spec.Hidden) // the running statistics are last
+	learn := len(ps) - 2*len(n.Spec.Hidden) // the running statistics are last
 	for pi := learn; pi < len(ps); pi++ {
 		for _, g := range grads[pi] {
 			if g != 0 {
@@ -261,25 +271,7 @@ func TestGraphBNGradientCheck(t *testing.T) {
 // log-probabilities of the unfolded computation with the running
 // statistics (BatchNorm.ForwardBatchNorm).
 func TestFoldMatchesUnfolded(t *testing.T) {
-	spec := nn.Spec{Inputs: 3, Hidden: []int{16, 8}, Heads: []int{4, 2}}
-	n := mustNet(t, spec, 5)
-	bn := nn.NewBatchNorm(spec)
-	rows := 32
-	x, y := nntest.Blobs(8, 3, rows, 0.3, 6)
-	targets := [][]int{make([]int, rows), make([]int, rows)}
-	for r, c := range y {
-		targets[0][r], targets[1][r] = c%4, c/4
-	}
-	gr, err := NewGraphBN(n, rows, bn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gr.Close()
-	opt, err := NewAdam(gr.Params(), 0.01)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gr.Load(x, targets, nil)
+	n, bn, gr, opt, d := bnSetup(t, []int{16, 8}, 32, 5, 6)
 	for range 50 {
 		if _, err := gr.Run(); err != nil {
 			t.Fatal(err)
@@ -293,14 +285,14 @@ func TestFoldMatchesUnfolded(t *testing.T) {
 	folded := n.Clone()
 	bn.Fold(folded, n)
 	var ws nn.Workspace
-	got := folded.ForwardBatch(x, rows, &ws, nil)
-	want := bn.ForwardBatchNorm(n, x, rows)
+	got := folded.ForwardBatch(d.X, d.Rows(), &ws, nil)
+	want := bn.ForwardBatchNorm(n, d.X, d.Rows())
 	for i := range want {
 		if math.Abs(float64(got[i])-want[i]) > 1e-4*(1+math.Abs(want[i])) {
 			t.Fatalf("output %d: folded %v, unfolded %v", i, got[i], want[i])
 		}
 	}
-	if acc := Accuracy(folded, &Data{X: x, Targets: targets}); acc < 0.7 {
+	if acc := Accuracy(folded, d); acc < 0.7 {
 		t.Errorf("folded accuracy %v after 50 steps", acc)
 	}
 }
