@@ -335,36 +335,52 @@ func (op *affineOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, erro
 	return G.Nodes{dx, dw, db}, nil
 }
 
-// DoDiff is the LispMachine path: it adds the gradients into the dual
-// values of x (when differentiable), W and b.
-func (op *affineOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
+// preActivationGrad is the start of a three-input op's DoDiff (the
+// LispMachine path): the gradient of the loss with respect to the op's
+// output before its activation act, from the output's value and dual
+// value. It returns ErrSpec unless there are 3 inputs.
+func preActivationGrad(name string, inputs G.Nodes, output *G.Node, act Activation) (matrix, error) {
 	if len(inputs) != 3 {
-		return fmt.Errorf("%w: Affine takes 3 inputs, got %d", nn.ErrSpec, len(inputs))
+		return matrix{}, fmt.Errorf("%w: %s takes 3 inputs, got %d", nn.ErrSpec, name, len(inputs))
 	}
 	gv, err := output.Grad()
 	if err != nil {
-		return err
+		return matrix{}, err
 	}
-	dy, err := matrixOf(gv, "Affine output gradient")
+	dy, err := matrixOf(gv, name+" output gradient")
+	if err != nil {
+		return matrix{}, err
+	}
+	y, err := matrixOf(output.Value(), name+" output")
+	if err != nil {
+		return matrix{}, err
+	}
+	if act == Identity {
+		return dy, nil
+	}
+	d := matrix{rows: y.rows, cols: y.cols, f32: make([]float32, len(y.f32))}
+	activationGrad(act, d, dy, y, false)
+	return d, nil
+}
+
+// dualGrad returns the dual value (the gradient buffer) of an op's input
+// n as a matrix.
+func dualGrad(name string, n *G.Node) (matrix, error) {
+	v, err := n.Grad()
+	if err != nil {
+		return matrix{}, err
+	}
+	return matrixOf(v, name+" input gradient")
+}
+
+// DoDiff is the LispMachine path: it adds the gradients into the dual
+// values of x (when differentiable), W and b.
+func (op *affineOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
+	dz, err := preActivationGrad("Affine", inputs, output, op.act)
 	if err != nil {
 		return err
 	}
-	y, err := matrixOf(output.Value(), "Affine output")
-	if err != nil {
-		return err
-	}
-	dz := dy
-	if op.act != Identity {
-		dz = matrix{rows: y.rows, cols: y.cols, f32: make([]float32, len(y.f32))}
-		activationGrad(op.act, dz, dy, y, false)
-	}
-	grad := func(i int) (matrix, error) {
-		v, err := inputs[i].Grad()
-		if err != nil {
-			return matrix{}, err
-		}
-		return matrixOf(v, "Affine input gradient")
-	}
+	grad := func(i int) (matrix, error) { return dualGrad("Affine", inputs[i]) }
 	x, err := matrixOf(inputs[0].Value(), "Affine x")
 	if err != nil {
 		return err

@@ -286,43 +286,21 @@ func (op *bnOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 // DoDiff is the LispMachine path: it adds the gradients into the dual
 // values of z, γ and β.
 func (op *bnOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
-	if len(inputs) != 3 {
-		return fmt.Errorf("%w: BatchNorm takes 3 inputs, got %d", nn.ErrSpec, len(inputs))
-	}
-	gv, err := output.Grad()
+	d, err := preActivationGrad("BatchNorm", inputs, output, op.act)
 	if err != nil {
 		return err
-	}
-	dy, err := matrixOf(gv, "BatchNorm output gradient")
-	if err != nil {
-		return err
-	}
-	y, err := matrixOf(output.Value(), "BatchNorm output")
-	if err != nil {
-		return err
-	}
-	d := dy
-	if op.act != Identity {
-		d = matrix{rows: y.rows, cols: y.cols, f32: make([]float32, len(y.f32))}
-		activationGrad(op.act, d, dy, y, false)
 	}
 	g, err := matrixOf(inputs[1].Value(), "BatchNorm γ")
 	if err != nil {
 		return err
 	}
-	grad := func(i int) ([]float32, error) {
-		v, err := inputs[i].Grad()
-		if err != nil {
-			return nil, err
-		}
-		m, err := matrixOf(v, "BatchNorm input gradient")
-		return m.f32, err
-	}
 	var gs [3][]float32
 	for i := range gs {
-		if gs[i], err = grad(i); err != nil {
+		m, err := dualGrad("BatchNorm", inputs[i])
+		if err != nil {
 			return err
 		}
+		gs[i] = m.f32
 	}
 	return op.backward(d, g, gs[0], gs[1], gs[2], true)
 }
