@@ -275,19 +275,25 @@ func (t *trainFlags) load() (*loaded, error) {
 // newEnsemble returns the untrained Label Mapping ensemble of code over
 // classes labels.
 func newEnsemble(code string, classes, sites int, opts []labelmap.Option) (*labelmap.Ensemble, error) {
+	m, err := newMapping(code, classes, sites)
+	if err != nil {
+		return nil, err
+	}
+	return labelmap.NewEnsemble(m, opts...)
+}
+
+// newMapping returns the label mapping of a Label Mapping code: what
+// labelmap.NewOneHot, NewMixed and NewSimplex build, and binary ECOC.
+func newMapping(code string, classes, sites int) (codes.Mapping, error) {
 	switch code {
 	case "onehot":
-		return labelmap.NewOneHot(classes, opts...)
+		return codes.NewOneHot(classes)
 	case "ecoc":
-		m, err := codes.NewBinary(classes)
-		if err != nil {
-			return nil, err
-		}
-		return labelmap.NewEnsemble(m, opts...)
+		return codes.NewBinary(classes)
 	case "mixed":
-		return labelmap.NewMixed(classes, sites, opts...)
+		return codes.NewMixed(classes, sites)
 	case "simplex":
-		return labelmap.NewSimplex(classes, sites, opts...)
+		return codes.NewSimplex(classes, sites)
 	}
 	return nil, fmt.Errorf("code %q is not a Label Mapping ensemble", code)
 }
@@ -356,12 +362,12 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 		}
 		m, desc = d, fmt.Sprintf("dsnc %d bits", t.bits)
 	} else {
-		probe, err := newEnsemble(t.code, K, t.sites, nil)
+		mapping, err := newMapping(t.code, K, t.sites)
 		if err != nil {
 			return fmt.Errorf("-code %s with %d classes: %w", t.code, K, err)
 		}
-		p = newProgress(e, t.quiet, probe.Sites(), o.Epochs, probe.Sites() > 1)
-		ens, err := newEnsemble(t.code, K, t.sites, lmOptions(o, t.seed, t.parallel, p.report))
+		p = newProgress(e, t.quiet, mapping.Sites(), o.Epochs, mapping.Sites() > 1)
+		ens, err := labelmap.NewEnsemble(mapping, lmOptions(o, t.seed, t.parallel, p.report)...)
 		if err != nil {
 			return &usageError{err.Error()}
 		}
@@ -549,17 +555,17 @@ func runTrainSite(ctx context.Context, e *env, args []string) error {
 	}
 	o := t.options()
 	K := l.train.Classes
-	probe, err := newEnsemble(t.code, K, t.sites, nil)
+	mapping, err := newMapping(t.code, K, t.sites)
 	if err != nil {
 		return fmt.Errorf("-code %s with %d classes: %w", t.code, K, err)
 	}
-	n := probe.Sites()
+	n := mapping.Sites()
 	if site >= n {
 		return usagef("site %d (from %s) outside [0, %d): -code %s has %d sites (a Slurm array is --array=0-%d)", site, from, n, t.code, n, n-1)
 	}
 	p := newProgress(e, t.quiet, n, o.Epochs, true)
 	p.only(site)
-	ens, err := newEnsemble(t.code, K, t.sites, lmOptions(o, t.seed, t.parallel, p.report))
+	ens, err := labelmap.NewEnsemble(mapping, lmOptions(o, t.seed, t.parallel, p.report)...)
 	if err != nil {
 		return &usageError{err.Error()}
 	}
