@@ -242,28 +242,7 @@ func TestGraphBNGradientCheck(t *testing.T) {
 			}
 		}
 	}
-	const eps = 1e-3
-	for pi, p := range ps[:learn] {
-		for j := range p {
-			orig := p[j]
-			p[j] = orig + eps
-			lp, err := gr.Run()
-			if err != nil {
-				t.Fatal(err)
-			}
-			p[j] = orig - eps
-			lm, err := gr.Run()
-			if err != nil {
-				t.Fatal(err)
-			}
-			p[j] = orig
-			num := (lp - lm) / (2 * eps)
-			an := float64(grads[pi][j])
-			if math.Abs(num-an) > 2e-3+2e-2*math.Abs(num) {
-				t.Errorf("param %d[%d]: analytic %.6f, numeric %.6f", pi, j, an, num)
-			}
-		}
-	}
+	centralDiffCheck(t, gr, ps[:learn], grads)
 }
 
 // TestFoldMatchesUnfolded trains a small net with batch norm and checks
