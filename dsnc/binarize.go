@@ -12,6 +12,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/labelcode/labelcode/internal/nn/nntrain"
 )
 
 // Mode selects how the binary layer turns bit probabilities into bits.
@@ -108,6 +110,7 @@ func ModeOf(b *G.Node) (Mode, error) {
 
 // binarizeOp is the gorgonia op behind Binarize.
 type binarizeOp struct {
+	nntrain.PureOp
 	id   uint64
 	mode atomic.Int32
 	mu   sync.Mutex // guards rng
@@ -202,10 +205,6 @@ func binarize32(dst, src []float32, mode Mode, rng *rand.PCG) {
 		}
 	}
 }
-
-func (op *binarizeOp) ReturnsPtr() bool     { return false }
-func (op *binarizeOp) CallsExtern() bool    { return false }
-func (op *binarizeOp) OverwritesInput() int { return -1 }
 
 // WriteHash writes the op's identity; the mode is left out because it can
 // change after the graph is built.

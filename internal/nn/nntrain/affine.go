@@ -32,6 +32,21 @@ var activationNames = []string{Identity: "identity", ReLU: "relu", Sigmoid: "sig
 // String returns "identity", "relu" or "sigmoid".
 func (a Activation) String() string { return enum.Name(activationNames, a, "Activation") }
 
+// PureOp gives a custom gorgonia op, by embedding, the three answers
+// every op of this module shares: its value is a fresh result (not a
+// pointer into an input), it calls nothing external, and it overwrites no
+// input.
+type PureOp struct{}
+
+// ReturnsPtr reports false.
+func (PureOp) ReturnsPtr() bool { return false }
+
+// CallsExtern reports false.
+func (PureOp) CallsExtern() bool { return false }
+
+// OverwritesInput reports -1: no input is overwritten.
+func (PureOp) OverwritesInput() int { return -1 }
+
 // Affine adds y = act(x·W + b) to the graph of x as one op: x is a B×In
 // matrix node, w an In×Out matrix node and b a vector of Out or a 1×Out
 // matrix node, all float32. Forward is one BLAS matrix
@@ -76,6 +91,7 @@ func Affine(x, w, b *G.Node, act Activation) (*G.Node, error) {
 }
 
 type affineOp struct {
+	PureOp
 	id        uint64
 	act       Activation
 	inputGrad bool
@@ -103,9 +119,6 @@ func (op *affineOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return tensor.Shape{xs[0], ws[1]}, nil
 }
 
-func (op *affineOp) ReturnsPtr() bool      { return false }
-func (op *affineOp) CallsExtern() bool     { return false }
-func (op *affineOp) OverwritesInput() int  { return -1 }
 func (op *affineOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "nn.Affine#%d", op.id) }
 func (op *affineOp) Hashcode() uint32      { return hashOf(op) }
 func (op *affineOp) String() string        { return fmt.Sprintf("Affine(%v)#%d", op.act, op.id) }
@@ -428,6 +441,7 @@ var gradKindNames = [...]string{"dAct", "dX", "dW", "dB"}
 // affineGradOp is one part of Affine's backward pass; it writes into a
 // buffer it keeps from run to run.
 type affineGradOp struct {
+	PureOp
 	fwd  *affineOp
 	kind gradKind
 	out  buffer
@@ -472,9 +486,6 @@ func (op *affineGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return op.fwd.bShape.Clone(), nil
 }
 
-func (op *affineGradOp) ReturnsPtr() bool     { return false }
-func (op *affineGradOp) CallsExtern() bool    { return false }
-func (op *affineGradOp) OverwritesInput() int { return -1 }
 func (op *affineGradOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.Affine.%s#%d", gradKindNames[op.kind], op.fwd.id)
 }

@@ -62,6 +62,7 @@ func BatchNorm(z, gamma, beta *G.Node, act Activation, stats *RunningStats) (*G.
 }
 
 type bnOp struct {
+	PureOp
 	id     uint64
 	act    Activation
 	stats  *RunningStats
@@ -92,9 +93,6 @@ func (op *bnOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return s.Clone(), nil
 }
 
-func (op *bnOp) ReturnsPtr() bool      { return false }
-func (op *bnOp) CallsExtern() bool     { return false }
-func (op *bnOp) OverwritesInput() int  { return -1 }
 func (op *bnOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "nn.BatchNorm#%d", op.id) }
 func (op *bnOp) Hashcode() uint32      { return hashOf(op) }
 func (op *bnOp) String() string        { return fmt.Sprintf("BatchNorm(%v)#%d", op.act, op.id) }
@@ -319,6 +317,7 @@ var bnGradKindNames = [...]string{"dAct", "dZ", "dGamma", "dBeta"}
 // bnGradOp is one part of BatchNorm's backward pass; it reads the forward
 // op's x̂ and 1/√(var+ε) and writes into a buffer it keeps from run to run.
 type bnGradOp struct {
+	PureOp
 	fwd  *bnOp
 	kind bnGradKind
 	out  buffer
@@ -354,9 +353,6 @@ func (op *bnGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return s.Clone(), nil
 }
 
-func (op *bnGradOp) ReturnsPtr() bool     { return false }
-func (op *bnGradOp) CallsExtern() bool    { return false }
-func (op *bnGradOp) OverwritesInput() int { return -1 }
 func (op *bnGradOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.BatchNorm.%s#%d", bnGradKindNames[op.kind], op.fwd.id)
 }

@@ -73,6 +73,7 @@ func (c *CrossEntropy) Err() error { return c.op.err }
 var opID atomic.Uint64
 
 type crossEntropyOp struct {
+	PureOp
 	id uint64
 	// Forward state read by the gradient op of the same run.
 	rows, classes int
@@ -97,9 +98,6 @@ func (op *crossEntropyOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
 	return tensor.ScalarShape(), nil
 }
 
-func (op *crossEntropyOp) ReturnsPtr() bool     { return false }
-func (op *crossEntropyOp) CallsExtern() bool    { return false }
-func (op *crossEntropyOp) OverwritesInput() int { return -1 }
 func (op *crossEntropyOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.SoftmaxCrossEntropy#%d", op.id)
 }
@@ -269,6 +267,7 @@ func (op *crossEntropyOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output 
 // reuses from run to run (the tape machine forgets its registers at every
 // Reset, so a preallocated output would be reallocated every batch).
 type crossEntropyGradOp struct {
+	PureOp
 	fwd *crossEntropyOp
 	out buffer
 }
@@ -286,9 +285,6 @@ func (op *crossEntropyGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error)
 	}
 	return s.Clone(), nil
 }
-func (op *crossEntropyGradOp) ReturnsPtr() bool     { return false }
-func (op *crossEntropyGradOp) CallsExtern() bool    { return false }
-func (op *crossEntropyGradOp) OverwritesInput() int { return -1 }
 func (op *crossEntropyGradOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.SoftmaxCrossEntropyGrad#%d", op.fwd.id)
 }
