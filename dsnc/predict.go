@@ -7,6 +7,7 @@ import (
 	"github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/decode"
 	"github.com/labelcode/labelcode/internal/dsnccore"
+	"github.com/labelcode/labelcode/internal/evaluate"
 )
 
 // Decoding returns the decoder Predict uses (WithDecoder, or the one a
@@ -165,7 +166,7 @@ func accuracy(m *Model, p *dsnccore.Predictor, d *labelcode.Dataset) (float64, e
 // best classes of TopK (k >= 1). With k = 1 it is Accuracy, for every
 // decoder; with k > 1 it needs scores, so the nearest and table decoders
 // return ErrUnsupported. It returns ErrConfig for k < 1, and Accuracy's
-// errors. Cost: d.Len() TopK calls.
+// errors. Cost: d.Len() TopK calls, on GOMAXPROCS goroutines.
 func (m *Model) TopKAccuracy(d *labelcode.Dataset, k int) (float64, error) {
 	if k < 1 {
 		return 0, fmt.Errorf("%w: top-%d accuracy", ErrConfig, k)
@@ -183,20 +184,7 @@ func (m *Model) TopKAccuracy(d *labelcode.Dataset, k int) (float64, error) {
 	if err := m.checkData(d); err != nil {
 		return 0, err
 	}
-	var top []decode.Scored
-	hits := 0
-	for i := range d.Len() {
-		if top, err = p.TopK(d.Row(i), k, top); err != nil {
-			return 0, fmt.Errorf("row %d: %w", i, err)
-		}
-		for _, s := range top {
-			if s.Label == d.Y[i] {
-				hits++
-				break
-			}
-		}
-	}
-	return float64(hits) / float64(d.Len()), nil
+	return evaluate.TopKAccuracy(d.X, d.Features, d.Y, k, p.TopK)
 }
 
 // validationAccuracy returns the accuracy on d of m's current threshold

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 	"time"
 
 	labelcode "github.com/labelcode/labelcode"
 	"github.com/labelcode/labelcode/codes"
 	"github.com/labelcode/labelcode/decode"
+	"github.com/labelcode/labelcode/internal/evaluate"
 	"github.com/labelcode/labelcode/internal/limits"
 	"github.com/labelcode/labelcode/training"
 )
@@ -559,40 +559,7 @@ func topKAccuracy(d *labelcode.Dataset, k int, topK func([]float32, int, []decod
 	if err := d.Validate(); err != nil {
 		return 0, fmt.Errorf("labelmap: %w", err)
 	}
-	n := d.Len()
-	workers := min(runtime.GOMAXPROCS(0), n)
-	hits := make([]int, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var top []decode.Scored
-			for r := w; r < n; r += workers {
-				var err error
-				if top, err = topK(d.Row(r), k, top); err != nil {
-					errs[w] = err
-					return
-				}
-				for _, s := range top {
-					if s.Label == d.Y[r] {
-						hits[w]++
-						break
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	total := 0
-	for w := range workers {
-		if errs[w] != nil {
-			return 0, errs[w]
-		}
-		total += hits[w]
-	}
-	return float64(total) / float64(n), nil
+	return evaluate.TopKAccuracy(d.X, d.Features, d.Y, k, topK)
 }
 
 // TopKAccuracy returns the fraction of d's rows whose label is among the k
