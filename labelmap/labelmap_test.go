@@ -342,6 +342,22 @@ func TestMultiHead(t *testing.T) {
 	if trunk, all := h.TrunkParams(), h.Params(); trunk != 6*48+48 || all-trunk != 48*31+31 || hist.Params != all {
 		t.Fatalf("params: trunk %d of %d, history %d", trunk, all, hist.Params)
 	}
+	// Top-k accuracy: k = 1 is Accuracy, it grows with k, and every label
+	// is among all K.
+	top1, err := h.TopKAccuracy(te, 1)
+	if err != nil || top1 != acc {
+		t.Fatalf("top-1 accuracy %v (%v), Accuracy %v", top1, err, acc)
+	}
+	top5, err := h.TopKAccuracy(te, 5)
+	if err != nil || top5 < top1 {
+		t.Fatalf("top-5 accuracy %v (%v) below top-1 %v", top5, err, top1)
+	}
+	if all, err := h.TopKAccuracy(te, 60); err != nil || all != 1 {
+		t.Fatalf("top-60 of 60 classes: %v (%v), want 1", all, err)
+	}
+	if _, err := h.TopKAccuracy(te, 0); !errors.Is(err, ErrConfig) {
+		t.Fatalf("k = 0: %v, want ErrConfig", err)
+	}
 	batch, _ := h.PredictBatch(te.X, te.Len(), nil)
 	for r := 0; r < te.Len(); r++ {
 		y, err := h.Predict(te.Row(r))
